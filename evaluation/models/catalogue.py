@@ -1,0 +1,84 @@
+"""The indicator catalogue: what can be targeted and monitored, in the five categories a–e."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from projects.models import ReferenceModel
+
+
+class Indicator(ReferenceModel):
+    class Category(models.TextChoices):
+        POLICY_LINKAGE = "a", _("a) 政策連携効果")
+        REGIONAL_RESOURCES = "b", _("b) 地域資源充実効果（ストック）")
+        BUSINESS_ENVIRONMENT = "c", _("c) 事業環境改善効果（フロー）")
+        INNOVATION = "d", _("d) イノベーション成果")
+        ECONOMIC = "e", _("e) 経済的成果")
+
+    class Level(models.TextChoices):
+        OUTPUT = "output", _("活動指標（アウトプット）")
+        OUTCOME = "outcome", _("成果指標（アウトカム）")
+
+    class Unit(models.TextChoices):
+        CASES = "cases", _("件")
+        FIRMS = "firms", _("社")
+        INSTITUTIONS = "institutions", _("機関")
+        PERSONS = "persons", _("人")
+        TIMES = "times", _("回")
+        YEN = "yen", _("円")
+        PERCENT = "percent", _("%")
+        INDEX = "index", _("指数")
+
+    class Measure(models.TextChoices):
+        STOCK = "stock", _("ストック（年度末の水準）")
+        FLOW = "flow", _("フロー（年度中の件数・額）")
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", _("上向き（高いほど良い）")
+        LOWER = "lower", _("下向き（低いほど良い）")
+
+    category = models.CharField(_("区分"), max_length=1, choices=Category.choices)
+    level = models.CharField(_("指標の種類"), max_length=10, choices=Level.choices)
+    unit = models.CharField(_("単位"), max_length=20, choices=Unit.choices)
+    measure = models.CharField(_("ストック／フロー"), max_length=10, choices=Measure.choices)
+    direction = models.CharField(
+        _("改善の方向"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
+    )
+    additive = models.BooleanField(
+        _("プロジェクト間で合計可能"),
+        default=True,
+        help_text=_("同じ大学が複数のプロジェクトに参加する場合など、合計できない指標は外します。"),
+    )
+    is_common_target = models.BooleanField(
+        _("共通目標"), default=False, help_text=_("全プロジェクト共通の目標（新事業開始件数）。")
+    )
+    is_optional_target = models.BooleanField(
+        _("選択目標の候補"), default=False, help_text=_("各プロジェクトが選択できる目標。")
+    )
+    definition_ja = models.TextField(_("定義（日本語）"), blank=True)
+    definition_en = models.TextField(_("定義（英語）"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta(ReferenceModel.Meta):
+        verbose_name = _("指標")
+        verbose_name_plural = _("指標カタログ")
+        ordering = ["category", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_common_target"],
+                condition=Q(is_common_target=True),
+                name="indicator_one_common_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=["a", "b", "c", "d", "e"]), name="indicator_category_valid"
+            ),
+        ]
+
+    @property
+    def definition(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "ja").startswith("en") and self.definition_en:
+            return self.definition_en
+        return self.definition_ja

@@ -1,0 +1,132 @@
+"""Monitored values: what was observed for a project, an indicator and a fiscal year."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from evaluation.models.catalogue import Indicator
+from projects.models import FISCAL_YEAR_RANGE, Project, Role, user_role
+
+
+class ValueKind(models.TextChoices):
+    """A value is one of four things. 該当なし and 未把握 are not zero and carry no number."""
+
+    NUMBER = "number", _("数値")
+    ZERO = "zero", _("ゼロ")
+    NOT_APPLICABLE = "not_applicable", _("該当なし")
+    UNKNOWN = "unknown", _("未把握")
+
+
+class MonitoredValueQuerySet(models.QuerySet):
+    def get_by_natural_key(self, project_code, indicator_code, fiscal_year):
+        return self.get(
+            project__code=project_code, indicator__code=indicator_code, fiscal_year=fiscal_year
+        )
+
+    def visible_to(self, user):
+        """Reference values (published sources) are read by every signed-in user. Reported
+        values follow the draft rule until annual reports carry a workflow state: the
+        project's bureau staff, managers and admins read them; everyone else does not."""
+        role = user_role(user)
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        reference = Q(origin=MonitoredValue.Origin.REFERENCE)
+        if role in (Role.MANAGER, Role.ADMIN):
+            return self.all()
+        if role == Role.STAFF:
+            return self.filter(reference | Q(project__bureau_id=user.bureau_id))
+        return self.filter(reference)
+
+    def with_related(self):
+        return self.select_related("project", "indicator")
+
+
+class MonitoredValue(models.Model):
+    class Origin(models.TextChoices):
+        REFERENCE = "reference", _("公表資料")
+        REPORTED = "reported", _("局の報告")
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="values", verbose_name=_("プロジェクト")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="values", verbose_name=_("指標")
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("値の種類"), max_length=20, choices=ValueKind.choices)
+    value = models.DecimalField(_("値"), max_digits=20, decimal_places=4, null=True, blank=True)
+    is_approximate = models.BooleanField(_("概数"), default=False)
+    origin = models.CharField(
+        _("出所の種類"), max_length=10, choices=Origin.choices, default=Origin.REPORTED
+    )
+    source_note = models.CharField(_("出所・注記"), max_length=500, blank=True)
+    is_demo = models.BooleanField(_("デモデータ"), default=False)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    objects = MonitoredValueQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("モニタリング値")
+        verbose_name_plural = _("モニタリング値")
+        ordering = ["project", "indicator__category", "indicator__order", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "indicator", "fiscal_year"], name="value_unique_per_year"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    (Q(kind="number") & Q(value__isnull=False) & ~Q(value=0))
+                    | (Q(kind="zero") & Q(value=0))
+                    | (Q(kind__in=["not_applicable", "unknown"]) & Q(value__isnull=True))
+                ),
+                name="value_matches_kind",
+            ),
+            models.CheckConstraint(condition=FISCAL_YEAR_RANGE, name="value_fiscal_year_range"),
+        ]
+
+    def natural_key(self):
+        return (self.project.code, self.indicator.code, self.fiscal_year)
+
+    natural_key.dependencies = ["projects.project", "evaluation.indicator"]
+
+    def __str__(self) -> str:
+        return f"{self.project} / {self.indicator} / {self.fiscal_year}: {self.display}"
+
+    @property
+    def display(self) -> str:
+        """What a person reads: the number, 0, 該当なし or 未把握."""
+        if self.kind == ValueKind.NUMBER:
+            text = f"{self.value.normalize():,f}"
+            return f"約{text}" if self.is_approximate else text
+        if self.kind == ValueKind.ZERO:
+            return "0"
+        return str(ValueKind(self.kind).label)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind == ValueKind.NUMBER:
+            if self.value is None:
+                errors["value"] = _("数値を入力してください。")
+            elif self.value == 0:
+                errors["value"] = _("ゼロは「ゼロ」の種類で記録してください。")
+        elif self.kind == ValueKind.ZERO:
+            if self.value not in (None, Decimal(0)):
+                errors["value"] = _("「ゼロ」の値は 0 です。")
+            self.value = Decimal(0)
+        elif self.kind in (ValueKind.NOT_APPLICABLE, ValueKind.UNKNOWN):
+            if self.value is not None:
+                errors["value"] = _("「該当なし」「未把握」には数値を入れません。")
+        if self.value is not None and self.value < 0 and self.indicator_id:
+            if self.indicator.unit != Indicator.Unit.YEN:
+                errors["value"] = _("件数・人数などは 0 以上で入力してください。")
+        if errors:
+            raise ValidationError(errors)
+
+    def is_editable_by(self, user) -> bool:
+        return self.origin == self.Origin.REPORTED and self.project.is_editable_by(user)

@@ -1,0 +1,103 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from projects.models import (
+    Bureau,
+    Field,
+    Phase,
+    PolicyFramework,
+    PolicyTool,
+    PolicyToolBudget,
+    Project,
+    Role,
+    SubRegion,
+    User,
+)
+
+
+class ReferenceAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name_ja", "name_en", "order"]
+    search_fields = ["code", "name_ja", "name_en"]
+    ordering = ["order", "code"]
+
+
+@admin.register(Bureau)
+class BureauAdmin(ReferenceAdmin):
+    pass
+
+
+@admin.register(Field)
+class FieldAdmin(ReferenceAdmin):
+    pass
+
+
+@admin.register(Phase)
+class PhaseAdmin(ReferenceAdmin):
+    list_display = ["code", "name_ja", "name_en", "first_fiscal_year", "last_fiscal_year"]
+    ordering = ["first_fiscal_year"]
+
+
+@admin.register(PolicyFramework)
+class PolicyFrameworkAdmin(ReferenceAdmin):
+    pass
+
+
+class SubRegionInline(admin.TabularInline):
+    model = SubRegion
+    extra = 0
+    fields = ["name_ja", "name_en", "order"]
+
+
+@admin.register(Project)
+class ProjectAdmin(ReferenceAdmin):
+    list_display = ["code", "name_ja", "bureau", "phase", "status", "successor"]
+    list_filter = ["bureau", "phase", "status", "fields"]
+    list_select_related = ["bureau", "phase", "successor"]
+    search_fields = ["code", "name_ja", "name_en", "promotion_organisation"]
+    filter_horizontal = ["fields"]
+    autocomplete_fields = ["successor"]
+    inlines = [SubRegionInline]
+    ordering = ["bureau__order", "order", "code"]
+
+
+class PolicyToolBudgetInline(admin.TabularInline):
+    model = PolicyToolBudget
+    extra = 0
+    fields = ["fiscal_year", "amount_yen", "note"]
+
+
+@admin.register(PolicyTool)
+class PolicyToolAdmin(ReferenceAdmin):
+    list_display = ["code", "name_ja", "support_area", "parent", "order"]
+    list_filter = ["support_area"]
+    list_select_related = ["parent"]
+    inlines = [PolicyToolBudgetInline]
+
+
+class UserAdminForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+    def clean(self):
+        cleaned = super().clean()
+        groups = cleaned.get("groups")
+        names = {group.name for group in groups} if groups is not None else set()
+        if Role.STAFF.value in names and not cleaned.get("bureau"):
+            raise forms.ValidationError(_("局担当者には所属経済産業局を指定してください。"))
+        return cleaned
+
+
+@admin.register(User)
+class ProjectUserAdmin(UserAdmin):
+    form = UserAdminForm
+    list_display = ["username", "last_name", "first_name", "bureau", "is_active", "is_staff"]
+    list_filter = ["groups", "bureau", "is_active", "is_staff"]
+    list_select_related = ["bureau"]
+    fieldsets = [
+        *UserAdmin.fieldsets,
+        (_("所属"), {"fields": ["bureau"]}),
+    ]

@@ -1,0 +1,152 @@
+"""Demo accounts and generated monitored values (FY2005–FY2008) for several projects.
+
+Reproducible (a fixed seed per project and indicator) and idempotent: running it again changes
+nothing that is already as generated. Every generated value is marked is_demo.
+"""
+
+import random
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from evaluation.models import Indicator, MonitoredValue, ValueKind
+from evaluation.services import monitored_value_record
+from projects.models import Bureau, Project, Role, User
+
+DEMO_PASSWORD = "cluster-demo-2006"
+DEMO_FISCAL_YEARS = range(2005, 2009)
+DEMO_PROJECTS = [
+    "hokkaido-super-cluster",
+    "tohoku-it-life-manufacturing",
+    "kanto-regional-revitalisation",
+    "chubu-tokai-monozukuri",
+    "kinki-bio",
+    "kyushu-silicon-cluster",
+]
+# indicator code → (typical value per participating firm per year, yearly growth)
+DEMO_INDICATORS = {
+    "participating-firms": (None, Decimal("0.06")),
+    "participating-universities": (None, Decimal("0.03")),
+    "meetings-held": (Decimal("0.12"), Decimal("0.05")),
+    "new-collaborations": (Decimal("0.08"), Decimal("0.08")),
+    "rnd-projects-adopted": (Decimal("0.02"), Decimal("0.04")),
+    "new-businesses-started": (Decimal("0.25"), Decimal("0.10")),
+    "ventures-created": (Decimal("0.01"), Decimal("0.05")),
+    "second-foundings": (Decimal("0.04"), Decimal("0.05")),
+    "university-ventures": (Decimal("0.005"), Decimal("0.00")),
+    "employees": (Decimal("60"), Decimal("0.01")),
+    "sales": (Decimal("1500000000"), Decimal("0.03")),
+    "participating-trading-companies": (Decimal("0.01"), Decimal("0.00")),
+}
+
+
+def demo_accounts() -> list[tuple[str, Role, str | None]]:
+    accounts = [
+        ("admin", Role.ADMIN, None),
+        ("manager", Role.MANAGER, None),
+        ("evaluator", Role.EVALUATOR, None),
+    ]
+    accounts += [
+        (f"staff-{code}", Role.STAFF, code)
+        for code in Bureau.objects.order_by("order").values_list("code", flat=True)
+    ]
+    return accounts
+
+
+def generated_values(project: Project, base_firms: int, base_universities: int):
+    """Yield (indicator code, fiscal year, kind, value) for one project, reproducibly."""
+    for code, (per_firm, growth) in DEMO_INDICATORS.items():
+        rng = random.Random(f"{project.code}:{code}")
+        for fiscal_year in DEMO_FISCAL_YEARS:
+            step = fiscal_year - 2005
+            factor = (1 + growth) ** step * Decimal(str(round(rng.uniform(0.85, 1.15), 3)))
+            if code == "participating-firms":
+                if fiscal_year == 2005:
+                    continue  # the seed's reference value stands for FY2005
+                amount = round(base_firms * (1 + growth) ** step * Decimal(rng.uniform(0.98, 1.03)))
+            elif code == "participating-universities":
+                if fiscal_year == 2005:
+                    continue
+                amount = round(base_universities * (1 + growth) ** step)
+            elif code == "participating-trading-companies" and project.code.startswith("kyushu"):
+                yield code, fiscal_year, ValueKind.NOT_APPLICABLE, None
+                continue
+            elif code in {"sales", "employees"} and fiscal_year == 2008:
+                yield code, fiscal_year, ValueKind.UNKNOWN, None  # not yet surveyed
+                continue
+            else:
+                amount = round(base_firms * per_firm * factor)
+            if code == "sales":
+                amount = amount // 1_000_000 * 1_000_000  # reported in 百万円
+            if amount == 0:
+                yield code, fiscal_year, ValueKind.ZERO, Decimal(0)
+            else:
+                yield code, fiscal_year, ValueKind.NUMBER, Decimal(amount)
+
+
+class Command(BaseCommand):
+    help = "デモ用アカウントとデモ値（2005〜2008年度）を作成する。何度実行しても重複しない。"
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        groups = {role: Group.objects.get(name=role.value) for role in Role}
+        bureaus = {bureau.code: bureau for bureau in Bureau.objects.all()}
+        staff_by_bureau = {}
+        for username, role, bureau_code in demo_accounts():
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"bureau": bureaus.get(bureau_code) if bureau_code else None},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.is_staff = role == Role.ADMIN
+                user.is_superuser = role == Role.ADMIN
+                user.save()
+            user.groups.add(groups[role])
+            if bureau_code:
+                staff_by_bureau[bureau_code] = user
+
+        indicators = {i.code: i for i in Indicator.objects.filter(code__in=DEMO_INDICATORS)}
+        firms = dict(
+            MonitoredValue.objects.filter(
+                indicator__code="participating-firms", fiscal_year=2005
+            ).values_list("project__code", "value")
+        )
+        universities = dict(
+            MonitoredValue.objects.filter(
+                indicator__code="participating-universities", fiscal_year=2005
+            ).values_list("project__code", "value")
+        )
+        existing = {
+            (v.project.code, v.indicator.code, v.fiscal_year): (v.kind, v.value)
+            for v in MonitoredValue.objects.filter(project__code__in=DEMO_PROJECTS).select_related(
+                "project", "indicator"
+            )
+        }
+        written = 0
+        for project in Project.objects.filter(code__in=DEMO_PROJECTS).select_related("bureau"):
+            staff = staff_by_bureau[project.bureau.code]
+            for code, fiscal_year, kind, value in generated_values(
+                project, int(firms[project.code]), int(universities[project.code])
+            ):
+                if existing.get((project.code, code, fiscal_year)) == (kind, value):
+                    continue
+                monitored_value_record(
+                    project=project,
+                    indicator=indicators[code],
+                    fiscal_year=fiscal_year,
+                    kind=kind,
+                    value=value,
+                    source_note="デモデータ（自動生成）",
+                    by=staff,
+                    reason="デモデータの生成",
+                    is_demo=True,
+                )
+                written += 1
+        self.stdout.write(f"デモ値: {written} 件を書き込みました。")
+        self.stdout.write("デモ用アカウント（パスワードは共通: %s）:" % DEMO_PASSWORD)
+        for username, role, bureau_code in demo_accounts():
+            bureau = f" / {bureaus[bureau_code].name_ja}" if bureau_code else ""
+            self.stdout.write(f"  {username:<16} {role.label}{bureau}")

@@ -1,0 +1,13 @@
+"""Fetch helpers: the one place that decides whether a user may see (404) or change (403)."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from projects.models import Project
+
+
+def get_project_for_user(user, code: str, *, write: bool = False) -> Project:
+    project = get_object_or_404(Project.objects.visible_to(user).with_related(), code=code)
+    if write and not project.is_editable_by(user):
+        raise PermissionDenied
+    return project

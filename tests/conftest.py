@@ -1,0 +1,32 @@
+import pytest
+
+from projects.models import Role
+from tests.factories import BureauFactory, ProjectFactory, UserFactory, staff_of
+
+
+@pytest.fixture
+def bureau():
+    return BureauFactory(code="kanto", name_ja="関東経済産業局")
+
+
+@pytest.fixture
+def other_bureau():
+    return BureauFactory(code="kinki", name_ja="近畿経済産業局")
+
+
+@pytest.fixture
+def project(bureau):
+    return ProjectFactory(bureau=bureau, code="kanto-regional", name_ja="地域産業活性化プロジェクト")
+
+
+@pytest.fixture
+def users(bureau, other_bureau):
+    """One user per role of DOMAIN.md, plus staff of another bureau and a user with no role."""
+    return {
+        "staff": staff_of(bureau, username="staff-own"),
+        "other_staff": staff_of(other_bureau, username="staff-other"),
+        "manager": UserFactory(username="manager", role=Role.MANAGER),
+        "evaluator": UserFactory(username="evaluator", role=Role.EVALUATOR),
+        "admin": UserFactory(username="admin", role=Role.ADMIN, is_staff=True),
+        "no_role": UserFactory(username="no-role"),
+    }

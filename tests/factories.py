@@ -1,0 +1,92 @@
+import factory
+from django.contrib.auth.models import Group
+
+from evaluation.models import Indicator, MonitoredValue, ValueKind
+from projects.models import Bureau, Field, Phase, Project, Role, User
+
+
+class BureauFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bureau
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"bureau-{n}")
+    name_ja = factory.Sequence(lambda n: f"テスト経済産業局{n}")
+    name_en = factory.Sequence(lambda n: f"Test Bureau {n}")
+
+
+class FieldFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Field
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"field-{n}")
+    name_ja = factory.Sequence(lambda n: f"分野{n}")
+
+
+class PhaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Phase
+        django_get_or_create = ["code"]
+
+    code = "II"
+    name_ja = "第II期 成長期"
+    name_en = "Phase II: growth"
+    first_fiscal_year = 2006
+    last_fiscal_year = 2010
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"project-{n}")
+    name_ja = factory.Sequence(lambda n: f"テストプロジェクト{n}")
+    name_en = factory.Sequence(lambda n: f"Test project {n}")
+    bureau = factory.SubFactory(BureauFactory)
+    phase = factory.SubFactory(PhaseFactory)
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"indicator-{n}")
+    name_ja = factory.Sequence(lambda n: f"指標{n}")
+    category = Indicator.Category.INNOVATION
+    level = Indicator.Level.OUTCOME
+    unit = Indicator.Unit.CASES
+    measure = Indicator.Measure.FLOW
+
+
+class MonitoredValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MonitoredValue
+
+    project = factory.SubFactory(ProjectFactory)
+    indicator = factory.SubFactory(IndicatorFactory)
+    fiscal_year = 2006
+    kind = ValueKind.NUMBER
+    value = 12
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user-{n}")
+    password = factory.django.Password("test-pass-2006")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get_or_create(name=Role(extracted).value)[0])
+            self.__dict__.pop("role", None)  # forget a cached role
+
+
+def staff_of(bureau, **kwargs) -> User:
+    return UserFactory(bureau=bureau, role=Role.STAFF, **kwargs)
