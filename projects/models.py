@@ -112,7 +112,9 @@ class ProjectQuerySet(ReferenceQuerySet):
 
 
 class Project(ReferenceModel):
-    """産業クラスター計画プロジェクト. A reorganised project keeps its record and points to its successor."""
+    """産業クラスター計画プロジェクト.
+
+    A reorganised project keeps its record and points to its successor."""
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("実施中")
@@ -183,7 +185,10 @@ class SubRegion(BilingualNameMixin):
     """A sub-region of a project, e.g. 首都圏西部地域（TAMA）."""
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="sub_regions", verbose_name=_("プロジェクト")
+        Project,
+        on_delete=models.CASCADE,
+        related_name="sub_regions",
+        verbose_name=_("プロジェクト"),
     )
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
 
@@ -251,7 +256,7 @@ class PolicyToolBudgetQuerySet(ReferenceQuerySet):
 
 
 class PolicyToolBudget(models.Model):
-    """Budget of a policy tool for one fiscal year, in yen (integers; the unit is shown on display)."""
+    """Budget of a policy tool for one fiscal year, in yen (integers; units only on display)."""
 
     tool = models.ForeignKey(
         PolicyTool, on_delete=models.CASCADE, related_name="budgets", verbose_name=_("施策")
@@ -339,4 +344,3 @@ def user_role(user) -> Role | None:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     return user.role
-

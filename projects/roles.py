@@ -8,8 +8,17 @@ from projects.models import Role
 # Admins keep master data and users; models with a workflow state, a lock or a monitored value
 # are view-only for them (DOMAIN.md).
 ADMIN_MANAGED_MODELS = {
-    "projects": ["bureau", "field", "phase", "project", "subregion", "policyframework",
-                 "policytool", "policytoolbudget", "user"],
+    "projects": [
+        "bureau",
+        "field",
+        "phase",
+        "project",
+        "subregion",
+        "policyframework",
+        "policytool",
+        "policytoolbudget",
+        "user",
+    ],
     "evaluation": ["indicator"],
     "auth": ["group"],
 }

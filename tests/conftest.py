@@ -16,7 +16,9 @@ def other_bureau():
 
 @pytest.fixture
 def project(bureau):
-    return ProjectFactory(bureau=bureau, code="kanto-regional", name_ja="地域産業活性化プロジェクト")
+    return ProjectFactory(
+        bureau=bureau, code="kanto-regional", name_ja="地域産業活性化プロジェクト"
+    )
 
 
 @pytest.fixture

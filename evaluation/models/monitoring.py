@@ -119,12 +119,11 @@ class MonitoredValue(models.Model):
             if self.value not in (None, Decimal(0)):
                 errors["value"] = _("「ゼロ」の値は 0 です。")
             self.value = Decimal(0)
-        elif self.kind in (ValueKind.NOT_APPLICABLE, ValueKind.UNKNOWN):
-            if self.value is not None:
-                errors["value"] = _("「該当なし」「未把握」には数値を入れません。")
-        if self.value is not None and self.value < 0 and self.indicator_id:
-            if self.indicator.unit != Indicator.Unit.YEN:
-                errors["value"] = _("件数・人数などは 0 以上で入力してください。")
+        elif self.kind in (ValueKind.NOT_APPLICABLE, ValueKind.UNKNOWN) and self.value is not None:
+            errors["value"] = _("「該当なし」「未把握」には数値を入れません。")
+        negative = self.value is not None and self.value < 0
+        if negative and self.indicator_id and self.indicator.unit != Indicator.Unit.YEN:
+            errors["value"] = _("件数・人数などは 0 以上で入力してください。")
         if errors:
             raise ValidationError(errors)
 

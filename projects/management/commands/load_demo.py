@@ -146,7 +146,7 @@ class Command(BaseCommand):
                 )
                 written += 1
         self.stdout.write(f"デモ値: {written} 件を書き込みました。")
-        self.stdout.write("デモ用アカウント（パスワードは共通: %s）:" % DEMO_PASSWORD)
+        self.stdout.write(f"デモ用アカウント（パスワードは共通: {DEMO_PASSWORD}）:")
         for username, role, bureau_code in demo_accounts():
             bureau = f" / {bureaus[bureau_code].name_ja}" if bureau_code else ""
             self.stdout.write(f"  {username:<16} {role.label}{bureau}")

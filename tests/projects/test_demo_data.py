@@ -1,0 +1,60 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from evaluation.models import MonitoredValue, ValueKind
+from projects.management.commands.load_demo import DEMO_PASSWORD
+from projects.models import Bureau, Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+def load_all():
+    call_command("load_reference", verbosity=0)
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def snapshot():
+    rows = MonitoredValue.objects.values_list(
+        "project__code", "indicator__code", "fiscal_year", "kind", "value"
+    )
+    counts = (User.objects.count(), MonitoredValue.objects.count(), MonitoredValue.history.count())
+    return counts, sorted(rows)
+
+
+@pytest.fixture
+def demo(db):
+    load_all()
+
+
+def test_demo_accounts_exist_with_their_roles_and_log_in(demo, client):
+    assert User.objects.get(username="admin").role == Role.ADMIN
+    assert User.objects.get(username="manager").role == Role.MANAGER
+    assert User.objects.get(username="evaluator").role == Role.EVALUATOR
+    for bureau in Bureau.objects.all():
+        staff = User.objects.get(username=f"staff-{bureau.code}")
+        assert staff.role == Role.STAFF and staff.bureau == bureau
+    assert client.login(username="staff-kanto", password=DEMO_PASSWORD)
+
+
+def test_demo_values_cover_four_years_and_all_four_kinds(demo):
+    demo_values = MonitoredValue.objects.filter(is_demo=True)
+    assert set(demo_values.values_list("fiscal_year", flat=True)) == {2005, 2006, 2007, 2008}
+    assert set(demo_values.values_list("kind", flat=True)) >= {
+        ValueKind.NUMBER, ValueKind.NOT_APPLICABLE, ValueKind.UNKNOWN,
+    }  # fmt: skip
+    assert demo_values.values("project").distinct().count() == 6
+    assert all(v.origin == "reported" for v in demo_values)
+
+
+def test_demo_values_are_audited_under_the_bureau_staff(demo):
+    value = MonitoredValue.objects.filter(is_demo=True, project__bureau__code="kanto").first()
+    entry = value.history.latest()
+    assert entry.history_user.username == "staff-kanto"
+
+
+def test_loading_twice_duplicates_and_changes_nothing(demo):
+    before = snapshot()
+    load_all()
+    assert snapshot() == before
