@@ -32,3 +32,9 @@ def users(bureau, other_bureau):
         "admin": UserFactory(username="admin", role=Role.ADMIN, is_staff=True),
         "no_role": UserFactory(username="no-role"),
     }
+
+
+def pytest_report_header(config):
+    from django.db import connection
+
+    return f"database engine: {connection.vendor} ({connection.settings_dict['NAME']})"
