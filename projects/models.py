@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -170,6 +171,9 @@ class Project(ReferenceModel):
             )
         if self.successor_id and self.successor_id == self.pk:
             raise ValidationError({"successor": _("自分自身を後継に指定することはできません。")})
+
+    def get_absolute_url(self) -> str:
+        return reverse("project_detail", args=[self.code])
 
     def is_editable_by(self, user) -> bool:
         """May this user change the bureau's records of this project (plans, reports)?"""

@@ -44,6 +44,18 @@ class MonitoredValueQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("project", "indicator")
 
+    def latest_stock_for(self, project) -> list["MonitoredValue"]:
+        """Each stock indicator of a project with its latest fiscal year's value (one query)."""
+        rows = (
+            self.filter(project=project, indicator__measure=Indicator.Measure.STOCK)
+            .select_related("indicator")
+            .order_by("indicator__category", "indicator__order", "indicator_id", "-fiscal_year")
+        )
+        latest = {}
+        for row in rows:
+            latest.setdefault(row.indicator_id, row)
+        return list(latest.values())
+
 
 class MonitoredValue(models.Model):
     class Origin(models.TextChoices):
@@ -106,6 +118,13 @@ class MonitoredValue(models.Model):
         if self.kind == ValueKind.ZERO:
             return "0"
         return str(ValueKind(self.kind).label)
+
+    @property
+    def display_with_unit(self) -> str:
+        """「約330 社」, 「0 件」, 「該当なし」: the unit only where there is a number."""
+        if self.kind in (ValueKind.NUMBER, ValueKind.ZERO):
+            return f"{self.display} {self.indicator.get_unit_display()}"
+        return self.display
 
     def clean(self):
         super().clean()

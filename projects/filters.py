@@ -1,0 +1,31 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Bureau, Field, Phase, Project
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("名称・コード"), method="search")
+    bureau = django_filters.ModelChoiceFilter(
+        label=_("経済産業局"), queryset=Bureau.objects.all(), to_field_name="code"
+    )
+    fields = django_filters.ModelChoiceFilter(
+        label=_("分野"), queryset=Field.objects.all(), to_field_name="code"
+    )
+    phase = django_filters.ModelChoiceFilter(
+        label=_("期"), queryset=Phase.objects.all(), to_field_name="code"
+    )
+    status = django_filters.ChoiceFilter(label=_("状態"), choices=Project.Status.choices)
+
+    class Meta:
+        model = Project
+        fields = ["q", "bureau", "fields", "phase", "status"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name_ja__icontains=value) | Q(name_en__icontains=value) | Q(code__icontains=value)
+        )
