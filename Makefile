@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test venv setup-data lint format check clean
+.PHONY: run test venv setup-data lint format messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) が見つかりません (Python 3.11 が必要です)"; exit 1; }
@@ -35,6 +35,11 @@ lint: venv
 format: venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Update the English catalogue from the code (needs GNU gettext), then compile it with polib.
+messages: venv
+	$(PY) manage.py makemessages -l en --no-location --ignore=.venv --ignore=tests --ignore=test-artifacts
+	$(PY) -c "import polib; p = 'locale/en/LC_MESSAGES/django'; polib.pofile(p + '.po').save_as_mofile(p + '.mo')"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

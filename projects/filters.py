@@ -4,19 +4,26 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Bureau, Field, Phase, Project
 
+ALL = _("すべて")
+
 
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("名称・コード"), method="search")
     bureau = django_filters.ModelChoiceFilter(
-        label=_("経済産業局"), queryset=Bureau.objects.all(), to_field_name="code"
+        label=_("経済産業局"),
+        queryset=Bureau.objects.all(),
+        to_field_name="code",
+        empty_label=ALL,
     )
     fields = django_filters.ModelChoiceFilter(
-        label=_("分野"), queryset=Field.objects.all(), to_field_name="code"
+        label=_("分野"), queryset=Field.objects.all(), to_field_name="code", empty_label=ALL
     )
     phase = django_filters.ModelChoiceFilter(
-        label=_("期"), queryset=Phase.objects.all(), to_field_name="code"
+        label=_("期"), queryset=Phase.objects.all(), to_field_name="code", empty_label=ALL
     )
-    status = django_filters.ChoiceFilter(label=_("状態"), choices=Project.Status.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("状態"), choices=Project.Status.choices, empty_label=ALL
+    )
 
     class Meta:
         model = Project

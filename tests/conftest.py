@@ -5,12 +5,12 @@ from tests.factories import BureauFactory, ProjectFactory, UserFactory, staff_of
 
 
 @pytest.fixture
-def bureau():
+def bureau(db):
     return BureauFactory(code="kanto", name_ja="関東経済産業局")
 
 
 @pytest.fixture
-def other_bureau():
+def other_bureau(db):
     return BureauFactory(code="kinki", name_ja="近畿経済産業局")
 
 
