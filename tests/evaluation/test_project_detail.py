@@ -86,3 +86,13 @@ def test_home_lists_own_bureau_projects_for_staff(client, users, project, other_
     client.force_login(users["manager"])
     page = client.get(reverse("home")).content.decode()
     assert "地域産業活性化プロジェクト" in page and "近畿バイオ" in page
+
+
+def test_home_query_count_is_flat(client, users, bureau, django_assert_max_num_queries):
+    for _ in range(20):
+        ProjectFactory(bureau=bureau)
+    client.force_login(users["staff"])
+    # session, user, groups (role), bureau, projects with bureau and phase, fields prefetch
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("home"))
+    assert response.content.decode().count('class="card"') == 20
