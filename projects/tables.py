@@ -6,6 +6,7 @@ from projects.models import Project
 
 
 class ProjectTable(tables.Table):
+    label = _("プロジェクト一覧")  # names the table's scroll region for screen readers
     name = tables.Column(
         verbose_name=_("プロジェクト"), accessor="name_ja", order_by=("name_ja",), linkify=False
     )
@@ -17,7 +18,6 @@ class ProjectTable(tables.Table):
     class Meta:
         model = Project
         fields = ["name", "bureau", "fields", "phase", "status"]
-        order_by = ("bureau", "name")
         attrs = {"class": "table"}
         empty_text = _("条件に合うプロジェクトはありません。")
         per_page = 25

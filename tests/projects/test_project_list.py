@@ -66,3 +66,12 @@ def test_query_count_is_flat_as_a_staff_user(
     with django_assert_max_num_queries(10):
         response = client.get(URL)
     assert response.status_code == 200
+
+
+def test_sorted_column_and_scroll_region_are_announced(client, users, many_projects):
+    client.force_login(users["staff"])
+    page = client.get(URL, {"sort": "-name", "page": 2}).content.decode()
+    assert 'aria-sort="descending"' in page
+    assert page.count("aria-sort=") == 1
+    assert 'role="region" tabindex="0" aria-label="プロジェクト一覧"' in page
+    assert 'aria-current="page">2</a>' in page
