@@ -114,7 +114,7 @@ class MonitoredValue(models.Model):
         """What a person reads: the number, 0, 該当なし or 未把握."""
         if self.kind == ValueKind.NUMBER:
             text = f"{self.value.normalize():,f}"
-            return f"約{text}" if self.is_approximate else text
+            return _("約%(value)s") % {"value": text} if self.is_approximate else text
         if self.kind == ValueKind.ZERO:
             return "0"
         return str(ValueKind(self.kind).label)

@@ -96,3 +96,10 @@ def test_home_query_count_is_flat(client, users, bureau, django_assert_max_num_q
     with django_assert_max_num_queries(6):
         response = client.get(reverse("home"))
     assert response.content.decode().count('class="card"') == 20
+
+
+def test_english_page_translates_the_approximate_marker(client, users, detail):
+    client.force_login(users["other_staff"])
+    client.cookies["django_language"] = "en"
+    page = client.get(detail).content.decode()
+    assert "approx. 1,550 firms" in page and "約" not in page
