@@ -1,7 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from evaluation.models import Indicator, MonitoredValue
+from evaluation.models import (
+    Indicator,
+    MonitoredValue,
+    ProjectPlan,
+    ScenarioRevision,
+    WorkflowEvent,
+)
 
 
 @admin.register(Indicator)
@@ -31,14 +37,9 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     ordering = ["category", "order", "code"]
 
 
-@admin.register(MonitoredValue)
-class MonitoredValueAdmin(SimpleHistoryAdmin):
-    """Read-only: monitored values change only through the bureau's screens and their rules."""
-
-    list_display = ["project", "indicator", "fiscal_year", "kind", "value", "origin", "is_demo"]
-    list_filter = ["origin", "kind", "fiscal_year", "indicator__category", "project__bureau"]
-    list_select_related = ["project", "indicator"]
-    search_fields = ["project__name_ja", "project__code", "indicator__name_ja", "indicator__code"]
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Records with a workflow state, a lock or an audit reason: visible, never changed here
+    (their changes must pass through the services' rules)."""
 
     def has_add_permission(self, request):
         return False
@@ -48,3 +49,35 @@ class MonitoredValueAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(MonitoredValue)
+class MonitoredValueAdmin(ReadOnlyAdmin):
+    """Read-only: monitored values change only through the bureau's screens and their rules."""
+
+    list_display = ["project", "indicator", "fiscal_year", "kind", "value", "origin", "is_demo"]
+    list_filter = ["origin", "kind", "fiscal_year", "indicator__category", "project__bureau"]
+    list_select_related = ["project", "indicator"]
+    search_fields = ["project__name_ja", "project__code", "indicator__name_ja", "indicator__code"]
+
+
+@admin.register(ProjectPlan)
+class ProjectPlanAdmin(ReadOnlyAdmin):
+    list_display = ["project", "phase", "state", "version", "updated_at"]
+    list_filter = ["state", "phase", "project__bureau"]
+    list_select_related = ["project", "phase"]
+    search_fields = ["project__name_ja", "project__code"]
+
+
+@admin.register(ScenarioRevision)
+class ScenarioRevisionAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "number", "fiscal_year", "author", "created_at"]
+    list_select_related = ["plan__project", "plan__phase", "author"]
+    search_fields = ["plan__project__name_ja", "reason"]
+
+
+@admin.register(WorkflowEvent)
+class WorkflowEventAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "action", "from_state", "to_state", "by", "at"]
+    list_filter = ["action", "to_state"]
+    list_select_related = ["by", "content_type"]

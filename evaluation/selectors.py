@@ -4,7 +4,7 @@ may see but not change."""
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from evaluation.models import MonitoredValue
+from evaluation.models import MonitoredValue, ProjectPlan
 
 
 def get_monitored_value_for_user(
@@ -19,3 +19,16 @@ def get_monitored_value_for_user(
     if write and not value.is_editable_by(user):
         raise PermissionDenied
     return value
+
+
+def get_plan_for_user(user, project_code: str, phase_code: str, *, write: bool = False):
+    """A project plan the user may see (404 otherwise); with write, one they may change now
+    (403 if they may see it but not change it: another role, or a locked state)."""
+    plan = get_object_or_404(
+        ProjectPlan.objects.visible_to(user).with_related(),
+        project__code=project_code,
+        phase__code=phase_code,
+    )
+    if write and not plan.is_editable_by(user):
+        raise PermissionDenied
+    return plan

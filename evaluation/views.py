@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from evaluation.models import MonitoredValue
+from evaluation.models import MonitoredValue, ProjectPlan
 from projects.models import Project, Role
 from projects.selectors import get_project_for_user
 
@@ -29,6 +29,9 @@ def project_detail(request, code):
         "project": project,
         "sub_regions": project.sub_regions.all(),
         "latest_stock_values": latest,
+        "plans": ProjectPlan.objects.visible_to(request.user)
+        .filter(project=project)
+        .select_related("phase"),
         "can_edit": project.is_editable_by(request.user),
         "role": request.user.role,
     }

@@ -223,16 +223,19 @@ class PolicyFramework(ReferenceModel):
         verbose_name_plural = _("国の政策枠組み")
 
 
+class SupportArea(models.TextChoices):
+    """支援分野: the six support areas of the seed, used by policy tools and plans."""
+
+    NETWORK = "network", _("①ネットワーク形成")
+    RND = "rnd", _("②研究開発")
+    INCUBATION = "incubation", _("③インキュベーション")
+    MARKET = "market", _("④販路開拓")
+    FINANCE = "finance", _("⑤金融機関との連携")
+    HUMAN_RESOURCES = "hr", _("⑥人材育成")
+
+
 class PolicyTool(ReferenceModel):
     """A policy measure (施策) with its budget per fiscal year. A line may sit under a total."""
-
-    class SupportArea(models.TextChoices):
-        NETWORK = "network", _("①ネットワーク形成")
-        RND = "rnd", _("②研究開発")
-        INCUBATION = "incubation", _("③インキュベーション")
-        MARKET = "market", _("④販路開拓")
-        FINANCE = "finance", _("⑤金融機関との連携")
-        HUMAN_RESOURCES = "hr", _("⑥人材育成")
 
     parent = models.ForeignKey(
         "self",

@@ -23,7 +23,12 @@ ADMIN_MANAGED_MODELS = {
     "auth": ["group"],
 }
 ADMIN_VIEW_ONLY_MODELS = {
-    "evaluation": ["monitoredvalue"],
+    "evaluation": [
+        "monitoredvalue",
+        "projectplan",
+        "scenariorevision",
+        "workflowevent",
+    ],
 }
 
 

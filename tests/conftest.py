@@ -38,3 +38,35 @@ def pytest_report_header(config):
     from django.db import connection
 
     return f"database engine: {connection.vendor} ({connection.settings_dict['NAME']})"
+
+
+@pytest.fixture
+def plan(project):
+    from tests.factories import ProjectPlanFactory
+
+    return ProjectPlanFactory(project=project, phase=project.phase)
+
+
+@pytest.fixture
+def plan_in_state(plan, users):
+    """A function that walks the plan through the workflow to a given state, as users would."""
+    from evaluation.models import State
+    from evaluation.services.workflow import workflow_transition
+
+    paths = {
+        State.DRAFT: [],
+        State.SUBMITTED: [("submit", "staff")],
+        State.RETURNED: [("submit", "staff"), ("return", "manager")],
+        State.APPROVED: [("submit", "staff"), ("approve", "manager")],
+        State.REOPENED: [("submit", "staff"), ("approve", "manager"), ("reopen", "manager")],
+    }
+
+    def walk(state):
+        current = plan
+        for action, who in paths[state]:
+            current = workflow_transition(
+                obj=current, action=action, by=users[who], comment="テストのコメント"
+            )
+        return current
+
+    return walk

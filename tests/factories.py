@@ -90,3 +90,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def staff_of(bureau, **kwargs) -> User:
     return UserFactory(bureau=bureau, role=Role.STAFF, **kwargs)
+
+
+class ProjectPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluation.ProjectPlan"
+
+    project = factory.SubFactory(ProjectFactory)
+    phase = factory.SubFactory(PhaseFactory)

@@ -31,9 +31,10 @@ def test_every_entry_is_translated_and_none_is_fuzzy():
 
 
 def test_compiled_catalogue_matches_the_source():
-    source = {e.msgid: e.msgstr for e in polib.pofile(str(PO)) if not e.msgid_plural}
-    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(MO)) if not e.msgid_plural}
-    assert compiled == {k: v for k, v in source.items() if k}, "run `make messages`"
+    def entries(catalogue):
+        return {(e.msgctxt, e.msgid): e.msgstr for e in catalogue if e.msgid and not e.msgid_plural}
+
+    assert entries(polib.mofile(str(MO))) == entries(polib.pofile(str(PO))), "run `make messages`"
 
 
 def test_catalogue_holds_every_string_of_the_code(tmp_path):

@@ -60,6 +60,14 @@ class Visit:
         self.folder = folder
         self.step = 0
 
+    def login(self, username: str, password: str = "test-pass-2006"):
+        self.page.goto(self.base + "/accounts/login/")
+        self.page.locator("#id_username").fill(username)
+        self.page.locator("#id_password").fill(password)
+        self.page.locator("main button[type=submit]").click()
+        self.page.wait_for_load_state("networkidle")
+        assert "/accounts/login/" not in self.page.url, f"{username} could not log in"
+
     def goto(self, path: str):
         self.page.goto(self.base + path)
         return self.checked(path)
@@ -92,10 +100,23 @@ def assert_accessible(page):
 
 
 @pytest.fixture
-def visit(browser, live_server, reference_data, request):
-    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+def new_visit(browser, live_server, reference_data, request):
+    """Opens a browser session of its own (cookies apart) per call: one per user in a journey."""
+    contexts = []
     folder = re.sub(r"[^\w.-]+", "_", request.node.name).strip("_")
-    yield Visit(page, live_server, ARTIFACTS / folder)
-    context.close()
+
+    def open_visit(name: str = ""):
+        context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return Visit(page, live_server, ARTIFACTS / folder / name if name else ARTIFACTS / folder)
+
+    yield open_visit
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def visit(new_visit):
+    return new_visit()

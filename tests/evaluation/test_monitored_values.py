@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from evaluation.models import Indicator, MonitoredValue, ValueKind
-from evaluation.services import monitored_value_record
+from evaluation.services.monitoring import monitored_value_record
 from tests.factories import IndicatorFactory, MonitoredValueFactory
 
 pytestmark = pytest.mark.django_db

@@ -45,7 +45,7 @@ def test_other_bureau_staff_see_only_the_reference_value(client, users, detail):
 
 def test_owner_is_told_what_they_may_do(client, users, detail):
     client.force_login(users["staff"])
-    assert "作成・提出できます" in client.get(detail).content.decode()
+    assert "作成・編集・提出できます" in client.get(detail).content.decode()
 
 
 def test_unknown_project_is_404(client, users):
@@ -72,8 +72,8 @@ def test_query_count_does_not_grow_with_values(
             MonitoredValueFactory(project=project, indicator=indicator, fiscal_year=year)
     client.force_login(users["staff"])
     # session, user, groups (role), project with bureau and phase, fields, sub-regions,
-    # latest stock values with their indicators
-    with django_assert_max_num_queries(8):
+    # the user's bureau, plans with their phase, latest stock values with their indicators
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("project_detail", args=[project.code]))
     assert response.content.decode().count('<th scope="row">') == 16
 

@@ -93,3 +93,13 @@ def test_reorganised_project_points_to_its_successor(project):
     project.full_clean()
     project.save()
     assert list(successor.predecessors.all()) == [project]
+
+
+def test_plans_and_workflow_events_are_read_only_in_admin(admin_client, plan):
+    assert admin_client.get(reverse("admin:evaluation_projectplan_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:evaluation_projectplan_add")).status_code == 403
+    change = reverse("admin:evaluation_projectplan_change", args=[plan.pk])
+    admin_client.post(change, {"state": "approved", "version": 9})
+    plan.refresh_from_db()
+    assert (plan.state, plan.version) == ("draft", 1)
+    assert admin_client.get(reverse("admin:evaluation_workflowevent_add")).status_code == 403

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from evaluation.models import Indicator, MonitoredValue, ValueKind
-from evaluation.services import monitored_value_record
+from evaluation.services.monitoring import monitored_value_record
 from projects.models import Bureau, Project, Role, User
 
 DEMO_PASSWORD = "cluster-demo-2006"
@@ -86,6 +86,66 @@ def generated_values(project: Project, base_firms: int, base_universities: int):
                 yield code, fiscal_year, ValueKind.NUMBER, Decimal(amount)
 
 
+# project code → the workflow path its demo plan has walked (each step: action, comment)
+DEMO_PLAN_PATHS = {
+    "kanto-regional-revitalisation": [("submit", ""), ("approve", "")],
+    "hokkaido-super-cluster": [("submit", "")],
+    "tohoku-it-life-manufacturing": [
+        ("submit", ""),
+        ("return", "目標の根拠となる地域経済の分析を補ってください。"),
+    ],
+    "chubu-tokai-monozukuri": [],
+    "kinki-bio": [
+        ("submit", ""),
+        ("approve", ""),
+        ("reopen", "中間評価に向けてシナリオを見直すため。"),
+    ],
+}
+
+
+def load_demo_plans(staff_by_bureau, manager) -> int:
+    """Phase II plans for several demo projects, in several workflow states. A project that has
+    its Phase II plan already is left as it is."""
+    from evaluation.services.plans import plan_create, plan_update_vision, scenario_revise
+    from evaluation.services.workflow import workflow_transition
+    from projects.models import Phase
+
+    phase = Phase.objects.get(code="II")
+    created = 0
+    for project in Project.objects.filter(code__in=DEMO_PLAN_PATHS).select_related("bureau"):
+        if project.plans.filter(phase=phase).exists():
+            continue
+        staff = staff_by_bureau[project.bureau.code]
+        plan = plan_create(project=project, phase=phase, by=staff)
+        plan = plan_update_vision(
+            plan=plan,
+            expected_version=plan.version,
+            by=staff,
+            industrial_resources=f"{project.name_ja}の地域には、関連する中堅・中小企業と大学が集積している。",
+            regional_characteristics="広域的な産学官のネットワークが第I期に形成された。",
+            development_outlook="第II期には具体的な事業の展開を進め、新事業の開始件数を伸ばす。",
+            fits={"new-industry-creation-strategy": "新産業創造戦略の先端的新産業分野に対応する。"},
+        )
+        scenario_revise(
+            plan=plan,
+            expected_version=plan.version,
+            by=staff,
+            fiscal_year=2006,
+            start_fiscal_year=2006,
+            end_fiscal_year=2010,
+            narrative="2006〜2007年度：ネットワークの拡大と共同研究の立ち上げ。\n"
+            "2008年度：中間評価を踏まえ事業化を加速。\n2009〜2010年度：販路開拓と自立化の準備。",
+            milestones={2007: "共同研究 20 件", 2008: "試作品 10 件", 2010: "事業化 30 件"},
+            reason="当初のシナリオ",
+        )
+        plan.refresh_from_db()
+        for action, comment in DEMO_PLAN_PATHS[project.code]:
+            actor = staff if action == "submit" else manager
+            plan = workflow_transition(obj=plan, action=action, by=actor, comment=comment)
+        created += 1
+    return created
+
+
 class Command(BaseCommand):
     help = "デモ用アカウントとデモ値（2005〜2008年度）を作成する。何度実行しても重複しない。"
 
@@ -146,6 +206,8 @@ class Command(BaseCommand):
                 )
                 written += 1
         self.stdout.write(f"デモ値: {written} 件を書き込みました。")
+        created = load_demo_plans(staff_by_bureau, User.objects.get(username="manager"))
+        self.stdout.write(f"デモの個別計画: {created} 件を作成しました。")
         self.stdout.write(f"デモ用アカウント（パスワードは共通: {DEMO_PASSWORD}）:")
         for username, role, bureau_code in demo_accounts():
             bureau = f" / {bureaus[bureau_code].name_ja}" if bureau_code else ""

@@ -1,0 +1,149 @@
+"""One state machine for everything that is submitted and approved (plans, yearly plans, annual
+reports), its recorded transitions, and the optimistic version every editable record carries.
+
+draft → submitted (staff) → returned with a comment (manager) → submitted → approved (manager)
+→ reopened with a reason (manager) → submitted … Returned and reopened records are edited like
+drafts, but each change then needs a reason: the data had already been reported.
+"""
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from projects.models import Role, user_role
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("workflow state", "作成中")
+    SUBMITTED = "submitted", pgettext_lazy("workflow state", "提出済み")
+    RETURNED = "returned", pgettext_lazy("workflow state", "差戻し")
+    APPROVED = "approved", pgettext_lazy("workflow state", "承認済み")
+    REOPENED = "reopened", pgettext_lazy("workflow state", "再開")
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", pgettext_lazy("workflow action", "提出")
+    RETURN = "return", pgettext_lazy("workflow action", "差戻し")
+    APPROVE = "approve", pgettext_lazy("workflow action", "承認")
+    REOPEN = "reopen", pgettext_lazy("workflow action", "再開")
+
+
+EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED, State.REOPENED})
+REASON_REQUIRED_STATES = frozenset({State.RETURNED, State.REOPENED})
+
+
+TRANSITIONS = {
+    # action: (states it leaves, state it reaches, role that may take it, comment required)
+    Action.SUBMIT: (EDITABLE_STATES, State.SUBMITTED, Role.STAFF, False),
+    Action.RETURN: (frozenset({State.SUBMITTED}), State.RETURNED, Role.MANAGER, True),
+    Action.APPROVE: (frozenset({State.SUBMITTED}), State.APPROVED, Role.MANAGER, False),
+    Action.REOPEN: (frozenset({State.APPROVED}), State.REOPENED, Role.MANAGER, True),
+}
+
+
+def may_take(action: Action, *, state: str, role, own_bureau: bool) -> bool:
+    """Pure rule: may a user with this role (and bureau relation) take the action now?"""
+    leaves, _reaches, actor, _comment = TRANSITIONS[action]
+    if state not in leaves or role != actor:
+        return False
+    return own_bureau if actor == Role.STAFF else True
+
+
+class WorkflowQuerySet(models.QuerySet):
+    """Scoping per DOMAIN.md: drafts, returned and reopened records are the bureau's own;
+    other bureaus' staff read approved ones; managers and admins read all. Evaluators read
+    nothing here until evaluation rounds assign projects to them."""
+
+    bureau_lookup = "project__bureau"
+
+    def visible_to(self, user):
+        role = user_role(user)
+        if role in (Role.MANAGER, Role.ADMIN):
+            return self.all()
+        if role == Role.STAFF:
+            return self.filter(
+                Q(**{f"{self.bureau_lookup}_id": user.bureau_id}) | Q(state=State.APPROVED)
+            )
+        return self.none()
+
+
+class WorkflowModel(models.Model):
+    """Abstract base of a record with a workflow state and a version for stale-save checks.
+
+    A concrete model has a `project` foreign key (the bureau owns what its projects own)."""
+
+    state = models.CharField(
+        _("状態"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    version = models.PositiveIntegerField(_("版"), default=1)
+
+    objects = WorkflowQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state not in EDITABLE_STATES
+
+    @property
+    def change_needs_reason(self) -> bool:
+        return self.state in REASON_REQUIRED_STATES
+
+    def is_editable_by(self, user) -> bool:
+        return not self.is_locked and self.project.is_editable_by(user)
+
+    def actions_for(self, user) -> list[Action]:
+        role = user_role(user)
+        own = role == Role.STAFF and user.bureau_id == self.project.bureau_id
+        return [
+            action
+            for action in Action
+            if may_take(action, state=self.state, role=role, own_bureau=own)
+        ]
+
+    def events(self):
+        return WorkflowEvent.objects.for_object(self)
+
+
+class WorkflowEventQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).select_related("by")
+
+
+class WorkflowEvent(models.Model):
+    """One transition: who took which action when, with the comment or reason."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
+    from_state = models.CharField(_("変更前の状態"), max_length=10, choices=State.choices)
+    to_state = models.CharField(_("変更後の状態"), max_length=10, choices=State.choices)
+    by = models.ForeignKey(
+        "projects.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("実施者")
+    )
+    at = models.DateTimeField(_("日時"), auto_now_add=True)
+    comment = models.TextField(_("コメント・理由"), blank=True)
+
+    objects = WorkflowEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ワークフロー履歴")
+        verbose_name_plural = _("ワークフロー履歴")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action__in=["return", "reopen"]) | ~Q(comment=""),
+                name="workflow_event_comment_required",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M} {self.by}"
