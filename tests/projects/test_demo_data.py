@@ -58,3 +58,19 @@ def test_loading_twice_duplicates_and_changes_nothing(demo):
     before = snapshot()
     load_all()
     assert snapshot() == before
+
+
+def test_demo_plans_in_several_workflow_states(demo):
+    from evaluation.models import ProjectPlan
+
+    states = dict(ProjectPlan.objects.values_list("project__code", "state"))
+    assert states == {
+        "kanto-regional-revitalisation": "approved",
+        "hokkaido-super-cluster": "submitted",
+        "tohoku-it-life-manufacturing": "returned",
+        "chubu-tokai-monozukuri": "draft",
+        "kinki-bio": "reopened",
+    }
+    kanto = ProjectPlan.objects.get(project__code="kanto-regional-revitalisation")
+    assert kanto.current_scenario().milestones.count() == 3
+    assert [e.action for e in kanto.events()] == ["submit", "approve"]
