@@ -4,9 +4,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from evaluation.models import (
     Indicator,
     MonitoredValue,
+    NationalTarget,
+    OverallPlan,
     ProjectPlan,
     ScenarioRevision,
+    TargetVersion,
     WorkflowEvent,
+    YearlyPlan,
 )
 
 
@@ -81,3 +85,27 @@ class WorkflowEventAdmin(ReadOnlyAdmin):
     list_display = ["subject", "action", "from_state", "to_state", "by", "at"]
     list_filter = ["action", "to_state"]
     list_select_related = ["by", "content_type"]
+
+
+@admin.register(TargetVersion)
+class TargetVersionAdmin(ReadOnlyAdmin):
+    list_display = ["target", "number", "applies_from_fiscal_year", "target_value", "author"]
+    list_select_related = ["target__indicator", "target__plan__project", "author"]
+
+
+@admin.register(YearlyPlan)
+class YearlyPlanAdmin(ReadOnlyAdmin):
+    list_display = ["project", "fiscal_year", "state", "version"]
+    list_filter = ["state", "fiscal_year", "project__bureau"]
+    list_select_related = ["project"]
+
+
+@admin.register(OverallPlan)
+class OverallPlanAdmin(ReadOnlyAdmin):
+    list_display = ["phase", "mid_term_fiscal_year", "version"]
+
+
+@admin.register(NationalTarget)
+class NationalTargetAdmin(ReadOnlyAdmin):
+    list_display = ["overall_plan", "indicator", "fiscal_year", "value"]
+    list_select_related = ["overall_plan__phase", "indicator"]

@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from evaluation.models import ProjectPlan, StrategyItem
-from projects.fiscal import fiscal_year_label
+from evaluation.models import Cumulation, Indicator, ProjectPlan, StrategyItem, Target
+from evaluation.models.targets import CUMULATION_EXPLAINED
+from projects.domain import MONEY_UNITS, FractionOfYenError, fiscal_year_label, parse_number, to_yen
 from projects.models import Phase, PolicyFramework, SupportArea
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -12,7 +13,7 @@ TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 class VersionedForm(forms.Form):
     """Carries the version the form was opened on, and the reason a change needs after the
-    record was returned or reopened."""
+    record was returned or reopened. `plan` is any workflow record (a plan, a yearly plan)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     reason = forms.CharField(
@@ -123,8 +124,12 @@ class ScenarioForm(VersionedForm):
         return {y: self.cleaned_data.get(f"milestone_{y}", "") for y in self.milestone_years}
 
 
+HEADING_CHOICES = [("", _("（選択）")), *StrategyItem.Heading.choices]
+
+
 class StrategyItemForm(forms.Form):
-    heading = forms.ChoiceField(label=_("見出し"), choices=StrategyItem.Heading.choices)
+    # A blank first choice: an untouched extra row posts nothing and is skipped.
+    heading = forms.ChoiceField(label=_("見出し"), choices=HEADING_CHOICES)
     area = forms.ChoiceField(
         label=_("共同事業の分野"),
         choices=[("", _("（なし）")), *StrategyItem.Area.choices],
@@ -176,3 +181,253 @@ class TransitionForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class NumberField(forms.Field):
+    """A number typed the way people type it (full-width digits, separators), read by
+    projects.domain.parse_number; an empty field is None."""
+
+    MAX_LENGTH = 40
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = str(value).strip() if value is not None else ""
+        if value in self.empty_values:
+            return None
+        if len(value) > self.MAX_LENGTH:
+            raise forms.ValidationError(_("数値が長すぎます。"), code="max_length")
+        try:
+            return parse_number(value)
+        except ValueError:
+            raise forms.ValidationError(
+                _("「%(value)s」は数値として読めません。"), params={"value": value}, code="invalid"
+            ) from None
+
+
+def year_choices(first: int, last: int, blank: bool = False):
+    choices = [(y, fiscal_year_label(y)) for y in range(first, last + 1)]
+    return [("", _("（なし）")), *choices] if blank else choices
+
+
+class TargetAddForm(VersionedForm):
+    indicator = forms.ModelChoiceField(
+        label=_("カタログから選ぶ"),
+        queryset=Indicator.objects.none(),
+        required=False,
+        empty_label=_("（独自の目標を定義する）"),
+        to_field_name="code",
+    )
+    own_name = forms.CharField(label=_("独自目標の名称"), required=False, max_length=200)
+    own_unit = forms.ChoiceField(
+        label=_("独自目標の単位"),
+        required=False,
+        choices=[("", _("（選択）")), *Indicator.Unit.choices],
+    )
+    direction = forms.ChoiceField(
+        label=_("改善の方向（独自目標）"), choices=Indicator.Direction.choices
+    )
+    own_definition = forms.CharField(
+        label=_("独自目標の定義"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    cumulation = forms.ChoiceField(
+        label=_("実績と目標の比べ方（集計の方法）"),
+        choices=Cumulation.choices,
+        widget=forms.RadioSelect,
+        initial=Cumulation.FLOW,
+    )
+
+    def __init__(self, *args, plan: ProjectPlan, **kwargs):
+        super().__init__(*args, plan=plan, **kwargs)
+        self.fields["cumulation"].choices = [
+            (value, f"{label}：{CUMULATION_EXPLAINED[value]}")
+            for value, label in Cumulation.choices
+        ]
+        self.fields["indicator"].queryset = Indicator.objects.filter(
+            is_optional_target=True
+        ).exclude(targets__plan=plan)
+
+
+class TargetValuesForm(VersionedForm):
+    baseline_value = NumberField(label=_("基準値"), required=False)
+    baseline_fiscal_year = forms.TypedChoiceField(
+        label=_("基準年度"), coerce=int, required=False, empty_value=None
+    )
+    target_value = NumberField(label=_("目標値"))
+    target_fiscal_year = forms.TypedChoiceField(label=_("目標年度"), coerce=int)
+    applies_from_fiscal_year = forms.TypedChoiceField(
+        label=_("新しい版を適用する年度"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, plan: ProjectPlan, target: Target, period, frozen: bool, **kwargs):
+        first, last = period
+        current = target.versions.order_by("-number").first()
+        initial = kwargs.setdefault("initial", {})
+        if current:
+            initial.setdefault("baseline_value", _plain(current.baseline_value))
+            initial.setdefault("baseline_fiscal_year", current.baseline_fiscal_year)
+            initial.setdefault("target_value", _plain(current.target_value))
+            initial.setdefault("target_fiscal_year", current.target_fiscal_year)
+            for milestone in current.milestones.all():
+                initial.setdefault(f"milestone_{milestone.fiscal_year}", _plain(milestone.value))
+        else:
+            initial.setdefault("target_fiscal_year", last)
+        super().__init__(*args, plan=plan, **kwargs)
+        self.target = target
+        self.frozen = frozen
+        phase = plan.phase
+        self.fields["baseline_fiscal_year"].choices = year_choices(
+            phase.first_fiscal_year - 5, last, blank=True
+        )
+        # One year either side of the plan is offered so that the service can say why it is wrong.
+        self.fields["target_fiscal_year"].choices = year_choices(first - 1, last + 1)
+        self.fields["applies_from_fiscal_year"].choices = year_choices(first, last, blank=True)
+        if frozen:
+            self.fields["applies_from_fiscal_year"].required = True
+            self.fields["reason"].required = True
+            self.fields["reason"].help_text = _(
+                "承認後の目標の変更は新しい版になります。理由と適用開始年度が必要です。"
+            )
+        else:
+            del self.fields["applies_from_fiscal_year"]
+        unit = target.unit_label
+        for name in ("baseline_value", "target_value"):
+            self.fields[name].label = f"{self.fields[name].label}（{unit}）"
+        self.milestone_years = list(range(first, last))
+        for year in self.milestone_years:
+            self.fields[f"milestone_{year}"] = NumberField(
+                label=_("%(year)s のマイルストーン（%(unit)s）")
+                % {"year": fiscal_year_label(year), "unit": unit},
+                required=False,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if any(key.startswith("per_firm") for key in self.data):
+            raise forms.ValidationError(
+                _("1社あたりの目標は、目標値と参画企業数から自動で計算されます。入力できません。")
+            )
+        return cleaned
+
+    def milestones(self):
+        return {y: self.cleaned_data.get(f"milestone_{y}") for y in self.milestone_years}
+
+
+def _plain(value):
+    """A stored Decimal as a person would type it again: no trailing zeros, no exponent."""
+    if value is None:
+        return None
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class YearlyPlanCreateForm(forms.Form):
+    fiscal_year = forms.TypedChoiceField(label=_("年度"), coerce=int)
+    copy_previous = forms.BooleanField(
+        label=_("前年度の年度計画を写して始める"), required=False, initial=True
+    )
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"].choices = [(y, fiscal_year_label(y)) for y in years]
+
+
+class ActivityForm(forms.Form):
+    heading = forms.ChoiceField(label=_("見出し"), choices=HEADING_CHOICES)
+    title = forms.CharField(label=_("活動"), max_length=200)
+    output_indicator = forms.ModelChoiceField(
+        label=_("アウトプット指標"),
+        required=False,
+        empty_label=_("（なし）"),
+        queryset=Indicator.objects.filter(level=Indicator.Level.OUTPUT),
+        to_field_name="code",
+    )
+    planned_output = NumberField(label=_("計画値"), required=False)
+    budget = NumberField(label=_("予算額"), required=False)
+    budget_unit = forms.ChoiceField(
+        label=_("予算の単位"),
+        initial="thousand",
+        choices=[(code, unit.label_ja) for code, unit in MONEY_UNITS.items()],
+    )
+    partners = forms.CharField(label=_("連携先"), required=False, max_length=500)
+
+    def clean(self):
+        cleaned = super().clean()
+        budget = cleaned.get("budget")
+        cleaned["budget_yen"] = None
+        if budget is not None:
+            try:
+                cleaned["budget_yen"] = to_yen(budget, cleaned.get("budget_unit") or "yen")
+            except FractionOfYenError:
+                self.add_error("budget", _("予算は円単位の整数になるように入力してください。"))
+            if budget < 0:
+                self.add_error("budget", _("予算は 0 以上で入力してください。"))
+        return cleaned
+
+
+ActivityFormSet = forms.formset_factory(
+    ActivityForm, extra=2, can_delete=True, max_num=200, validate_max=True
+)
+
+
+class YearlyPlanForm(VersionedForm):
+    summary = forms.CharField(
+        label=_("年度の重点"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("summary", plan.summary)
+        super().__init__(*args, plan=plan, **kwargs)
+
+
+class OverallPlanForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    mid_term_fiscal_year = forms.TypedChoiceField(label=_("中間評価の年度"), coerce=int)
+    description = forms.CharField(
+        label=_("概要"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    national_total = NumberField(label=_("全国目標（期全体）"), required=False)
+    reason = forms.CharField(
+        label=_("変更の理由"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, plan, indicator, **kwargs):
+        phase = plan.phase
+        self.years = list(range(phase.first_fiscal_year, phase.last_fiscal_year + 1))
+        national = {
+            t.fiscal_year: t.value for t in plan.national_targets.filter(indicator=indicator)
+        }
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("version", plan.version)
+        initial.setdefault("mid_term_fiscal_year", plan.mid_term_fiscal_year)
+        initial.setdefault("description", plan.description)
+        initial.setdefault("national_total", _plain(national.get(None)))
+        for year in self.years:
+            initial.setdefault(f"national_{year}", _plain(national.get(year)))
+        super().__init__(*args, **kwargs)
+        self.fields["mid_term_fiscal_year"].choices = year_choices(self.years[0], self.years[-1])
+        self.fields["national_total"].label = _("%(name)s の全国目標（期全体）") % {
+            "name": indicator.name
+        }
+        for year in self.years:
+            self.fields[f"national_{year}"] = NumberField(
+                label=_("%(name)s の全国目標（%(year)s）")
+                % {"name": indicator.name, "year": fiscal_year_label(year)},
+                required=False,
+            )
+
+    def national(self):
+        values = {None: self.cleaned_data.get("national_total")}
+        values.update({y: self.cleaned_data.get(f"national_{y}") for y in self.years})
+        return values

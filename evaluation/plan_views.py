@@ -3,7 +3,7 @@ the services check the rules again and write."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,10 +15,9 @@ from evaluation.forms import (
     ScenarioForm,
     StrategyItemFormSet,
     StrategyNotesForm,
-    TransitionForm,
     VisionForm,
 )
-from evaluation.models import Action, StrategyItem
+from evaluation.models import StrategyItem
 from evaluation.selectors import get_plan_for_user
 from evaluation.services.plans import (
     plan_create,
@@ -26,33 +25,10 @@ from evaluation.services.plans import (
     scenario_revise,
     strategies_update,
 )
-from evaluation.services.workflow import StaleEditError, workflow_transition
-from projects.fiscal import fiscal_year_label
+from evaluation.services.targets import plan_period
+from evaluation.view_helpers import add_service_errors, edit_screen, posted, transition_screen
+from projects.domain import fiscal_year_label, path_in_force, per_firm, target_for_year
 from projects.selectors import get_project_for_user
-
-STALE_STATUS = 409
-
-
-def posted(request):
-    """The POST data of a POST (even an empty one), None for a GET: binds forms correctly."""
-    return request.POST if request.method == "POST" else None
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field where the field exists."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def refreshed(form_class, request, plan, stale: StaleEditError, **kwargs):
-    """The form again with everything the user typed, now based on the current version, so that
-    saving again is a decision taken after seeing what changed."""
-    data = request.POST.copy()
-    data["version"] = str(stale.obj.version)
-    return form_class(data, plan=stale.obj, **kwargs)
 
 
 @login_required
@@ -85,9 +61,13 @@ def plan_detail(request, code, phase):
         (label, [s for s in strategies if s.heading == value])
         for value, label in StrategyItem.Heading.choices
     ]
+    first, last = plan_period(plan, current=revisions[-1] if revisions else None)
+    years = list(range(first, last + 1))
     context = {
         "plan": plan,
         "project": plan.project,
+        "years": years,
+        "target_rows": target_rows(plan, years),
         "fits": plan.policy_fits.select_related("framework"),
         "current": revisions[-1] if revisions else None,
         "revisions": list(reversed(revisions)),
@@ -100,28 +80,46 @@ def plan_detail(request, code, phase):
     return render(request, "evaluation/plan_detail.html", context)
 
 
+def target_rows(plan, years: list[int]) -> list[dict]:
+    """Each target with the target in force for every fiscal year of the plan, and the
+    per-firm form of the common target derived from the firm-count target (DOMAIN.md)."""
+    targets = list(plan.targets.with_versions())
+    rows, firms_by_year, common = [], {}, None
+    for target in targets:
+        paths = target.paths()
+        by_year = {y: target_for_year(path_in_force(paths, y), y) for y in years}
+        current = paths[-1] if paths else None
+        row = {
+            "target": target,
+            "by_year": by_year,
+            "current": current,
+            "version": target.versions.all()[len(paths) - 1] if paths else None,
+        }
+        rows.append(row)
+        if target.is_required and not target.is_common:
+            firms_by_year = by_year
+        if target.is_common:
+            common = row
+    if common is not None:
+        common["per_firm"] = {
+            y: per_firm(common["by_year"][y], firms_by_year.get(y)) for y in years
+        }
+    return rows
+
+
 def _edit(request, code, phase, *, form_class, template, save, success):
     """GET/POST for an edit screen of a plan: owner staff while the plan is editable."""
     plan = get_plan_for_user(request.user, code, phase, write=True)
-    form = form_class(posted(request), plan=plan)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(plan, form)
-        except StaleEditError as stale:
-            form = refreshed(form_class, request, plan, stale)
-            form.is_valid()
-            form.add_error(None, _("この計画は、画面を開いた後に他の利用者が保存しています。"))
-            status = STALE_STATUS
-            context = {"plan": stale.obj, "project": plan.project, "form": form,
-                       "stale": stale}  # fmt: skip
-            return render(request, template, context, status=status)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(plan)
-    return render(request, template, {"plan": plan, "project": plan.project, "form": form})
+    return edit_screen(
+        request,
+        record=plan,
+        make_form=lambda data, record: form_class(data, plan=record),
+        template=template,
+        context={"plan": plan, "project": plan.project},
+        save=lambda form: save(plan, form),
+        success=success,
+        done_url=plan.get_absolute_url(),
+    )
 
 
 @login_required
@@ -142,9 +140,15 @@ def plan_vision_edit(request, code, phase):
             reason=data["reason"],
         )
 
-    return _edit(request, code, phase, form_class=VisionForm,
-                 template="evaluation/plan_vision_form.html", save=save,
-                 success=_("ビジョンを保存しました。"))  # fmt: skip
+    return _edit(
+        request,
+        code,
+        phase,
+        form_class=VisionForm,
+        template="evaluation/plan_vision_form.html",
+        save=save,
+        success=_("ビジョンを保存しました。"),
+    )
 
 
 @login_required
@@ -166,9 +170,15 @@ def plan_scenario_revise(request, code, phase):
             reason=data["reason"],
         )
 
-    return _edit(request, code, phase, form_class=ScenarioForm,
-                 template="evaluation/plan_scenario_form.html", save=save,
-                 success=_("シナリオを改訂しました。"))  # fmt: skip
+    return _edit(
+        request,
+        code,
+        phase,
+        form_class=ScenarioForm,
+        template="evaluation/plan_scenario_form.html",
+        save=save,
+        success=_("シナリオを改訂しました。"),
+    )
 
 
 @login_required
@@ -181,40 +191,32 @@ def plan_strategies_edit(request, code, phase):
         {"heading": s.heading, "area": s.area, "title": s.title, "description": s.description}
         for s in plan.strategies.all()
     ]
-    post = posted(request)
-    form = StrategyNotesForm(post, plan=plan)
-    formset = StrategyItemFormSet(post, initial=initial_items, prefix="items")
-    template = "evaluation/plan_strategies_form.html"
-    context = {"plan": plan, "project": plan.project, "form": form, "formset": formset}
-    if post is not None and form.is_valid() and formset.is_valid():
-        items = [
-            f.cleaned_data
-            for f in formset.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
-        try:
-            strategies_update(
-                plan=plan,
-                expected_version=form.cleaned_data["version"],
-                by=request.user,
-                items=items,
-                notes=form.notes(),
-                reason=form.cleaned_data["reason"],
-            )
-        except StaleEditError as stale:
-            context["form"] = refreshed(StrategyNotesForm, request, plan, stale)
-            context["form"].is_valid()
-            context["form"].add_error(
-                None, _("この計画は、画面を開いた後に他の利用者が保存しています。")
-            )
-            context["stale"] = stale
-            return render(request, template, context, status=STALE_STATUS)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("戦略を保存しました。"))
-            return redirect(plan)
-    return render(request, template, context)
+    formset = StrategyItemFormSet(posted(request), initial=initial_items, prefix="items")
+
+    def save(form):
+        strategies_update(
+            plan=plan,
+            expected_version=form.cleaned_data["version"],
+            by=request.user,
+            items=[
+                f.cleaned_data
+                for f in formset.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ],
+            notes=form.notes(),
+            reason=form.cleaned_data["reason"],
+        )
+
+    return edit_screen(
+        request,
+        record=plan,
+        make_form=lambda data, record: StrategyNotesForm(data, plan=record),
+        template="evaluation/plan_strategies_form.html",
+        context={"plan": plan, "project": plan.project, "forms": {"formset": formset}},
+        save=save,
+        success=_("戦略を保存しました。"),
+        done_url=plan.get_absolute_url(),
+    )
 
 
 @login_required
@@ -223,29 +225,12 @@ def plan_transition(request, code, phase, action):
     """GET confirms, POST takes a workflow action: submit (owner staff), return, approve,
     reopen (manager). 404 for what the user may not see; 403 for an action not theirs now."""
     plan = get_plan_for_user(request.user, code, phase)
-    try:
-        action = Action(action)
-    except ValueError:
-        raise Http404 from None
-    if action not in plan.actions_for(request.user):
-        raise PermissionDenied
-    form = TransitionForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow_transition(
-                obj=plan, action=action, by=request.user, comment=form.cleaned_data["comment"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("計画を「%(action)s」しました。") % {"action": action.label}
-            )
-            return redirect(plan)
-    return render(
+    return transition_screen(
         request,
-        "evaluation/plan_transition.html",
-        {"plan": plan, "project": plan.project, "form": form, "action": action},
+        record=plan,
+        action=action,
+        context={"plan": plan, "project": plan.project},
+        label=_("個別計画"),
     )
 
 
@@ -280,7 +265,7 @@ def plan_scenario_compare(request, code, phase):
                 fiscal_year_label(old.end_fiscal_year),
                 fiscal_year_label(new.end_fiscal_year),
             ),
-        ]  # fmt: skip
+        ]
         + [
             (fiscal_year_label(y), old_milestones.get(y, ""), new_milestones.get(y, ""))
             for y in sorted(set(old_milestones) | set(new_milestones))

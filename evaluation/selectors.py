@@ -4,7 +4,7 @@ may see but not change."""
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from evaluation.models import MonitoredValue, ProjectPlan
+from evaluation.models import MonitoredValue, ProjectPlan, YearlyPlan
 
 
 def get_monitored_value_for_user(
@@ -32,3 +32,20 @@ def get_plan_for_user(user, project_code: str, phase_code: str, *, write: bool =
     if write and not plan.is_editable_by(user):
         raise PermissionDenied
     return plan
+
+
+def get_target_for_user(user, project_code: str, phase_code: str, target_id: int, *, write=False):
+    """A target of a plan the user may see; with write, of a plan they may change now."""
+    plan = get_plan_for_user(user, project_code, phase_code, write=write)
+    return get_object_or_404(plan.targets.select_related("indicator"), pk=target_id), plan
+
+
+def get_yearly_plan_for_user(user, project_code: str, fiscal_year: int, *, write: bool = False):
+    yearly = get_object_or_404(
+        YearlyPlan.objects.visible_to(user).with_related(),
+        project__code=project_code,
+        fiscal_year=fiscal_year,
+    )
+    if write and not yearly.is_editable_by(user):
+        raise PermissionDenied
+    return yearly

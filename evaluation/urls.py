@@ -1,11 +1,14 @@
 from django.urls import path
 
-from evaluation import plan_views, views
+from evaluation import overall_views, plan_views, target_views, views, yearly_views
 
 plan = "projects/<slug:code>/plans/<slug:phase>/"
+year = "projects/<slug:code>/years/<int:fiscal_year>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("overall/<slug:phase>/", overall_views.overall_plan_detail, name="overall_plan_detail"),
+    path("overall/<slug:phase>/edit/", overall_views.overall_plan_edit, name="overall_plan_edit"),
     path("projects/<slug:code>/", views.project_detail, name="project_detail"),
     path("projects/<slug:code>/plans/new/", plan_views.plan_create_view, name="plan_create"),
     path(plan, plan_views.plan_detail, name="plan_detail"),
@@ -15,5 +18,22 @@ urlpatterns = [
         plan + "scenario/compare/", plan_views.plan_scenario_compare, name="plan_scenario_compare"
     ),
     path(plan + "strategies/", plan_views.plan_strategies_edit, name="plan_strategies_edit"),
+    path(plan + "targets/new/", target_views.target_add_view, name="target_add"),
+    path(plan + "targets/<int:target_id>/", target_views.target_values_edit, name="target_edit"),
+    path(
+        plan + "targets/<int:target_id>/remove/",
+        target_views.target_remove_view,
+        name="target_remove",
+    ),
     path(plan + "<slug:action>/", plan_views.plan_transition, name="plan_transition"),
+    path(
+        "projects/<slug:code>/years/new/",
+        yearly_views.yearly_plan_create_view,
+        name="yearly_plan_create",
+    ),
+    path(year, yearly_views.yearly_plan_detail, name="yearly_plan_detail"),
+    path(year + "edit/", yearly_views.yearly_plan_edit, name="yearly_plan_edit"),
+    path(
+        year + "<slug:action>/", yearly_views.yearly_plan_transition, name="yearly_plan_transition"
+    ),
 ]

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from projects.fiscal import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
+from projects.domain import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 
 FISCAL_YEAR_RANGE = Q(fiscal_year__gte=FIRST_FISCAL_YEAR) & Q(fiscal_year__lte=LAST_FISCAL_YEAR)
 

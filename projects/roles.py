@@ -28,6 +28,10 @@ ADMIN_VIEW_ONLY_MODELS = {
         "projectplan",
         "scenariorevision",
         "workflowevent",
+        "targetversion",
+        "yearlyplan",
+        "overallplan",
+        "nationaltarget",
     ],
 }
 

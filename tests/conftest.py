@@ -70,3 +70,12 @@ def plan_in_state(plan, users):
         return current
 
     return walk
+
+
+@pytest.fixture(autouse=True)
+def japanese():
+    """Each test starts in Japanese: a request in English must not leak into the next test."""
+    from django.utils import translation
+
+    with translation.override("ja"):
+        yield

@@ -98,3 +98,12 @@ class ProjectPlanFactory(factory.django.DjangoModelFactory):
 
     project = factory.SubFactory(ProjectFactory)
     phase = factory.SubFactory(PhaseFactory)
+
+
+class YearlyPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluation.YearlyPlan"
+
+    plan = factory.SubFactory(ProjectPlanFactory)
+    project = factory.SelfAttribute("plan.project")
+    fiscal_year = 2007

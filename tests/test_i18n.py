@@ -48,10 +48,21 @@ def test_catalogue_holds_every_string_of_the_code(tmp_path):
     shutil.copy(PO, backup)
     try:
         subprocess.run(
-            [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-location",
-             "--ignore=.venv", "--ignore=tests", "--ignore=test-artifacts"],
-            cwd=settings.BASE_DIR, check=True, capture_output=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "manage.py",
+                "makemessages",
+                "-l",
+                "en",
+                "--no-location",
+                "--ignore=.venv",
+                "--ignore=tests",
+                "--ignore=test-artifacts",
+            ],
+            cwd=settings.BASE_DIR,
+            check=True,
+            capture_output=True,
+        )
         fresh = {e.msgid for e in polib.pofile(str(PO)) if not e.obsolete}
     finally:
         shutil.copy(backup, PO)

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from evaluation.models import Action, ProjectPlan, State
 from evaluation.models.workflow import may_take
 from projects.models import Role
+from tests.factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +24,13 @@ ROLES = ["anonymous", "staff", "other_staff", "manager", "evaluator", "admin"]
 SIGNED_IN = ROLES[1:]
 STATES = list(State)
 LOGIN = "login-redirect"  # 302 to the login page
-ROLE_OF = {"staff": Role.STAFF, "other_staff": Role.STAFF, "manager": Role.MANAGER,
-           "evaluator": Role.EVALUATOR, "admin": Role.ADMIN}  # fmt: skip
+ROLE_OF = {
+    "staff": Role.STAFF,
+    "other_staff": Role.STAFF,
+    "manager": Role.MANAGER,
+    "evaluator": Role.EVALUATOR,
+    "admin": Role.ADMIN,
+}
 
 
 def plan_visible(role: str, state: str) -> bool:
@@ -93,6 +99,32 @@ def plan_kwargs(extra=None):
     return kwargs
 
 
+def target_kwargs(which):
+    def kwargs(objects):
+        plan = objects["plan"]
+        target = plan.targets.get(indicator__code=which)
+        return {"code": plan.project.code, "phase": plan.phase.code, "target_id": target.pk}
+
+    return kwargs
+
+
+def target_remove_answer(role, method, state):
+    """The optional target is removable by the owner while the plan is editable."""
+    return plan_edit(role, method, state)
+
+
+def yearly_kwargs(extra=None):
+    def kwargs(objects):
+        yearly = objects["yearly"]
+        return {"code": yearly.project.code, "fiscal_year": yearly.fiscal_year, **(extra or {})}
+
+    return kwargs
+
+
+def overall_edit(role, method, state):
+    return 200 if role == "manager" else 403
+
+
 project_kwargs = lambda o: {"code": o["project"].code}  # noqa: E731
 no_kwargs = lambda o: {}  # noqa: E731
 
@@ -115,6 +147,24 @@ MATRIX: dict[str, list[Row]] = {
         Row(plan_kwargs({"action": action.value}), signed_in(plan_transition(action)), True)
         for action in Action
     ],
+    "target_add": [Row(plan_kwargs(), signed_in(plan_edit), stateful=True)],
+    "target_edit": [
+        Row(target_kwargs("new-businesses-started"), signed_in(plan_edit), stateful=True)
+    ],
+    "target_remove": [
+        Row(target_kwargs("ventures-created"), signed_in(target_remove_answer), stateful=True)
+    ],
+    "yearly_plan_create": [
+        Row(project_kwargs, signed_in(lambda role, m, s: 200 if role == "staff" else 403))
+    ],
+    "yearly_plan_detail": [Row(yearly_kwargs(), signed_in(plan_read), stateful=True)],
+    "yearly_plan_edit": [Row(yearly_kwargs(), signed_in(plan_edit), stateful=True)],
+    "yearly_plan_transition": [
+        Row(yearly_kwargs({"action": action.value}), signed_in(plan_transition(action)), True)
+        for action in Action
+    ],
+    "overall_plan_detail": [Row(lambda o: {"phase": "II"}, signed_in(read_only_page))],
+    "overall_plan_edit": [Row(lambda o: {"phase": "II"}, signed_in(overall_edit))],
 }
 
 ADMIN = {role: 302 for role in ROLES} | {"admin": 200}
@@ -152,29 +202,66 @@ def check(response, expected):
 
 
 CASES = [
-    pytest.param(name, index, role, method, state,
-                 id=f"{name}[{index}]-{role}-{method}" + (f"-{state}" if state else ""))
+    pytest.param(
+        name,
+        index,
+        role,
+        method,
+        state,
+        id=f"{name}[{index}]-{role}-{method}" + (f"-{state}" if state else ""),
+    )
     for name, rows in MATRIX.items()
     for index, row in enumerate(rows)
     for role in ROLES
     for method in ("GET", "POST")
     for state in (STATES if row.stateful else [None])
-]  # fmt: skip
+]
+
+
+@pytest.fixture
+def matrix_objects(project, plan, users):
+    """The common target, an optional target, a yearly plan and the overall plan of Phase II."""
+    from evaluation.models import Indicator, OverallPlan, Target, YearlyPlan
+
+    for code, common in (("new-businesses-started", True), ("ventures-created", False)):
+        indicator = IndicatorFactory(code=code, is_common_target=common, is_optional_target=True)
+        Target.objects.create(plan=plan, indicator=indicator, cumulation="flow")
+    OverallPlan.objects.create(phase=plan.phase, mid_term_fiscal_year=2008)
+    yearly = YearlyPlan.objects.create(project=project, plan=plan, fiscal_year=2007)
+    assert Indicator.objects.filter(is_common_target=True).count() == 1
+    return {"yearly": yearly}
+
+
+def walk(record, state, users):
+    from evaluation.services.workflow import workflow_transition
+
+    paths = {
+        State.DRAFT: [],
+        State.SUBMITTED: [("submit", "staff")],
+        State.RETURNED: [("submit", "staff"), ("return", "manager")],
+        State.APPROVED: [("submit", "staff"), ("approve", "manager")],
+        State.REOPENED: [("submit", "staff"), ("approve", "manager"), ("reopen", "manager")],
+    }
+    for action, who in paths[state]:
+        record = workflow_transition(obj=record, action=action, by=users[who], comment="理由")
+    return record
 
 
 @pytest.mark.parametrize(("name", "index", "role", "method", "state"), CASES)
-def test_matrix(client, users, project, plan_in_state, name, index, role, method, state):
+def test_matrix(client, users, project, plan, matrix_objects, name, index, role, method, state):
     row = MATRIX[name][index]
-    plan = plan_in_state(state or State.DRAFT)
-    url = reverse(name, kwargs=row.kwargs({"project": project, "plan": plan}))
-    before = (plan.state, plan.version)
+    subject = matrix_objects["yearly"] if name.startswith("yearly_plan") else plan
+    subject = walk(subject, state or State.DRAFT, users)
+    objects = {"project": project, "plan": plan, "yearly": matrix_objects["yearly"]}
+    url = reverse(name, kwargs=row.kwargs(objects))
+    before = (subject.state, subject.version)
     if role != "anonymous":
         client.force_login(users[role])
     response = client.get(url) if method == "GET" else client.post(url, {})
     check(response, row.answer(role, method, state or State.DRAFT))
-    plan.refresh_from_db()
+    subject.refresh_from_db()
     if method == "POST" and response.status_code != 302:
-        assert (plan.state, plan.version) == before, "a refused or invalid POST changed the plan"
+        assert (subject.state, subject.version) == before, "a refused or invalid POST changed it"
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -195,8 +282,12 @@ def test_forged_post_to_another_bureaus_plan_is_404_and_changes_nothing(client, 
     """Staff of another bureau changing the code in the URL of a draft: 404, nothing changes."""
     client.force_login(users["other_staff"])
     url = reverse("plan_vision_edit", args=[plan.project.code, plan.phase.code])
-    data = {"version": 1, "industrial_resources": "改ざん", "regional_characteristics": "",
-            "development_outlook": ""}  # fmt: skip
+    data = {
+        "version": 1,
+        "industrial_resources": "改ざん",
+        "regional_characteristics": "",
+        "development_outlook": "",
+    }
     assert client.post(url, data).status_code == 404
     assert ProjectPlan.objects.get().industrial_resources == ""
 

@@ -1,5 +1,6 @@
 from evaluation.models.catalogue import Indicator
 from evaluation.models.monitoring import MonitoredValue, ValueKind
+from evaluation.models.overall import NationalTarget, OverallPlan
 from evaluation.models.plans import (
     ProjectPlan,
     ScenarioMilestone,
@@ -8,12 +9,22 @@ from evaluation.models.plans import (
     SupportAreaNote,
     VisionPolicyFit,
 )
+from evaluation.models.targets import Cumulation, Target, TargetMilestone, TargetVersion
 from evaluation.models.workflow import Action, State, WorkflowEvent
+from evaluation.models.yearly import Activity, YearlyPlan
 
 __all__ = [
     "Action",
+    "Activity",
+    "Cumulation",
+    "Target",
+    "TargetMilestone",
+    "TargetVersion",
+    "YearlyPlan",
     "Indicator",
     "MonitoredValue",
+    "NationalTarget",
+    "OverallPlan",
     "ProjectPlan",
     "ScenarioMilestone",
     "ScenarioRevision",

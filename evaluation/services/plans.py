@@ -13,6 +13,7 @@ from evaluation.models import (
     SupportAreaNote,
     VisionPolicyFit,
 )
+from evaluation.services.targets import add_required_targets
 from evaluation.services.workflow import lock_for_edit, save_new_version
 from projects.models import Phase, PolicyFramework, Project
 
@@ -33,6 +34,7 @@ def plan_create(*, project: Project, phase: Phase, by) -> ProjectPlan:
     plan._history_user = by
     plan._change_reason = _("作成")
     plan.save()
+    add_required_targets(plan)
     return plan
 
 
@@ -50,8 +52,9 @@ def plan_update_vision(
 ) -> ProjectPlan:
     """Change the vision and its fit with each national policy framework (code → text; an
     empty text removes the fit)."""
-    plan = lock_for_edit(ProjectPlan, pk=plan.pk, expected_version=expected_version, by=by,
-                         reason=reason)  # fmt: skip
+    plan = lock_for_edit(
+        ProjectPlan, pk=plan.pk, expected_version=expected_version, by=by, reason=reason
+    )
     plan.industrial_resources = industrial_resources.strip()
     plan.regional_characteristics = regional_characteristics.strip()
     plan.development_outlook = development_outlook.strip()
@@ -96,8 +99,9 @@ def scenario_revise(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("シナリオの改訂には理由が必要です。")})
-    plan = lock_for_edit(ProjectPlan, pk=plan.pk, expected_version=expected_version, by=by,
-                         reason=reason)  # fmt: skip
+    plan = lock_for_edit(
+        ProjectPlan, pk=plan.pk, expected_version=expected_version, by=by, reason=reason
+    )
     last = plan.scenario_revisions.order_by("-number").values_list("number", flat=True).first()
     revision = ScenarioRevision(
         plan=plan,
@@ -125,9 +129,11 @@ def scenario_revise(
         if text.strip()
     )
     save_new_version(
-        plan, by=by, reason=_("シナリオ第%(number)s版: %(reason)s")
+        plan,
+        by=by,
+        reason=_("シナリオ第%(number)s版: %(reason)s")
         % {"number": revision.number, "reason": reason},
-    )  # fmt: skip
+    )
     return revision
 
 
@@ -143,8 +149,9 @@ def strategies_update(
 ) -> ProjectPlan:
     """Replace the strategy items (heading, area, title, description) and the support-area
     notes (area → text; empty removes) of a plan."""
-    plan = lock_for_edit(ProjectPlan, pk=plan.pk, expected_version=expected_version, by=by,
-                         reason=reason)  # fmt: skip
+    plan = lock_for_edit(
+        ProjectPlan, pk=plan.pk, expected_version=expected_version, by=by, reason=reason
+    )
     new_items = []
     errors = []
     for order, item in enumerate(items, start=1):

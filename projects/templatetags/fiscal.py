@@ -1,7 +1,7 @@
 from django import template
 from django.utils.translation import get_language
 
-from projects.fiscal import fiscal_year_label, fiscal_year_short_label
+from projects.domain import fiscal_year_label, fiscal_year_short_label
 
 register = template.Library()
 

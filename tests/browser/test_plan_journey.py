@@ -102,5 +102,8 @@ def test_plan_from_draft_to_approval_and_locked(new_visit, people):
     assert plan.state == State.APPROVED
     assert plan.scenario_revisions.count() == 2
     assert list(plan.events().values_list("action", flat=True)) == [
-        "submit", "return", "submit", "approve",
-    ]  # fmt: skip
+        "submit",
+        "return",
+        "submit",
+        "approve",
+    ]

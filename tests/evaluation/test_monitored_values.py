@@ -44,9 +44,12 @@ def test_zero_is_stored_as_zero_and_unknown_carries_no_number(users, project, in
     zero = record(project, indicator, users["staff"], kind=ValueKind.ZERO)
     assert zero.value == 0
     unknown = monitored_value_record(
-        project=project, indicator=indicator, fiscal_year=2007, kind=ValueKind.UNKNOWN,
+        project=project,
+        indicator=indicator,
+        fiscal_year=2007,
+        kind=ValueKind.UNKNOWN,
         by=users["staff"],
-    )  # fmt: skip
+    )
     assert unknown.value is None
 
 
@@ -95,9 +98,13 @@ def test_one_value_per_project_indicator_and_year(project, indicator):
 def test_recording_again_changes_the_value_in_place_and_keeps_history(users, project, indicator):
     record(project, indicator, users["staff"], kind=ValueKind.NUMBER, value=Decimal(10))
     saved = record(
-        project, indicator, users["staff"], kind=ValueKind.NUMBER, value=Decimal(12),
+        project,
+        indicator,
+        users["staff"],
+        kind=ValueKind.NUMBER,
+        value=Decimal(12),
         reason="集計誤りの訂正",
-    )  # fmt: skip
+    )
     assert MonitoredValue.objects.count() == 1
     history = list(saved.history.order_by("history_date"))
     assert [h.value for h in history] == [Decimal(10), Decimal(12)]

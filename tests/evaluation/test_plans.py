@@ -22,9 +22,13 @@ pytestmark = pytest.mark.django_db
 
 def revise(plan, user, **kwargs):
     values = dict(
-        fiscal_year=2006, start_fiscal_year=2006, end_fiscal_year=2010,
-        narrative="ネットワークを広げる。", milestones={2008: "中間評価"}, reason="当初",
-    )  # fmt: skip
+        fiscal_year=2006,
+        start_fiscal_year=2006,
+        end_fiscal_year=2010,
+        narrative="ネットワークを広げる。",
+        milestones={2008: "中間評価"},
+        reason="当初",
+    )
     values.update(kwargs)
     plan.refresh_from_db()
     return scenario_revise(plan=plan, expected_version=plan.version, by=user, **values)
@@ -49,23 +53,38 @@ def test_only_own_bureau_staff_create_a_plan(project, users):
 def test_vision_keeps_fit_per_framework(plan, users):
     PolicyFramework.objects.create(code="sti", name_ja="科学技術基本計画")
     plan = plan_update_vision(
-        plan=plan, expected_version=1, by=users["staff"], industrial_resources="機械",
-        regional_characteristics="", development_outlook="", fits={"sti": "大学と連携"},
-    )  # fmt: skip
+        plan=plan,
+        expected_version=1,
+        by=users["staff"],
+        industrial_resources="機械",
+        regional_characteristics="",
+        development_outlook="",
+        fits={"sti": "大学と連携"},
+    )
     assert plan.policy_fits.get().fit == "大学と連携"
     plan = plan_update_vision(
-        plan=plan, expected_version=2, by=users["staff"], industrial_resources="機械",
-        regional_characteristics="", development_outlook="", fits={"sti": ""},
-    )  # fmt: skip
+        plan=plan,
+        expected_version=2,
+        by=users["staff"],
+        industrial_resources="機械",
+        regional_characteristics="",
+        development_outlook="",
+        fits={"sti": ""},
+    )
     assert not plan.policy_fits.exists()
 
 
 def test_revisions_accumulate_with_reason_author_and_milestones(plan, users):
     revise(plan, users["staff"])
     second = revise(
-        plan, users["staff"], fiscal_year=2007, start_fiscal_year=2007,
-        narrative="事業化を急ぐ。", milestones={2009: "販路"}, reason="環境変化",
-    )  # fmt: skip
+        plan,
+        users["staff"],
+        fiscal_year=2007,
+        start_fiscal_year=2007,
+        narrative="事業化を急ぐ。",
+        milestones={2009: "販路"},
+        reason="環境変化",
+    )
     assert second.number == 2 and second.author == users["staff"]
     assert plan.current_scenario() == second
     assert list(second.milestones.values_list("fiscal_year", flat=True)) == [2009]
@@ -94,20 +113,28 @@ def test_bad_scenario_is_refused_with_a_message_and_changes_nothing(plan, users,
 def test_database_refuses_end_before_start(plan, users):
     with pytest.raises(IntegrityError), transaction.atomic():
         ScenarioRevision.objects.create(
-            plan=plan, number=1, fiscal_year=2006, start_fiscal_year=2009, end_fiscal_year=2007,
-            narrative="x", reason="x", author=users["staff"],
-        )  # fmt: skip
+            plan=plan,
+            number=1,
+            fiscal_year=2006,
+            start_fiscal_year=2009,
+            end_fiscal_year=2007,
+            narrative="x",
+            reason="x",
+            author=users["staff"],
+        )
 
 
 def test_strategies_under_the_three_headings(plan, users):
     plan = strategies_update(
-        plan=plan, expected_version=1, by=users["staff"],
+        plan=plan,
+        expected_version=1,
+        by=users["staff"],
         items=[
             {"heading": "network", "title": "交流会の開催"},
             {"heading": "joint_business", "area": "rnd", "title": "共同研究"},
         ],
         notes={"finance": "地銀との連携", "hr": ""},
-    )  # fmt: skip
+    )
     assert list(plan.strategies.values_list("heading", "area", "title")) == [
         ("joint_business", "rnd", "共同研究"),
         ("network", "", "交流会の開催"),
@@ -118,9 +145,12 @@ def test_strategies_under_the_three_headings(plan, users):
 def test_joint_business_item_needs_an_area(plan, users):
     with pytest.raises(ValidationError):
         strategies_update(
-            plan=plan, expected_version=1, by=users["staff"],
-            items=[{"heading": "joint_business", "title": "共同研究"}], notes={},
-        )  # fmt: skip
+            plan=plan,
+            expected_version=1,
+            by=users["staff"],
+            items=[{"heading": "joint_business", "title": "共同研究"}],
+            notes={},
+        )
     assert not StrategyItem.objects.exists()
     with pytest.raises(IntegrityError), transaction.atomic():
         StrategyItem.objects.create(plan=plan, heading="network", area="rnd", title="x")
@@ -129,14 +159,24 @@ def test_joint_business_item_needs_an_area(plan, users):
 def test_stale_save_is_refused_with_what_changed(plan, users):
     opened_at = plan.version
     plan_update_vision(
-        plan=plan, expected_version=opened_at, by=users["staff"], industrial_resources="先に保存",
-        regional_characteristics="", development_outlook="", fits={},
-    )  # fmt: skip
+        plan=plan,
+        expected_version=opened_at,
+        by=users["staff"],
+        industrial_resources="先に保存",
+        regional_characteristics="",
+        development_outlook="",
+        fits={},
+    )
     with pytest.raises(StaleEditError) as stale:
         plan_update_vision(
-            plan=plan, expected_version=opened_at, by=users["staff"], industrial_resources="後",
-            regional_characteristics="", development_outlook="", fits={},
-        )  # fmt: skip
+            plan=plan,
+            expected_version=opened_at,
+            by=users["staff"],
+            industrial_resources="後",
+            regional_characteristics="",
+            development_outlook="",
+            fits={},
+        )
     change = stale.value.changes[0]
     assert change.version == 2 and change.user == users["staff"].username
     assert "地域経済の分析：産業資源" in change.fields
@@ -166,8 +206,12 @@ def plan_url(plan, name="plan_detail"):
 def test_stale_form_answers_409_and_keeps_what_was_typed(client, plan, users):
     client.force_login(users["staff"])
     url = plan_url(plan, "plan_vision_edit")
-    data = {"version": 1, "industrial_resources": "最初", "regional_characteristics": "",
-            "development_outlook": ""}  # fmt: skip
+    data = {
+        "version": 1,
+        "industrial_resources": "最初",
+        "regional_characteristics": "",
+        "development_outlook": "",
+    }
     assert client.post(url, data).status_code == 302
     data["industrial_resources"] = "あとから入力した文章"
     response = client.post(url, data)
@@ -183,9 +227,15 @@ def test_scenario_form_error_is_shown_in_japanese_and_keeps_input(client, plan, 
     client.force_login(users["staff"])
     response = client.post(
         plan_url(plan, "plan_scenario_revise"),
-        {"version": 1, "fiscal_year": 2006, "start_fiscal_year": 2005, "end_fiscal_year": 2010,
-         "narrative": "入力したシナリオ", "reason": "当初"},
-    )  # fmt: skip
+        {
+            "version": 1,
+            "fiscal_year": 2006,
+            "start_fiscal_year": 2005,
+            "end_fiscal_year": 2010,
+            "narrative": "入力したシナリオ",
+            "reason": "当初",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "期間（2006〜2010年度）の外です" in page
@@ -195,8 +245,13 @@ def test_scenario_form_error_is_shown_in_japanese_and_keeps_input(client, plan, 
 
 def test_compare_shows_two_revisions_side_by_side(client, plan, users):
     revise(plan, users["staff"], narrative="共同研究を進める。")
-    revise(plan, users["staff"], narrative="共同研究と販路開拓を進める。", end_fiscal_year=2009,
-           reason="見直し")  # fmt: skip
+    revise(
+        plan,
+        users["staff"],
+        narrative="共同研究と販路開拓を進める。",
+        end_fiscal_year=2009,
+        reason="見直し",
+    )
     client.force_login(users["manager"])
     page = client.get(plan_url(plan, "plan_scenario_compare"), {"a": 1, "b": 2}).content.decode()
     assert "<ins>" in page and "と販路開拓" in page
@@ -218,9 +273,12 @@ def test_plan_page_query_count(client, plan, users, django_assert_max_num_querie
         revise(plan, users["staff"], narrative=f"版{n}", reason=f"理由{n}")
     plan.refresh_from_db()
     strategies_update(
-        plan=plan, expected_version=plan.version, by=users["staff"], notes={"finance": "x"},
+        plan=plan,
+        expected_version=plan.version,
+        by=users["staff"],
+        notes={"finance": "x"},
         items=[{"heading": "network", "title": f"項目{n}"} for n in range(10)],
-    )  # fmt: skip
+    )
     client.force_login(users["staff"])
     url = plan_url(plan)
     # session, user, groups, the user's bureau, plan (+project, bureau, phase), fits,

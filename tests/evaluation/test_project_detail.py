@@ -11,18 +11,24 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def firms():
     return IndicatorFactory(
-        code="participating-firms", name_ja="参画企業数", measure=Indicator.Measure.STOCK,
+        code="participating-firms",
+        name_ja="参画企業数",
+        measure=Indicator.Measure.STOCK,
         unit=Indicator.Unit.FIRMS,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
 def detail(project, firms):
     SubRegion.objects.create(project=project, name_ja="首都圏西部地域（TAMA）", order=1)
     MonitoredValueFactory(
-        project=project, indicator=firms, fiscal_year=2005, value=1550, origin="reference",
+        project=project,
+        indicator=firms,
+        fiscal_year=2005,
+        value=1550,
+        origin="reference",
         is_approximate=True,
-    )  # fmt: skip
+    )
     MonitoredValueFactory(project=project, indicator=firms, fiscal_year=2007, value=1620)
     return reverse("project_detail", args=[project.code])
 
@@ -55,9 +61,12 @@ def test_unknown_project_is_404(client, users):
 
 def test_not_applicable_value_shows_without_unit(client, users, project, firms):
     MonitoredValueFactory(
-        project=project, indicator=firms, fiscal_year=2008, kind=ValueKind.NOT_APPLICABLE,
+        project=project,
+        indicator=firms,
+        fiscal_year=2008,
+        kind=ValueKind.NOT_APPLICABLE,
         value=None,
-    )  # fmt: skip
+    )
     client.force_login(users["staff"])
     page = client.get(reverse("project_detail", args=[project.code])).content.decode()
     assert "該当なし" in page and "該当なし 社" not in page
@@ -72,8 +81,9 @@ def test_query_count_does_not_grow_with_values(
             MonitoredValueFactory(project=project, indicator=indicator, fiscal_year=year)
     client.force_login(users["staff"])
     # session, user, groups (role), project with bureau and phase, fields, sub-regions,
-    # the user's bureau, plans with their phase, latest stock values with their indicators
-    with django_assert_max_num_queries(9):
+    # the user's bureau, plans with their phase, yearly plans, latest stock values with their
+    # indicators
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("project_detail", args=[project.code]))
     assert response.content.decode().count('<th scope="row">') == 16
 

@@ -98,18 +98,30 @@ def edit_calls(plan, user):
     """Every plan service, called as the owner with the current version."""
     return [
         lambda: plan_update_vision(
-            plan=plan, expected_version=plan.version, by=user, industrial_resources="x",
-            regional_characteristics="", development_outlook="", fits={}, reason="理由",
+            plan=plan,
+            expected_version=plan.version,
+            by=user,
+            industrial_resources="x",
+            regional_characteristics="",
+            development_outlook="",
+            fits={},
+            reason="理由",
         ),
         lambda: scenario_revise(
-            plan=plan, expected_version=plan.version, by=user, fiscal_year=2006,
-            start_fiscal_year=2006, end_fiscal_year=2010, narrative="x", milestones={},
+            plan=plan,
+            expected_version=plan.version,
+            by=user,
+            fiscal_year=2006,
+            start_fiscal_year=2006,
+            end_fiscal_year=2010,
+            narrative="x",
+            milestones={},
             reason="理由",
         ),
         lambda: strategies_update(
             plan=plan, expected_version=plan.version, by=user, items=[], notes={}, reason="理由"
         ),
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize("state", [State.SUBMITTED, State.APPROVED])
@@ -128,14 +140,26 @@ def test_change_after_return_or_reopen_needs_a_reason(plan_in_state, users, stat
     plan = plan_in_state(state)
     with pytest.raises(ValidationError) as error:
         plan_update_vision(
-            plan=plan, expected_version=plan.version, by=users["staff"], industrial_resources="新",
-            regional_characteristics="", development_outlook="", fits={}, reason="",
-        )  # fmt: skip
+            plan=plan,
+            expected_version=plan.version,
+            by=users["staff"],
+            industrial_resources="新",
+            regional_characteristics="",
+            development_outlook="",
+            fits={},
+            reason="",
+        )
     assert "reason" in error.value.message_dict
     plan = plan_update_vision(
-        plan=plan, expected_version=plan.version, by=users["staff"], industrial_resources="新",
-        regional_characteristics="", development_outlook="", fits={}, reason="指摘への対応",
-    )  # fmt: skip
+        plan=plan,
+        expected_version=plan.version,
+        by=users["staff"],
+        industrial_resources="新",
+        regional_characteristics="",
+        development_outlook="",
+        fits={},
+        reason="指摘への対応",
+    )
     latest = plan.history.latest()
     assert latest.industrial_resources == "新"
     assert latest.history_change_reason == "指摘への対応"
@@ -145,7 +169,13 @@ def test_change_after_return_or_reopen_needs_a_reason(plan_in_state, users, stat
 
 def test_draft_change_needs_no_reason(plan, users):
     plan = plan_update_vision(
-        plan=plan, expected_version=1, by=users["staff"], industrial_resources="集積",
-        regional_characteristics="", development_outlook="", fits={}, reason="",
-    )  # fmt: skip
+        plan=plan,
+        expected_version=1,
+        by=users["staff"],
+        industrial_resources="集積",
+        regional_characteristics="",
+        development_outlook="",
+        fits={},
+        reason="",
+    )
     assert ProjectPlan.objects.get().industrial_resources == "集積"

@@ -42,8 +42,10 @@ def test_demo_values_cover_four_years_and_all_four_kinds(demo):
     demo_values = MonitoredValue.objects.filter(is_demo=True)
     assert set(demo_values.values_list("fiscal_year", flat=True)) == {2005, 2006, 2007, 2008}
     assert set(demo_values.values_list("kind", flat=True)) >= {
-        ValueKind.NUMBER, ValueKind.NOT_APPLICABLE, ValueKind.UNKNOWN,
-    }  # fmt: skip
+        ValueKind.NUMBER,
+        ValueKind.NOT_APPLICABLE,
+        ValueKind.UNKNOWN,
+    }
     assert demo_values.values("project").distinct().count() == 6
     assert all(v.origin == "reported" for v in demo_values)
 

@@ -12,8 +12,16 @@ from projects.models import Bureau, Phase, PolicyTool, PolicyToolBudget, Project
 pytestmark = pytest.mark.django_db
 
 BUREAU_CODES = [
-    "hokkaido", "tohoku", "kanto", "chubu", "kinki", "chugoku", "shikoku", "kyushu", "okinawa",
-]  # fmt: skip
+    "hokkaido",
+    "tohoku",
+    "kanto",
+    "chubu",
+    "kinki",
+    "chugoku",
+    "shikoku",
+    "kyushu",
+    "okinawa",
+]
 
 
 @pytest.fixture
@@ -31,9 +39,16 @@ def test_nineteen_projects_each_with_a_bureau_and_fields(reference):
     assert not Project.objects.filter(fields__isnull=True).exists()
     per_bureau = dict(Bureau.objects.values_list("code").annotate(n=Count("projects")))
     assert per_bureau == {
-        "hokkaido": 1, "tohoku": 2, "kanto": 3, "chubu": 3, "kinki": 4,
-        "chugoku": 2, "shikoku": 1, "kyushu": 2, "okinawa": 1,
-    }  # fmt: skip
+        "hokkaido": 1,
+        "tohoku": 2,
+        "kanto": 3,
+        "chubu": 3,
+        "kinki": 4,
+        "chugoku": 2,
+        "shikoku": 1,
+        "kyushu": 2,
+        "okinawa": 1,
+    }
 
 
 def test_firm_counts_add_up_to_the_slide_total(reference):

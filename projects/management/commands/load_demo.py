@@ -139,11 +139,92 @@ def load_demo_plans(staff_by_bureau, manager) -> int:
             reason="当初のシナリオ",
         )
         plan.refresh_from_db()
+        load_demo_targets_and_years(plan, staff)
+        plan.refresh_from_db()
         for action, comment in DEMO_PLAN_PATHS[project.code]:
             actor = staff if action == "submit" else manager
             plan = workflow_transition(obj=plan, action=action, by=actor, comment=comment)
         created += 1
     return created
+
+
+def load_demo_targets_and_years(plan, staff) -> None:
+    """Targets (common, denominator, one optional) and yearly plans FY2006–FY2007 of a plan."""
+    from evaluation.models import Indicator
+    from evaluation.services.targets import target_add, target_set_values
+    from evaluation.services.yearly import yearly_plan_create, yearly_plan_update
+
+    firms = int(
+        MonitoredValue.objects.get(
+            project=plan.project, indicator__code="participating-firms", fiscal_year=2005
+        ).value
+    )
+    years = range(2006, 2011)
+    ventures = Indicator.objects.get(code="ventures-created")
+    target_add(
+        plan=plan,
+        expected_version=plan.version,
+        by=staff,
+        indicator=ventures,
+        cumulation="cumulative",
+    )
+    plan.refresh_from_db()
+    plan_targets = {t.indicator.code: t for t in plan.targets.select_related("indicator")}
+    series = {
+        # indicator → (baseline, value by fiscal year)
+        "new-businesses-started": (
+            round(firms * 0.2),
+            {y: round(firms * (0.22 + 0.02 * (y - 2006))) for y in years},
+        ),
+        "participating-firms": (firms, {y: round(firms * (1 + 0.05 * (y - 2005))) for y in years}),
+        "ventures-created": (0, {y: max(1, round(firms * 0.01 * (y - 2005))) for y in years}),
+    }
+    for code, (baseline, by_year) in series.items():
+        target_set_values(
+            target=plan_targets[code],
+            expected_version=plan.version,
+            by=staff,
+            target_value=Decimal(by_year[2010]),
+            target_fiscal_year=2010,
+            baseline_value=Decimal(baseline),
+            baseline_fiscal_year=2005,
+            milestones={y: Decimal(v) for y, v in by_year.items() if y < 2010},
+        )
+        plan.refresh_from_db()
+    meetings = Indicator.objects.get(code="meetings-held")
+    adopted = Indicator.objects.get(code="rnd-projects-adopted")
+    first = yearly_plan_create(plan=plan, fiscal_year=2006, by=staff, copy_previous=False)
+    yearly_plan_update(
+        yearly_plan=first,
+        expected_version=first.version,
+        by=staff,
+        summary="ネットワークの拡大と、共同研究の立ち上げに重点を置く。",
+        activities=[
+            {
+                "heading": "network",
+                "title": "研究会・交流会の開催",
+                "output_indicator": meetings,
+                "planned_output": Decimal(12),
+                "budget_yen": 4_500_000,
+                "partners": "推進組織",
+            },
+            {
+                "heading": "joint_business",
+                "title": "地域新生コンソーシアムへの提案支援",
+                "output_indicator": adopted,
+                "planned_output": Decimal(3),
+                "budget_yen": 2_000_000,
+                "partners": "大学・公設試験研究機関",
+            },
+            {
+                "heading": "institutions",
+                "title": "金融機関との連絡会",
+                "budget_yen": 500_000,
+                "partners": "地域金融機関",
+            },
+        ],
+    )
+    yearly_plan_create(plan=plan, fiscal_year=2007, by=staff, copy_previous=True)
 
 
 class Command(BaseCommand):

@@ -1,0 +1,219 @@
+"""Target writes. A target belongs to its plan: every change goes through the plan's lock, version
+and reason rules, and bumps the plan's version."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from evaluation.models import (
+    Action,
+    Cumulation,
+    Indicator,
+    ProjectPlan,
+    Target,
+    TargetMilestone,
+    TargetVersion,
+    WorkflowEvent,
+)
+from evaluation.models.targets import COMMON_TARGET_DENOMINATOR
+from evaluation.services.workflow import lock_for_edit, save_new_version
+
+COUNT_UNITS = {
+    Indicator.Unit.CASES,
+    Indicator.Unit.FIRMS,
+    Indicator.Unit.INSTITUTIONS,
+    Indicator.Unit.PERSONS,
+    Indicator.Unit.TIMES,
+}
+
+
+def plan_period(plan: ProjectPlan, current=None) -> tuple[int, int]:
+    """The plan's fiscal years: its current scenario's (pass it when already fetched), or else
+    its phase's."""
+    scenario = current or plan.current_scenario()
+    if scenario:
+        return scenario.start_fiscal_year, scenario.end_fiscal_year
+    return plan.phase.first_fiscal_year, plan.phase.last_fiscal_year
+
+
+def add_required_targets(plan: ProjectPlan) -> None:
+    """The common target (新事業開始件数) and its denominator (参画企業数), in every plan."""
+    required = Indicator.objects.filter(is_common_target=True) | Indicator.objects.filter(
+        code=COMMON_TARGET_DENOMINATOR
+    )
+    for order, indicator in enumerate(required.order_by("-is_common_target"), start=1):
+        cumulation = Cumulation.STOCK if indicator.measure == "stock" else Cumulation.FLOW
+        Target.objects.get_or_create(
+            plan=plan, indicator=indicator, defaults={"cumulation": cumulation, "order": order}
+        )
+
+
+@transaction.atomic
+def target_add(
+    *,
+    plan: ProjectPlan,
+    expected_version: int,
+    by,
+    cumulation: str,
+    indicator: Indicator | None = None,
+    own_name: str = "",
+    own_unit: str = "",
+    own_definition: str = "",
+    direction: str = Indicator.Direction.HIGHER,
+    reason: str = "",
+) -> Target:
+    """Add an optional target: one from the catalogue, or the project's own (name, unit,
+    direction, definition)."""
+    plan = lock_for_edit(
+        ProjectPlan, pk=plan.pk, expected_version=expected_version, by=by, reason=reason
+    )
+    if indicator is not None:
+        if plan.targets.filter(indicator=indicator).exists():
+            raise ValidationError({"indicator": _("この指標の目標はすでにあります。")})
+        own_name = own_unit = own_definition = ""
+        direction = indicator.direction
+    elif not own_name.strip() or not own_unit:
+        raise ValidationError(
+            {"own_name": _("カタログから選ぶか、独自目標の名称と単位を入力してください。")}
+        )
+    last = plan.targets.order_by("-order").values_list("order", flat=True).first() or 0
+    target = Target(
+        plan=plan,
+        indicator=indicator,
+        own_name=own_name.strip(),
+        own_unit=own_unit,
+        own_definition=own_definition.strip(),
+        direction=direction,
+        cumulation=cumulation,
+        order=last + 1,
+    )
+    target.full_clean()
+    target._history_user = by
+    target._change_reason = reason
+    target.save()
+    save_new_version(plan, by=by, reason=reason or _("目標「%(name)s」の追加") % {"name": target})
+    return target
+
+
+@transaction.atomic
+def target_remove(*, target: Target, expected_version: int, by, reason: str = "") -> None:
+    plan = lock_for_edit(
+        ProjectPlan, pk=target.plan_id, expected_version=expected_version, by=by, reason=reason
+    )
+    target = Target.objects.select_related("indicator").get(pk=target.pk, plan=plan)
+    if target.is_required:
+        raise ValidationError(_("共通目標とその分母（参画企業数）は削除できません。"))
+    if is_frozen(target):
+        raise ValidationError(_("承認された目標は削除できません。新しい版で見直してください。"))
+    name = str(target)
+    target._history_user = by
+    target.delete()
+    save_new_version(plan, by=by, reason=reason or _("目標「%(name)s」の削除") % {"name": name})
+
+
+def is_frozen(target: Target) -> bool:
+    """A target's current version is frozen once its plan was approved after it was made."""
+    current = target.versions.order_by("-number").first()
+    if current is None:
+        return False
+    return (
+        WorkflowEvent.objects.for_object(target.plan)
+        .filter(action=Action.APPROVE, at__gte=current.created_at)
+        .exists()
+    )
+
+
+def _check_value(target: Target, value: Decimal | None, field: str, errors: dict) -> None:
+    if value is None:
+        return
+    if not value.is_finite():
+        errors.setdefault(field, []).append(_("数値を入力してください。"))
+    elif target.unit in COUNT_UNITS and (value < 0 or value != value.to_integral_value()):
+        errors.setdefault(field, []).append(_("件数・人数などは 0 以上の整数で入力してください。"))
+    elif target.unit == Indicator.Unit.YEN and value != value.to_integral_value():
+        errors.setdefault(field, []).append(_("金額は円単位の整数になるように入力してください。"))
+    elif target.unit == Indicator.Unit.PERCENT and not 0 <= value <= 100:
+        errors.setdefault(field, []).append(_("割合は 0〜100 の範囲で入力してください。"))
+
+
+@transaction.atomic
+def target_set_values(
+    *,
+    target: Target,
+    expected_version: int,
+    by,
+    target_value: Decimal,
+    target_fiscal_year: int,
+    baseline_value: Decimal | None = None,
+    baseline_fiscal_year: int | None = None,
+    milestones: dict[int, Decimal | None],
+    applies_from_fiscal_year: int | None = None,
+    reason: str = "",
+) -> TargetVersion:
+    """Set a target's baseline, final target and milestones. Before the plan's first approval
+    the current version changes in place; afterwards a new version is made, with its reason
+    and the fiscal year from which it applies."""
+    plan = lock_for_edit(
+        ProjectPlan, pk=target.plan_id, expected_version=expected_version, by=by, reason=reason
+    )
+    target = Target.objects.select_related("indicator").get(pk=target.pk, plan=plan)
+    first, last = plan_period(plan)
+    errors: dict[str, list] = {}
+    if not first <= target_fiscal_year <= last:
+        errors["target_fiscal_year"] = [
+            _("目標年度は計画の期間（%(first)s〜%(last)s年度）の中にしてください。")
+            % {"first": first, "last": last}
+        ]
+    if (baseline_value is None) != (baseline_fiscal_year is None):
+        errors["baseline_fiscal_year"] = [_("基準値と基準年度は両方入力してください。")]
+    elif baseline_fiscal_year is not None and baseline_fiscal_year > target_fiscal_year:
+        errors["baseline_fiscal_year"] = [_("基準年度が目標年度より後になっています。")]
+    for year, value in milestones.items():
+        if value is not None and not first <= year <= last:
+            errors.setdefault("milestones", []).append(
+                _("%(year)s年度のマイルストーンが計画の期間の外です。") % {"year": year}
+            )
+        _check_value(target, value, "milestones", errors)
+    _check_value(target, target_value, "target_value", errors)
+    _check_value(target, baseline_value, "baseline_value", errors)
+    current = target.versions.order_by("-number").first()
+    frozen = is_frozen(target)
+    if frozen:
+        if not reason.strip():
+            errors["reason"] = [_("承認後の目標の変更には理由が必要です。")]
+        if applies_from_fiscal_year is None or not first <= applies_from_fiscal_year <= last:
+            errors["applies_from_fiscal_year"] = [
+                _("新しい版を適用する年度を計画の期間の中から選んでください。")
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+    if current is None or frozen:
+        version = TargetVersion(
+            target=target,
+            number=(current.number + 1) if current else 1,
+            applies_from_fiscal_year=applies_from_fiscal_year if frozen else first,
+            author=by,
+        )
+    else:
+        version = current
+    version.baseline_value = baseline_value
+    version.baseline_fiscal_year = baseline_fiscal_year
+    version.target_value = target_value
+    version.target_fiscal_year = target_fiscal_year
+    version.reason = reason.strip()
+    version.full_clean()
+    version._history_user = by
+    version._change_reason = reason
+    version.save()
+    version.milestones.all().delete()
+    TargetMilestone.objects.bulk_create(
+        TargetMilestone(version=version, fiscal_year=year, value=value)
+        for year, value in sorted(milestones.items())
+        if value is not None
+    )
+    label = _("目標「%(name)s」の値（版 %(number)s）") % {"name": target, "number": version.number}
+    save_new_version(plan, by=by, reason=f"{label}: {reason}" if reason else label)
+    return version

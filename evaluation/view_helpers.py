@@ -1,0 +1,85 @@
+"""What every edit screen does the same way: bind on POST, call the service, put its errors on
+the form, answer a stale save with 409 and the user's input kept."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from evaluation.services.workflow import StaleEditError
+
+STALE_STATUS = 409
+
+
+def posted(request):
+    """The POST data of a POST (even an empty one), None for a GET: binds forms correctly."""
+    return request.POST if request.method == "POST" else None
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, field by field where the field exists."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def edit_screen(request, *, record, make_form, template, context, save, success, done_url):
+    """GET shows the form; POST validates it and calls `save(form)`. A stale version answers
+    409 with the form rebuilt on the current version and the changes listed; any other
+    ValidationError is shown on the form; success redirects with a message."""
+    form = make_form(posted(request), record)
+    extra = context.pop("forms", {})
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in extra.values()):
+        try:
+            save(form)
+        except StaleEditError as stale:
+            data = request.POST.copy()
+            data["version"] = str(stale.obj.version)
+            form = make_form(data, stale.obj)
+            form.is_valid()
+            form.add_error(None, _("画面を開いた後に他の利用者が保存しています。"))
+            context.update(form=form, stale=stale, **extra)
+            return render(request, template, context, status=STALE_STATUS)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(done_url)
+    context.update(form=form, **extra)
+    return render(request, template, context)
+
+
+def transition_screen(request, *, record, action: str, context: dict, label: str):
+    """GET confirms, POST takes a workflow action on a record the user may see. 404 for an
+    unknown action; 403 for an action the user may not take now."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from evaluation.forms import TransitionForm
+    from evaluation.models import Action
+    from evaluation.services.workflow import workflow_transition
+
+    try:
+        action = Action(action)
+    except ValueError:
+        raise Http404 from None
+    if action not in record.actions_for(request.user):
+        raise PermissionDenied
+    form = TransitionForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow_transition(
+                obj=record, action=action, by=request.user, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(what)sを「%(action)s」しました。") % {"what": label, "action": action.label},
+            )
+            return redirect(record)
+    context.update(form=form, action=action, record=record, label=label)
+    return render(request, "evaluation/transition.html", context)
