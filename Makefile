@@ -38,7 +38,7 @@ format: venv
 
 # Update the English catalogue from the code (needs GNU gettext), then compile it with polib.
 messages: venv
-	$(PY) manage.py makemessages -l en --no-location --ignore=.venv --ignore=tests --ignore=test-artifacts
+	$(PY) manage.py makemessages -l en --no-location --no-obsolete --ignore=.venv --ignore=tests --ignore=test-artifacts
 	$(PY) -c "import polib; p = 'locale/en/LC_MESSAGES/django'; polib.pofile(p + '.po').save_as_mofile(p + '.mo')"
 
 clean:
