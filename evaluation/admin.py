@@ -2,11 +2,14 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from evaluation.models import (
+    AnnualReport,
     Indicator,
     MonitoredValue,
     NationalTarget,
     OverallPlan,
     ProjectPlan,
+    RatingBand,
+    ReportingDeadline,
     ScenarioRevision,
     TargetVersion,
     WorkflowEvent,
@@ -109,3 +112,20 @@ class OverallPlanAdmin(ReadOnlyAdmin):
 class NationalTargetAdmin(ReadOnlyAdmin):
     list_display = ["overall_plan", "indicator", "fiscal_year", "value"]
     list_select_related = ["overall_plan__phase", "indicator"]
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(ReadOnlyAdmin):
+    list_display = ["project", "fiscal_year", "state", "version"]
+    list_filter = ["state", "fiscal_year", "project__bureau"]
+    list_select_related = ["project"]
+
+
+@admin.register(ReportingDeadline)
+class ReportingDeadlineAdmin(SimpleHistoryAdmin):
+    list_display = ["fiscal_year", "due_date"]
+
+
+@admin.register(RatingBand)
+class RatingBandAdmin(admin.ModelAdmin):
+    list_display = ["rating", "minimum_percent"]

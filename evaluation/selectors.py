@@ -4,7 +4,7 @@ may see but not change."""
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from evaluation.models import MonitoredValue, ProjectPlan, YearlyPlan
+from evaluation.models import AnnualReport, MonitoredValue, ProjectPlan, YearlyPlan
 
 
 def get_monitored_value_for_user(
@@ -49,3 +49,14 @@ def get_yearly_plan_for_user(user, project_code: str, fiscal_year: int, *, write
     if write and not yearly.is_editable_by(user):
         raise PermissionDenied
     return yearly
+
+
+def get_report_for_user(user, project_code: str, fiscal_year: int, *, write: bool = False):
+    report = get_object_or_404(
+        AnnualReport.objects.visible_to(user).with_related(),
+        project__code=project_code,
+        fiscal_year=fiscal_year,
+    )
+    if write and not report.is_editable_by(user):
+        raise PermissionDenied
+    return report

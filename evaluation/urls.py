@@ -1,12 +1,27 @@
 from django.urls import path
 
-from evaluation import overall_views, plan_views, target_views, views, yearly_views
+from evaluation import (
+    overall_views,
+    plan_views,
+    report_views,
+    target_views,
+    views,
+    yearly_views,
+)
 
 plan = "projects/<slug:code>/plans/<slug:phase>/"
 year = "projects/<slug:code>/years/<int:fiscal_year>/"
+report = "projects/<slug:code>/reports/<int:fiscal_year>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("reports/board/", report_views.submission_board, name="submission_board"),
+    path(
+        "projects/<slug:code>/reports/new/", report_views.report_create_view, name="report_create"
+    ),
+    path(report, report_views.report_detail, name="report_detail"),
+    path(report + "edit/", report_views.report_edit, name="report_edit"),
+    path(report + "<slug:action>/", report_views.report_transition, name="report_transition"),
     path("overall/<slug:phase>/", overall_views.overall_plan_detail, name="overall_plan_detail"),
     path("overall/<slug:phase>/edit/", overall_views.overall_plan_edit, name="overall_plan_edit"),
     path("projects/<slug:code>/", views.project_detail, name="project_detail"),

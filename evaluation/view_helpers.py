@@ -20,7 +20,8 @@ def add_service_errors(form, error: ValidationError) -> None:
     """Put a service's ValidationError on the form, field by field where the field exists."""
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+            known = field in form.fields or field.startswith(("row-", "activity-"))
+            form.add_error(field if known else None, errors)
     else:
         form.add_error(None, error.messages)
 

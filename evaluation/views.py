@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from evaluation.models import MonitoredValue, ProjectPlan, YearlyPlan
+from evaluation.models import AnnualReport, MonitoredValue, ProjectPlan, YearlyPlan
 from projects.models import Project, Role
 from projects.selectors import get_project_for_user
 
@@ -33,6 +33,7 @@ def project_detail(request, code):
         .filter(project=project)
         .select_related("phase"),
         "yearly_plans": YearlyPlan.objects.visible_to(request.user).filter(project=project),
+        "reports": AnnualReport.objects.visible_to(request.user).filter(project=project),
         "can_edit": project.is_editable_by(request.user),
         "role": request.user.role,
     }

@@ -260,3 +260,206 @@ def rollup(
         )
     )
     return rows
+
+
+# --- Achievement and rating ----------------------------------------------------------------
+# A year's actual (after the target's cumulation rule) against the target in force for that
+# year. 該当なし and 未把握 are not zero: they never become a number, and a target with no known
+# value is "not reporting", never "0 %". A zero or missing denominator yields no rate.
+
+
+class Kind:
+    """The four things a monitored value can be (the values of evaluation's ValueKind)."""
+
+    NUMBER = "number"
+    ZERO = "zero"
+    NOT_APPLICABLE = "not_applicable"  # 該当なし
+    UNKNOWN = "unknown"  # 未把握
+
+
+@dataclass(frozen=True)
+class Observed:
+    """One monitored value of a fiscal year: a Decimal for a number or a zero, else None."""
+
+    kind: str
+    value: Decimal | None
+
+
+OK = "ok"
+NOT_APPLICABLE = "not_applicable"
+NOT_REPORTING = "not_reporting"
+NO_RATE = "no_rate"
+NOT_TOWARD = "not_toward"
+
+HIGHER = "higher"
+LOWER = "lower"
+_DIRECTIONS = (HIGHER, LOWER)
+_CUMULATIONS = ("flow", "stock", "cumulative")
+_PERCENT_QUANTUM = Decimal("0.1")
+
+
+def _known(observation: Observed | None) -> Decimal | None:
+    """The number an observation carries: 0 for a real zero, its value for a number; None for
+    a missing year, 未把握, 該当なし, or a number without a value."""
+    if observation is None:
+        return None
+    if observation.kind == Kind.ZERO:
+        return Decimal(0)
+    if observation.kind == Kind.NUMBER and observation.value is not None:
+        return Decimal(observation.value)
+    return None
+
+
+def actual_for_year(
+    observed: dict[int, Observed], cumulation: str, year: int, baseline_year: int | None
+) -> tuple[Decimal | None, str]:
+    """The actual compared with the target of `year`, after the cumulation rule, with its
+    status: "ok", "not_applicable" or "not_reporting".
+
+    Flow and stock: the year's own value. Cumulative: the sum of the years after the baseline
+    year up to `year` (from the earliest observed year when there is no baseline year). 該当なし
+    in the year itself makes the result not applicable; 該当なし in an earlier year of the span
+    adds nothing. A missing or 未把握 year anywhere in the span makes it not reporting, and so
+    does an empty span (a year not after the baseline year): nothing is made up."""
+    if cumulation not in _CUMULATIONS:
+        raise ValueError(f"Unknown cumulation rule {cumulation!r}.")
+    own = observed.get(year)
+    if own is not None and own.kind == Kind.NOT_APPLICABLE:
+        return None, NOT_APPLICABLE
+    if cumulation != "cumulative":
+        value = _known(own)
+        return (None, NOT_REPORTING) if value is None else (value, OK)
+    if baseline_year is not None:
+        first = baseline_year + 1
+    elif observed:
+        first = min(observed)
+    else:
+        return None, NOT_REPORTING
+    if first > year:
+        return None, NOT_REPORTING
+    total = Decimal(0)
+    for each in range(first, year + 1):
+        observation = observed.get(each)
+        if observation is not None and observation.kind == Kind.NOT_APPLICABLE:
+            continue
+        value = _known(observation)
+        if value is None:
+            return None, NOT_REPORTING
+        total += value
+    return total, OK
+
+
+def _percent(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    if denominator == 0:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
+        _PERCENT_QUANTUM, rounding=ROUND_HALF_UP
+    )
+
+
+def achievement_rate(
+    actual: Decimal | None, target: Decimal | None, direction: str
+) -> Decimal | None:
+    """Achievement in percent, rounded half up to one decimal: actual ÷ target when higher is
+    better, target ÷ actual when lower is better. None when either is missing or the
+    denominator is zero."""
+    if direction not in _DIRECTIONS:
+        raise ValueError(f"Unknown direction {direction!r}.")
+    if actual is None or target is None:
+        return None
+    if direction == HIGHER:
+        return _percent(actual, target)
+    return _percent(target, actual)
+
+
+def progress_rate(
+    actual: Decimal | None, baseline: Decimal | None, target: Decimal | None
+) -> Decimal | None:
+    """Progress from the baseline toward the target in percent, one decimal:
+    (actual − baseline) ÷ (target − baseline). Works whichever way the target lies; None when a
+    value is missing or the target equals the baseline."""
+    if actual is None or baseline is None or target is None:
+        return None
+    return _percent(Decimal(actual) - Decimal(baseline), Decimal(target) - Decimal(baseline))
+
+
+@dataclass(frozen=True)
+class Band:
+    """A rating given to an achievement rate of at least `minimum` percent."""
+
+    minimum: Decimal
+    rating: str
+
+
+DEFAULT_BANDS = (
+    Band(Decimal(120), "exceeded"),  # 目標超過達成
+    Band(Decimal(100), "achieved"),  # 目標達成
+    Band(Decimal(80), "substantial"),  # 相当程度進展あり
+    Band(Decimal(50), "limited"),  # 進展が大きくない
+)
+
+RATING_ORDER = ("exceeded", "achieved", "substantial", "limited", "not_toward")
+
+
+def moved_away(actual: Decimal | None, baseline: Decimal | None, direction: str) -> bool:
+    """True when the value moved away from the target since the baseline: below the baseline
+    when higher is better, above it when lower is better. False when either is missing."""
+    if direction not in _DIRECTIONS:
+        raise ValueError(f"Unknown direction {direction!r}.")
+    if actual is None or baseline is None:
+        return False
+    return actual < baseline if direction == HIGHER else actual > baseline
+
+
+def rating_for(
+    actual: Decimal | None,
+    status: str,
+    target: Decimal | None,
+    baseline: Decimal | None,
+    direction: str,
+    bands: tuple[Band, ...] | list[Band] = DEFAULT_BANDS,
+) -> str:
+    """The rating of a year: "not_reporting", "not_applicable", "no_rate", "not_toward" or the
+    rating of the first band (highest minimum first) whose minimum the rate reaches.
+
+    Order: the status; then no target → "no_rate"; then a value that moved away from the target
+    since the baseline → "not_toward" whatever the rate; then a rate that cannot be computed
+    (zero denominator) → "no_rate"; then the bands, below the lowest → "not_toward"."""
+    if direction not in _DIRECTIONS:
+        raise ValueError(f"Unknown direction {direction!r}.")
+    if status == NOT_APPLICABLE:
+        return NOT_APPLICABLE
+    if status == NOT_REPORTING or actual is None:
+        return NOT_REPORTING
+    if status != OK:
+        raise ValueError(f"Unknown status {status!r}.")
+    if target is None:
+        return NO_RATE
+    if moved_away(actual, baseline, direction):
+        return NOT_TOWARD
+    rate = achievement_rate(actual, target, direction)
+    if rate is None:
+        return NO_RATE
+    for band in sorted(bands, key=lambda b: Decimal(b.minimum), reverse=True):
+        if rate >= Decimal(band.minimum):
+            return band.rating
+    return NOT_TOWARD
+
+
+def change_warning(
+    previous: Decimal | None, current: Decimal | None, factor: Decimal
+) -> str | None:
+    """A non-blocking warning when this year's value is far from last year's: "far" when its
+    size is more than `factor` times last year's or less than 1/`factor` of it (signs ignored,
+    so negative money works), "previous_zero" when last year was zero and this year is not.
+    None when either value is missing or nothing looks odd."""
+    if factor <= 0:
+        raise ValueError(f"The factor must be positive, not {factor!r}.")
+    if previous is None or current is None:
+        return None
+    if previous == 0:
+        return "previous_zero" if current != 0 else None
+    before, now = abs(Decimal(previous)), abs(Decimal(current))
+    if now > before * factor or now * factor < before:
+        return "far"
+    return None

@@ -19,7 +19,7 @@ ADMIN_MANAGED_MODELS = {
         "policytoolbudget",
         "user",
     ],
-    "evaluation": ["indicator"],
+    "evaluation": ["indicator", "reportingdeadline", "ratingband"],
     "auth": ["group"],
 }
 ADMIN_VIEW_ONLY_MODELS = {
@@ -32,6 +32,7 @@ ADMIN_VIEW_ONLY_MODELS = {
         "yearlyplan",
         "overallplan",
         "nationaltarget",
+        "annualreport",
     ],
 }
 

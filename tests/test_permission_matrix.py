@@ -121,6 +121,20 @@ def yearly_kwargs(extra=None):
     return kwargs
 
 
+def report_kwargs(extra=None):
+    def kwargs(objects):
+        report = objects["report"]
+        return {"code": report.project.code, "fiscal_year": report.fiscal_year, **(extra or {})}
+
+    return kwargs
+
+
+def board(role, method, state):
+    if method == "POST":
+        return 405
+    return 200 if role in ("manager", "admin") else 403
+
+
 def overall_edit(role, method, state):
     return 200 if role == "manager" else 403
 
@@ -163,6 +177,16 @@ MATRIX: dict[str, list[Row]] = {
         Row(yearly_kwargs({"action": action.value}), signed_in(plan_transition(action)), True)
         for action in Action
     ],
+    "report_create": [
+        Row(project_kwargs, signed_in(lambda role, m, s: 200 if role == "staff" else 403))
+    ],
+    "report_detail": [Row(report_kwargs(), signed_in(plan_read), stateful=True)],
+    "report_edit": [Row(report_kwargs(), signed_in(plan_edit), stateful=True)],
+    "report_transition": [
+        Row(report_kwargs({"action": action.value}), signed_in(plan_transition(action)), True)
+        for action in Action
+    ],
+    "submission_board": [Row(no_kwargs, signed_in(board))],
     "overall_plan_detail": [Row(lambda o: {"phase": "II"}, signed_in(read_only_page))],
     "overall_plan_edit": [Row(lambda o: {"phase": "II"}, signed_in(overall_edit))],
 }
@@ -221,15 +245,16 @@ CASES = [
 @pytest.fixture
 def matrix_objects(project, plan, users):
     """The common target, an optional target, a yearly plan and the overall plan of Phase II."""
-    from evaluation.models import Indicator, OverallPlan, Target, YearlyPlan
+    from evaluation.models import AnnualReport, Indicator, OverallPlan, Target, YearlyPlan
 
     for code, common in (("new-businesses-started", True), ("ventures-created", False)):
         indicator = IndicatorFactory(code=code, is_common_target=common, is_optional_target=True)
         Target.objects.create(plan=plan, indicator=indicator, cumulation="flow")
     OverallPlan.objects.create(phase=plan.phase, mid_term_fiscal_year=2008)
     yearly = YearlyPlan.objects.create(project=project, plan=plan, fiscal_year=2007)
+    report = AnnualReport.objects.create(project=project, fiscal_year=2007)
     assert Indicator.objects.filter(is_common_target=True).count() == 1
-    return {"yearly": yearly}
+    return {"yearly": yearly, "report": report}
 
 
 def walk(record, state, users):
@@ -250,9 +275,14 @@ def walk(record, state, users):
 @pytest.mark.parametrize(("name", "index", "role", "method", "state"), CASES)
 def test_matrix(client, users, project, plan, matrix_objects, name, index, role, method, state):
     row = MATRIX[name][index]
-    subject = matrix_objects["yearly"] if name.startswith("yearly_plan") else plan
+    if name.startswith("yearly_plan"):
+        subject = matrix_objects["yearly"]
+    elif name.startswith("report_"):
+        subject = matrix_objects["report"]
+    else:
+        subject = plan
     subject = walk(subject, state or State.DRAFT, users)
-    objects = {"project": project, "plan": plan, "yearly": matrix_objects["yearly"]}
+    objects = {"project": project, "plan": plan, **matrix_objects}
     url = reverse(name, kwargs=row.kwargs(objects))
     before = (subject.state, subject.version)
     if role != "anonymous":

@@ -9,6 +9,13 @@ from evaluation.models.plans import (
     SupportAreaNote,
     VisionPolicyFit,
 )
+from evaluation.models.reports import (
+    ActivityResult,
+    AnnualReport,
+    RatingBand,
+    ReportingDeadline,
+    ValueBreakdown,
+)
 from evaluation.models.targets import Cumulation, Target, TargetMilestone, TargetVersion
 from evaluation.models.workflow import Action, State, WorkflowEvent
 from evaluation.models.yearly import Activity, YearlyPlan
@@ -16,6 +23,11 @@ from evaluation.models.yearly import Activity, YearlyPlan
 __all__ = [
     "Action",
     "Activity",
+    "ActivityResult",
+    "AnnualReport",
+    "RatingBand",
+    "ReportingDeadline",
+    "ValueBreakdown",
     "Cumulation",
     "Target",
     "TargetMilestone",

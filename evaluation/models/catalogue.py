@@ -56,6 +56,25 @@ class Indicator(ReferenceModel):
     is_optional_target = models.BooleanField(
         _("選択目標の候補"), default=False, help_text=_("各プロジェクトが選択できる目標。")
     )
+    entry_money_unit = models.CharField(
+        _("金額の入力単位"),
+        max_length=20,
+        choices=[
+            ("yen", _("円")),
+            ("thousand", _("千円")),
+            ("million", _("百万円")),
+            ("hundred-million", _("億円")),
+        ],
+        default="million",
+        help_text=_("単位が円の指標を、年度報告でどの単位で入力するか。保存は常に円です。"),
+    )
+    change_warning_factor = models.DecimalField(
+        _("前年度比の注意喚起の倍率"),
+        max_digits=6,
+        decimal_places=2,
+        default=3,
+        help_text=_("前年度の値のこの倍を超える、またはこの分の1を下回るときに注意を表示します。"),
+    )
     definition_ja = models.TextField(_("定義（日本語）"), blank=True)
     definition_en = models.TextField(_("定義（英語）"), blank=True)
     history = HistoricalRecords()

@@ -29,8 +29,8 @@ class MonitoredValueQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Reference values (published sources) are read by every signed-in user. Reported
-        values follow the draft rule until annual reports carry a workflow state: the
-        project's bureau staff, managers and admins read them; everyone else does not."""
+        values follow their annual report (DOMAIN.md): the project's bureau staff always,
+        other bureaus' staff once the report is approved, managers and admins always."""
         role = user_role(user)
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -38,7 +38,9 @@ class MonitoredValueQuerySet(models.QuerySet):
         if role in (Role.MANAGER, Role.ADMIN):
             return self.all()
         if role == Role.STAFF:
-            return self.filter(reference | Q(project__bureau_id=user.bureau_id))
+            return self.filter(
+                reference | Q(project__bureau_id=user.bureau_id) | Q(report__state="approved")
+            )
         return self.filter(reference)
 
     def with_related(self):
@@ -75,7 +77,16 @@ class MonitoredValue(models.Model):
     origin = models.CharField(
         _("出所の種類"), max_length=10, choices=Origin.choices, default=Origin.REPORTED
     )
+    report = models.ForeignKey(
+        "evaluation.AnnualReport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="values",
+        verbose_name=_("年度報告"),
+    )
     source_note = models.CharField(_("出所・注記"), max_length=500, blank=True)
+    comment = models.TextField(_("コメント"), blank=True)
     is_demo = models.BooleanField(_("デモデータ"), default=False)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 

@@ -2,10 +2,12 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from evaluation.models import Indicator, MonitoredValue
+from evaluation.services.workflow import LockedError
 from projects.models import Project
 
 
@@ -21,14 +23,22 @@ def monitored_value_record(
     by,
     reason: str = "",
     is_demo: bool = False,
+    report=None,
 ) -> MonitoredValue:
-    """Create or change the reported value of a project, indicator and fiscal year.
+    """Create or change one reported value of a project, indicator and fiscal year, in the
+    year's annual report when given. The screens save whole reports (services/reports.py);
+    this serves single values (imports, demo data) under the same rules.
 
-    `by` must be staff of the project's bureau (PermissionDenied otherwise); the change is
-    recorded in the history with `by` as the user and `reason` as the change reason.
+    `by` must be staff of the project's bureau (PermissionDenied otherwise); a value of a
+    submitted or approved report is locked (LockedError); the change is recorded in the
+    history with `by` as the user and `reason` as the change reason.
     """
     if not project.is_editable_by(by):
         raise PermissionDenied
+    if report is not None and (
+        report.project_id != project.pk or report.fiscal_year != fiscal_year
+    ):
+        raise ValidationError(_("年度報告のプロジェクト・年度と一致しません。"))
     record = (
         MonitoredValue.objects.select_for_update()
         .filter(project=project, indicator=indicator, fiscal_year=fiscal_year)
@@ -38,6 +48,10 @@ def monitored_value_record(
         record = MonitoredValue(project=project, indicator=indicator, fiscal_year=fiscal_year)
     elif not record.is_editable_by(by):
         raise PermissionDenied
+    for owner in {record.report, report} - {None}:
+        if owner.is_locked:
+            raise LockedError(owner)
+    record.report = report or record.report
     record.kind = kind
     record.value = value
     record.source_note = source_note

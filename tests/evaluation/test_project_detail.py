@@ -81,9 +81,9 @@ def test_query_count_does_not_grow_with_values(
             MonitoredValueFactory(project=project, indicator=indicator, fiscal_year=year)
     client.force_login(users["staff"])
     # session, user, groups (role), project with bureau and phase, fields, sub-regions,
-    # the user's bureau, plans with their phase, yearly plans, latest stock values with their
-    # indicators
-    with django_assert_max_num_queries(10):
+    # the user's bureau, plans with their phase, yearly plans, annual reports, latest stock
+    # values with their indicators
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("project_detail", args=[project.code]))
     assert response.content.decode().count('<th scope="row">') == 16
 

@@ -11,8 +11,9 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from evaluation.models import Indicator, MonitoredValue, ValueKind
+from evaluation.models import AnnualReport, Indicator, MonitoredValue, ValueKind
 from evaluation.services.monitoring import monitored_value_record
+from evaluation.services.reports import annual_report_create
 from projects.models import Bureau, Project, Role, User
 
 DEMO_PASSWORD = "cluster-demo-2006"
@@ -101,6 +102,34 @@ DEMO_PLAN_PATHS = {
         ("reopen", "中間評価に向けてシナリオを見直すため。"),
     ],
 }
+
+
+# fiscal year → the workflow path of the demo reports of that year (every state is shown);
+# FY2007's path varies by project so that the board shows every state side by side.
+DEMO_REPORT_PATHS = {
+    2005: [("submit", ""), ("approve", "")],
+    2006: [("submit", ""), ("approve", "")],
+    2007: None,
+    2008: [],
+}
+DEMO_2007_PATHS = [
+    [("submit", "")],
+    [("submit", ""), ("return", "新事業開始件数の根拠となる資料を添えてください。")],
+    [("submit", ""), ("approve", ""), ("reopen", "売上高の集計方法の訂正のため。")],
+]
+
+
+def walk_demo_reports(reports, staff_by_bureau, manager) -> None:
+    from evaluation.services.workflow import workflow_transition
+
+    for index, report in enumerate(sorted(reports, key=lambda r: (r.project.order, r.fiscal_year))):
+        path = DEMO_REPORT_PATHS[report.fiscal_year]
+        if path is None:
+            path = DEMO_2007_PATHS[index % len(DEMO_2007_PATHS)]
+        staff = staff_by_bureau[report.project.bureau.code]
+        for action, comment in path:
+            actor = staff if action == "submit" else manager
+            report = workflow_transition(obj=report, action=action, by=actor, comment=comment)
 
 
 def load_demo_plans(staff_by_bureau, manager) -> int:
@@ -267,14 +296,27 @@ class Command(BaseCommand):
             )
         }
         written = 0
+        new_reports = []
         for project in Project.objects.filter(code__in=DEMO_PROJECTS).select_related("bureau"):
             staff = staff_by_bureau[project.bureau.code]
+            reports = {}
+            for fiscal_year in DEMO_FISCAL_YEARS:
+                report = AnnualReport.objects.filter(
+                    project=project, fiscal_year=fiscal_year
+                ).first()
+                if report is None:
+                    report = annual_report_create(
+                        project=project, fiscal_year=fiscal_year, by=staff
+                    )
+                    new_reports.append(report)
+                reports[fiscal_year] = report
             for code, fiscal_year, kind, value in generated_values(
                 project, int(firms[project.code]), int(universities[project.code])
             ):
                 if existing.get((project.code, code, fiscal_year)) == (kind, value):
                     continue
                 monitored_value_record(
+                    report=reports[fiscal_year],
                     project=project,
                     indicator=indicators[code],
                     fiscal_year=fiscal_year,
@@ -286,6 +328,7 @@ class Command(BaseCommand):
                     is_demo=True,
                 )
                 written += 1
+        walk_demo_reports(new_reports, staff_by_bureau, User.objects.get(username="manager"))
         self.stdout.write(f"デモ値: {written} 件を書き込みました。")
         created = load_demo_plans(staff_by_bureau, User.objects.get(username="manager"))
         self.stdout.write(f"デモの個別計画: {created} 件を作成しました。")

@@ -1,0 +1,100 @@
+"""Achievement of a project's targets in a fiscal year: the database side. The arithmetic is in
+projects.domain (pure); this module only gathers its inputs."""
+
+from decimal import Decimal
+
+from evaluation.models import MonitoredValue, ProjectPlan, RatingBand
+from projects.domain import (
+    DEFAULT_BANDS,
+    Band,
+    Observed,
+    achievement_rate,
+    actual_for_year,
+    change_warning,
+    path_in_force,
+    progress_rate,
+    rating_for,
+    target_for_year,
+)
+
+
+def rating_bands() -> tuple[Band, ...]:
+    """The bands kept as data; the defaults of DOMAIN.md where none are stored."""
+    stored = [Band(band.minimum_percent, band.rating) for band in RatingBand.objects.all()]
+    return tuple(sorted(stored, key=lambda b: b.minimum, reverse=True)) or DEFAULT_BANDS
+
+
+def plan_for_year(project, fiscal_year: int) -> ProjectPlan | None:
+    return (
+        ProjectPlan.objects.filter(
+            project=project,
+            phase__first_fiscal_year__lte=fiscal_year,
+            phase__last_fiscal_year__gte=fiscal_year,
+        )
+        .select_related("phase")
+        .first()
+    )
+
+
+def target_achievements(project, fiscal_year: int, user) -> list[dict]:
+    """For every catalogue target of the year's plan: target in force, actual after the
+    cumulation rule, achievement rate, progress from the baseline and the rating."""
+    plan = plan_for_year(project, fiscal_year)
+    if plan is None:
+        return []
+    targets = [t for t in plan.targets.with_versions() if t.indicator_id]
+    values = MonitoredValue.objects.visible_to(user).filter(
+        project=project,
+        indicator__in=[t.indicator_id for t in targets],
+        fiscal_year__lte=fiscal_year,
+    )
+    observed: dict[int, dict[int, Observed]] = {}
+    for value in values:
+        observed.setdefault(value.indicator_id, {})[value.fiscal_year] = Observed(
+            value.kind, value.value
+        )
+    bands = rating_bands()
+    rows = []
+    for target in targets:
+        versions = list(target.versions.all())
+        path = path_in_force([v.as_path() for v in versions], fiscal_year)
+        version = next((v for v in versions if path and v.number == path.number), None)
+        goal = target_for_year(path, fiscal_year)
+        baseline = version.baseline_value if version else None
+        baseline_year = version.baseline_fiscal_year if version else None
+        actual, status = actual_for_year(
+            observed.get(target.indicator_id, {}), target.cumulation, fiscal_year, baseline_year
+        )
+        rating = rating_for(actual, status, goal, baseline, target.direction, bands)
+        rows.append(
+            {
+                "target": target,
+                "version": version,
+                "goal": goal,
+                "actual": actual,
+                "status": status,
+                "rate": achievement_rate(actual, goal, target.direction),
+                "progress": progress_rate(actual, baseline, goal),
+                "rating": rating,
+                "rating_label": RatingBand.Rating(rating).label,
+            }
+        )
+    return rows
+
+
+def year_over_year_warnings(indicators, this_year: dict, last_year: dict) -> dict[int, str]:
+    """Indicator id → a non-blocking warning where this year's value is far from last year's
+    (the factor is each indicator's data)."""
+    warnings = {}
+    for indicator in indicators:
+        current, previous = this_year.get(indicator.pk), last_year.get(indicator.pk)
+        kind = change_warning(
+            _number(previous), _number(current), Decimal(indicator.change_warning_factor)
+        )
+        if kind:
+            warnings[indicator.pk] = kind
+    return warnings
+
+
+def _number(value: MonitoredValue | None) -> Decimal | None:
+    return value.value if value is not None and value.value is not None else None

@@ -1,0 +1,182 @@
+"""Annual reports (年度報告): what happened in a project's fiscal year, submitted and approved with
+the shared workflow. The monitored values of a year belong to its report."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from evaluation.models.workflow import WorkflowModel, WorkflowQuerySet
+from evaluation.models.yearly import Activity
+from projects.models import FISCAL_YEAR_RANGE, Project, SubRegion
+
+
+class ReportingDeadlineQuerySet(models.QuerySet):
+    def get_by_natural_key(self, fiscal_year):
+        return self.get(fiscal_year=fiscal_year)
+
+
+class ReportingDeadline(models.Model):
+    """The submission deadline of the annual reports of a fiscal year (data, kept by admins)."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    due_date = models.DateField(_("提出期限"))
+
+    objects = ReportingDeadlineQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("年度報告の提出期限")
+        verbose_name_plural = _("年度報告の提出期限")
+        ordering = ["fiscal_year"]
+        constraints = [
+            models.CheckConstraint(condition=FISCAL_YEAR_RANGE, name="deadline_fiscal_year_range")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}: {self.due_date}"
+
+    def natural_key(self):
+        return (self.fiscal_year,)
+
+
+class RatingBandQuerySet(models.QuerySet):
+    def get_by_natural_key(self, rating):
+        return self.get(rating=rating)
+
+
+class RatingBand(models.Model):
+    """A band of the five-level rating: from this achievement rate (percent) upwards. Kept as
+    data; below the lowest band is 目標に向かっていない."""
+
+    class Rating(models.TextChoices):
+        EXCEEDED = "exceeded", _("目標超過達成")
+        ACHIEVED = "achieved", _("目標達成")
+        SUBSTANTIAL = "substantial", _("相当程度進展あり")
+        LIMITED = "limited", _("進展が大きくない")
+        NOT_TOWARD = "not_toward", _("目標に向かっていない")
+        NOT_REPORTING = "not_reporting", _("未報告")
+        NOT_APPLICABLE = "not_applicable", _("該当なし")
+        NO_RATE = "no_rate", _("達成率を計算できない")
+
+    rating = models.CharField(_("評価"), max_length=20, choices=Rating.choices, unique=True)
+    minimum_percent = models.DecimalField(_("達成率の下限（%）"), max_digits=6, decimal_places=1)
+
+    objects = RatingBandQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("評価の区分")
+        verbose_name_plural = _("評価の区分")
+        ordering = ["-minimum_percent"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__in=["exceeded", "achieved", "substantial", "limited"]),
+                name="band_rating_is_a_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rating_display()} ≥ {self.minimum_percent}%"
+
+    def natural_key(self):
+        return (self.rating,)
+
+
+class AnnualReportQuerySet(WorkflowQuerySet):
+    def with_related(self):
+        return self.select_related("project__bureau")
+
+
+class AnnualReport(WorkflowModel):
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        related_name="annual_reports",
+        verbose_name=_("プロジェクト"),
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    comment = models.TextField(_("全体のコメント"), blank=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+
+    objects = AnnualReportQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("年度報告")
+        verbose_name_plural = _("年度報告")
+        ordering = ["project", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "fiscal_year"], name="report_one_per_project_year"
+            ),
+            models.CheckConstraint(condition=FISCAL_YEAR_RANGE, name="report_fiscal_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.fiscal_year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("report_detail", args=[self.project.code, self.fiscal_year])
+
+
+class ActivityResult(models.Model):
+    """The actual output of an activity of the year's yearly plan."""
+
+    report = models.ForeignKey(
+        AnnualReport,
+        on_delete=models.CASCADE,
+        related_name="activity_results",
+        verbose_name=_("年度報告"),
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="results", verbose_name=_("活動")
+    )
+    actual_output = models.DecimalField(
+        _("実績値"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    note = models.CharField(_("備考"), max_length=1000, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("活動の実績")
+        verbose_name_plural = _("活動の実績")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "activity"], name="result_one_per_activity"),
+            models.CheckConstraint(
+                condition=Q(actual_output__isnull=True) | Q(actual_output__gte=0),
+                name="result_output_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity}: {self.actual_output}"
+
+
+class ValueBreakdown(models.Model):
+    """The part of a monitored value that belongs to one of the project's sub-regions."""
+
+    value = models.ForeignKey(
+        "evaluation.MonitoredValue",
+        on_delete=models.CASCADE,
+        related_name="breakdown",
+        verbose_name=_("モニタリング値"),
+    )
+    sub_region = models.ForeignKey(
+        SubRegion, on_delete=models.PROTECT, related_name="+", verbose_name=_("地域")
+    )
+    amount = models.DecimalField(_("内訳の値"), max_digits=20, decimal_places=4)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("地域別の内訳")
+        verbose_name_plural = _("地域別の内訳")
+        ordering = ["value", "sub_region__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["value", "sub_region"], name="breakdown_one_per_region"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sub_region}: {self.amount}"

@@ -1,0 +1,239 @@
+"""Screens of annual reports (年度報告): create, enter values, read with achievement, workflow,
+and the managers' submission board."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from evaluation.achievement import plan_for_year, target_achievements, year_over_year_warnings
+from evaluation.forms import ReportCreateForm, ReportEntryForm
+from evaluation.models import (
+    AnnualReport,
+    Indicator,
+    MonitoredValue,
+    ReportingDeadline,
+    State,
+    YearlyPlan,
+)
+from evaluation.selectors import get_report_for_user
+from evaluation.services.reports import REPORTABLE_YEARS, annual_report_create, annual_report_save
+from evaluation.view_helpers import add_service_errors, edit_screen, posted, transition_screen
+from projects.domain import path_in_force, target_for_year
+from projects.models import Bureau, Project, Role
+from projects.selectors import get_project_for_user
+
+WARNING_TEXT = {
+    "far": _("前年度の値から大きく変わっています。入力を確かめてください。"),
+    "previous_zero": _("前年度は 0 でした。入力を確かめてください。"),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_create_view(request, code):
+    """GET/POST, staff of the project's bureau: start the annual report of a fiscal year."""
+    project = get_project_for_user(request.user, code, write=True)
+    taken = set(AnnualReport.objects.filter(project=project).values_list("fiscal_year", flat=True))
+    years = [y for y in range(REPORTABLE_YEARS[0], REPORTABLE_YEARS[1] + 1) if y not in taken]
+    form = ReportCreateForm(posted(request), years=years)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = annual_report_create(
+                project=project, fiscal_year=form.cleaned_data["fiscal_year"], by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("年度報告を作成しました。"))
+            return redirect("report_edit", project.code, report.fiscal_year)
+    return render(
+        request, "evaluation/report_create.html", {"project": project, "form": form, "years": years}
+    )
+
+
+def _entry_context(report, user):
+    """Everything the entry screen and the report page show besides the form."""
+    project = report.project
+    indicators = list(Indicator.objects.all())
+    values = {
+        v.indicator_id: v
+        for v in MonitoredValue.objects.filter(
+            project=project, fiscal_year=report.fiscal_year
+        ).prefetch_related("breakdown")
+    }
+    last_year = {
+        v.indicator_id: v
+        for v in MonitoredValue.objects.visible_to(user).filter(
+            project=project, fiscal_year=report.fiscal_year - 1
+        )
+    }
+    plan = plan_for_year(project, report.fiscal_year)
+    goals = {}
+    if plan:
+        for target in plan.targets.with_versions():
+            if target.indicator_id:
+                path = path_in_force(target.paths(), report.fiscal_year)
+                goals[target.indicator_id] = target_for_year(path, report.fiscal_year)
+    yearly = YearlyPlan.objects.filter(project=project, fiscal_year=report.fiscal_year).first()
+    activities = list(yearly.activities.select_related("output_indicator")) if yearly else []
+    return {
+        "indicators": indicators,
+        "values": values,
+        "last_year": last_year,
+        "goals": goals,
+        "regions": list(project.sub_regions.all()),
+        "activities": activities,
+        "results": {r.activity_id: r for r in report.activity_results.all()},
+        "warnings": year_over_year_warnings(indicators, values, last_year),
+    }
+
+
+def _row_context(extra) -> dict:
+    """What each entry row shows besides its fields, by indicator id."""
+    return {
+        i.pk: {
+            "last": extra["last_year"].get(i.pk),
+            "goal": extra["goals"].get(i.pk),
+            "warning": WARNING_TEXT.get(extra["warnings"].get(i.pk)),
+        }
+        for i in extra["indicators"]
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request, code, fiscal_year):
+    """GET/POST, staff of the project's bureau while the report is editable: the entry screen.
+    Saves a draft at any time; on an error keeps everything typed and says what is wrong."""
+    report = get_report_for_user(request.user, code, fiscal_year, write=True)
+    extra = _entry_context(report, request.user)
+
+    def make_form(data, record):
+        return ReportEntryForm(
+            data,
+            plan=record,
+            indicators=extra["indicators"],
+            values=extra["values"],
+            regions=extra["regions"],
+            activities=extra["activities"],
+            results=extra["results"],
+        )
+
+    def save(form):
+        annual_report_save(
+            report=report,
+            expected_version=form.cleaned_data["version"],
+            by=request.user,
+            rows=form.rows(),
+            activity_results=form.activity_results(),
+            comment=form.cleaned_data["comment"],
+            reason=form.cleaned_data["reason"],
+        )
+
+    response = edit_screen(
+        request,
+        record=report,
+        make_form=make_form,
+        template="evaluation/report_form.html",
+        context={
+            "report": report,
+            "project": report.project,
+            "extra": extra,
+        },
+        save=save,
+        success=_("年度報告を保存しました（下書き）。"),
+        done_url=report.get_absolute_url(),
+    )
+    return response
+
+
+@login_required
+@require_safe
+def report_detail(request, code, fiscal_year):
+    """GET, whoever may see the report: values by category, achievement of each target,
+    activities planned and actual, the timeline."""
+    report = get_report_for_user(request.user, code, fiscal_year)
+    extra = _entry_context(report, request.user)
+    context = {
+        "report": report,
+        "project": report.project,
+        "extra": extra,
+        "categories": [
+            (label, [i for i in extra["indicators"] if i.category == value])
+            for value, label in Indicator.Category.choices
+        ],
+        "achievements": target_achievements(report.project, report.fiscal_year, request.user),
+        "events": report.events(),
+        "can_edit": report.is_editable_by(request.user),
+        "actions": report.actions_for(request.user),
+        "warning_text": WARNING_TEXT,
+    }
+    return render(request, "evaluation/report_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_transition(request, code, fiscal_year, action):
+    """GET confirms, POST takes a workflow action on an annual report (as for plans)."""
+    report = get_report_for_user(request.user, code, fiscal_year)
+    return transition_screen(
+        request,
+        record=report,
+        action=action,
+        context={"project": report.project},
+        label=_("年度報告"),
+    )
+
+
+@login_required
+@require_safe
+def submission_board(request):
+    """GET, managers and admins: every project × fiscal year with its report state and deadline,
+    overdue ones marked; filters by bureau and state. Everyone else: 403."""
+    if request.user.role not in (Role.MANAGER, Role.ADMIN):
+        raise PermissionDenied
+    first, last = 2006, REPORTABLE_YEARS[1]
+    years = list(range(first, last + 1))
+    projects = Project.objects.visible_to(request.user).select_related("bureau")
+    bureau = request.GET.get("bureau", "")
+    state = request.GET.get("state", "")
+    if bureau:
+        projects = projects.filter(bureau__code=bureau)
+    reports = {
+        (r.project_id, r.fiscal_year): r
+        for r in AnnualReport.objects.visible_to(request.user)
+        .filter(fiscal_year__gte=first, fiscal_year__lte=last, project__in=projects)
+        .select_related("project")
+    }
+    deadlines = dict(ReportingDeadline.objects.values_list("fiscal_year", "due_date"))
+    today = timezone.localdate()
+    rows = []
+    for project in projects:
+        cells = []
+        for year in years:
+            report = reports.get((project.pk, year))
+            current = report.state if report else "none"
+            due = deadlines.get(year)
+            overdue = bool(due and due < today and current not in (State.SUBMITTED, State.APPROVED))
+            cells.append(
+                {"year": year, "report": report, "state": current, "due": due, "overdue": overdue}
+            )
+        if not state or any(c["state"] == state for c in cells):
+            rows.append({"project": project, "cells": cells})
+    context = {
+        "years": years,
+        "rows": rows,
+        "deadlines": [deadlines.get(y) for y in years],
+        "bureaus": Bureau.objects.all(),
+        "states": [("none", _("未作成")), *State.choices],
+        "bureau": bureau,
+        "state": state,
+        "today": today or datetime.date.today(),
+    }
+    return render(request, "evaluation/submission_board.html", context)

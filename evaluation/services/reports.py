@@ -1,0 +1,208 @@
+"""Annual report writes: create a project-year, save its values and activity results. All or
+nothing: one bad row refuses the whole save, row by row, and changes nothing."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from evaluation.models import (
+    ActivityResult,
+    AnnualReport,
+    Indicator,
+    MonitoredValue,
+    ValueBreakdown,
+    ValueKind,
+    YearlyPlan,
+)
+from evaluation.services.workflow import lock_for_edit, save_new_version
+from projects.domain import FractionOfYenError, to_yen
+from projects.models import Project
+
+COUNT_UNITS = {"cases", "firms", "institutions", "persons", "times"}
+REPORTABLE_YEARS = (2005, 2010)  # FY2005 (the Phase I baseline) to the end of Phase II
+
+
+@dataclass
+class RowInput:
+    """One row of the entry screen as typed: a kind and, for a number, the value in the row's
+    entry unit (yen rows: the indicator's entry_money_unit)."""
+
+    indicator: Indicator
+    kind: str
+    value: Decimal | None = None
+    source_note: str = ""
+    comment: str = ""
+    breakdown: dict[int, Decimal | None] = field(default_factory=dict)
+
+
+@transaction.atomic
+def annual_report_create(*, project: Project, fiscal_year: int, by) -> AnnualReport:
+    if not project.is_editable_by(by):
+        raise PermissionDenied
+    first, last = REPORTABLE_YEARS
+    if not first <= fiscal_year <= last:
+        raise ValidationError(
+            {
+                "fiscal_year": _("年度報告は%(first)s〜%(last)s年度について作成します。")
+                % {"first": first, "last": last}
+            }
+        )
+    if AnnualReport.objects.filter(project=project, fiscal_year=fiscal_year).exists():
+        raise ValidationError({"fiscal_year": _("この年度の年度報告はすでにあります。")})
+    report = AnnualReport(project=project, fiscal_year=fiscal_year)
+    report.full_clean()
+    report._history_user = by
+    report._change_reason = _("作成")
+    report.save()
+    return report
+
+
+def stored_value(row: RowInput) -> tuple[str, Decimal | None, list[str]]:
+    """The kind and value to store for a row, and the row's problems (in Japanese)."""
+    problems = []
+    kind, value = row.kind, row.value
+    if kind not in ValueKind.values:
+        return kind, None, [_("値の種類が正しくありません。")]
+    if kind in (ValueKind.NOT_APPLICABLE, ValueKind.UNKNOWN):
+        return kind, None, problems
+    if value is None:
+        if kind == ValueKind.ZERO:
+            return kind, Decimal(0), problems
+        return kind, None, [_("数値を入力してください（分からない場合は「未把握」を選びます）。")]
+    unit = row.indicator.unit
+    if unit == Indicator.Unit.YEN:
+        try:
+            value = Decimal(to_yen(value, row.indicator.entry_money_unit))
+        except FractionOfYenError:
+            problems.append(_("金額は円単位の整数になるように入力してください。"))
+    elif unit in COUNT_UNITS and (value < 0 or value != value.to_integral_value()):
+        problems.append(_("件数・人数などは 0 以上の整数で入力してください。"))
+    elif unit == Indicator.Unit.PERCENT and not 0 <= value <= 100:
+        problems.append(_("割合は 0〜100 の範囲で入力してください。"))
+    if not problems and value == 0:
+        kind = ValueKind.ZERO
+    elif kind == ValueKind.ZERO and value != 0:
+        kind = ValueKind.NUMBER
+    return kind, value, problems
+
+
+@transaction.atomic
+def annual_report_save(
+    *,
+    report: AnnualReport,
+    expected_version: int,
+    by,
+    rows: list[RowInput],
+    activity_results: dict[int, tuple[Decimal | None, str]],
+    comment: str = "",
+    reason: str = "",
+) -> AnnualReport:
+    """Save a report's values (four kinds, optional breakdown by sub-region that adds up to
+    the total) and its activities' actual outputs. Errors come back keyed `row-<indicator
+    code>` and `activity-<id>`; nothing is written unless every row is right."""
+    report = lock_for_edit(
+        AnnualReport, pk=report.pk, expected_version=expected_version, by=by, reason=reason
+    )
+    project = report.project
+    regions = {r.pk: r for r in project.sub_regions.all()}
+    errors: dict[str, list[str]] = {}
+    prepared = []
+    for row in rows:
+        kind, value, problems = stored_value(row)
+        parts = {k: v for k, v in row.breakdown.items() if v is not None}
+        if parts:
+            if set(parts) - set(regions):
+                problems.append(_("このプロジェクトの地域ではありません。"))
+            elif kind not in (ValueKind.NUMBER, ValueKind.ZERO):
+                problems.append(_("地域別の内訳は数値のときだけ入力します。"))
+            else:
+                if row.indicator.unit == Indicator.Unit.YEN:
+                    try:
+                        parts = {
+                            k: Decimal(to_yen(v, row.indicator.entry_money_unit))
+                            for k, v in parts.items()
+                        }
+                    except FractionOfYenError:
+                        problems.append(_("金額は円単位の整数になるように入力してください。"))
+                if not problems and sum(parts.values(), Decimal(0)) != value:
+                    problems.append(
+                        _("地域別の内訳の合計（%(sum)s）が合計値（%(total)s）と一致しません。")
+                        % {
+                            "sum": f"{sum(parts.values(), Decimal(0)):,f}".rstrip("0").rstrip("."),
+                            "total": f"{value:,f}".rstrip("0").rstrip("."),
+                        }
+                    )
+        if problems:
+            errors[f"row-{row.indicator.code}"] = problems
+        prepared.append((row, kind, value, parts))
+    planned = (
+        {
+            a.pk: a
+            for a in YearlyPlan.objects.filter(project=project, fiscal_year=report.fiscal_year)
+            .first()
+            .activities.all()
+        }
+        if (YearlyPlan.objects.filter(project=project, fiscal_year=report.fiscal_year).exists())
+        else {}
+    )
+    for activity_id, (actual, _note) in activity_results.items():
+        if activity_id not in planned:
+            errors[f"activity-{activity_id}"] = [_("この年度計画の活動ではありません。")]
+        elif actual is not None and (actual < 0 or actual != actual.to_integral_value()):
+            errors[f"activity-{activity_id}"] = [_("実績値は 0 以上の整数で入力してください。")]
+    if errors:
+        raise ValidationError(errors)
+
+    existing = {
+        v.indicator_id: v
+        for v in MonitoredValue.objects.select_for_update().filter(
+            project=project, fiscal_year=report.fiscal_year
+        )
+    }
+    for row, kind, value, parts in prepared:
+        record = existing.get(row.indicator.pk)
+        if record is not None and record.origin == MonitoredValue.Origin.REFERENCE:
+            continue  # published figures are not overwritten by a report
+        record = record or MonitoredValue(
+            project=project, indicator=row.indicator, fiscal_year=report.fiscal_year
+        )
+        changed = (
+            record.pk is None
+            or record.kind != kind
+            or record.value != value
+            or record.source_note != row.source_note.strip()
+            or record.comment != row.comment.strip()
+            or record.report_id != report.pk
+        )
+        record.report = report
+        record.kind, record.value = kind, value
+        record.source_note, record.comment = row.source_note.strip(), row.comment.strip()
+        if changed:
+            record.full_clean()
+            record._history_user = by
+            record._change_reason = reason
+            record.save()
+        old_parts = {b.sub_region_id: b for b in record.breakdown.all()}
+        for region_id, part in old_parts.items():
+            if region_id not in parts:
+                part._history_user = by
+                part.delete()
+        for region_id, amount in parts.items():
+            part = old_parts.get(region_id) or ValueBreakdown(value=record, sub_region_id=region_id)
+            if part.amount != amount:
+                part.amount = amount
+                part._history_user = by
+                part.save()
+    results = {r.activity_id: r for r in report.activity_results.all()}
+    for activity_id, (actual, note) in activity_results.items():
+        result = results.get(activity_id) or ActivityResult(report=report, activity_id=activity_id)
+        if result.pk is None or result.actual_output != actual or result.note != note.strip():
+            result.actual_output, result.note = actual, note.strip()
+            result._history_user = by
+            result._change_reason = reason
+            result.save()
+    report.comment = comment.strip()
+    return save_new_version(report, by=by, reason=reason or _("年度報告の保存"))
