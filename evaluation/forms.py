@@ -605,3 +605,19 @@ class ReportCreateForm(forms.Form):
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fiscal_year"].choices = [(y, fiscal_year_label(y)) for y in years]
+
+
+class WorkbookUploadForm(forms.Form):
+    file = forms.FileField(label=_("年度報告のブック（.xlsx）"))
+    reason = forms.CharField(
+        label=_("変更の理由"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("差戻し・再開の後の変更では必須です。"),
+    )
+
+    def __init__(self, *args, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        if report.change_needs_reason:
+            self.fields["reason"].required = True

@@ -6,13 +6,14 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from evaluation.achievement import plan_for_year, target_achievements, year_over_year_warnings
-from evaluation.forms import ReportCreateForm, ReportEntryForm
+from evaluation.forms import ReportCreateForm, ReportEntryForm, WorkbookUploadForm
 from evaluation.models import (
     AnnualReport,
     Indicator,
@@ -23,10 +24,14 @@ from evaluation.models import (
 )
 from evaluation.selectors import get_report_for_user
 from evaluation.services.reports import REPORTABLE_YEARS, annual_report_create, annual_report_save
+from evaluation.services.workbook_import import annual_report_import
 from evaluation.view_helpers import add_service_errors, edit_screen, posted, transition_screen
+from evaluation.workbooks import MAX_FILE_BYTES, WorkbookRefused, report_workbook
 from projects.domain import path_in_force, target_for_year
 from projects.models import Bureau, Project, Role
 from projects.selectors import get_project_for_user
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 WARNING_TEXT = {
     "far": _("前年度の値から大きく変わっています。入力を確かめてください。"),
@@ -237,3 +242,50 @@ def submission_board(request):
         "today": today or datetime.date.today(),
     }
     return render(request, "evaluation/submission_board.html", context)
+
+
+@login_required
+@require_safe
+def report_download(request, code, fiscal_year):
+    """GET, whoever may see the report: the pre-filled workbook (xlsx)."""
+    report = get_report_for_user(request.user, code, fiscal_year)
+    extra = _entry_context(report, request.user)
+    data = report_workbook(
+        report,
+        indicators=extra["indicators"],
+        values=extra["values"],
+        last_year=extra["last_year"],
+        goals=extra["goals"],
+    )
+    response = HttpResponse(data, content_type=XLSX)
+    filename = f"annual-report-{report.project.code}-{report.fiscal_year}-v{report.version}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_upload(request, code, fiscal_year):
+    """GET/POST, staff of the project's bureau while the report is editable: upload a filled
+    workbook; every problem is listed with its cell and nothing changes."""
+    report = get_report_for_user(request.user, code, fiscal_year, write=True)
+    form = WorkbookUploadForm(posted(request), request.FILES or None, report=report)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read(MAX_FILE_BYTES + 1)
+        try:
+            annual_report_import(
+                data=data, by=request.user, expected=report, reason=form.cleaned_data["reason"]
+            )
+        except WorkbookRefused as refused:
+            problems = refused.problems
+        else:
+            messages.success(request, _("ブックの値を取り込みました。"))
+            return redirect(report)
+    return render(
+        request,
+        "evaluation/report_upload.html",
+        {"report": report, "project": report.project, "form": form, "problems": problems},
+        status=400 if problems else 200,
+    )

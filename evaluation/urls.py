@@ -21,6 +21,8 @@ urlpatterns = [
     ),
     path(report, report_views.report_detail, name="report_detail"),
     path(report + "edit/", report_views.report_edit, name="report_edit"),
+    path(report + "workbook/", report_views.report_download, name="report_download"),
+    path(report + "upload/", report_views.report_upload, name="report_upload"),
     path(report + "<slug:action>/", report_views.report_transition, name="report_transition"),
     path("overall/<slug:phase>/", overall_views.overall_plan_detail, name="overall_plan_detail"),
     path("overall/<slug:phase>/edit/", overall_views.overall_plan_edit, name="overall_plan_edit"),

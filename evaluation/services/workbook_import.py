@@ -1,0 +1,93 @@
+"""Upload of an annual report workbook: the same rules as the entry screen, all or nothing."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from evaluation.models import AnnualReport, Indicator
+from evaluation.services.reports import annual_report_save
+from evaluation.services.workflow import LockedError, StaleEditError
+from evaluation.workbooks import Problem, WorkbookRefused, parse_report_workbook
+
+
+@transaction.atomic
+def annual_report_import(
+    *, data: bytes, by, reason: str = "", expected: AnnualReport | None = None
+) -> AnnualReport:
+    """Read a workbook downloaded from the report screen and save its values as `by`; with
+    `expected`, the workbook must be that report's. Raises WorkbookRefused with every problem
+    (in Japanese, with its cell) and changes nothing when anything is wrong."""
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    parsed = parse_report_workbook(data, indicators)
+    if parsed.problems:
+        raise WorkbookRefused(parsed.problems)
+    if expected is not None and (
+        parsed.project_code != expected.project.code or parsed.fiscal_year != expected.fiscal_year
+    ):
+        raise WorkbookRefused(
+            [
+                Problem(
+                    "",
+                    _("このブックは別の年度報告（%(project)s、%(year)s年度）のものです。")
+                    % {"project": parsed.project_code, "year": parsed.fiscal_year},
+                )
+            ]
+        )
+    report = (
+        AnnualReport.objects.visible_to(by)
+        .select_related("project")
+        .filter(project__code=parsed.project_code, fiscal_year=parsed.fiscal_year)
+        .first()
+    )
+    if report is None or not report.project.is_editable_by(by):
+        raise WorkbookRefused(
+            [
+                Problem(
+                    "",
+                    _(
+                        "このブックの年度報告（%(project)s、%(year)s年度）は見つからないか、"
+                        "あなたが変更できるものではありません。"
+                    )
+                    % {"project": parsed.project_code, "year": parsed.fiscal_year},
+                )
+            ]
+        )
+    try:
+        return annual_report_save(
+            report=report,
+            expected_version=parsed.version,
+            by=by,
+            rows=parsed.rows,
+            activity_results={},
+            comment=report.comment,
+            reason=reason,
+        )
+    except StaleEditError as stale:  # noqa: B904 (the refusal says all there is to say)
+        changes = "; ".join(
+            f"版 {c.version}: {c.user} {c.at:%Y-%m-%d %H:%M} {c.reason}".strip()
+            for c in stale.changes
+        )
+        raise WorkbookRefused(
+            [
+                Problem(
+                    "",
+                    _(
+                        "このブックを作成した後（版 %(old)s）に年度報告が保存されています"
+                        "（現在は版 %(new)s）。"
+                        "最新のブックをダウンロードし直してください。変更：%(changes)s"
+                    )
+                    % {"old": stale.expected_version, "new": stale.obj.version, "changes": changes},
+                )
+            ]
+        ) from None
+    except LockedError as locked:
+        raise WorkbookRefused([Problem("", locked.messages[0])]) from None
+    except ValidationError as error:
+        problems = []
+        for key, messages in error.message_dict.items():
+            code = key.removeprefix("row-")
+            where = parsed.cells.get(code, "")
+            if key == "reason":
+                where = ""
+            problems += [Problem(where, message) for message in messages]
+        raise WorkbookRefused(problems) from None

@@ -1,0 +1,114 @@
+"""Annual report workbooks: the round trip from the screen and from the command."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from evaluation.models import MonitoredValue
+from evaluation.services.reports import annual_report_create
+from evaluation.workbooks import DATA_SHEET, FIRST_ROW, META_SHEET
+from tests.factories import IndicatorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(db):
+    return [
+        IndicatorFactory(
+            code="new-businesses-started",
+            name_ja="新事業開始件数",
+            category="d",
+            is_common_target=True,
+        ),
+        IndicatorFactory(
+            code="sales", name_ja="売上高", unit="yen", category="e", entry_money_unit="million"
+        ),
+    ]
+
+
+@pytest.fixture
+def report(project, users, catalogue):
+    return annual_report_create(project=project, fiscal_year=2007, by=users["staff"])
+
+
+def download(client, report) -> openpyxl.Workbook:
+    url = reverse("report_download", args=[report.project.code, report.fiscal_year])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return openpyxl.load_workbook(io.BytesIO(response.content))
+
+
+def row_of(sheet, code):
+    for row in range(FIRST_ROW, sheet.max_row + 1):
+        if sheet.cell(row=row, column=1).value == code:
+            return row
+    raise AssertionError(code)
+
+
+def to_bytes(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_downloaded_workbook_carries_identity_rows_and_marked_cells(client, report, users):
+    client.force_login(users["staff"])
+    workbook = download(client, report)
+    sheet, meta = workbook[DATA_SHEET], workbook[META_SHEET]
+    assert meta.sheet_state == "hidden"
+    assert dict(meta.iter_rows(values_only=True))["version"] == report.version
+    assert sheet.column_dimensions["A"].hidden
+    row = row_of(sheet, "sales")
+    assert sheet.cell(row=row, column=4).value == "百万円"
+    assert sheet.cell(row=row, column=8).protection.locked is False
+    assert sheet.cell(row=row, column=3).protection.locked is True
+    assert sheet.data_validations.dataValidation
+
+
+def test_round_trip_from_the_screen(client, report, users):
+    client.force_login(users["staff"])
+    workbook = download(client, report)
+    sheet = workbook[DATA_SHEET]
+    sheet.cell(row=row_of(sheet, "new-businesses-started"), column=8, value="１，２３４")
+    sheet.cell(row=row_of(sheet, "sales"), column=8, value="該当なし")
+    url = reverse("report_upload", args=[report.project.code, 2007])
+    upload = io.BytesIO(to_bytes(workbook))
+    upload.name = "report.xlsx"
+    response = client.post(url, {"file": upload})
+    assert response.status_code == 302
+    values = dict(MonitoredValue.objects.values_list("indicator__code", "value"))
+    kinds = dict(MonitoredValue.objects.values_list("indicator__code", "kind"))
+    assert values["new-businesses-started"] == 1234 and kinds["sales"] == "not_applicable"
+
+
+def test_command_imports_and_audits_under_the_named_user(client, report, users, tmp_path):
+    client.force_login(users["staff"])
+    workbook = download(client, report)
+    sheet = workbook[DATA_SHEET]
+    sheet.cell(row=row_of(sheet, "sales"), column=8, value=12.5)
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(to_bytes(workbook))
+    out = io.StringIO()
+    call_command("import_annual_report", str(path), "--user", users["staff"].username, stdout=out)
+    sales = MonitoredValue.objects.get(indicator__code="sales")
+    assert sales.value == 12_500_000
+    assert sales.history.latest().history_user == users["staff"]
+    assert "取り込みました" in out.getvalue()
+
+
+def test_command_refuses_a_bad_file_and_lists_problems(report, users, tmp_path):
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(b"not a workbook")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="取り込みませんでした"):
+        call_command(
+            "import_annual_report", str(path), "--user", users["staff"].username, stderr=err
+        )
+    assert "Excel ブック" in err.getvalue()
+    assert not MonitoredValue.objects.exists()
