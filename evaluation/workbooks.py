@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from evaluation.models import Indicator, MonitoredValue, ValueKind
-from evaluation.services.reports import RowInput
+from evaluation.services.reports import MAX_ABS_VALUE, RowInput
 from projects.domain import MONEY_UNITS, fiscal_year_label, parse_number
 
 FORMAT = "cluster-pdca/annual-report/1"
@@ -51,7 +51,6 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_ENTRIES = 200
 MAX_RATIO = 100
-MAX_ABS_VALUE = Decimal("1e15")
 
 EDIT_FILL = PatternFill("solid", start_color="FFF2CC", end_color="FFF2CC")
 HEAD_FILL = PatternFill("solid", start_color="D9E2F3", end_color="D9E2F3")
@@ -220,7 +219,7 @@ def check_container(data: bytes) -> None:
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise WorkbookRefused([Problem("", _("Excel ブック（.xlsx）ではありません。"))])
     content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-    if "macroEnabled" in content_types:
+    if "macroenabled" in content_types.lower():
         raise WorkbookRefused([Problem("", _("マクロ付きのブックは受け付けません。"))])
 
 

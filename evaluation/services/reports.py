@@ -23,6 +23,8 @@ from projects.models import Project
 
 COUNT_UNITS = {"cases", "firms", "institutions", "persons", "times"}
 REPORTABLE_YEARS = (2005, 2010)  # FY2005 (the Phase I baseline) to the end of Phase II
+# MonitoredValue.value holds 16 digits before the point; anything this large is a typing error.
+MAX_ABS_VALUE = Decimal("1e15")
 
 
 @dataclass
@@ -82,6 +84,8 @@ def stored_value(row: RowInput) -> tuple[str, Decimal | None, list[str]]:
         problems.append(_("件数・人数などは 0 以上の整数で入力してください。"))
     elif unit == Indicator.Unit.PERCENT and not 0 <= value <= 100:
         problems.append(_("割合は 0〜100 の範囲で入力してください。"))
+    if not problems and abs(value) >= MAX_ABS_VALUE:
+        problems.append(_("数値が大きすぎます。"))
     if not problems and value == 0:
         kind = ValueKind.ZERO
     elif kind == ValueKind.ZERO and value != 0:
