@@ -36,14 +36,17 @@ def plan_for_year(project, fiscal_year: int) -> ProjectPlan | None:
     )
 
 
-def target_achievements(project, fiscal_year: int, user) -> list[dict]:
+def target_achievements(report) -> list[dict]:
     """For every catalogue target of the year's plan: target in force, actual after the
-    cumulation rule, achievement rate, progress from the baseline and the rating."""
+    cumulation rule, achievement rate, progress from the baseline and the rating. Built on the
+    report's own values and on earlier years' settled values only, so every reader sees the
+    same figures and a draft of another year never changes them."""
+    project, fiscal_year = report.project, report.fiscal_year
     plan = plan_for_year(project, fiscal_year)
     if plan is None:
         return []
     targets = [t for t in plan.targets.with_versions() if t.indicator_id]
-    values = MonitoredValue.objects.visible_to(user).filter(
+    values = MonitoredValue.objects.settled(report).filter(
         project=project,
         indicator__in=[t.indicator_id for t in targets],
         fiscal_year__lte=fiscal_year,

@@ -42,6 +42,14 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     ]
     search_fields = ["code", "name_ja", "name_en", "definition_ja"]
     ordering = ["category", "order", "code"]
+    # Once values or targets use an indicator, changing these would silently change how its
+    # history is compared and rated.
+    FROZEN_ONCE_USED = ["code", "unit", "measure", "direction", "is_common_target", "category"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and (obj.values.exists() or obj.targets.exists()):
+            return self.FROZEN_ONCE_USED
+        return []
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import (
@@ -18,6 +19,14 @@ from projects.domain import MONEY_UNITS, FractionOfYenError, fiscal_year_label, 
 from projects.models import Phase, PolicyFramework, SupportArea
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
+
+
+def fy_label(year: int) -> str:
+    """A fiscal-year label in the active language, for choices and labels."""
+    return fiscal_year_label(year, get_language() or "ja")
+
+
+PLANS_FROM_FISCAL_YEAR = 2006  # the PDCA scheme starts with Phase II
 
 
 class VersionedForm(forms.Form):
@@ -49,7 +58,10 @@ class PlanCreateForm(forms.Form):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["phase"].queryset = Phase.objects.exclude(plans__project=project)
+        # Phase I ended before this scheme began: plans are made for Phase II onwards.
+        self.fields["phase"].queryset = Phase.objects.exclude(plans__project=project).filter(
+            last_fiscal_year__gte=PLANS_FROM_FISCAL_YEAR
+        )
 
 
 class VisionForm(VersionedForm):
@@ -111,10 +123,10 @@ class ScenarioForm(VersionedForm):
             initial.setdefault("reason", _("当初のシナリオ"))
         super().__init__(*args, plan=plan, **kwargs)
         # The revision year may be any year of the phase or the year before it (planning ahead).
-        choices = [(y, fiscal_year_label(y)) for y in range(years[0] - 1, years[-1] + 1)]
+        choices = [(y, fy_label(y)) for y in range(years[0] - 1, years[-1] + 1)]
         self.fields["fiscal_year"].choices = choices
         # Years outside the phase are offered so that the service can say why they are wrong.
-        span = [(y, fiscal_year_label(y)) for y in range(years[0] - 1, years[-1] + 2)]
+        span = [(y, fy_label(y)) for y in range(years[0] - 1, years[-1] + 2)]
         self.fields["start_fiscal_year"].choices = span
         self.fields["end_fiscal_year"].choices = span
         self.fields["reason"].required = True
@@ -123,7 +135,7 @@ class ScenarioForm(VersionedForm):
         self.milestone_years = years
         for year in years:
             self.fields[f"milestone_{year}"] = forms.CharField(
-                label=_("%(year)s のマイルストーン") % {"year": fiscal_year_label(year)},
+                label=_("%(year)s のマイルストーン") % {"year": fy_label(year)},
                 required=False,
                 max_length=5000,
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -217,7 +229,7 @@ class NumberField(forms.Field):
 
 
 def year_choices(first: int, last: int, blank: bool = False):
-    choices = [(y, fiscal_year_label(y)) for y in range(first, last + 1)]
+    choices = [(y, fy_label(y)) for y in range(first, last + 1)]
     return [("", _("（なし）")), *choices] if blank else choices
 
 
@@ -311,7 +323,7 @@ class TargetValuesForm(VersionedForm):
         for year in self.milestone_years:
             self.fields[f"milestone_{year}"] = NumberField(
                 label=_("%(year)s のマイルストーン（%(unit)s）")
-                % {"year": fiscal_year_label(year), "unit": unit},
+                % {"year": fy_label(year), "unit": unit},
                 required=False,
             )
 
@@ -343,7 +355,7 @@ class YearlyPlanCreateForm(forms.Form):
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fiscal_year"].choices = [(y, fiscal_year_label(y)) for y in years]
+        self.fields["fiscal_year"].choices = [(y, fy_label(y)) for y in years]
 
 
 class ActivityForm(forms.Form):
@@ -361,12 +373,17 @@ class ActivityForm(forms.Form):
     budget_unit = forms.ChoiceField(
         label=_("予算の単位"),
         initial="thousand",
-        choices=[(code, unit.label_ja) for code, unit in MONEY_UNITS.items()],
+        choices=[(code, _(unit.label_ja)) for code, unit in MONEY_UNITS.items()],  # noqa: INT001
     )
     partners = forms.CharField(label=_("連携先"), required=False, max_length=500)
 
     def clean(self):
         cleaned = super().clean()
+        output = cleaned.get("planned_output")
+        if output is not None and (output < 0 or output != output.to_integral_value()):
+            self.add_error("planned_output", _("計画値は 0 以上の整数で入力してください。"))
+        if output is not None and not cleaned.get("output_indicator"):
+            self.add_error("output_indicator", _("計画値にはアウトプット指標を選んでください。"))
         budget = cleaned.get("budget")
         cleaned["budget_yen"] = None
         if budget is not None:
@@ -432,7 +449,7 @@ class OverallPlanForm(forms.Form):
         for year in self.years:
             self.fields[f"national_{year}"] = NumberField(
                 label=_("%(name)s の全国目標（%(year)s）")
-                % {"name": indicator.name, "year": fiscal_year_label(year)},
+                % {"name": indicator.name, "year": fy_label(year)},
                 required=False,
             )
 
@@ -512,18 +529,25 @@ class ReportEntryForm(VersionedForm):
             )
 
     def clean(self):
+        """Every row checked at once, with the same rules as the service (which checks again):
+        a number typed into a row left at 未把握 is taken as a number; a number with 該当なし is
+        a contradiction; counts, money and percentages are checked by unit."""
+        from evaluation.services.reports import RowInput, stored_value
+
         cleaned = super().clean()
         for indicator in self.indicators:
             code = indicator.code
-            if (
-                cleaned.get(f"kind-{code}") == ValueKind.NUMBER
-                and cleaned.get(f"value-{code}") is None
-                and f"value-{code}" not in self.errors
-            ):
-                self.add_error(
-                    f"value-{code}",
-                    _("数値を入力してください（分からない場合は「未把握」を選びます）。"),
-                )
+            field = f"value-{code}"
+            if field in self.errors or f"kind-{code}" in self.errors:
+                continue
+            kind, value = cleaned.get(f"kind-{code}"), cleaned.get(field)
+            if kind == ValueKind.UNKNOWN and value is not None:
+                kind = cleaned[f"kind-{code}"] = ValueKind.NUMBER
+            if kind == ValueKind.NOT_APPLICABLE and value is not None:
+                self.add_error(field, _("「該当なし」のときは値を空欄にしてください。"))
+                continue
+            for problem in stored_value(RowInput(indicator, kind, value))[2]:
+                self.add_error(field, problem)
         return cleaned
 
     def rows(self):
@@ -604,7 +628,7 @@ class ReportCreateForm(forms.Form):
 
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fiscal_year"].choices = [(y, fiscal_year_label(y)) for y in years]
+        self.fields["fiscal_year"].choices = [(y, fy_label(y)) for y in years]
 
 
 class WorkbookUploadForm(forms.Form):

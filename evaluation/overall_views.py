@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from evaluation.forms import OverallPlanForm
-from evaluation.models import Indicator, OverallPlan, Target
+from evaluation.models import Indicator, OverallPlan, ProjectPlan, Target
 from evaluation.services.overall import overall_plan_update
 from evaluation.view_helpers import edit_screen
 from projects.domain import path_in_force, rollup, target_for_year
-from projects.models import PolicyToolBudget
+from projects.models import PolicyToolBudget, Project
 
 
 def get_overall_plan_for_user(user, phase_code: str, *, write: bool = False) -> OverallPlan:
@@ -23,10 +23,12 @@ def get_overall_plan_for_user(user, phase_code: str, *, write: bool = False) -> 
     return overall
 
 
-def common_rollup(overall: OverallPlan, indicator: Indicator, years: list[int]):
-    """Each plan of the phase with its common target by year, and the roll-up rows."""
+def common_rollup(overall: OverallPlan, indicator: Indicator, years: list[int], user):
+    """Each plan of the phase that the user may see (DOMAIN.md: other bureaus' only once
+    approved) with its common target by year, and the roll-up rows."""
+    visible = ProjectPlan.objects.visible_to(user).filter(phase=overall.phase)
     targets = list(
-        Target.objects.filter(plan__phase=overall.phase, indicator=indicator)
+        Target.objects.filter(plan__in=visible, indicator=indicator)
         .select_related("plan__project__bureau")
         .prefetch_related("versions__milestones")
         .order_by("plan__project__bureau__order", "plan__project__order")
@@ -54,7 +56,7 @@ def overall_plan_detail(request, phase):
     first, last = overall.phase.first_fiscal_year, overall.phase.last_fiscal_year
     years = list(range(first, last + 1))
     indicator = Indicator.objects.get(is_common_target=True)
-    projects, rows = common_rollup(overall, indicator, years)
+    projects, rows = common_rollup(overall, indicator, years, request.user)
     budgets = list(
         PolicyToolBudget.objects.filter(fiscal_year__gte=first - 2, fiscal_year__lte=last)
         .select_related("tool")
@@ -75,6 +77,7 @@ def overall_plan_detail(request, phase):
             (tool, [by_year.get(y) for y in budget_years]) for tool, by_year in tools.items()
         ],
         "can_edit": overall.is_editable_by(request.user),
+        "project_count": Project.objects.filter(status=Project.Status.ACTIVE).count(),
     }
     return render(request, "evaluation/overall_plan_detail.html", context)
 

@@ -16,6 +16,7 @@ from evaluation.forms import (
     StrategyItemFormSet,
     StrategyNotesForm,
     VisionForm,
+    fy_label,
 )
 from evaluation.models import StrategyItem
 from evaluation.selectors import get_plan_for_user
@@ -27,7 +28,7 @@ from evaluation.services.plans import (
 )
 from evaluation.services.targets import plan_period
 from evaluation.view_helpers import add_service_errors, edit_screen, posted, transition_screen
-from projects.domain import fiscal_year_label, path_in_force, per_firm, target_for_year
+from projects.domain import path_in_force, per_firm, target_for_year
 from projects.selectors import get_project_for_user
 
 
@@ -254,20 +255,20 @@ def plan_scenario_compare(request, code, phase):
     new_milestones = {m.fiscal_year: m.description for m in new.milestones.all()}
     values = diff.value_rows(
         [
-            (_("改訂年度"), fiscal_year_label(old.fiscal_year), fiscal_year_label(new.fiscal_year)),
+            (_("改訂年度"), fy_label(old.fiscal_year), fy_label(new.fiscal_year)),
             (
                 _("開始年度"),
-                fiscal_year_label(old.start_fiscal_year),
-                fiscal_year_label(new.start_fiscal_year),
+                fy_label(old.start_fiscal_year),
+                fy_label(new.start_fiscal_year),
             ),
             (
                 _("終了年度"),
-                fiscal_year_label(old.end_fiscal_year),
-                fiscal_year_label(new.end_fiscal_year),
+                fy_label(old.end_fiscal_year),
+                fy_label(new.end_fiscal_year),
             ),
         ]
         + [
-            (fiscal_year_label(y), old_milestones.get(y, ""), new_milestones.get(y, ""))
+            (fy_label(y), old_milestones.get(y, ""), new_milestones.get(y, ""))
             for y in sorted(set(old_milestones) | set(new_milestones))
         ]
     )

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from evaluation.achievement import plan_for_year, target_achievements, year_over_year_warnings
@@ -34,8 +35,8 @@ from projects.selectors import get_project_for_user
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 WARNING_TEXT = {
-    "far": _("前年度の値から大きく変わっています。入力を確かめてください。"),
-    "previous_zero": _("前年度は 0 でした。入力を確かめてください。"),
+    "far": gettext_lazy("前年度の値から大きく変わっています。入力を確かめてください。"),
+    "previous_zero": gettext_lazy("前年度は 0 でした。入力を確かめてください。"),
 }
 
 
@@ -95,6 +96,7 @@ def _entry_context(report, user):
         "regions": list(project.sub_regions.all()),
         "activities": activities,
         "results": {r.activity_id: r for r in report.activity_results.all()},
+        "yearly": yearly,
         "warnings": year_over_year_warnings(indicators, values, last_year),
     }
 
@@ -128,6 +130,7 @@ def report_edit(request, code, fiscal_year):
             regions=extra["regions"],
             activities=extra["activities"],
             results=extra["results"],
+            rows=_row_context(extra),
         )
 
     def save(form):
@@ -173,7 +176,7 @@ def report_detail(request, code, fiscal_year):
             (label, [i for i in extra["indicators"] if i.category == value])
             for value, label in Indicator.Category.choices
         ],
-        "achievements": target_achievements(report.project, report.fiscal_year, request.user),
+        "achievements": target_achievements(report),
         "events": report.events(),
         "can_edit": report.is_editable_by(request.user),
         "actions": report.actions_for(request.user),

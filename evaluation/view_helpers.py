@@ -78,8 +78,7 @@ def transition_screen(request, *, record, action: str, context: dict, label: str
             add_service_errors(form, error)
         else:
             messages.success(
-                request,
-                _("%(what)sを「%(action)s」しました。") % {"what": label, "action": action.label},
+                request, _("%(what)sを%(done)s。") % {"what": label, "done": action.done}
             )
             return redirect(record)
     context.update(form=form, action=action, record=record, label=label)

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from evaluation.forms import ActivityFormSet, YearlyPlanCreateForm, YearlyPlanForm
+from evaluation.forms import ActivityFormSet, YearlyPlanCreateForm, YearlyPlanForm, _plain
 from evaluation.models import ProjectPlan, YearlyPlan
 from evaluation.selectors import get_yearly_plan_for_user
 from evaluation.services.targets import plan_period
@@ -62,7 +62,7 @@ def yearly_plan_detail(request, code, fiscal_year):
         "yearly": yearly,
         "project": yearly.project,
         "activities": activities,
-        "budget_total_thousand": from_yen(total, "thousand"),
+        "budget_total": total,
         "events": yearly.events(),
         "can_edit": yearly.is_editable_by(request.user),
         "actions": yearly.actions_for(request.user),
@@ -80,7 +80,7 @@ def _activity_initial(yearly):
                 "heading": a.heading,
                 "title": a.title,
                 "output_indicator": a.output_indicator,
-                "planned_output": None if a.planned_output is None else f"{a.planned_output:f}",
+                "planned_output": _plain(a.planned_output),
                 "budget": None if budget is None else f"{budget}",
                 "budget_unit": unit,
                 "partners": a.partners,

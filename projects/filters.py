@@ -33,6 +33,11 @@ class ProjectFilter(django_filters.FilterSet):
         value = value.strip()[:100]
         if not value:
             return queryset
-        return queryset.filter(
-            Q(name_ja__icontains=value) | Q(name_en__icontains=value) | Q(code__icontains=value)
+        matches = Project.objects.filter(
+            Q(name_ja__icontains=value)
+            | Q(name_en__icontains=value)
+            | Q(code__icontains=value)
+            | Q(sub_regions__name_ja__icontains=value)
+            | Q(sub_regions__name_en__icontains=value)
         )
+        return queryset.filter(pk__in=matches.values("pk"))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from evaluation.models.catalogue import Indicator
+from projects.domain import from_yen
 from projects.models import FISCAL_YEAR_RANGE, Project, Role, user_role
 
 
@@ -45,6 +46,14 @@ class MonitoredValueQuerySet(models.QuerySet):
 
     def with_related(self):
         return self.select_related("project", "indicator")
+
+    def settled(self, report=None):
+        """Values that figures may be built on for every reader alike: published figures and
+        values of approved reports, plus those of `report` itself."""
+        condition = Q(origin=MonitoredValue.Origin.REFERENCE) | Q(report__state="approved")
+        if report is not None:
+            condition |= Q(report=report)
+        return self.filter(condition)
 
     def latest_stock_for(self, project) -> list["MonitoredValue"]:
         """Each stock indicator of a project with its latest fiscal year's value (one query)."""
@@ -132,9 +141,15 @@ class MonitoredValue(models.Model):
 
     @property
     def display_with_unit(self) -> str:
-        """「約330 社」, 「0 件」, 「該当なし」: the unit only where there is a number."""
+        """「約330 社」, 「0 件」, 「1,234.5 百万円」, 「該当なし」: the unit only where there is a
+        number; money in the indicator's entry unit (rounded only here, on display)."""
         if self.kind in (ValueKind.NUMBER, ValueKind.ZERO):
-            return f"{self.display} {self.indicator.get_unit_display()}"
+            indicator = self.indicator
+            if indicator.unit == Indicator.Unit.YEN:
+                amount = from_yen(int(self.value), indicator.entry_money_unit, 1)
+                text = f"{amount:,f}".rstrip("0").rstrip(".")
+                return f"{text} {indicator.get_entry_money_unit_display()}"
+            return f"{self.display} {indicator.get_unit_display()}"
         return self.display
 
     def clean(self):

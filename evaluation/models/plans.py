@@ -50,6 +50,10 @@ class ProjectPlan(WorkflowModel):
     def get_absolute_url(self) -> str:
         return reverse("plan_detail", args=[self.project.code, self.phase.code])
 
+    @property
+    def label(self) -> str:
+        return f"{self.project.name}・{self.phase.name}"
+
     def current_scenario(self):
         return self.scenario_revisions.order_by("-number").first()
 

@@ -4,11 +4,13 @@ the shared workflow. The monitored values of a year belong to its report."""
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from evaluation.models.workflow import WorkflowModel, WorkflowQuerySet
 from evaluation.models.yearly import Activity
+from projects.domain import fiscal_year_label
 from projects.models import FISCAL_YEAR_RANGE, Project, SubRegion
 
 
@@ -118,6 +120,10 @@ class AnnualReport(WorkflowModel):
 
     def get_absolute_url(self) -> str:
         return reverse("report_detail", args=[self.project.code, self.fiscal_year])
+
+    @property
+    def label(self) -> str:
+        return f"{self.project.name}・{fiscal_year_label(self.fiscal_year, get_language() or 'ja')}"
 
 
 class ActivityResult(models.Model):

@@ -30,6 +30,30 @@ class Action(models.TextChoices):
     APPROVE = "approve", pgettext_lazy("workflow action", "承認")
     REOPEN = "reopen", pgettext_lazy("workflow action", "再開")
 
+    @property
+    def verb(self) -> str:
+        """The action as a verb for links and buttons: 提出する, 差し戻す, 承認する, 再開する."""
+        return ACTION_VERBS[self]
+
+    @property
+    def done(self) -> str:
+        """The action done, for messages: 提出しました, 差し戻しました …"""
+        return ACTION_DONE[self]
+
+
+ACTION_VERBS = {
+    Action.SUBMIT: pgettext_lazy("workflow verb", "提出する"),
+    Action.RETURN: pgettext_lazy("workflow verb", "差し戻す"),
+    Action.APPROVE: pgettext_lazy("workflow verb", "承認する"),
+    Action.REOPEN: pgettext_lazy("workflow verb", "再開する"),
+}
+ACTION_DONE = {
+    Action.SUBMIT: pgettext_lazy("workflow done", "提出しました"),
+    Action.RETURN: pgettext_lazy("workflow done", "差し戻しました"),
+    Action.APPROVE: pgettext_lazy("workflow done", "承認しました"),
+    Action.REOPEN: pgettext_lazy("workflow done", "再開しました"),
+}
+
 
 EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED, State.REOPENED})
 REASON_REQUIRED_STATES = frozenset({State.RETURNED, State.REOPENED})

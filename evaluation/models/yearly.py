@@ -3,12 +3,14 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from evaluation.models.catalogue import Indicator
 from evaluation.models.plans import ProjectPlan, StrategyItem
 from evaluation.models.workflow import WorkflowModel, WorkflowQuerySet
+from projects.domain import fiscal_year_label
 from projects.models import Project
 
 
@@ -53,6 +55,10 @@ class YearlyPlan(WorkflowModel):
     def get_absolute_url(self) -> str:
         return reverse("yearly_plan_detail", args=[self.project.code, self.fiscal_year])
 
+    @property
+    def label(self) -> str:
+        return f"{self.project.name}・{fiscal_year_label(self.fiscal_year, get_language() or 'ja')}"
+
 
 class Activity(models.Model):
     """An activity of a yearly plan under a strategy heading, with its planned output."""
@@ -82,7 +88,7 @@ class Activity(models.Model):
     class Meta:
         verbose_name = _("活動")
         verbose_name_plural = _("活動")
-        ordering = ["yearly_plan", "heading", "order", "id"]
+        ordering = ["yearly_plan", "order", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(planned_output__isnull=True) | Q(planned_output__gte=0),

@@ -62,12 +62,12 @@ def test_plan_from_draft_to_approval_and_locked(new_visit, people):
     manager = new_visit("manager")
     manager.login("manager")
     mpage = manager.goto(PLAN)
-    mpage.get_by_role("link", name="計画を差戻しする").click()
-    mpage.get_by_role("button", name="差戻しする").click()  # without the required comment
+    mpage.get_by_role("link", name="計画を差し戻す").click()
+    mpage.get_by_role("button", name="差し戻す").click()  # without the required comment
     manager.checked("return-needs-comment")
     assert "コメント（理由）が必要です" in mpage.locator("main").inner_text()
     mpage.get_by_label("コメント・理由").fill("中間評価の観点を加えてください。")
-    mpage.get_by_role("button", name="差戻しする").click()
+    mpage.get_by_role("button", name="差し戻す").click()
     manager.checked("returned")
     assert "差戻し" in mpage.locator(".page-header").inner_text()
 

@@ -48,7 +48,7 @@ def test_report_from_entry_to_approval_and_locked(new_visit, people):
     page.get_by_role("button", name="下書きを保存する").click()
     staff.checked("saved")
     assert "年度報告を保存しました" in page.locator(".messages").inner_text()
-    assert "1,234,500,000 円" in page.locator("main").inner_text()
+    assert "1,234.5 百万円" in page.locator("main").inner_text()
 
     page.get_by_role("link", name="年度報告を提出する").click()
     page.get_by_role("button", name="提出する").click()
@@ -60,7 +60,7 @@ def test_report_from_entry_to_approval_and_locked(new_visit, people):
     assert "提出済み" in mpage.locator("table.board").inner_text()
     mpage = manager.goto(REPORT + "return/")
     mpage.get_by_label("コメント・理由").fill("売上高の出所を書いてください。")
-    mpage.get_by_role("button", name="差戻しする").click()
+    mpage.get_by_role("button", name="差し戻す").click()
     manager.checked("returned")
 
     page = staff.goto(REPORT + "edit/")

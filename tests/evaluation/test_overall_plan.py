@@ -126,3 +126,18 @@ def test_overall_plan_page_query_count(
     with django_assert_max_num_queries(12):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_rollup_shows_other_bureaus_plans_only_once_approved(client, overall, users, project):
+    from evaluation.services.workflow import workflow_transition
+
+    plan = add_plan_with_target(project, users, {2006: 1234}, 5000)
+    url = reverse("overall_plan_detail", args=["II"])
+    client.force_login(users["other_staff"])
+    assert "1,234" not in client.get(url).content.decode()
+    client.force_login(users["manager"])
+    assert "1,234" in client.get(url).content.decode()
+    plan = workflow_transition(obj=plan, action="submit", by=users["staff"])
+    workflow_transition(obj=plan, action="approve", by=users["manager"])
+    client.force_login(users["other_staff"])
+    assert "1,234" in client.get(url).content.decode()

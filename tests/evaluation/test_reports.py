@@ -200,6 +200,9 @@ def test_value_far_from_last_year_gets_a_visible_non_blocking_warning(
 ):
     last = annual_report_create(project=project, fiscal_year=2006, by=users["staff"])
     save(last, users["staff"], [RowInput(catalogue["new"], ValueKind.NUMBER, Decimal(10))])
+    last.refresh_from_db()
+    last = workflow_transition(obj=last, action="submit", by=users["staff"])
+    workflow_transition(obj=last, action="approve", by=users["manager"])
     this = annual_report_create(project=project, fiscal_year=2007, by=users["staff"])
     save(this, users["staff"], [RowInput(catalogue["new"], ValueKind.NUMBER, Decimal(100))])
     client.force_login(users["staff"])
@@ -303,3 +306,84 @@ def test_entry_page_query_count_as_staff(
     with django_assert_max_num_queries(14):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_a_draft_of_another_year_never_moves_an_approved_reports_figures(
+    client, project, users, catalogue
+):
+    """Cumulative and last-year figures are built on settled values only: the same for every
+    reader, and unchanged when another year's draft is edited."""
+    from evaluation.services.plans import plan_create
+    from evaluation.services.targets import target_set_values
+
+    plan = plan_create(project=project, phase=project.phase, by=users["staff"])
+    target = plan.targets.get(indicator__code="new-businesses-started")
+    target.cumulation = "cumulative"
+    target.save()
+    target_set_values(
+        target=target,
+        expected_version=plan.version,
+        by=users["staff"],
+        target_value=Decimal(100),
+        target_fiscal_year=2010,
+        baseline_value=Decimal(0),
+        baseline_fiscal_year=2006,
+        milestones={2008: Decimal(40)},
+    )
+    draft_2007 = annual_report_create(project=project, fiscal_year=2007, by=users["staff"])
+    save(draft_2007, users["staff"], [RowInput(catalogue["new"], ValueKind.NUMBER, Decimal(30))])
+    report_2008 = annual_report_create(project=project, fiscal_year=2008, by=users["staff"])
+    save(report_2008, users["staff"], [RowInput(catalogue["new"], ValueKind.NUMBER, Decimal(20))])
+    url = report_2008.get_absolute_url()
+    client.force_login(users["manager"])
+    before = client.get(url).content.decode()
+    assert "rating--not_reporting" in before  # 2007 is not settled: no cumulative actual
+    save(draft_2007, users["staff"], [RowInput(catalogue["new"], ValueKind.NUMBER, Decimal(90))])
+    assert client.get(url).content.decode().count("rating--") == before.count("rating--")
+    assert "rating--not_reporting" in client.get(url).content.decode()
+    draft_2007.refresh_from_db()
+    draft_2007 = workflow_transition(obj=draft_2007, action="submit", by=users["staff"])
+    workflow_transition(obj=draft_2007, action="approve", by=users["manager"])
+    after = client.get(url).content.decode()
+    assert "110" in after and "275.0%" in after  # 90 + 20 against 40
+    client.force_login(users["staff"])
+    assert "275.0%" in client.get(url).content.decode()  # the same for another reader
+
+
+def test_number_typed_into_a_row_left_unknown_is_saved_not_dropped(client, report, users):
+    client.force_login(users["staff"])
+    url = reverse("report_edit", args=[report.project.code, 2007])
+    data = entry_data(report)
+    data["value-new-businesses-started"] = "12"  # the kind select still says 未把握
+    assert client.post(url, data).status_code == 302
+    assert MonitoredValue.objects.get(indicator__code="new-businesses-started").value == 12
+
+
+def test_number_with_not_applicable_is_a_contradiction_not_a_silent_drop(client, report, users):
+    client.force_login(users["staff"])
+    url = reverse("report_edit", args=[report.project.code, 2007])
+    data = entry_data(report, **{"share": ("not_applicable", "40")})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "空欄にしてください" in response.content.decode()
+    assert not MonitoredValue.objects.exists()
+
+
+def test_all_row_problems_are_reported_in_one_round(client, report, users):
+    client.force_login(users["staff"])
+    url = reverse("report_edit", args=[report.project.code, 2007])
+    data = entry_data(
+        report, **{"new-businesses-started": ("number", "-3"), "share": ("number", "")}
+    )
+    page = client.post(url, data).content.decode()
+    assert "0 以上の整数" in page and "数値を入力してください" in page
+
+
+def test_missing_reason_after_return_is_listed_at_the_top(client, report, users):
+    report = workflow_transition(obj=report, action="submit", by=users["staff"])
+    report = workflow_transition(obj=report, action="return", by=users["manager"], comment="x")
+    client.force_login(users["staff"])
+    url = reverse("report_edit", args=[report.project.code, 2007])
+    page = client.post(url, entry_data(report)).content.decode()
+    summary = page.split('class="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_reason"' in summary

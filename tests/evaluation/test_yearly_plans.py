@@ -185,3 +185,14 @@ def test_yearly_plan_page_query_count(client, plan, users, meetings, django_asse
     with django_assert_max_num_queries(8):
         response = client.get(url)
     assert response.content.decode().count('<th scope="row">活動') == 20
+
+
+def test_negative_planned_output_is_a_field_error_not_a_database_message(
+    client, plan, users, meetings
+):
+    yearly_plan_create(plan=plan, fiscal_year=2006, by=users["staff"])
+    client.force_login(users["staff"])
+    url = reverse("yearly_plan_edit", args=[plan.project.code, 2006])
+    page = client.post(url, edit_data(planned_output="-3")).content.decode()
+    assert "計画値は 0 以上の整数" in page and "制約" not in page
+    assert not Activity.objects.exists()

@@ -158,7 +158,23 @@ def test_numbers_are_read_as_people_type_them(text, value):
     assert parse_number(text) == Decimal(value)
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1e5", "NaN", "Infinity", "1.2.3", "--1", "12円"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "abc",
+        "1e5",
+        "NaN",
+        "Infinity",
+        "1.2.3",
+        "--1",
+        "12円",
+        "4,2",
+        "12 34",
+        "１２ ３４",
+        "1,23",
+    ],
+)
 def test_anything_else_is_not_a_number(text):
     with pytest.raises(ValueError):
         parse_number(text)
