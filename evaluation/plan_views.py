@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from evaluation import diff
+from evaluation.audit import change_history
 from evaluation.forms import (
     PlanCreateForm,
     ScenarioForm,
@@ -75,6 +76,7 @@ def plan_detail(request, code, phase):
         "headings": headings,
         "notes": plan.support_notes.all(),
         "events": plan.events(),
+        "changes": change_history(plan),
         "can_edit": plan.is_editable_by(request.user),
         "actions": plan.actions_for(request.user),
     }

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from evaluation.achievement import plan_for_year, target_achievements, year_over_year_warnings
+from evaluation.audit import change_history
 from evaluation.forms import ReportCreateForm, ReportEntryForm, WorkbookUploadForm
 from evaluation.models import (
     AnnualReport,
@@ -178,6 +179,7 @@ def report_detail(request, code, fiscal_year):
         ],
         "achievements": target_achievements(report),
         "events": report.events(),
+        "changes": change_history(report),
         "can_edit": report.is_editable_by(request.user),
         "actions": report.actions_for(request.user),
         "warning_text": WARNING_TEXT,

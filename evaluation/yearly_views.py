@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from evaluation.audit import change_history
 from evaluation.forms import ActivityFormSet, YearlyPlanCreateForm, YearlyPlanForm, _plain
 from evaluation.models import ProjectPlan, YearlyPlan
 from evaluation.selectors import get_yearly_plan_for_user
@@ -64,6 +65,7 @@ def yearly_plan_detail(request, code, fiscal_year):
         "activities": activities,
         "budget_total": total,
         "events": yearly.events(),
+        "changes": change_history(yearly),
         "can_edit": yearly.is_editable_by(request.user),
         "actions": yearly.actions_for(request.user),
     }

@@ -64,7 +64,7 @@ def test_optional_target_and_yearly_plan_from_last_years(new_visit, plan_with_la
     staff.checked("target-values")
     page.get_by_role("button", name="保存する").click()
     staff.checked("target-saved")
-    row = page.locator("tr", has_text="ベンチャー創出数")
+    row = page.locator("section[aria-labelledby=h-targets] tr", has_text="ベンチャー創出数")
     assert "14" in row.inner_text() and "25" in row.inner_text()
 
     page = staff.goto(PROJECT)

@@ -282,7 +282,27 @@ def test_plan_page_query_count(client, plan, users, django_assert_max_num_querie
     client.force_login(users["staff"])
     url = plan_url(plan)
     # session, user, groups, the user's bureau, plan (+project, bureau, phase), fits,
-    # revisions (+authors), milestones, strategies, notes, content type, events
-    with django_assert_max_num_queries(12):
+    # revisions (+authors), milestones, strategies, notes, content type, events, targets with
+    # versions and milestones (3), change history with users
+    with django_assert_max_num_queries(16):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_plan_page_shows_who_changed_what_and_why(client, plan_in_state, users):
+    plan = plan_in_state("returned")
+    plan_update_vision(
+        plan=plan,
+        expected_version=plan.version,
+        by=users["staff"],
+        industrial_resources="新",
+        regional_characteristics="",
+        development_outlook="",
+        fits={},
+        reason="指摘への対応",
+    )
+    client.force_login(users["manager"])
+    page = client.get(plan_url(plan)).content.decode()
+    history = page.split("変更履歴（誰が")[1]
+    assert "指摘への対応" in history and "地域経済の分析：産業資源" in history
+    assert users["staff"].username in history
