@@ -110,15 +110,20 @@ def target_rows(plan, years: list[int]) -> list[dict]:
     return rows
 
 
-def _edit(request, code, phase, *, form_class, template, save, success):
+def _edit(request, code, phase, *, form_class, heading, submit_label, save, success):
     """GET/POST for an edit screen of a plan: owner staff while the plan is editable."""
     plan = get_plan_for_user(request.user, code, phase, write=True)
     return edit_screen(
         request,
         record=plan,
         make_form=lambda data, record: form_class(data, plan=record),
-        template=template,
-        context={"plan": plan, "project": plan.project},
+        template="evaluation/plan_form.html",
+        context={
+            "plan": plan,
+            "project": plan.project,
+            "heading": heading,
+            "submit_label": submit_label,
+        },
         save=lambda form: save(plan, form),
         success=success,
         done_url=plan.get_absolute_url(),
@@ -148,7 +153,8 @@ def plan_vision_edit(request, code, phase):
         code,
         phase,
         form_class=VisionForm,
-        template="evaluation/plan_vision_form.html",
+        heading=_("ビジョンの編集"),
+        submit_label=_("保存する"),
         save=save,
         success=_("ビジョンを保存しました。"),
     )
@@ -178,7 +184,8 @@ def plan_scenario_revise(request, code, phase):
         code,
         phase,
         form_class=ScenarioForm,
-        template="evaluation/plan_scenario_form.html",
+        heading=_("シナリオの改訂"),
+        submit_label=_("改訂を保存する"),
         save=save,
         success=_("シナリオを改訂しました。"),
     )
