@@ -1,6 +1,7 @@
 from django.urls import path
 
 from evaluation import (
+    matrix_views,
     overall_views,
     plan_views,
     report_views,
@@ -27,6 +28,7 @@ urlpatterns = [
     path("overall/<slug:phase>/", overall_views.overall_plan_detail, name="overall_plan_detail"),
     path("overall/<slug:phase>/edit/", overall_views.overall_plan_edit, name="overall_plan_edit"),
     path("projects/<slug:code>/", views.project_detail, name="project_detail"),
+    path("projects/<slug:code>/matrix/", matrix_views.tracking_matrix, name="tracking_matrix"),
     path("projects/<slug:code>/plans/new/", plan_views.plan_create_view, name="plan_create"),
     path(plan, plan_views.plan_detail, name="plan_detail"),
     path(plan + "vision/", plan_views.plan_vision_edit, name="plan_vision_edit"),

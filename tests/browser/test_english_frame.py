@@ -26,7 +26,14 @@ FRAME = ", ".join(
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/projects/", "/projects/kanto-regional-revitalisation/", "/projects/?bureau=kinki"],
+    [
+        "/",
+        "/projects/",
+        "/projects/kanto-regional-revitalisation/",
+        "/projects/?bureau=kinki",
+        "/projects/kanto-regional-revitalisation/matrix/",
+        "/overall/II/",
+    ],
 )
 def test_frame_has_no_japanese_in_english(visit, reference_data, live_server, path):
     user = UserFactory(

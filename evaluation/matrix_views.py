@@ -1,0 +1,115 @@
+"""The indicator tracking matrix of a project: indicators × fiscal years, each cell with the
+target in force, the actual, the achievement rate and the rating (colour never the only signal)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from evaluation.achievement import rating_bands
+from evaluation.models import Indicator, MonitoredValue, ProjectPlan, RatingBand
+from projects.domain import (
+    Observed,
+    achievement_rate,
+    actual_for_year,
+    path_in_force,
+    rating_for,
+    target_for_year,
+)
+from projects.selectors import get_project_for_user
+
+FIRST_YEAR, LAST_YEAR = 2005, 2010
+
+
+def _year(text, default):
+    try:
+        year = int(text)
+    except (TypeError, ValueError):
+        return default
+    return min(max(year, FIRST_YEAR), LAST_YEAR)
+
+
+@login_required
+@require_safe
+def tracking_matrix(request, code):
+    """GET, any signed-in user (a project is reference data); the values and targets shown are
+    those the user may see. Filters: category a–e and a fiscal-year range."""
+    project = get_project_for_user(request.user, code)
+    category = request.GET.get("category", "")
+    if category not in Indicator.Category.values:
+        category = ""
+    first = _year(request.GET.get("from"), FIRST_YEAR)
+    last = _year(request.GET.get("to"), LAST_YEAR)
+    if first > last:
+        first, last = last, first
+    years = list(range(first, last + 1))
+    indicators = list(
+        Indicator.objects.filter(category=category) if category else Indicator.objects.all()
+    )
+    observed: dict[int, dict[int, Observed]] = {}
+    shown: dict[tuple[int, int], MonitoredValue] = {}
+    for value in (
+        MonitoredValue.objects.visible_to(request.user)
+        .filter(project=project, fiscal_year__lte=last)
+        .select_related("indicator")
+    ):
+        observed.setdefault(value.indicator_id, {})[value.fiscal_year] = Observed(
+            value.kind, value.value
+        )
+        shown[(value.indicator_id, value.fiscal_year)] = value
+    plans = list(
+        ProjectPlan.objects.visible_to(request.user)
+        .filter(project=project)
+        .select_related("phase")
+        .prefetch_related("targets__versions__milestones")
+    )
+    targets = {}  # (indicator id, fiscal year) → target of the plan covering that year
+    for plan in plans:
+        for target in plan.targets.all():
+            if target.indicator_id:
+                for year in years:
+                    if plan.phase.contains(year):
+                        targets[(target.indicator_id, year)] = target
+    bands = rating_bands()
+    rows = []
+    for indicator in indicators:
+        cells = []
+        for year in years:
+            value = shown.get((indicator.pk, year))
+            target = targets.get((indicator.pk, year))
+            cell = {"year": year, "value": value, "goal": None, "rate": None, "rating": None}
+            if target is not None:
+                versions = list(target.versions.all())
+                path = path_in_force([v.as_path() for v in versions], year)
+                version = next((v for v in versions if path and v.number == path.number), None)
+                goal = target_for_year(path, year)
+                baseline_year = version.baseline_fiscal_year if version else None
+                actual, status = actual_for_year(
+                    observed.get(indicator.pk, {}), target.cumulation, year, baseline_year
+                )
+                rating = rating_for(
+                    actual,
+                    status,
+                    goal,
+                    version.baseline_value if version else None,
+                    target.direction,
+                    bands,
+                )
+                cell.update(
+                    goal=goal,
+                    rate=achievement_rate(actual, goal, target.direction),
+                    rating=rating,
+                    rating_label=RatingBand.Rating(rating).label,
+                )
+            cells.append(cell)
+        rows.append({"indicator": indicator, "cells": cells})
+    context = {
+        "project": project,
+        "years": years,
+        "rows": rows,
+        "category": category,
+        "categories": Indicator.Category.choices,
+        "first": first,
+        "last": last,
+        "year_range": list(range(FIRST_YEAR, LAST_YEAR + 1)),
+    }
+    return render(request, "evaluation/tracking_matrix.html", context)

@@ -1,0 +1,98 @@
+"""The indicator tracking matrix: targets in force, actuals, achievement and rating per year."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from evaluation.services.plans import plan_create
+from evaluation.services.reports import RowInput, annual_report_create, annual_report_save
+from evaluation.services.targets import target_set_values
+from evaluation.services.workflow import workflow_transition
+from tests.factories import IndicatorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tracked(project, users):
+    common = IndicatorFactory(
+        code="new-businesses-started", name_ja="新事業開始件数", is_common_target=True, category="d"
+    )
+    IndicatorFactory(code="meetings", name_ja="交流会の開催回数", category="c")
+    plan = plan_create(project=project, phase=project.phase, by=users["staff"])
+    target = plan.targets.get(indicator=common)
+    target_set_values(
+        target=target,
+        expected_version=plan.version,
+        by=users["staff"],
+        target_value=Decimal(100),
+        target_fiscal_year=2010,
+        milestones={2007: Decimal(40)},
+    )
+    report = annual_report_create(project=project, fiscal_year=2007, by=users["staff"])
+    annual_report_save(
+        report=report,
+        expected_version=report.version,
+        by=users["staff"],
+        rows=[RowInput(common, "number", Decimal(50))],
+        activity_results={},
+    )
+    return report
+
+
+def url(project, **params):
+    return reverse("tracking_matrix", args=[project.code]), params
+
+
+def test_cell_shows_target_actual_rate_and_a_labelled_rating(client, project, users, tracked):
+    client.force_login(users["staff"])
+    path, params = url(project)
+    page = client.get(path, params).content.decode()
+    assert "目標 40" in page and "50 件" in page and "125.0%" in page
+    assert 'rating--exceeded">目標超過達成' in page
+
+
+def test_other_bureau_sees_neither_the_draft_values_nor_the_draft_plan(
+    client, project, users, tracked
+):
+    client.force_login(users["other_staff"])
+    path, params = url(project)
+    page = client.get(path, params).content.decode()
+    assert "50 件" not in page and "目標 40" not in page
+    report = workflow_transition(obj=tracked, action="submit", by=users["staff"])
+    workflow_transition(obj=report, action="approve", by=users["manager"])
+    assert "50 件" in client.get(path, params).content.decode()
+
+
+def test_filters_by_category_and_years_and_ignores_nonsense(client, project, users, tracked):
+    client.force_login(users["staff"])
+    path, _ = url(project)
+    page = client.get(path, {"category": "c"}).content.decode()
+    assert "交流会の開催回数" in page and "新事業開始件数" not in page
+    page = client.get(path, {"from": "2008", "to": "2009"}).content.decode()
+    assert "2007年度" not in page.split("<thead>")[1].split("</thead>")[0]
+    assert client.get(path, {"from": "abc", "to": "99999", "category": "z"}).status_code == 200
+
+
+def test_matrix_query_count_is_flat(client, project, users, tracked, django_assert_max_num_queries):
+    from evaluation.models import MonitoredValue
+
+    for n in range(20):
+        indicator = IndicatorFactory(category="b")
+        for year in (2005, 2006):
+            MonitoredValue.objects.create(
+                project=project,
+                indicator=indicator,
+                fiscal_year=year,
+                kind="number",
+                value=n + 1,
+                report=tracked,
+            )
+    client.force_login(users["staff"])
+    path, params = url(project)
+    # session, user, groups, bureau, project, indicators, values, plans (+phase), targets,
+    # versions, milestones, rating bands
+    with django_assert_max_num_queries(13):
+        response = client.get(path, params)
+    assert response.status_code == 200
