@@ -57,32 +57,35 @@ def target_achievements(report) -> list[dict]:
             value.kind, value.value
         )
     bands = rating_bands()
-    rows = []
-    for target in targets:
-        versions = list(target.versions.all())
-        path = path_in_force([v.as_path() for v in versions], fiscal_year)
-        version = next((v for v in versions if path and v.number == path.number), None)
-        goal = target_for_year(path, fiscal_year)
-        baseline = version.baseline_value if version else None
-        baseline_year = version.baseline_fiscal_year if version else None
-        actual, status = actual_for_year(
-            observed.get(target.indicator_id, {}), target.cumulation, fiscal_year, baseline_year
-        )
-        rating = rating_for(actual, status, goal, baseline, target.direction, bands)
-        rows.append(
-            {
-                "target": target,
-                "version": version,
-                "goal": goal,
-                "actual": actual,
-                "status": status,
-                "rate": achievement_rate(actual, goal, target.direction),
-                "progress": progress_rate(actual, baseline, goal),
-                "rating": rating,
-                "rating_label": RatingBand.Rating(rating).label,
-            }
-        )
-    return rows
+    return [
+        target_achievement(target, fiscal_year, observed.get(target.indicator_id, {}), bands)
+        for target in targets
+    ]
+
+
+def target_achievement(target, fiscal_year: int, observed: dict[int, Observed], bands) -> dict:
+    """One target in one fiscal year: the version in force, its target for the year, the
+    actual after the cumulation rule, achievement rate, progress from the baseline, rating.
+    `observed` holds the target's values by fiscal year; `target.versions` is prefetched."""
+    versions = list(target.versions.all())
+    path = path_in_force([v.as_path() for v in versions], fiscal_year)
+    version = next((v for v in versions if path and v.number == path.number), None)
+    goal = target_for_year(path, fiscal_year)
+    baseline = version.baseline_value if version else None
+    baseline_year = version.baseline_fiscal_year if version else None
+    actual, status = actual_for_year(observed, target.cumulation, fiscal_year, baseline_year)
+    rating = rating_for(actual, status, goal, baseline, target.direction, bands)
+    return {
+        "target": target,
+        "version": version,
+        "goal": goal,
+        "actual": actual,
+        "status": status,
+        "rate": achievement_rate(actual, goal, target.direction),
+        "progress": progress_rate(actual, baseline, goal),
+        "rating": rating,
+        "rating_label": RatingBand.Rating(rating).label,
+    }
 
 
 def year_over_year_warnings(indicators, this_year: dict, last_year: dict) -> dict[int, str]:

@@ -5,16 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from evaluation.achievement import rating_bands
-from evaluation.models import Indicator, MonitoredValue, ProjectPlan, RatingBand
-from projects.domain import (
-    Observed,
-    achievement_rate,
-    actual_for_year,
-    path_in_force,
-    rating_for,
-    target_for_year,
-)
+from evaluation.achievement import rating_bands, target_achievement
+from evaluation.models import Indicator, MonitoredValue, ProjectPlan
+from projects.domain import Observed
 from projects.selectors import get_project_for_user
 
 FIRST_YEAR, LAST_YEAR = 2005, 2010
@@ -78,27 +71,12 @@ def tracking_matrix(request, code):
             target = targets.get((indicator.pk, year))
             cell = {"year": year, "value": value, "goal": None, "rate": None, "rating": None}
             if target is not None:
-                versions = list(target.versions.all())
-                path = path_in_force([v.as_path() for v in versions], year)
-                version = next((v for v in versions if path and v.number == path.number), None)
-                goal = target_for_year(path, year)
-                baseline_year = version.baseline_fiscal_year if version else None
-                actual, status = actual_for_year(
-                    observed.get(indicator.pk, {}), target.cumulation, year, baseline_year
-                )
-                rating = rating_for(
-                    actual,
-                    status,
-                    goal,
-                    version.baseline_value if version else None,
-                    target.direction,
-                    bands,
-                )
+                figures = target_achievement(target, year, observed.get(indicator.pk, {}), bands)
                 cell.update(
-                    goal=goal,
-                    rate=achievement_rate(actual, goal, target.direction),
-                    rating=rating,
-                    rating_label=RatingBand.Rating(rating).label,
+                    goal=figures["goal"],
+                    rate=figures["rate"],
+                    rating=figures["rating"],
+                    rating_label=figures["rating_label"],
                 )
             cells.append(cell)
         rows.append({"indicator": indicator, "cells": cells})

@@ -14,7 +14,7 @@ from evaluation.models import (
     VisionPolicyFit,
 )
 from evaluation.services.targets import add_required_targets
-from evaluation.services.workflow import lock_for_edit, save_new_version
+from evaluation.services.workflow import lock_for_edit, replace_rows, save_new_version
 from projects.models import Phase, PolicyFramework, Project
 
 
@@ -170,14 +170,7 @@ def strategies_update(
         new_items.append(strategy)
     if errors:
         raise ValidationError(errors)
-    for old in plan.strategies.all():
-        old._history_user = by
-        old._change_reason = reason
-        old.delete()
-    for strategy in new_items:
-        strategy._history_user = by
-        strategy._change_reason = reason
-        strategy.save()
+    replace_rows(list(plan.strategies.all()), new_items, by=by, reason=reason)
     existing = {note.area: note for note in plan.support_notes.all()}
     for area, text in notes.items():
         text = text.strip()

@@ -76,6 +76,18 @@ def lock_for_edit(model, *, pk, expected_version: int, by, reason: str = ""):
     return obj
 
 
+def replace_rows(old_rows, new_rows, *, by, reason: str = "") -> None:
+    """Replace a record's child rows (strategies, activities) with new, already validated ones;
+    every deletion and insertion is audited under `by` with `reason`."""
+    for row in [*old_rows, *new_rows]:
+        row._history_user = by
+        row._change_reason = reason
+    for row in old_rows:
+        row.delete()
+    for row in new_rows:
+        row.save()
+
+
 def save_new_version(obj: WorkflowModel, *, by, reason: str = "") -> WorkflowModel:
     """Validate and save a changed record as its next version, audited under `by`."""
     obj.version += 1

@@ -7,7 +7,7 @@ from simple_history.utils import bulk_create_with_history
 
 from evaluation.models import Activity, ProjectPlan, YearlyPlan
 from evaluation.services.targets import plan_period
-from evaluation.services.workflow import lock_for_edit, save_new_version
+from evaluation.services.workflow import lock_for_edit, replace_rows, save_new_version
 
 
 @transaction.atomic
@@ -104,13 +104,7 @@ def yearly_plan_update(
         rows.append(activity)
     if errors:
         raise ValidationError(errors)
-    for old in yearly.activities.all():
-        old._history_user = by
-        old.delete()
-    for activity in rows:
-        activity._history_user = by
-        activity._change_reason = reason
-        activity.save()
+    replace_rows(list(yearly.activities.all()), rows, by=by, reason=reason)
     yearly.summary = summary.strip()
     return save_new_version(yearly, by=by, reason=reason or _("年度計画の変更"))
 
