@@ -96,7 +96,7 @@ def target_rows(plan, years: list[int]) -> list[dict]:
             "target": target,
             "by_year": by_year,
             "current": current,
-            "version": target.versions.all()[len(paths) - 1] if paths else None,
+            "version": list(target.versions.all())[-1] if paths else None,
         }
         rows.append(row)
         if target.is_required and not target.is_common:

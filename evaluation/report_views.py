@@ -1,8 +1,6 @@
 """Screens of annual reports (年度報告): create, enter values, read with achievement, workflow,
 and the managers' submission board."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -244,7 +242,7 @@ def submission_board(request):
         "states": [("none", _("未作成")), *State.choices],
         "bureau": bureau,
         "state": state,
-        "today": today or datetime.date.today(),
+        "today": today,
     }
     return render(request, "evaluation/submission_board.html", context)
 

@@ -20,8 +20,10 @@ def add_service_errors(form, error: ValidationError) -> None:
     """Put a service's ValidationError on the form, field by field where the field exists."""
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
-            known = field in form.fields or field.startswith(("row-", "activity-"))
-            form.add_error(field if known else None, errors)
+            try:
+                form.add_error(field, errors)  # a form may map its own keys (ReportEntryForm)
+            except ValueError:  # the form has no such field
+                form.add_error(None, errors)
     else:
         form.add_error(None, error.messages)
 

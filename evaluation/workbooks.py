@@ -22,7 +22,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from evaluation.models import Indicator, MonitoredValue, ValueKind
-from evaluation.services.reports import MAX_ABS_VALUE, RowInput
+from evaluation.models.catalogue import MAX_ABS_VALUE
+from evaluation.services.reports import RowInput
 from projects.domain import MONEY_UNITS, fiscal_year_label, parse_number
 
 FORMAT = "cluster-pdca/annual-report/1"

@@ -134,6 +134,14 @@ def from_yen(yen: int, unit: str, places: int = 0) -> Decimal:
     return (Decimal(yen) / MONEY_UNITS[unit].yen).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
+def format_amount(yen: int, unit: str) -> str:
+    """Whole yen as shown in a unit: thousands separators, one decimal for 百万円 and 億円 where
+    it is needed (「1,234.5」, 「568」), none for 円 and 千円."""
+    places = 1 if unit in ("million", "hundred-million") else 0
+    text = f"{from_yen(int(yen), unit, places):,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 # --- Targets -------------------------------------------------------------------------------
 
 

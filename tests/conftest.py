@@ -50,26 +50,9 @@ def plan(project):
 @pytest.fixture
 def plan_in_state(plan, users):
     """A function that walks the plan through the workflow to a given state, as users would."""
-    from evaluation.models import State
-    from evaluation.services.workflow import workflow_transition
+    from tests.factories import walk_workflow
 
-    paths = {
-        State.DRAFT: [],
-        State.SUBMITTED: [("submit", "staff")],
-        State.RETURNED: [("submit", "staff"), ("return", "manager")],
-        State.APPROVED: [("submit", "staff"), ("approve", "manager")],
-        State.REOPENED: [("submit", "staff"), ("approve", "manager"), ("reopen", "manager")],
-    }
-
-    def walk(state):
-        current = plan
-        for action, who in paths[state]:
-            current = workflow_transition(
-                obj=current, action=action, by=users[who], comment="テストのコメント"
-            )
-        return current
-
-    return walk
+    return lambda state: walk_workflow(plan, state, users)
 
 
 @pytest.fixture(autouse=True)

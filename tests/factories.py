@@ -107,3 +107,21 @@ class YearlyPlanFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(ProjectPlanFactory)
     project = factory.SelfAttribute("plan.project")
     fiscal_year = 2007
+
+
+WORKFLOW_PATHS = {
+    "draft": [],
+    "submitted": [("submit", "staff")],
+    "returned": [("submit", "staff"), ("return", "manager")],
+    "approved": [("submit", "staff"), ("approve", "manager")],
+    "reopened": [("submit", "staff"), ("approve", "manager"), ("reopen", "manager")],
+}
+
+
+def walk_workflow(record, state, users, comment="テストのコメント"):
+    """Take a record to a workflow state as users would (staff submit, the manager decides)."""
+    from evaluation.services.workflow import workflow_transition
+
+    for action, who in WORKFLOW_PATHS[state]:
+        record = workflow_transition(obj=record, action=action, by=users[who], comment=comment)
+    return record

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from evaluation.models import Action, ProjectPlan, State
 from evaluation.models.workflow import may_take
 from projects.models import Role
-from tests.factories import IndicatorFactory
+from tests.factories import IndicatorFactory, walk_workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -260,21 +260,6 @@ def matrix_objects(project, plan, users):
     return {"yearly": yearly, "report": report}
 
 
-def walk(record, state, users):
-    from evaluation.services.workflow import workflow_transition
-
-    paths = {
-        State.DRAFT: [],
-        State.SUBMITTED: [("submit", "staff")],
-        State.RETURNED: [("submit", "staff"), ("return", "manager")],
-        State.APPROVED: [("submit", "staff"), ("approve", "manager")],
-        State.REOPENED: [("submit", "staff"), ("approve", "manager"), ("reopen", "manager")],
-    }
-    for action, who in paths[state]:
-        record = workflow_transition(obj=record, action=action, by=users[who], comment="理由")
-    return record
-
-
 @pytest.mark.parametrize(("name", "index", "role", "method", "state"), CASES)
 def test_matrix(client, users, project, plan, matrix_objects, name, index, role, method, state):
     row = MATRIX[name][index]
@@ -284,7 +269,7 @@ def test_matrix(client, users, project, plan, matrix_objects, name, index, role,
         subject = matrix_objects["report"]
     else:
         subject = plan
-    subject = walk(subject, state or State.DRAFT, users)
+    subject = walk_workflow(subject, state or State.DRAFT, users, comment="理由")
     objects = {"project": project, "plan": plan, **matrix_objects}
     url = reverse(name, kwargs=row.kwargs(objects))
     before = (subject.state, subject.version)

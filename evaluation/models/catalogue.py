@@ -1,7 +1,10 @@
 """The indicator catalogue: what can be targeted and monitored, in the five categories a–e."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -101,3 +104,32 @@ class Indicator(ReferenceModel):
         if (get_language() or "ja").startswith("en") and self.definition_en:
             return self.definition_en
         return self.definition_ja
+
+
+COUNT_UNITS = frozenset(
+    {
+        Indicator.Unit.CASES,
+        Indicator.Unit.FIRMS,
+        Indicator.Unit.INSTITUTIONS,
+        Indicator.Unit.PERSONS,
+        Indicator.Unit.TIMES,
+    }
+)
+# MonitoredValue and target values hold 16 digits before the point; larger is a typing error.
+MAX_ABS_VALUE = Decimal("1e15")
+
+
+def unit_value_problems(unit: str, value: Decimal) -> list[str]:
+    """What is wrong with a value (money already in yen) for an indicator's unit, in Japanese:
+    counts are non-negative integers, money whole yen, percentages 0–100, nothing huge."""
+    if not value.is_finite():
+        return [gettext("数値を入力してください。")]
+    if unit in COUNT_UNITS and (value < 0 or value != value.to_integral_value()):
+        return [gettext("件数・人数などは 0 以上の整数で入力してください。")]
+    if unit == Indicator.Unit.YEN and value != value.to_integral_value():
+        return [gettext("金額は円単位の整数になるように入力してください。")]
+    if unit == Indicator.Unit.PERCENT and not 0 <= value <= 100:
+        return [gettext("割合は 0〜100 の範囲で入力してください。")]
+    if abs(value) >= MAX_ABS_VALUE:
+        return [gettext("数値が大きすぎます。")]
+    return []

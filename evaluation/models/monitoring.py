@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from evaluation.models.catalogue import Indicator
-from projects.domain import from_yen
+from projects.domain import format_amount
 from projects.models import FISCAL_YEAR_RANGE, Project, Role, user_role
 
 
@@ -146,9 +146,8 @@ class MonitoredValue(models.Model):
         if self.kind in (ValueKind.NUMBER, ValueKind.ZERO):
             indicator = self.indicator
             if indicator.unit == Indicator.Unit.YEN:
-                amount = from_yen(int(self.value), indicator.entry_money_unit, 1)
-                text = f"{amount:,f}".rstrip("0").rstrip(".")
-                return f"{text} {indicator.get_entry_money_unit_display()}"
+                amount = format_amount(int(self.value), indicator.entry_money_unit)
+                return f"{amount} {indicator.get_entry_money_unit_display()}"
             return f"{self.display} {indicator.get_unit_display()}"
         return self.display
 

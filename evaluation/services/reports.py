@@ -17,14 +17,12 @@ from evaluation.models import (
     ValueKind,
     YearlyPlan,
 )
+from evaluation.models.catalogue import unit_value_problems
 from evaluation.services.workflow import lock_for_edit, save_new_version
 from projects.domain import FractionOfYenError, to_yen
 from projects.models import Project
 
-COUNT_UNITS = {"cases", "firms", "institutions", "persons", "times"}
 REPORTABLE_YEARS = (2005, 2010)  # FY2005 (the Phase I baseline) to the end of Phase II
-# MonitoredValue.value holds 16 digits before the point; anything this large is a typing error.
-MAX_ABS_VALUE = Decimal("1e15")
 
 
 @dataclass
@@ -74,18 +72,12 @@ def stored_value(row: RowInput) -> tuple[str, Decimal | None, list[str]]:
         if kind == ValueKind.ZERO:
             return kind, Decimal(0), problems
         return kind, None, [_("数値を入力してください（分からない場合は「未把握」を選びます）。")]
-    unit = row.indicator.unit
-    if unit == Indicator.Unit.YEN:
+    if row.indicator.unit == Indicator.Unit.YEN:
         try:
             value = Decimal(to_yen(value, row.indicator.entry_money_unit))
         except FractionOfYenError:
             problems.append(_("金額は円単位の整数になるように入力してください。"))
-    elif unit in COUNT_UNITS and (value < 0 or value != value.to_integral_value()):
-        problems.append(_("件数・人数などは 0 以上の整数で入力してください。"))
-    elif unit == Indicator.Unit.PERCENT and not 0 <= value <= 100:
-        problems.append(_("割合は 0〜100 の範囲で入力してください。"))
-    if not problems and abs(value) >= MAX_ABS_VALUE:
-        problems.append(_("数値が大きすぎます。"))
+    problems = problems or unit_value_problems(row.indicator.unit, value)
     if not problems and value == 0:
         kind = ValueKind.ZERO
     elif kind == ValueKind.ZERO and value != 0:

@@ -17,16 +17,9 @@ from evaluation.models import (
     TargetVersion,
     WorkflowEvent,
 )
+from evaluation.models.catalogue import unit_value_problems
 from evaluation.models.targets import COMMON_TARGET_DENOMINATOR
 from evaluation.services.workflow import lock_for_edit, save_new_version
-
-COUNT_UNITS = {
-    Indicator.Unit.CASES,
-    Indicator.Unit.FIRMS,
-    Indicator.Unit.INSTITUTIONS,
-    Indicator.Unit.PERSONS,
-    Indicator.Unit.TIMES,
-}
 
 
 def plan_period(plan: ProjectPlan, current=None) -> tuple[int, int]:
@@ -126,16 +119,9 @@ def is_frozen(target: Target) -> bool:
 
 
 def _check_value(target: Target, value: Decimal | None, field: str, errors: dict) -> None:
-    if value is None:
-        return
-    if not value.is_finite():
-        errors.setdefault(field, []).append(_("数値を入力してください。"))
-    elif target.unit in COUNT_UNITS and (value < 0 or value != value.to_integral_value()):
-        errors.setdefault(field, []).append(_("件数・人数などは 0 以上の整数で入力してください。"))
-    elif target.unit == Indicator.Unit.YEN and value != value.to_integral_value():
-        errors.setdefault(field, []).append(_("金額は円単位の整数になるように入力してください。"))
-    elif target.unit == Indicator.Unit.PERCENT and not 0 <= value <= 100:
-        errors.setdefault(field, []).append(_("割合は 0〜100 の範囲で入力してください。"))
+    if value is not None:
+        for problem in unit_value_problems(target.unit, value):
+            errors.setdefault(field, []).append(problem)
 
 
 @transaction.atomic

@@ -97,8 +97,8 @@ def yearly_plan_update(
             order=order,
         )
         try:
+            check_activity(activity)  # first: its messages say more than a constraint's
             activity.full_clean(exclude=["yearly_plan"])
-            check_activity(activity)
         except ValidationError as error:
             errors.append(error)
         rows.append(activity)
