@@ -2,6 +2,7 @@ from django.urls import path
 
 from evaluation import (
     matrix_views,
+    national_views,
     overall_views,
     plan_views,
     report_views,
@@ -16,6 +17,12 @@ report = "projects/<slug:code>/reports/<int:fiscal_year>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("national/", national_views.national_rollup_view, name="national_rollup"),
+    path(
+        "indicators/<slug:code>/",
+        national_views.indicator_across_projects,
+        name="indicator_across_projects",
+    ),
     path("reports/board/", report_views.submission_board, name="submission_board"),
     path(
         "projects/<slug:code>/reports/new/", report_views.report_create_view, name="report_create"

@@ -1,21 +1,113 @@
 from django.contrib.auth.decorators import login_required
+from django.db.models import Max
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from evaluation.models import AnnualReport, MonitoredValue, ProjectPlan, YearlyPlan
+from evaluation.models import AnnualReport, MonitoredValue, ProjectPlan, State, YearlyPlan
+from evaluation.national import (
+    PHASE_II,
+    chosen_year,
+    default_year,
+    ratings_in_year,
+    reports_in_year,
+    submission_summary,
+)
 from projects.models import Project, Role
 from projects.selectors import get_project_for_user
+
+PHASE_II_YEARS = list(range(PHASE_II[0], PHASE_II[1] + 1))
 
 
 @login_required
 @require_safe
 def home(request):
-    """GET, any signed-in user: staff see their bureau's projects; the others see every project."""
+    """GET, any signed-in user: a dashboard by role. Staff: their bureau's projects with the
+    year's report state and target ratings, and what waits for them. Managers and admins: the
+    national view (submission summary, heat map of ratings, projects at risk, review queue).
+    Evaluators: their assigned sheets. At most 15 queries whatever the number of projects."""
+    role = request.user.role
+    if role == Role.STAFF and request.user.bureau_id:
+        return _staff_home(request)
+    if role in (Role.MANAGER, Role.ADMIN):
+        return _manager_home(request)
     projects = Project.objects.visible_to(request.user).with_related()
-    own_bureau = request.user.bureau if request.user.role == Role.STAFF else None
-    if own_bureau:
-        projects = projects.filter(bureau=own_bureau)
-    return render(request, "evaluation/home.html", {"projects": projects, "own_bureau": own_bureau})
+    return render(request, "evaluation/home.html", {"projects": projects, "role": role})
+
+
+def _year(request, reports_years) -> int:
+    return chosen_year(request.GET.get("year"), default_year(reports_years))
+
+
+def _staff_home(request):
+    user = request.user
+    projects = list(
+        Project.objects.visible_to(user)
+        .filter(bureau_id=user.bureau_id)
+        .select_related("bureau")
+        .order_by("order")
+    )
+    own_reports = list(
+        AnnualReport.objects.filter(project__bureau_id=user.bureau_id).select_related("project")
+    )
+    year = _year(request, [r.fiscal_year for r in own_reports])
+    reports = {r.project_id: r for r in own_reports if r.fiscal_year == year}
+    columns, rows = ratings_in_year(user, projects, year, reports)
+    waiting = [State.DRAFT, State.RETURNED, State.REOPENED]
+    todo = {
+        "plans": ProjectPlan.objects.filter(
+            project__bureau_id=user.bureau_id, state__in=waiting
+        ).select_related("project", "phase"),
+        "yearly_plans": YearlyPlan.objects.filter(
+            project__bureau_id=user.bureau_id, state__in=waiting
+        ).select_related("project"),
+        "reports": sorted(
+            (r for r in own_reports if r.state in waiting),
+            key=lambda r: (r.fiscal_year, r.project.order),
+        ),
+    }
+    summary = submission_summary(projects, year, reports)
+    context = {
+        "year": year,
+        "years": PHASE_II_YEARS,
+        "bureau": user.bureau,
+        "columns": columns,
+        "rows": rows,
+        "todo": todo,
+        "summary": summary,
+        "missing": [p for p in projects if p.pk not in reports],
+    }
+    return render(request, "evaluation/home_staff.html", context)
+
+
+def _manager_home(request):
+    user = request.user
+    projects = list(
+        Project.objects.visible_to(user)
+        .filter(status=Project.Status.ACTIVE)
+        .select_related("bureau")
+        .order_by("bureau__order", "order")
+    )
+    latest = AnnualReport.objects.aggregate(latest=Max("fiscal_year"))["latest"]
+    year = _year(request, [latest] if latest else [])
+    reports = reports_in_year(user, projects, year)
+    columns, rows = ratings_in_year(user, projects, year, reports)
+    context = {
+        "year": year,
+        "years": PHASE_II_YEARS,
+        "summary": submission_summary(projects, year, reports),
+        "columns": columns,
+        "rows": rows,
+        "at_risk": [row for row in rows if row.at_risk],
+        "queue": {
+            "plans": ProjectPlan.objects.filter(state=State.SUBMITTED).select_related(
+                "project", "phase"
+            ),
+            "yearly_plans": YearlyPlan.objects.filter(state=State.SUBMITTED).select_related(
+                "project"
+            ),
+        },
+    }
+    return render(request, "evaluation/home_manager.html", context)
 
 
 @login_required

@@ -147,6 +147,10 @@ MATRIX: dict[str, list[Row]] = {
     "project_list": [Row(no_kwargs, signed_in(read_only_page))],
     "project_detail": [Row(project_kwargs, signed_in(read_only_page))],
     "tracking_matrix": [Row(project_kwargs, signed_in(read_only_page))],
+    "national_rollup": [Row(no_kwargs, signed_in(read_only_page))],
+    "indicator_across_projects": [
+        Row(lambda o: {"code": "new-businesses-started"}, signed_in(read_only_page))
+    ],
     "login": [Row(no_kwargs, lambda role, m, s: 200 if role == "anonymous" else 302)],
     "logout": [Row(no_kwargs, lambda role, method, s: 405 if method == "GET" else 302)],
     "set_language": [Row(no_kwargs, lambda *a: 302)],

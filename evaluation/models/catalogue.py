@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from projects.domain import format_amount
 from projects.models import ReferenceModel
 
 
@@ -96,6 +97,34 @@ class Indicator(ReferenceModel):
                 condition=Q(category__in=["a", "b", "c", "d", "e"]), name="indicator_category_valid"
             ),
         ]
+
+    def format_number(self, value: Decimal) -> str:
+        """A number with this indicator's unit: 「1,234 件」, money in the entry unit
+        (「1,234.5 百万円」, rounded only here, on display)."""
+        if self.unit == self.Unit.YEN:
+            amount = format_amount(int(value), self.entry_money_unit)
+            return f"{amount} {self.get_entry_money_unit_display()}"
+        return f"{Decimal(value).normalize():,f} {self.get_unit_display()}"
+
+    @property
+    def adds_up(self) -> bool:
+        """Whether the values of several projects make a national total: not for shares and
+        indices, nor where one member counts in several projects (a university in three)."""
+        return self.additive and self.unit not in (self.Unit.PERCENT, self.Unit.INDEX)
+
+    @property
+    def no_total_reason(self) -> str:
+        """The sentence a roll-up shows instead of a total; empty where the values add up."""
+        if self.unit == self.Unit.PERCENT:
+            return gettext("割合はプロジェクト間で合計できないため、プロジェクト別の値を示します。")
+        if self.unit == self.Unit.INDEX:
+            return gettext("指数はプロジェクト間で合計できないため、プロジェクト別の値を示します。")
+        if not self.additive:
+            return gettext(
+                "同じ機関や企業が複数のプロジェクトに参加するため、合計すると重複して数えてしまいます。"
+                "プロジェクト別の値を示します。"
+            )
+        return ""
 
     @property
     def definition(self) -> str:

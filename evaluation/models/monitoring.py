@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from evaluation.models.catalogue import Indicator
-from projects.domain import format_amount
 from projects.models import FISCAL_YEAR_RANGE, Project, Role, user_role
 
 
@@ -144,11 +143,9 @@ class MonitoredValue(models.Model):
         """「約330 社」, 「0 件」, 「1,234.5 百万円」, 「該当なし」: the unit only where there is a
         number; money in the indicator's entry unit (rounded only here, on display)."""
         if self.kind in (ValueKind.NUMBER, ValueKind.ZERO):
-            indicator = self.indicator
-            if indicator.unit == Indicator.Unit.YEN:
-                amount = format_amount(int(self.value), indicator.entry_money_unit)
-                return f"{amount} {indicator.get_entry_money_unit_display()}"
-            return f"{self.display} {indicator.get_unit_display()}"
+            if self.indicator.unit == Indicator.Unit.YEN:
+                return self.indicator.format_number(self.value)
+            return f"{self.display} {self.indicator.get_unit_display()}"
         return self.display
 
     def clean(self):

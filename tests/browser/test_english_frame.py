@@ -33,6 +33,8 @@ FRAME = ", ".join(
         "/projects/?bureau=kinki",
         "/projects/kanto-regional-revitalisation/matrix/",
         "/overall/II/",
+        "/national/",
+        "/indicators/participating-universities/",
     ],
 )
 def test_frame_has_no_japanese_in_english(visit, reference_data, live_server, path):

@@ -30,7 +30,7 @@ def test_staff_logs_in_sees_bureau_projects_switches_to_english_and_opens_a_proj
     page.get_by_role("button", name="ログイン").click()
     visit.checked("home-ja")
     assert page.locator("h1").inner_text() == "ホーム"
-    cards = page.locator(".card-list .card a")
+    cards = page.locator(".heatmap tbody th a:not(.muted)")
     assert sorted(cards.all_inner_texts()) == sorted(
         ["地域産業活性化プロジェクト", "バイオベンチャーの育成", "情報ベンチャーの育成"]
     )
@@ -42,9 +42,9 @@ def test_staff_logs_in_sees_bureau_projects_switches_to_english_and_opens_a_proj
     visit.checked("home-en")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Home"
-    assert "Regional Industry Revitalisation Project" in page.locator(".card-list").inner_text()
+    assert "Regional Industry Revitalisation Project" in page.locator(".heatmap").inner_text()
 
-    page.get_by_role("link", name="Regional Industry Revitalisation Project").click()
+    page.get_by_role("link", name="Regional Industry Revitalisation Project", exact=True).click()
     visit.checked("project-en")
     assert page.locator("h1").inner_text() == "Regional Industry Revitalisation Project"
     assert "Western Greater Tokyo (TAMA)" in page.content()

@@ -1,0 +1,297 @@
+"""Figures across projects: the ratings of many projects in one year (dashboards, heat map) and
+the national roll-up of monitored values. The database does the summing; a page costs the same
+number of queries whatever the number of projects."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from evaluation.achievement import rating_bands, target_achievement
+from evaluation.models import (
+    AnnualReport,
+    Indicator,
+    MonitoredValue,
+    NationalTarget,
+    ProjectPlan,
+    ReportingDeadline,
+    State,
+    Target,
+    ValueKind,
+)
+from projects.domain import Observed, achievement_rate, fiscal_year_of
+from projects.models import Project
+
+PHASE_II = (2006, 2010)
+KNOWN = [ValueKind.NUMBER, ValueKind.ZERO]
+AT_RISK = ("limited", "not_toward")
+
+
+def default_year(report_years) -> int:
+    """The fiscal year a dashboard opens on: the latest year with a report the reader may see,
+    else the current fiscal year kept inside Phase II."""
+    years = [y for y in report_years if PHASE_II[0] <= y <= PHASE_II[1]]
+    if years:
+        return max(years)
+    return min(max(fiscal_year_of(timezone.localdate()), PHASE_II[0]), PHASE_II[1])
+
+
+def chosen_year(text, default) -> int:
+    """The Phase II fiscal year asked for in a query string, else `default` (a year, or a
+    function giving one, called only when needed)."""
+    try:
+        year = int(text)
+    except (TypeError, ValueError):
+        year = None
+    if year is not None and PHASE_II[0] <= year <= PHASE_II[1]:
+        return year
+    return default() if callable(default) else default
+
+
+# --- Ratings of many projects in one fiscal year -------------------------------------------
+
+
+@dataclass
+class ProjectRatings:
+    project: Project
+    report: AnnualReport | None
+    figures: dict[int, dict] = field(default_factory=dict)  # indicator id → target_achievement
+
+    @property
+    def at_risk(self) -> list[dict]:
+        return [f for f in self.figures.values() if f["rating"] in AT_RISK]
+
+
+def reports_in_year(user, projects: list[Project], year: int) -> dict[int, AnnualReport]:
+    """Project id → its report of `year`, where the user may see it (one query)."""
+    return {
+        r.project_id: r
+        for r in AnnualReport.objects.visible_to(user)
+        .filter(project__in=[p.pk for p in projects], fiscal_year=year)
+        .select_related("project")
+    }
+
+
+def ratings_in_year(
+    user, projects: list[Project], year: int, reports: dict[int, AnnualReport]
+) -> tuple[list, list[ProjectRatings]]:
+    """For each project, every catalogue target of its plan covering `year` (a plan the user
+    may see) with its achievement and rating, built like the report page: settled values plus
+    the values of the year's own report (`reports`, from reports_in_year). Returns the
+    targeted indicators (columns) and one ProjectRatings per project. Six queries."""
+    ids = [p.pk for p in projects]
+    plans = (
+        ProjectPlan.objects.visible_to(user)
+        .filter(
+            project__in=ids,
+            phase__first_fiscal_year__lte=year,
+            phase__last_fiscal_year__gte=year,
+        )
+        .prefetch_related(
+            Prefetch("targets", queryset=Target.objects.select_related("indicator")),
+            "targets__versions__milestones",
+        )
+    )
+    targets = {}
+    for plan in plans:
+        targets[plan.project_id] = [t for t in plan.targets.all() if t.indicator_id]
+    condition = Q(origin=MonitoredValue.Origin.REFERENCE) | Q(report__state=State.APPROVED)
+    condition |= Q(report__in=[r.pk for r in reports.values()])
+    observed: dict[tuple[int, int], dict[int, Observed]] = {}
+    for project_id, indicator_id, fiscal_year, kind, value in MonitoredValue.objects.filter(
+        condition, project__in=ids, fiscal_year__lte=year
+    ).values_list("project_id", "indicator_id", "fiscal_year", "kind", "value"):
+        observed.setdefault((project_id, indicator_id), {})[fiscal_year] = Observed(kind, value)
+    bands = rating_bands()
+    columns: dict[int, Indicator] = {}
+    rows = []
+    for project in projects:
+        row = ProjectRatings(project, reports.get(project.pk))
+        for target in targets.get(project.pk, []):
+            columns.setdefault(target.indicator_id, target.indicator)
+            row.figures[target.indicator_id] = target_achievement(
+                target, year, observed.get((project.pk, target.indicator_id), {}), bands
+            )
+        rows.append(row)
+    ordered = sorted(columns.values(), key=lambda i: (not i.is_common_target, i.category, i.order))
+    return ordered, rows
+
+
+def submission_summary(projects: list[Project], year: int, reports: dict) -> dict:
+    """How many projects' reports of `year` are in each state (「未作成」 for none), and how
+    many are late: past the deadline and neither submitted nor approved. One query."""
+    states = {project_id: report.state for project_id, report in reports.items()}
+    counts = {"none": 0, **{s: 0 for s in State.values}}
+    for project in projects:
+        counts[states.get(project.pk, "none")] += 1
+    due = ReportingDeadline.objects.filter(fiscal_year=year).values_list("due_date", flat=True)
+    due = due[0] if due else None
+    late = 0
+    if due and due < timezone.localdate():
+        late = sum(
+            1 for p in projects if states.get(p.pk, "none") not in (State.SUBMITTED, State.APPROVED)
+        )
+    labels = dict([("none", _("未作成")), *State.choices])
+    return {
+        "counts": [(state, labels[state], n) for state, n in counts.items()],
+        "due": due,
+        "late": late,
+        "total": len(projects),
+    }
+
+
+# --- National roll-up of monitored values ---------------------------------------------------
+
+
+@dataclass
+class RollupLine:
+    indicator: Indicator
+    total: Decimal | None = None
+    reporting: int = 0  # projects with a number or a zero
+    not_applicable: int = 0
+    unknown: int = 0
+    by_bureau: dict[int, Decimal | None] = field(default_factory=dict)
+    by_field: dict[int, Decimal | None] = field(default_factory=dict)
+    per_project: list[MonitoredValue] = field(default_factory=list)
+
+    @property
+    def total_display(self) -> str:
+        return "" if self.total is None else self.indicator.format_number(self.total)
+
+
+def settled_values(year: int, projects):
+    """The values a national figure is built on, for every reader alike: published figures and
+    values of approved reports. Drafts, submitted and returned reports never count."""
+    return MonitoredValue.objects.settled().filter(fiscal_year=year, project__in=projects)
+
+
+def national_rollup(year: int, projects, category: str = "") -> dict:
+    """Totals per indicator for `year` over `projects` (a queryset), in SQL: the national
+    total where values add up, counts of 該当なし and 未把握, totals by bureau and by field; for
+    indicators that do not add up (and for the common target), the per-project values. A value
+    is counted under the project that held it that year, so a merged project's earlier values
+    count once."""
+    indicators = Indicator.objects.all()
+    if category:
+        indicators = indicators.filter(category=category)
+    indicators = list(indicators)
+    lines = {i.pk: RollupLine(i) for i in indicators}
+    values = settled_values(year, projects).filter(indicator__in=indicators)
+    known = Q(kind__in=KNOWN)
+    for row in values.values("indicator_id").annotate(
+        total=Sum("value", filter=known),
+        reporting=Count("id", filter=known),
+        not_applicable=Count("id", filter=Q(kind=ValueKind.NOT_APPLICABLE)),
+        unknown=Count("id", filter=Q(kind=ValueKind.UNKNOWN)),
+    ):
+        line = lines[row["indicator_id"]]
+        line.reporting = row["reporting"]
+        line.not_applicable = row["not_applicable"]
+        line.unknown = row["unknown"]
+        if line.indicator.adds_up and row["reporting"]:
+            line.total = row["total"]
+    adding = values.filter(kind__in=KNOWN)
+    for row in adding.values("indicator_id", "project__bureau_id").annotate(total=Sum("value")):
+        lines[row["indicator_id"]].by_bureau[row["project__bureau_id"]] = row["total"]
+    for row in adding.values("indicator_id", "project__fields").annotate(total=Sum("value")):
+        if row["project__fields"] is not None:
+            lines[row["indicator_id"]].by_field[row["project__fields"]] = row["total"]
+    for value in (
+        values.filter(
+            Q(indicator__additive=False)
+            | Q(indicator__unit__in=["percent", "index"])
+            | Q(indicator__is_common_target=True)
+        )
+        .select_related("project", "indicator")
+        .order_by("indicator_id", "project__bureau__order", "project__order")
+    ):
+        lines[value.indicator_id].per_project.append(value)
+    return {"lines": list(lines.values())}
+
+
+def yearly_totals(indicator: Indicator, projects, years) -> dict[int, Decimal]:
+    """The settled total of an indicator over `projects` in each of `years` that has a number
+    or a zero (one query). Only call it for an indicator that adds up."""
+    years = list(years)
+    return dict(
+        MonitoredValue.objects.settled()
+        .filter(
+            indicator=indicator,
+            project__in=projects,
+            kind__in=KNOWN,
+            fiscal_year__gte=years[0],
+            fiscal_year__lte=years[-1],
+        )
+        .values("fiscal_year")
+        .annotate(total=Sum("value"))
+        .values_list("fiscal_year", "total")
+    )
+
+
+def rollup_default_year() -> int:
+    """The year the roll-up opens on: the latest Phase II year with a settled value, else the
+    last finished fiscal year kept inside Phase II."""
+    latest = (
+        MonitoredValue.objects.settled()
+        .filter(fiscal_year__gte=PHASE_II[0], fiscal_year__lte=PHASE_II[1])
+        .order_by("-fiscal_year")
+        .values_list("fiscal_year", flat=True)
+        .first()
+    )
+    if latest:
+        return latest
+    return min(max(fiscal_year_of(timezone.localdate()) - 1, PHASE_II[0]), PHASE_II[1])
+
+
+def common_target_progress(year: int, projects, lines: list[RollupLine]) -> dict | None:
+    """The common target's national actual against the national target: for `year`, and
+    summed over Phase II up to `year` against the phase target. None where the common target
+    is not among the roll-up's `lines` (another category is chosen)."""
+    indicator = next((line.indicator for line in lines if line.indicator.is_common_target), None)
+    if indicator is None:
+        return None
+    by_year = yearly_totals(indicator, projects, range(PHASE_II[0], year + 1))
+    national = dict(
+        NationalTarget.objects.filter(
+            indicator=indicator,
+            overall_plan__phase__first_fiscal_year__lte=year,
+            overall_plan__phase__last_fiscal_year__gte=year,
+        ).values_list("fiscal_year", "value")
+    )
+    actual = by_year.get(year)
+    to_date = sum(by_year.values(), Decimal(0)) if by_year else None
+    return {
+        "indicator": indicator,
+        "actual": actual,
+        "target": national.get(year),
+        "rate": achievement_rate(actual, national.get(year), indicator.direction),
+        "to_date": to_date,
+        "phase_target": national.get(None),
+        "phase_rate": achievement_rate(to_date, national.get(None), indicator.direction),
+    }
+
+
+def breakdown_columns(lines: list[RollupLine], bureaus, fields) -> tuple[list, list]:
+    """Of all `bureaus` and `fields` (in their order), those that hold any value."""
+    bureau_ids = {b for line in lines for b in line.by_bureau}
+    field_ids = {f for line in lines for f in line.by_field}
+    return [b for b in bureaus if b.pk in bureau_ids], [f for f in fields if f.pk in field_ids]
+
+
+def breakdown_rows(lines: list[RollupLine], columns, attribute: str) -> list[tuple]:
+    """For each indicator that adds up and has a value: its formatted total under each column
+    (bureau or field; `attribute` is "by_bureau" or "by_field"), None where there is none."""
+    rows = []
+    for line in lines:
+        if not line.indicator.adds_up:
+            continue
+        totals = getattr(line, attribute)
+        cells = [
+            line.indicator.format_number(totals[c.pk]) if totals.get(c.pk) is not None else None
+            for c in columns
+        ]
+        if any(cell is not None for cell in cells):
+            rows.append((line.indicator, cells))
+    return rows

@@ -1,0 +1,112 @@
+"""Views across projects: the national roll-up of a fiscal year and one indicator across
+projects and years."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from evaluation.models import Indicator, MonitoredValue, State
+from evaluation.national import (
+    PHASE_II,
+    breakdown_columns,
+    breakdown_rows,
+    chosen_year,
+    common_target_progress,
+    national_rollup,
+    rollup_default_year,
+    yearly_totals,
+)
+from projects.models import Bureau, Field, Project
+
+FIRST_YEAR, LAST_YEAR = 2005, 2010
+
+
+def _filtered_projects(request):
+    """The projects of the bureau and field chosen in the query string (unknown codes are
+    ignored), with the chosen codes and the choices of the filter form (two queries)."""
+    choices = {"bureaus": list(Bureau.objects.all()), "fields": list(Field.objects.all())}
+    projects = Project.objects.visible_to(request.user)
+    bureau = request.GET.get("bureau", "")
+    field = request.GET.get("field", "")
+    if bureau in {b.code for b in choices["bureaus"]}:
+        projects = projects.filter(bureau__code=bureau)
+    else:
+        bureau = ""
+    if field in {f.code for f in choices["fields"]}:
+        projects = projects.filter(fields__code=field)
+    else:
+        field = ""
+    return projects, {"bureau": bureau, "field": field, **choices}
+
+
+@login_required
+@require_safe
+def national_rollup_view(request):
+    """GET, every signed-in user: the national figures of a fiscal year, built only on settled
+    values (published figures and approved reports), so every reader sees the same totals."""
+    year = chosen_year(request.GET.get("year"), rollup_default_year)
+    category = request.GET.get("category", "")
+    if category not in Indicator.Category.values:
+        category = ""
+    projects, filters = _filtered_projects(request)
+    rollup = national_rollup(year, projects, category)
+    bureaus, fields = breakdown_columns(rollup["lines"], filters["bureaus"], filters["fields"])
+    common = common_target_progress(year, projects, rollup["lines"])
+    project_rows = list(projects.select_related("bureau").order_by("bureau__order", "order"))
+    common_values = {}
+    if common:
+        line = next(line for line in rollup["lines"] if line.indicator.is_common_target)
+        common_values = {value.project_id: value for value in line.per_project}
+    context = {
+        "year": year,
+        "years": list(range(PHASE_II[0], PHASE_II[1] + 1)),
+        "lines": rollup["lines"],
+        "bureau_columns": bureaus,
+        "bureau_rows": breakdown_rows(rollup["lines"], bureaus, "by_bureau"),
+        "field_columns": fields,
+        "field_rows": breakdown_rows(rollup["lines"], fields, "by_field"),
+        "common": common,
+        "projects": [(p, common_values.get(p.pk)) for p in project_rows],
+        "category": category,
+        "categories": Indicator.Category.choices,
+        "filtered": bool(filters["bureau"] or filters["field"]),
+        **filters,
+    }
+    return render(request, "evaluation/national_rollup.html", context)
+
+
+@login_required
+@require_safe
+def indicator_across_projects(request, code):
+    """GET, every signed-in user: one indicator, projects × fiscal years. Each cell is a value
+    the user may see; values not yet approved are marked. The totals row counts settled values
+    only (published figures and approved reports), and only where the values add up."""
+    indicator = get_object_or_404(Indicator, code=code)
+    projects, filters = _filtered_projects(request)
+    years = list(range(FIRST_YEAR, LAST_YEAR + 1))
+    values = {
+        (v.project_id, v.fiscal_year): v
+        for v in MonitoredValue.objects.visible_to(request.user)
+        .filter(indicator=indicator, project__in=projects)
+        .select_related("indicator", "report")
+    }
+    rows = []
+    for project in projects.select_related("bureau").order_by("bureau__order", "order"):
+        cells = []
+        for year in years:
+            value = values.get((project.pk, year))
+            unsettled = bool(value and value.report_id and value.report.state != State.APPROVED)
+            cells.append({"value": value, "unsettled": unsettled})
+        rows.append({"project": project, "cells": cells})
+    totals = []
+    if indicator.adds_up:
+        by_year = yearly_totals(indicator, projects, years)
+        totals = [indicator.format_number(by_year[y]) if y in by_year else None for y in years]
+    context = {
+        "indicator": indicator,
+        "years": years,
+        "rows": rows,
+        "totals": totals,
+        **filters,
+    }
+    return render(request, "evaluation/indicator_across_projects.html", context)
