@@ -132,6 +132,17 @@ class ScenarioForm(VersionedForm):
         self.fields["reason"].required = True
         self.fields["reason"].label = _("改訂の理由")
         self.fields["reason"].help_text = _("改訂ごとに記録され、履歴に表示されます。")
+        from evaluation.models import ActionItem
+
+        self.fields["action_item"] = forms.ModelChoiceField(
+            label=_("改訂のきっかけとなった改善事項"),
+            queryset=ActionItem.objects.filter(project=plan.project).exclude(
+                state=ActionItem.State.DISMISSED
+            ),
+            required=False,
+            empty_label=_("（なし）"),
+            help_text=_("評価や自己評価からの改善事項による改訂なら選びます。"),
+        )
         self.milestone_years = years
         for year in years:
             self.fields[f"milestone_{year}"] = forms.CharField(
@@ -645,3 +656,146 @@ class WorkbookUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         if report.change_needs_reason:
             self.fields["reason"].required = True
+
+
+# --- Self-check and evaluation rounds ------------------------------------------------------
+
+
+class SelfCheckForm(VersionedForm):
+    """The self-check (自己評価) of an annual report."""
+
+    results = forms.CharField(label=_("成果"), required=False, max_length=20000, widget=TEXTAREA)
+    problems = forms.CharField(label=_("課題"), required=False, max_length=20000, widget=TEXTAREA)
+    actions = forms.CharField(
+        label=_("今後の対応（改善の提案）"),
+        required=False,
+        max_length=20000,
+        widget=TEXTAREA,
+        help_text=_("1行に1件書きます。承認後、改善事項として扱われます。"),
+    )
+    rating = forms.ChoiceField(label=_("自己評価（総合）"), required=False)
+
+    def __init__(self, *args, plan, **kwargs):
+        from evaluation.models.reports import SELF_RATINGS
+
+        initial = kwargs.setdefault("initial", {})
+        for name in ("results", "problems", "actions", "rating"):
+            initial.setdefault(name, getattr(plan, f"self_{name}"))
+        super().__init__(*args, plan=plan, **kwargs)
+        self.fields["rating"].choices = [("", _("選んでください")), *SELF_RATINGS]
+
+
+class RoundCreateForm(forms.Form):
+    title = forms.CharField(label=_("名称"), max_length=200)
+    fiscal_year = forms.TypedChoiceField(label=_("評価の年度"), coerce=int)
+    criteria = forms.ModelMultipleChoiceField(
+        label=_("評価の観点"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    projects = forms.ModelMultipleChoiceField(
+        label=_("評価するプロジェクト"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    evaluators = forms.ModelMultipleChoiceField(
+        label=_("評価者"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "選んだ評価者を、選んだすべてのプロジェクトに割り当てます。後から個別に変えられます。"
+        ),
+    )
+
+    def __init__(self, *args, phase: Phase, **kwargs):
+        from evaluation.models.evaluations import EvaluationCriterion
+        from projects.models import Project, Role, User
+
+        super().__init__(*args, **kwargs)
+        self.phase = phase
+        self.fields["fiscal_year"].choices = year_choices(
+            phase.first_fiscal_year, phase.last_fiscal_year
+        )
+        self.fields["criteria"].queryset = EvaluationCriterion.objects.all()
+        self.fields["criteria"].initial = list(EvaluationCriterion.objects.all())
+        self.fields["projects"].queryset = Project.objects.filter(
+            status=Project.Status.ACTIVE
+        ).select_related("bureau")
+        self.fields["evaluators"].queryset = User.objects.filter(
+            groups__name=Role.EVALUATOR, is_active=True
+        ).order_by("username")
+
+
+class AssignForm(forms.Form):
+    evaluators = forms.ModelMultipleChoiceField(
+        label=_("評価者"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        from projects.models import Role, User
+
+        super().__init__(*args, **kwargs)
+        self.fields["evaluators"].queryset = User.objects.filter(
+            groups__name=Role.EVALUATOR, is_active=True
+        ).order_by("username")
+
+
+class RatingForm(forms.Form):
+    """An evaluator's own rating: a grade per criterion of the round, an overall grade."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    overall_grade = forms.ChoiceField(label=_("総合評価"))
+    findings = forms.CharField(label=_("所見"), required=False, max_length=20000, widget=TEXTAREA)
+    recommendations = forms.CharField(
+        label=_("提言"),
+        required=False,
+        max_length=20000,
+        widget=TEXTAREA,
+        help_text=_("1行に1件書きます。"),
+    )
+
+    def __init__(self, *args, criteria, rating=None, **kwargs):
+        from evaluation.models.evaluations import Grade
+
+        initial = kwargs.setdefault("initial", {})
+        grades = {g.criterion_id: g.grade for g in rating.grades.all()} if rating else {}
+        initial.setdefault("version", rating.version if rating else 0)
+        if rating:
+            initial.setdefault("overall_grade", rating.overall_grade)
+            initial.setdefault("findings", rating.findings)
+            initial.setdefault("recommendations", rating.recommendations)
+        super().__init__(*args, **kwargs)
+        choices = [("", _("選んでください")), *Grade.choices]
+        self.fields["overall_grade"].choices = choices
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"criterion_{criterion.pk}"] = forms.ChoiceField(
+                label=criterion.name, choices=choices, initial=grades.get(criterion.pk, "")
+            )
+        self.order_fields([f"criterion_{c.pk}" for c in self.criteria])
+
+    def grades(self) -> dict[int, str]:
+        return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}
+
+
+class ConsolidateForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    final_grade = forms.ChoiceField(label=_("総合評価"), required=False)
+    findings = forms.CharField(
+        label=_("評価結果（所見）"), required=False, max_length=20000, widget=TEXTAREA
+    )
+    recommendations = forms.CharField(
+        label=_("提言（改善事項）"),
+        required=False,
+        max_length=20000,
+        widget=TEXTAREA,
+        help_text=_("1行に1件書きます。確定後、改善事項として扱われます。"),
+    )
+
+    def __init__(self, *args, evaluation, **kwargs):
+        from evaluation.models.evaluations import Grade
+
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("version", evaluation.version)
+        initial.setdefault("final_grade", evaluation.final_grade)
+        initial.setdefault("findings", evaluation.final_findings)
+        initial.setdefault("recommendations", evaluation.final_recommendations)
+        super().__init__(*args, **kwargs)
+        self.fields["final_grade"].choices = [("", _("選んでください")), *Grade.choices]

@@ -177,6 +177,7 @@ def plan_scenario_revise(request, code, phase):
             narrative=data["narrative"],
             milestones=form.milestones(),
             reason=data["reason"],
+            action_item=data["action_item"],
         )
 
     return _edit(

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from evaluation.achievement import plan_for_year, target_achievements, year_over_year_warnings
 from evaluation.audit import change_history
-from evaluation.forms import ReportCreateForm, ReportEntryForm, WorkbookUploadForm
+from evaluation.forms import ReportCreateForm, ReportEntryForm, SelfCheckForm, WorkbookUploadForm
 from evaluation.models import (
     AnnualReport,
     Indicator,
@@ -23,6 +23,7 @@ from evaluation.models import (
     YearlyPlan,
 )
 from evaluation.selectors import get_report_for_user
+from evaluation.services.evaluations import report_self_check_save
 from evaluation.services.reports import REPORTABLE_YEARS, annual_report_create, annual_report_save
 from evaluation.services.workbook_import import annual_report_import
 from evaluation.view_helpers import add_service_errors, edit_screen, posted, transition_screen
@@ -110,6 +111,42 @@ def _row_context(extra) -> dict:
         }
         for i in extra["indicators"]
     }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_self_check_edit(request, code, fiscal_year):
+    """GET/POST, staff of the project's bureau while the report is editable: the self-check
+    (成果, 課題, proposed actions, overall self-rating), submitted with the report."""
+    report = get_report_for_user(request.user, code, fiscal_year, write=True)
+
+    def save(form):
+        data = form.cleaned_data
+        report_self_check_save(
+            report=report,
+            expected_version=data["version"],
+            by=request.user,
+            results=data["results"],
+            problems=data["problems"],
+            actions=data["actions"],
+            rating=data["rating"],
+            reason=data["reason"],
+        )
+
+    return edit_screen(
+        request,
+        record=report,
+        make_form=lambda data, record: SelfCheckForm(data, plan=record),
+        template="evaluation/report_self_check_form.html",
+        context={
+            "report": report,
+            "project": report.project,
+            "achievements": target_achievements(report),
+        },
+        save=save,
+        success=_("自己評価を保存しました。"),
+        done_url=report.get_absolute_url(),
+    )
 
 
 @login_required

@@ -1,11 +1,13 @@
 from django.urls import path
 
 from evaluation import (
+    action_views,
     matrix_views,
     national_views,
     overall_views,
     plan_views,
     report_views,
+    round_views,
     target_views,
     views,
     yearly_views,
@@ -15,7 +17,38 @@ plan = "projects/<slug:code>/plans/<slug:phase>/"
 year = "projects/<slug:code>/years/<int:fiscal_year>/"
 report = "projects/<slug:code>/reports/<int:fiscal_year>/"
 
+evaluation = "evaluations/<int:round_id>/<slug:code>/"
+
 urlpatterns = [
+    path("evaluations/", round_views.round_list, name="round_list"),
+    path("evaluations/new/", round_views.round_create_view, name="round_create"),
+    path("evaluations/<int:round_id>/", round_views.round_detail, name="round_detail"),
+    path("evaluations/<int:round_id>/rollup/", round_views.round_rollup_view, name="round_rollup"),
+    path(
+        "evaluations/<int:round_id>/rollup.xlsx",
+        round_views.round_rollup_download,
+        name="round_rollup_download",
+    ),
+    path("actions/", action_views.action_item_list, name="action_item_list"),
+    path("actions/<int:item_id>/", action_views.action_item_detail, name="action_item_detail"),
+    path(
+        "actions/<int:item_id>/<slug:move>/",
+        action_views.action_item_move,
+        name="action_item_move",
+    ),
+    path(evaluation, round_views.evaluation_sheet, name="evaluation_sheet"),
+    path(
+        evaluation + "sheet.xlsx",
+        round_views.evaluation_sheet_download,
+        name="evaluation_sheet_download",
+    ),
+    path(evaluation + "rate/", round_views.rating_edit, name="rating_edit"),
+    path(
+        evaluation + "consolidate/",
+        round_views.evaluation_consolidate_view,
+        name="evaluation_consolidate",
+    ),
+    path(evaluation + "assign/", round_views.evaluation_assign_view, name="evaluation_assign"),
     path("", views.home, name="home"),
     path("national/", national_views.national_rollup_view, name="national_rollup"),
     path(
@@ -31,6 +64,7 @@ urlpatterns = [
     path(report + "edit/", report_views.report_edit, name="report_edit"),
     path(report + "workbook/", report_views.report_download, name="report_download"),
     path(report + "upload/", report_views.report_upload, name="report_upload"),
+    path(report + "self-check/", report_views.report_self_check_edit, name="report_self_check"),
     path(report + "<slug:action>/", report_views.report_transition, name="report_transition"),
     path("overall/<slug:phase>/", overall_views.overall_plan_detail, name="overall_plan_detail"),
     path("overall/<slug:phase>/edit/", overall_views.overall_plan_edit, name="overall_plan_edit"),

@@ -3,7 +3,15 @@ from django.db.models import Max
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from evaluation.models import AnnualReport, MonitoredValue, ProjectPlan, State, YearlyPlan
+from evaluation.models import (
+    AnnualReport,
+    EvaluatorRating,
+    MonitoredValue,
+    ProjectEvaluation,
+    ProjectPlan,
+    State,
+    YearlyPlan,
+)
 from evaluation.national import (
     PHASE_II,
     chosen_year,
@@ -31,7 +39,17 @@ def home(request):
     if role in (Role.MANAGER, Role.ADMIN):
         return _manager_home(request)
     projects = Project.objects.visible_to(request.user).with_related()
-    return render(request, "evaluation/home.html", {"projects": projects, "role": role})
+    context = {"projects": projects, "role": role}
+    if role == Role.EVALUATOR:
+        context["sheets"] = ProjectEvaluation.objects.visible_to(request.user).select_related(
+            "round", "project__bureau"
+        )
+        context["rated"] = set(
+            EvaluatorRating.objects.filter(evaluator=request.user).values_list(
+                "evaluation_id", flat=True
+            )
+        )
+    return render(request, "evaluation/home.html", context)
 
 
 def _year(request, reports_years) -> int:

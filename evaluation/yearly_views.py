@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from evaluation.audit import change_history
 from evaluation.forms import ActivityFormSet, YearlyPlanCreateForm, YearlyPlanForm, _plain
-from evaluation.models import ProjectPlan, YearlyPlan
+from evaluation.models import ActionItem, ProjectPlan, YearlyPlan
 from evaluation.selectors import get_yearly_plan_for_user
 from evaluation.services.targets import plan_period
 from evaluation.services.yearly import yearly_plan_create, yearly_plan_update
@@ -57,12 +58,25 @@ def yearly_plan_create_view(request, code):
 def yearly_plan_detail(request, code, fiscal_year):
     """GET, whoever may see the yearly plan (the same rules as plans)."""
     yearly = get_yearly_plan_for_user(request.user, code, fiscal_year)
-    activities = list(yearly.activities.select_related("output_indicator"))
+    activities = list(
+        yearly.activities.select_related("output_indicator").prefetch_related(
+            Prefetch(
+                "action_items", queryset=ActionItem.objects.visible_to(request.user).order_by("pk")
+            )
+        )
+    )
+    # The items this year must address: due this year or earlier and not yet done or closed.
+    items = ActionItem.objects.visible_to(request.user).filter(
+        project=yearly.project,
+        due_fiscal_year__lte=yearly.fiscal_year,
+        state__in=[ActionItem.State.OPEN, ActionItem.State.PLANNED],
+    ) | ActionItem.objects.visible_to(request.user).filter(activities__yearly_plan=yearly)
     total = sum(a.budget_yen or 0 for a in activities)
     context = {
         "yearly": yearly,
         "project": yearly.project,
         "activities": activities,
+        "items": list(items.distinct().order_by("due_fiscal_year", "pk")),
         "budget_total": total,
         "events": yearly.events(),
         "changes": change_history(yearly),

@@ -474,3 +474,58 @@ def change_warning(
     if now > before * factor or now * factor < before:
         return "far"
     return None
+
+
+# --- Projection to the end of the plan -----------------------------------------------------
+# Least squares over the finished fiscal years (at least three values), on the values after
+# the target's cumulation rule; fewer than three values: no projection, said so.
+
+MIN_PROJECTION_POINTS = 3
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The straight line through a target's actuals, read at `year`. `value` is None when
+    there are fewer than three points (`points` says how many there were)."""
+
+    year: int
+    value: Decimal | None
+    slope: Decimal | None
+    points: int
+
+    @property
+    def possible(self) -> bool:
+        return self.value is not None
+
+
+def projection(series: dict[int, Decimal | None], year: int) -> Projection:
+    """Ordinary least squares of value on fiscal year over the known points of `series`
+    (fiscal year → actual after the cumulation rule; None for a year without a number), read
+    at `year`, rounded half up to 4 decimals. Exact decimal arithmetic, no floats."""
+    points = sorted((y, Decimal(v)) for y, v in series.items() if v is not None)
+    if len(points) < MIN_PROJECTION_POINTS:
+        return Projection(year, None, None, len(points))
+    n = Decimal(len(points))
+    mean_x = sum(Decimal(x) for x, _ in points) / n
+    mean_y = sum(v for _, v in points) / n
+    sxx = sum((Decimal(x) - mean_x) ** 2 for x, _ in points)
+    sxy = sum((Decimal(x) - mean_x) * (v - mean_y) for x, v in points)
+    slope = sxy / sxx  # sxx > 0: the fiscal years of a dict are distinct
+    value = mean_y + slope * (Decimal(year) - mean_x)
+    quantum = Decimal("0.0001")
+    return Projection(
+        year,
+        value.quantize(quantum, rounding=ROUND_HALF_UP),
+        slope.quantize(quantum, rounding=ROUND_HALF_UP),
+        len(points),
+    )
+
+
+def reaches(projected: Decimal | None, target: Decimal | None, direction: str) -> bool | None:
+    """Whether a projected value reaches the target: at or above it when higher is better, at
+    or below it when lower is better. None when either is missing."""
+    if direction not in _DIRECTIONS:
+        raise ValueError(f"Unknown direction {direction!r}.")
+    if projected is None or target is None:
+        return None
+    return projected >= target if direction == HIGHER else projected <= target

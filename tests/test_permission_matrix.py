@@ -35,8 +35,13 @@ ROLE_OF = {
 
 def plan_visible(role: str, state: str) -> bool:
     """DOMAIN.md: own bureau always; other bureaus when approved; managers and admins always;
-    evaluators only for projects assigned to them in a round (none yet)."""
-    return role in ("staff", "manager", "admin") or (role == "other_staff" and state == "approved")
+    evaluators when submitted or approved, for projects assigned to them in a round (the
+    matrix's project is assigned to the evaluator)."""
+    return (
+        role in ("staff", "manager", "admin")
+        or (role == "other_staff" and state == "approved")
+        or (role == "evaluator" and state in ("submitted", "approved"))
+    )
 
 
 def plan_editable(role: str, state: str) -> bool:
@@ -135,6 +140,67 @@ def board(role, method, state):
     return 200 if role in ("manager", "admin") else 403
 
 
+def manager_form(role, method, state):
+    return 200 if role == "manager" else 403
+
+
+def evaluation_kwargs(which):
+    return lambda o: {"round_id": o[which].round_id, "code": o[which].project.code}
+
+
+def evaluation_visible(role: str, finished: bool) -> bool:
+    """Managers, admins and the assigned evaluator always; the project's bureau once final."""
+    return role in ("manager", "admin", "evaluator") or (role == "staff" and finished)
+
+
+def evaluation_read(finished):
+    def answer(role, method, state):
+        if method == "POST":
+            return 405
+        return 200 if evaluation_visible(role, finished) else 404
+
+    return answer
+
+
+def evaluation_write(finished, writer, post_answer=200):
+    """Only `writer` (manager or evaluator), only while in progress; an invalid POST shows the
+    form again (200), a valid one redirects (`post_answer`)."""
+
+    def answer(role, method, state):
+        if not evaluation_visible(role, finished):
+            return 404
+        if role != writer or finished:
+            return 403
+        return 200 if method == "GET" else post_answer
+
+    return answer
+
+
+def round_read(role, method, state):
+    if method == "POST":
+        return 405
+    return 404 if role == "other_staff" else 200  # no finished evaluation of their bureau
+
+
+def item_read(role, method, state):
+    if method == "POST":
+        return 405
+    return 404 if role == "other_staff" else 200  # the item's project is the staff's bureau's
+
+
+def item_move(move):
+    """An open item: staff of its bureau may plan it, a manager may dismiss it; done and verify
+    wait for other states. A POST without the form's version shows the form again (200)."""
+    writer = {"plan": "staff", "dismiss": "manager"}.get(move)
+
+    def answer(role, method, state):
+        if role == "other_staff":
+            return 404
+        return 200 if role == writer else 403
+
+    return answer
+
+
 def overall_edit(role, method, state):
     return 200 if role == "manager" else 403
 
@@ -196,6 +262,38 @@ MATRIX: dict[str, list[Row]] = {
     "submission_board": [Row(no_kwargs, signed_in(board))],
     "overall_plan_detail": [Row(lambda o: {"phase": "II"}, signed_in(read_only_page))],
     "overall_plan_edit": [Row(lambda o: {"phase": "II"}, signed_in(overall_edit))],
+    "report_self_check": [Row(report_kwargs(), signed_in(plan_edit), stateful=True)],
+    "round_list": [Row(no_kwargs, signed_in(read_only_page))],
+    "round_create": [Row(no_kwargs, signed_in(manager_form))],
+    "round_detail": [Row(lambda o: {"round_id": o["open"].round_id}, signed_in(round_read))],
+    "evaluation_sheet": [
+        Row(evaluation_kwargs("open"), signed_in(evaluation_read(False))),
+        Row(evaluation_kwargs("done"), signed_in(evaluation_read(True))),
+    ],
+    "evaluation_sheet_download": [
+        Row(evaluation_kwargs("open"), signed_in(evaluation_read(False))),
+        Row(evaluation_kwargs("done"), signed_in(evaluation_read(True))),
+    ],
+    "rating_edit": [
+        Row(evaluation_kwargs("open"), signed_in(evaluation_write(False, "evaluator"))),
+        Row(evaluation_kwargs("done"), signed_in(evaluation_write(True, "evaluator"))),
+    ],
+    "evaluation_consolidate": [
+        Row(evaluation_kwargs("open"), signed_in(evaluation_write(False, "manager"))),
+        Row(evaluation_kwargs("done"), signed_in(evaluation_write(True, "manager"))),
+    ],
+    "round_rollup": [Row(lambda o: {"round_id": o["open"].round_id}, signed_in(board))],
+    "round_rollup_download": [Row(lambda o: {"round_id": o["open"].round_id}, signed_in(board))],
+    "action_item_list": [Row(no_kwargs, signed_in(read_only_page))],
+    "action_item_detail": [Row(lambda o: {"item_id": o["item"].pk}, signed_in(item_read))],
+    "action_item_move": [
+        Row(lambda o, m=move: {"item_id": o["item"].pk, "move": m}, signed_in(item_move(move)))
+        for move in ("plan", "done", "verify", "dismiss")
+    ],
+    "evaluation_assign": [
+        Row(evaluation_kwargs("open"), signed_in(evaluation_write(False, "manager", 302))),
+        Row(evaluation_kwargs("done"), signed_in(evaluation_write(True, "manager"))),
+    ],
 }
 
 ADMIN = {role: 302 for role in ROLES} | {"admin": 200}
@@ -261,7 +359,46 @@ def matrix_objects(project, plan, users):
     yearly = YearlyPlan.objects.create(project=project, plan=plan, fiscal_year=2007)
     report = AnnualReport.objects.create(project=project, fiscal_year=2007)
     assert Indicator.objects.filter(is_common_target=True).count() == 1
-    return {"yearly": yearly, "report": report}
+    return {"yearly": yearly, "report": report, **evaluation_objects(project, users)}
+
+
+def evaluation_objects(project, users):
+    """A FY2008 round: the matrix's project in progress, assigned to the evaluator; another
+    project of the same bureau rated by the evaluator and finished by the manager."""
+    from evaluation.models import EvaluationCriterion
+    from evaluation.services.evaluations import evaluation_consolidate, rating_save, round_create
+    from tests.factories import ProjectFactory
+
+    criterion = EvaluationCriterion.objects.create(code="target-achievement", name_ja="目標")
+    done_project = ProjectFactory(bureau=project.bureau, phase=project.phase, code="done")
+    evaluation_round = round_create(
+        by=users["manager"],
+        phase=project.phase,
+        fiscal_year=2008,
+        title="中間評価",
+        criteria=[criterion],
+        assignments={project: [users["evaluator"]], done_project: [users["evaluator"]]},
+    )
+    open_, done = (evaluation_round.evaluations.get(project=p) for p in (project, done_project))
+    rating_save(
+        evaluation=done,
+        by=users["evaluator"],
+        expected_version=0,
+        overall_grade="A",
+        findings="",
+        recommendations="",
+        grades={criterion.pk: "A"},
+    )
+    done = evaluation_consolidate(
+        evaluation=done,
+        by=users["manager"],
+        expected_version=done.version,
+        final_grade="A",
+        findings="順調",
+        recommendations="販路開拓",
+        finish=True,
+    )
+    return {"open": open_, "done": done, "item": done.action_items.get()}
 
 
 @pytest.mark.parametrize(("name", "index", "role", "method", "state"), CASES)

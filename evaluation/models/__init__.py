@@ -1,4 +1,13 @@
+from evaluation.models.actions import ActionItem
 from evaluation.models.catalogue import Indicator
+from evaluation.models.evaluations import (
+    CriterionGrade,
+    EvaluationCriterion,
+    EvaluationRound,
+    EvaluatorRating,
+    Grade,
+    ProjectEvaluation,
+)
 from evaluation.models.monitoring import MonitoredValue, ValueKind
 from evaluation.models.overall import NationalTarget, OverallPlan
 from evaluation.models.plans import (
@@ -21,6 +30,13 @@ from evaluation.models.workflow import Action, State, WorkflowEvent
 from evaluation.models.yearly import Activity, YearlyPlan
 
 __all__ = [
+    "ActionItem",
+    "CriterionGrade",
+    "EvaluationCriterion",
+    "EvaluationRound",
+    "EvaluatorRating",
+    "Grade",
+    "ProjectEvaluation",
     "Action",
     "Activity",
     "ActivityResult",

@@ -30,7 +30,8 @@ class MonitoredValueQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Reference values (published sources) are read by every signed-in user. Reported
         values follow their annual report (DOMAIN.md): the project's bureau staff always,
-        other bureaus' staff once the report is approved, managers and admins always."""
+        other bureaus' staff once the report is approved, managers and admins always, evaluators
+        once submitted for the projects assigned to them."""
         role = user_role(user)
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -40,6 +41,15 @@ class MonitoredValueQuerySet(models.QuerySet):
         if role == Role.STAFF:
             return self.filter(
                 reference | Q(project__bureau_id=user.bureau_id) | Q(report__state="approved")
+            )
+        if role == Role.EVALUATOR:
+            from evaluation.models.workflow import assigned_projects
+
+            return self.filter(
+                reference
+                | Q(
+                    project__in=assigned_projects(user), report__state__in=["submitted", "approved"]
+                )
             )
         return self.filter(reference)
 

@@ -97,6 +97,14 @@ class ScenarioRevision(models.Model):
     end_fiscal_year = models.PositiveSmallIntegerField(_("終了年度"))
     narrative = models.TextField(_("シナリオ"))
     reason = models.TextField(_("改訂理由"))
+    action_item = models.ForeignKey(
+        "evaluation.ActionItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="scenario_revisions",
+        verbose_name=_("きっかけとなった改善事項"),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -85,6 +85,18 @@ class RatingBand(models.Model):
         return (self.rating,)
 
 
+SELF_RATINGS = [
+    (r.value, r.label)
+    for r in (
+        RatingBand.Rating.EXCEEDED,
+        RatingBand.Rating.ACHIEVED,
+        RatingBand.Rating.SUBSTANTIAL,
+        RatingBand.Rating.LIMITED,
+        RatingBand.Rating.NOT_TOWARD,
+    )
+]
+
+
 class AnnualReportQuerySet(WorkflowQuerySet):
     def with_related(self):
         return self.select_related("project__bureau")
@@ -99,6 +111,14 @@ class AnnualReport(WorkflowModel):
     )
     fiscal_year = models.PositiveSmallIntegerField(_("年度"))
     comment = models.TextField(_("全体のコメント"), blank=True)
+    self_results = models.TextField(_("自己評価：成果"), blank=True)
+    self_problems = models.TextField(_("自己評価：課題"), blank=True)
+    self_actions = models.TextField(
+        _("自己評価：今後の対応"), blank=True, help_text=_("1行に1件。承認後、改善事項になります。")
+    )
+    self_rating = models.CharField(
+        _("自己評価（総合）"), max_length=20, choices=SELF_RATINGS, blank=True
+    )
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
 
     objects = AnnualReportQuerySet.as_manager()
@@ -124,6 +144,16 @@ class AnnualReport(WorkflowModel):
     @property
     def label(self) -> str:
         return f"{self.project.name}・{fiscal_year_label(self.fiscal_year, get_language() or 'ja')}"
+
+    @property
+    def has_self_check(self) -> bool:
+        return bool(
+            self.self_results or self.self_problems or self.self_actions or self.self_rating
+        )
+
+    @property
+    def self_action_lines(self) -> list[str]:
+        return [line.strip() for line in self.self_actions.splitlines() if line.strip()]
 
 
 class ActivityResult(models.Model):

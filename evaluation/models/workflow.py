@@ -78,8 +78,8 @@ def may_take(action: Action, *, state: str, role, own_bureau: bool) -> bool:
 
 class WorkflowQuerySet(models.QuerySet):
     """Scoping per DOMAIN.md: drafts, returned and reopened records are the bureau's own;
-    other bureaus' staff read approved ones; managers and admins read all. Evaluators read
-    nothing here until evaluation rounds assign projects to them."""
+    other bureaus' staff read approved ones; managers and admins read all. Evaluators read the
+    submitted and approved records of the projects assigned to them in an evaluation round."""
 
     bureau_lookup = "project__bureau"
 
@@ -91,7 +91,18 @@ class WorkflowQuerySet(models.QuerySet):
             return self.filter(
                 Q(**{f"{self.bureau_lookup}_id": user.bureau_id}) | Q(state=State.APPROVED)
             )
+        if role == Role.EVALUATOR:
+            return self.filter(
+                project__in=assigned_projects(user), state__in=[State.SUBMITTED, State.APPROVED]
+            )
         return self.none()
+
+
+def assigned_projects(user):
+    """The projects assigned to an evaluator in any evaluation round (a subquery)."""
+    from projects.models import Project
+
+    return Project.objects.filter(evaluations__evaluators=user).values("pk")
 
 
 class WorkflowModel(models.Model):

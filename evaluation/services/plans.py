@@ -94,8 +94,10 @@ def scenario_revise(
     narrative: str,
     milestones: dict[int, str],
     reason: str,
+    action_item=None,
 ) -> ScenarioRevision:
-    """Make the next scenario revision. A revision always carries its reason."""
+    """Make the next scenario revision. A revision always carries its reason, and may cite the
+    action item (of the same project) that caused it."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("シナリオの改訂には理由が必要です。")})
@@ -112,7 +114,10 @@ def scenario_revise(
         narrative=narrative.strip(),
         reason=reason,
         author=by,
+        action_item=action_item,
     )
+    if action_item is not None and action_item.project_id != plan.project_id:
+        raise ValidationError({"action_item": _("このプロジェクトの改善事項ではありません。")})
     revision.full_clean()
     errors = []
     for year, text in milestones.items():

@@ -125,4 +125,16 @@ def workflow_transition(*, obj: WorkflowModel, action: str, by, comment: str = "
         by=by,
         comment=comment,
     )
+    if action == Action.APPROVE:
+        on_approve(locked, by)
     return locked
+
+
+def on_approve(record, by) -> None:
+    """What an approval sets off: an approved annual report turns its self-check's proposed
+    actions into action items."""
+    from evaluation.models import AnnualReport
+    from evaluation.services.actions import items_from_self_check
+
+    if isinstance(record, AnnualReport):
+        items_from_self_check(record, by)

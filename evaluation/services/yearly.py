@@ -104,9 +104,37 @@ def yearly_plan_update(
         rows.append(activity)
     if errors:
         raise ValidationError(errors)
-    replace_rows(list(yearly.activities.all()), rows, by=by, reason=reason)
+    old_rows = list(yearly.activities.prefetch_related("action_items"))
+    links = {}  # activity title → the action items linked to it
+    for activity in old_rows:
+        links.setdefault(activity.title, set()).update(activity.action_items.all())
+    replace_rows(old_rows, rows, by=by, reason=reason)
+    relink_action_items(links, rows, by=by)
     yearly.summary = summary.strip()
     return save_new_version(yearly, by=by, reason=reason or _("年度計画の変更"))
+
+
+def relink_action_items(links: dict, activities: list[Activity], *, by) -> None:
+    """Activities are replaced when a yearly plan is saved: an action item keeps its link to
+    an activity of the same title; an item left with no activity goes back to open (audited),
+    so a planned item never points at nothing."""
+    from evaluation.models import ActionItem
+
+    by_title = {a.title: a for a in activities}
+    touched = {item for items in links.values() for item in items}
+    for title, items in links.items():
+        if title in by_title:
+            for item in items:
+                item._history_user = by
+                item._change_reason = _("年度計画の保存で活動を付け直し")
+                item.activities.add(by_title[title])
+    for item in touched:
+        if item.state == ActionItem.State.PLANNED and not item.activities.exists():
+            item.state = ActionItem.State.OPEN
+            item.version += 1
+            item._history_user = by
+            item._change_reason = _("リンク先の活動が年度計画から削除されたため")
+            item.save()
 
 
 def check_activity(activity: Activity) -> None:

@@ -35,6 +35,7 @@ FRAME = ", ".join(
         "/overall/II/",
         "/national/",
         "/indicators/participating-universities/",
+        "/evaluations/",
     ],
 )
 def test_frame_has_no_japanese_in_english(visit, reference_data, live_server, path):

@@ -48,6 +48,7 @@ def demo_accounts() -> list[tuple[str, Role, str | None]]:
         ("admin", Role.ADMIN, None),
         ("manager", Role.MANAGER, None),
         ("evaluator", Role.EVALUATOR, None),
+        ("evaluator-2", Role.EVALUATOR, None),
     ]
     accounts += [
         (f"staff-{code}", Role.STAFF, code)
@@ -120,6 +121,7 @@ DEMO_2007_PATHS = [
 
 
 def walk_demo_reports(reports, staff_by_bureau, manager) -> None:
+    from evaluation.services.evaluations import report_self_check_save
     from evaluation.services.workflow import workflow_transition
 
     for index, report in enumerate(sorted(reports, key=lambda r: (r.project.order, r.fiscal_year))):
@@ -127,6 +129,17 @@ def walk_demo_reports(reports, staff_by_bureau, manager) -> None:
         if path is None:
             path = DEMO_2007_PATHS[index % len(DEMO_2007_PATHS)]
         staff = staff_by_bureau[report.project.bureau.code]
+        if report.fiscal_year >= 2006:
+            report = report_self_check_save(
+                report=report,
+                expected_version=report.version,
+                by=staff,
+                results="共同研究の立ち上げと交流会の定例化により、新事業の開始件数が伸びた。",
+                problems="販路開拓の支援が不足し、試作品の事業化に時間がかかっている。",
+                actions="商社・金融機関との商談会を年2回開催する。\n"
+                "事業化支援のコーディネータを1名増員する。",
+                rating=["achieved", "substantial", "limited"][index % 3],
+            )
         for action, comment in path:
             actor = staff if action == "submit" else manager
             report = workflow_transition(obj=report, action=action, by=actor, comment=comment)
@@ -332,7 +345,168 @@ class Command(BaseCommand):
         self.stdout.write(f"デモ値: {written} 件を書き込みました。")
         created = load_demo_plans(staff_by_bureau, User.objects.get(username="manager"))
         self.stdout.write(f"デモの個別計画: {created} 件を作成しました。")
+        rounds = load_demo_round(User.objects.get(username="manager"))
+        self.stdout.write(f"デモの評価ラウンド: {rounds} 件を作成しました。")
+        moved = load_demo_actions(staff_by_bureau, User.objects.get(username="manager"))
+        self.stdout.write(f"デモの改善事項: {moved} 件を進めました。")
         self.stdout.write(f"デモ用アカウント（パスワードは共通: {DEMO_PASSWORD}）:")
         for username, role, bureau_code in demo_accounts():
             bureau = f" / {bureaus[bureau_code].name_ja}" if bureau_code else ""
             self.stdout.write(f"  {username:<16} {role.label}{bureau}")
+
+
+DEMO_ROUND_FINISHED = 4  # of the demo projects in the FY2008 round, this many are finished
+
+
+def load_demo_round(manager) -> int:
+    """The FY2008 mid-term evaluation of the demo projects: two evaluators each rate them, the
+    manager consolidates most of them (finished) and leaves the rest in progress. Made once."""
+    from evaluation.models import EvaluationCriterion, EvaluationRound
+    from evaluation.services.evaluations import (
+        evaluation_consolidate,
+        rating_save,
+        round_create,
+    )
+    from projects.models import Phase
+
+    phase = Phase.objects.get(code="II")
+    if EvaluationRound.objects.filter(phase=phase, fiscal_year=2008).exists():
+        return 0
+    evaluators = list(User.objects.filter(username__in=["evaluator", "evaluator-2"]))
+    projects = list(
+        Project.objects.filter(code__in=DEMO_PROJECTS).order_by("bureau__order", "order")
+    )
+    criteria = list(EvaluationCriterion.objects.all())
+    evaluation_round = round_create(
+        by=manager,
+        phase=phase,
+        fiscal_year=2008,
+        title="第II期 中間評価（2008年度）",
+        criteria=criteria,
+        assignments={project: evaluators for project in projects},
+    )
+    grades = ["A", "B", "A", "S", "C", "B"]
+    for index, evaluation in enumerate(evaluation_round.evaluations.order_by("pk")):
+        for offset, evaluator in enumerate(evaluators):
+            if index == len(projects) - 1 and offset:
+                continue  # the last project waits for its second evaluator
+            grade = grades[(index + offset) % len(grades)]
+            rating_save(
+                evaluation=evaluation,
+                by=evaluator,
+                expected_version=0,
+                overall_grade=grade,
+                findings="ネットワークは拡大しているが、事業化の成果にはばらつきがある。",
+                recommendations="販路開拓の支援を強化すること。\n第III期に向けた自主財源の確保策を示すこと。",
+                grades={
+                    c.pk: grades[(index + offset + k) % len(grades)] for k, c in enumerate(criteria)
+                },
+            )
+        if index < DEMO_ROUND_FINISHED:
+            evaluation_consolidate(
+                evaluation=evaluation,
+                by=manager,
+                expected_version=evaluation.version,
+                final_grade=grades[index],
+                findings="中間評価として、目標の達成は概ね順調である。事業化の加速が課題である。",
+                recommendations="販路開拓の支援を強化すること。\n"
+                "第III期に向けた自主財源の確保策を2009年度の年度計画に盛り込むこと。",
+                finish=True,
+            )
+    return 1
+
+
+def load_demo_actions(staff_by_bureau, manager) -> int:
+    """FY2009 yearly plans for the demo projects with a plan, and the FY2008 round's action
+    items moved into every state: planned (linked to a FY2009 activity), done, verified,
+    dismissed; the rest stay open. Made once."""
+    from evaluation.models import ActionItem, Indicator, ProjectPlan, YearlyPlan
+    from evaluation.services.actions import (
+        action_item_dismiss,
+        action_item_done,
+        action_item_plan,
+        action_item_verify,
+    )
+    from evaluation.services.yearly import yearly_plan_create, yearly_plan_update
+
+    if YearlyPlan.objects.filter(fiscal_year=2009, project__code__in=DEMO_PROJECTS).exists():
+        return 0
+    meetings = Indicator.objects.get(code="meetings-held")
+    activities = {}
+    for plan in ProjectPlan.objects.filter(
+        project__code__in=DEMO_PROJECTS, phase__code="II"
+    ).select_related("project__bureau"):
+        staff = staff_by_bureau[plan.project.bureau.code]
+        yearly = yearly_plan_create(plan=plan, fiscal_year=2009, by=staff, copy_previous=False)
+        yearly = yearly_plan_update(
+            yearly_plan=yearly,
+            expected_version=yearly.version,
+            by=staff,
+            summary="中間評価の提言を踏まえ、販路開拓と自立化の準備を進める。",
+            activities=[
+                {
+                    "heading": "joint_business",
+                    "title": "商社・金融機関との商談会の開催",
+                    "output_indicator": meetings,
+                    "planned_output": Decimal(2),
+                    "budget_yen": 3_000_000,
+                    "partners": "商社・地域金融機関",
+                },
+                {
+                    "heading": "institutions",
+                    "title": "推進組織の自主財源の検討会",
+                    "budget_yen": 300_000,
+                    "partners": "推進組織・自治体",
+                },
+            ],
+        )
+        activities[plan.project_id] = list(yearly.activities.order_by("order"))
+    # project code → the moves of its two round items (first line, second line)
+    script = {
+        "kanto-regional-revitalisation": (["plan", "done", "verify"], ["plan"]),
+        "hokkaido-super-cluster": (["plan", "done"], ["dismiss"]),
+        "tohoku-it-life-manufacturing": (["plan"], []),
+    }
+    moved = 0
+    for code, moves_by_line in script.items():
+        items = list(
+            ActionItem.objects.filter(
+                project__code=code, source=ActionItem.Source.EVALUATION
+            ).order_by("pk")
+        )
+        for item, moves in zip(items, moves_by_line, strict=False):
+            staff = staff_by_bureau[item.project.bureau.code]
+            for move in moves:
+                if move == "plan":
+                    linked = (
+                        activities.get(item.project_id, [])[:1]
+                        if "販路" in item.text
+                        else (activities.get(item.project_id, [])[1:2])
+                    )
+                    item = action_item_plan(
+                        item=item,
+                        by=staff,
+                        expected_version=item.version,
+                        activity_ids=[a.pk for a in linked],
+                        owner=staff,
+                    )
+                elif move == "done":
+                    item = action_item_done(
+                        item=item,
+                        by=staff,
+                        expected_version=item.version,
+                        note="2009年度に商談会を2回開催し、12社が参加した。",
+                    )
+                elif move == "verify":
+                    item = action_item_verify(
+                        item=item, by=manager, expected_version=item.version, note="確認した。"
+                    )
+                else:
+                    item = action_item_dismiss(
+                        item=item,
+                        by=manager,
+                        expected_version=item.version,
+                        note="第III期の検討は全体計画の見直しで扱うため。",
+                    )
+                moved += 1
+    return moved

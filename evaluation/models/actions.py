@@ -1,0 +1,128 @@
+"""Action items (改善事項): what the checks found, followed until it changed what was planned.
+Each recommendation of a final evaluation and each proposed action of an approved self-check
+becomes an item: open → planned (linked to activities of a yearly plan) → done (staff, with a
+note) → verified (manager); or dismissed by a manager with a reason."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from projects.models import Project, Role, user_role
+
+
+class ActionItemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Managers and admins: all. Staff: their bureau's. Evaluators: items of the projects
+        assigned to them. Others: none."""
+        role = user_role(user)
+        if role in (Role.MANAGER, Role.ADMIN):
+            return self.all()
+        if role == Role.STAFF:
+            return self.filter(project__bureau_id=user.bureau_id)
+        if role == Role.EVALUATOR:
+            from evaluation.models.workflow import assigned_projects
+
+            return self.filter(project__in=assigned_projects(user))
+        return self.none()
+
+
+class ActionItem(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", _("未着手")
+        PLANNED = "planned", _("計画に反映")
+        DONE = "done", _("実施済み")
+        VERIFIED = "verified", _("確認済み")
+        DISMISSED = "dismissed", _("対応不要")
+
+    class Source(models.TextChoices):
+        EVALUATION = "evaluation", _("評価の提言")
+        SELF_CHECK = "self_check", _("自己評価の対応案")
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        related_name="action_items",
+        verbose_name=_("プロジェクト"),
+    )
+    source = models.CharField(_("出所"), max_length=12, choices=Source.choices)
+    evaluation = models.ForeignKey(
+        "evaluation.ProjectEvaluation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        verbose_name=_("評価"),
+    )
+    report = models.ForeignKey(
+        "evaluation.AnnualReport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        verbose_name=_("年度報告"),
+    )
+    text = models.TextField(_("改善事項"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("担当者"),
+    )
+    due_fiscal_year = models.PositiveSmallIntegerField(_("対応年度"))
+    state = models.CharField(_("状態"), max_length=10, choices=State.choices, default=State.OPEN)
+    activities = models.ManyToManyField(
+        "evaluation.Activity", blank=True, related_name="action_items", verbose_name=_("活動")
+    )
+    done_note = models.TextField(_("実施の内容"), blank=True)
+    decision_note = models.TextField(_("確認・対応不要の理由"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("確認者"),
+    )
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("版"), default=1)
+
+    objects = ActionItemQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[activities])
+
+    class Meta:
+        verbose_name = _("改善事項")
+        verbose_name_plural = _("改善事項")
+        ordering = ["due_fiscal_year", "project__bureau__order", "project__order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source="evaluation", evaluation__isnull=False)
+                | Q(source="self_check", report__isnull=False),
+                name="action_item_has_its_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_fiscal_year__gte=1926) & Q(due_fiscal_year__lte=2100),
+                name="action_item_due_year_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.text[:40]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("action_item_detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state in (self.State.VERIFIED, self.State.DISMISSED)
+
+    def is_overdue(self, current_fiscal_year: int) -> bool:
+        return (
+            not self.is_closed
+            and self.state != self.State.DONE
+            and (self.due_fiscal_year < current_fiscal_year)
+        )

@@ -1,0 +1,238 @@
+"""Evaluation rounds (評価): a manager opens a round for a fiscal year with its criteria and
+projects, assigns evaluators to each project, each evaluator rates on their own, and the
+manager consolidates the ratings into one final evaluation that the project's bureau reads."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from projects.models import FISCAL_YEAR_RANGE, Phase, Project, ReferenceModel, Role, user_role
+
+
+class Grade(models.TextChoices):
+    """The grade an evaluator gives a criterion and a project (and the consolidated grade)."""
+
+    S = "S", _("S（特に優れている）")
+    A = "A", _("A（優れている）")
+    B = "B", _("B（おおむね妥当）")
+    C = "C", _("C（改善が必要）")
+    D = "D", _("D（抜本的な見直しが必要）")
+
+
+class EvaluationCriterion(ReferenceModel):
+    """A criterion of a round (data): target achievement, network formation, business creation,
+    progress toward financial self-reliance, use of policy tools."""
+
+    description_ja = models.TextField(_("説明（日本語）"), blank=True)
+    description_en = models.TextField(_("説明（英語）"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta(ReferenceModel.Meta):
+        verbose_name = _("評価の観点")
+        verbose_name_plural = _("評価の観点")
+
+
+class EvaluationRoundQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Managers and admins: every round. Evaluators: rounds where they are assigned.
+        Staff: rounds with a finished evaluation of one of their bureau's projects."""
+        role = user_role(user)
+        if role in (Role.MANAGER, Role.ADMIN):
+            return self.all()
+        if role == Role.EVALUATOR:
+            return self.filter(evaluations__evaluators=user).distinct()
+        if role == Role.STAFF:
+            return self.filter(
+                evaluations__project__bureau_id=user.bureau_id,
+                evaluations__state=ProjectEvaluation.State.FINISHED,
+            ).distinct()
+        return self.none()
+
+
+class EvaluationRound(models.Model):
+    """One round: the mid-term evaluation (FY2008) or the final one (FY2010)."""
+
+    phase = models.ForeignKey(
+        Phase, on_delete=models.PROTECT, related_name="+", verbose_name=_("期")
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("評価の年度"))
+    title = models.CharField(_("名称"), max_length=200)
+    criteria = models.ManyToManyField(
+        EvaluationCriterion, related_name="rounds", verbose_name=_("評価の観点")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("作成者"),
+    )
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+
+    objects = EvaluationRoundQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("評価ラウンド")
+        verbose_name_plural = _("評価ラウンド")
+        ordering = ["-fiscal_year", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=FISCAL_YEAR_RANGE, name="round_fiscal_year_range"),
+            models.UniqueConstraint(fields=["phase", "fiscal_year"], name="round_one_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("round_detail", args=[self.pk])
+
+
+class ProjectEvaluationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Managers and admins: all. Evaluators: the projects assigned to them. Staff: their
+        bureau's finished evaluations. Others: none."""
+        role = user_role(user)
+        if role in (Role.MANAGER, Role.ADMIN):
+            return self.all()
+        if role == Role.EVALUATOR:
+            return self.filter(evaluators=user)
+        if role == Role.STAFF:
+            return self.filter(
+                project__bureau_id=user.bureau_id, state=ProjectEvaluation.State.FINISHED
+            )
+        return self.none()
+
+
+class ProjectEvaluation(models.Model):
+    """A project in a round: its evaluators and, once consolidated, the final evaluation."""
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("評価中")
+        FINISHED = "finished", _("評価確定")
+
+    round = models.ForeignKey(
+        EvaluationRound,
+        on_delete=models.CASCADE,
+        related_name="evaluations",
+        verbose_name=_("評価ラウンド"),
+    )
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+        verbose_name=_("プロジェクト"),
+    )
+    evaluators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="assigned_evaluations", verbose_name=_("評価者")
+    )
+    state = models.CharField(
+        _("状態"), max_length=12, choices=State.choices, default=State.IN_PROGRESS
+    )
+    final_grade = models.CharField(_("総合評価"), max_length=1, choices=Grade.choices, blank=True)
+    final_findings = models.TextField(_("評価結果（所見）"), blank=True)
+    final_recommendations = models.TextField(
+        _("提言（改善事項）"), blank=True, help_text=_("1行に1件書きます。")
+    )
+    consolidated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("取りまとめ者"),
+    )
+    consolidated_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版"), default=1)
+
+    objects = ProjectEvaluationQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[evaluators])
+
+    class Meta:
+        verbose_name = _("プロジェクトの評価")
+        verbose_name_plural = _("プロジェクトの評価")
+        ordering = ["round", "project__bureau__order", "project__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "project"], name="evaluation_one_per_round"),
+            models.CheckConstraint(
+                condition=Q(state="in_progress") | ~Q(final_grade=""),
+                name="evaluation_finished_has_grade",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} / {self.project}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation_sheet", args=[self.round_id, self.project.code])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state == self.State.FINISHED
+
+    @property
+    def recommendation_lines(self) -> list[str]:
+        return [line.strip() for line in self.final_recommendations.splitlines() if line.strip()]
+
+
+class EvaluatorRating(models.Model):
+    """One evaluator's own rating of a project: a grade per criterion, an overall grade,
+    findings and recommendations. Other evaluators never see it; the manager does."""
+
+    evaluation = models.ForeignKey(
+        ProjectEvaluation,
+        on_delete=models.CASCADE,
+        related_name="ratings",
+        verbose_name=_("プロジェクトの評価"),
+    )
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("評価者"),
+    )
+    overall_grade = models.CharField(_("総合評価"), max_length=1, choices=Grade.choices)
+    findings = models.TextField(_("所見"), blank=True)
+    recommendations = models.TextField(_("提言"), blank=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    version = models.PositiveIntegerField(_("版"), default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("評価者の評価")
+        verbose_name_plural = _("評価者の評価")
+        ordering = ["evaluation", "evaluator__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "evaluator"], name="rating_one_per_evaluator"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} / {self.evaluator}"
+
+
+class CriterionGrade(models.Model):
+    rating = models.ForeignKey(
+        EvaluatorRating, on_delete=models.CASCADE, related_name="grades", verbose_name=_("評価")
+    )
+    criterion = models.ForeignKey(
+        EvaluationCriterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("観点")
+    )
+    grade = models.CharField(_("評価"), max_length=1, choices=Grade.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("観点別の評価")
+        verbose_name_plural = _("観点別の評価")
+        ordering = ["rating", "criterion__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["rating", "criterion"], name="grade_one_per_criterion"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.grade}"

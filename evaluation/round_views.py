@@ -1,0 +1,310 @@
+"""Evaluation rounds: the list, opening a round, assigning evaluators, the evaluation sheet
+(screen, print, xlsx), an evaluator's own rating, and the manager's consolidation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from evaluation.forms import AssignForm, ConsolidateForm, RatingForm, RoundCreateForm
+from evaluation.models import EvaluationRound, EvaluatorRating, ProjectEvaluation
+from evaluation.services.evaluations import (
+    evaluation_assign,
+    evaluation_consolidate,
+    rating_save,
+    round_create,
+)
+from evaluation.services.workflow import StaleEditError
+from evaluation.sheet import round_rollup, sheet_data
+from evaluation.sheet_workbook import rollup_workbook, sheet_workbook
+from evaluation.view_helpers import STALE_STATUS, add_service_errors, posted
+from projects.models import Phase, Role
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def get_evaluation_for_user(user, round_id: int, code: str) -> ProjectEvaluation:
+    """A project's evaluation in a round, where the user may see it (DOMAIN.md); 404 otherwise."""
+    return get_object_or_404(
+        ProjectEvaluation.objects.visible_to(user).select_related(
+            "round__phase", "project__bureau", "consolidated_by"
+        ),
+        round_id=round_id,
+        project__code=code,
+    )
+
+
+@login_required
+@require_safe
+def round_list(request):
+    """GET, every signed-in user: the rounds they may see, each with the evaluations they may
+    see (managers all; evaluators their assigned projects; staff their bureau's finished ones)."""
+    evaluations = list(
+        ProjectEvaluation.objects.visible_to(request.user)
+        .select_related("round", "project__bureau")
+        .prefetch_related("evaluators")
+    )
+    rounds = {}
+    for evaluation in evaluations:
+        rounds.setdefault(evaluation.round, []).append(evaluation)
+    if request.user.role in (Role.MANAGER, Role.ADMIN):
+        for evaluation_round in EvaluationRound.objects.all():
+            rounds.setdefault(evaluation_round, [])
+    rated = set(
+        EvaluatorRating.objects.filter(evaluator=request.user).values_list(
+            "evaluation_id", flat=True
+        )
+    )
+    context = {
+        "rounds": sorted(rounds.items(), key=lambda item: (-item[0].fiscal_year, item[0].pk)),
+        "rated": rated,
+        "can_open": request.user.role == Role.MANAGER,
+    }
+    return render(request, "evaluation/round_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_create_view(request):
+    """GET/POST, managers: open a round (Phase II) with its criteria, projects, evaluators."""
+    if request.user.role != Role.MANAGER:
+        raise PermissionDenied
+    phase = get_object_or_404(Phase, code="II")
+    form = RoundCreateForm(posted(request), phase=phase, initial={"fiscal_year": 2008})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        evaluators = list(data["evaluators"])
+        try:
+            evaluation_round = round_create(
+                by=request.user,
+                phase=phase,
+                fiscal_year=data["fiscal_year"],
+                title=data["title"],
+                criteria=list(data["criteria"]),
+                assignments={project: evaluators for project in data["projects"]},
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("評価ラウンドを作成しました。"))
+            return redirect(evaluation_round.get_absolute_url())
+    return render(request, "evaluation/round_create.html", {"form": form, "phase": phase})
+
+
+@login_required
+@require_safe
+def round_detail(request, round_id):
+    """GET: the round's projects the user may see, with evaluators and state; 404 when the
+    user may see none of it."""
+    evaluation_round = get_object_or_404(
+        EvaluationRound.objects.visible_to(request.user).select_related("phase"), pk=round_id
+    )
+    evaluations = list(
+        ProjectEvaluation.objects.visible_to(request.user)
+        .filter(round=evaluation_round)
+        .select_related("project__bureau")
+        .prefetch_related("evaluators", "ratings")
+    )
+    grades = [e.final_grade for e in evaluations if e.is_finished]
+    from evaluation.models import Grade
+
+    context = {
+        "round": evaluation_round,
+        "evaluations": evaluations,
+        "criteria": list(evaluation_round.criteria.all()),
+        "is_manager": request.user.role == Role.MANAGER,
+        "distribution": [(label, grades.count(value)) for value, label in Grade.choices],
+        "finished": len(grades),
+    }
+    return render(request, "evaluation/round_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_assign_view(request, round_id, code):
+    """GET/POST, managers, while the project is being evaluated: its evaluators."""
+    evaluation = get_evaluation_for_user(request.user, round_id, code)
+    if request.user.role != Role.MANAGER or evaluation.is_finished:
+        raise PermissionDenied
+    form = AssignForm(posted(request), initial={"evaluators": list(evaluation.evaluators.all())})
+    if request.method == "POST" and form.is_valid():
+        try:
+            evaluation_assign(
+                evaluation=evaluation, by=request.user, evaluators=form.cleaned_data["evaluators"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("評価者の割当てを保存しました。"))
+            return redirect(evaluation.round.get_absolute_url())
+    context = {"evaluation": evaluation, "form": form, "heading": _("評価者の割当て")}
+    return render(request, "evaluation/evaluation_form.html", context)
+
+
+def _ratings_for(user, evaluation) -> list[EvaluatorRating]:
+    """Whose ratings a reader sees: managers and admins all; an evaluator only their own
+    (never another's, before or after consolidation); staff none."""
+    ratings = EvaluatorRating.objects.filter(evaluation=evaluation).select_related("evaluator")
+    ratings = ratings.prefetch_related("grades__criterion")
+    if user.role in (Role.MANAGER, Role.ADMIN):
+        return list(ratings)
+    if user.role == Role.EVALUATOR:
+        return list(ratings.filter(evaluator=user))
+    return []
+
+
+@login_required
+@require_safe
+def evaluation_sheet(request, round_id, code):
+    """GET, whoever may see the evaluation: the sheet filled in from the data, the ratings the
+    reader may see, and the final evaluation once consolidated (print-ready on A4)."""
+    evaluation = get_evaluation_for_user(request.user, round_id, code)
+    role = request.user.role
+    context = {
+        "evaluation": evaluation,
+        "round": evaluation.round,
+        "project": evaluation.project,
+        "sheet": sheet_data(evaluation),
+        "ratings": _ratings_for(request.user, evaluation),
+        "criteria": list(evaluation.round.criteria.all()),
+        "can_rate": role == Role.EVALUATOR and not evaluation.is_finished,
+        "can_consolidate": role == Role.MANAGER and not evaluation.is_finished,
+        "show_final": evaluation.is_finished or role in (Role.MANAGER, Role.ADMIN),
+    }
+    return render(request, "evaluation/evaluation_sheet.html", context)
+
+
+@login_required
+@require_safe
+def evaluation_sheet_download(request, round_id, code):
+    """GET, whoever may see the evaluation: the sheet as xlsx (the same figures and ratings as
+    the screen for this reader)."""
+    evaluation = get_evaluation_for_user(request.user, round_id, code)
+    data = sheet_workbook(
+        evaluation,
+        sheet_data(evaluation),
+        _ratings_for(request.user, evaluation),
+        show_final=evaluation.is_finished or request.user.role in (Role.MANAGER, Role.ADMIN),
+    )
+    response = HttpResponse(data, content_type=XLSX)
+    filename = f"evaluation-{evaluation.round.fiscal_year}-{evaluation.project.code}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rating_edit(request, round_id, code):
+    """GET/POST, an evaluator assigned to the project, until the evaluation is final."""
+    evaluation = get_evaluation_for_user(request.user, round_id, code)
+    if request.user.role != Role.EVALUATOR or evaluation.is_finished:
+        raise PermissionDenied
+    criteria = list(evaluation.round.criteria.all())
+    rating = (
+        EvaluatorRating.objects.filter(evaluation=evaluation, evaluator=request.user)
+        .prefetch_related("grades")
+        .first()
+    )
+    form = RatingForm(posted(request), criteria=criteria, rating=rating)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rating_save(
+                evaluation=evaluation,
+                by=request.user,
+                expected_version=data["version"],
+                overall_grade=data["overall_grade"],
+                findings=data["findings"],
+                recommendations=data["recommendations"],
+                grades=form.grades(),
+            )
+        except StaleEditError:
+            form.add_error(None, _("画面を開いた後に、この評価が別の画面で保存されています。"))
+            status = STALE_STATUS
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("評価を保存しました。"))
+            return redirect(evaluation.get_absolute_url())
+    context = {"evaluation": evaluation, "form": form, "heading": _("評価の記入")}
+    return render(request, "evaluation/evaluation_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_consolidate_view(request, round_id, code):
+    """GET/POST, managers: write the consolidated evaluation; 「確定する」 makes it final."""
+    evaluation = get_evaluation_for_user(request.user, round_id, code)
+    if request.user.role != Role.MANAGER or evaluation.is_finished:
+        raise PermissionDenied
+    form = ConsolidateForm(posted(request), evaluation=evaluation)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        finish = "finish" in request.POST
+        try:
+            evaluation_consolidate(
+                evaluation=evaluation,
+                by=request.user,
+                expected_version=data["version"],
+                final_grade=data["final_grade"],
+                findings=data["findings"],
+                recommendations=data["recommendations"],
+                finish=finish,
+            )
+        except StaleEditError:
+            form.add_error(None, _("画面を開いた後に、この評価が別の画面で保存されています。"))
+            status = STALE_STATUS
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("評価を確定しました。") if finish else _("取りまとめを保存しました。")
+            )
+            return redirect(evaluation.get_absolute_url())
+    context = {
+        "evaluation": evaluation,
+        "form": form,
+        "heading": _("評価の取りまとめ"),
+        "ratings": _ratings_for(request.user, evaluation),
+        "consolidating": True,
+    }
+    return render(request, "evaluation/evaluation_form.html", context, status=status)
+
+
+def _rollup_context(request, round_id):
+    if request.user.role not in (Role.MANAGER, Role.ADMIN):
+        raise PermissionDenied
+    evaluation_round = get_object_or_404(
+        EvaluationRound.objects.select_related("phase"), pk=round_id
+    )
+    evaluations = list(
+        ProjectEvaluation.objects.filter(round=evaluation_round).select_related("project__bureau")
+    )
+    return evaluation_round, round_rollup(evaluation_round, evaluations)
+
+
+@login_required
+@require_safe
+def round_rollup_view(request, round_id):
+    """GET, managers and admins: every project of the round side by side (grade, key targets'
+    ratings and projections), the grade distribution and the projects at risk."""
+    evaluation_round, rollup = _rollup_context(request, round_id)
+    return render(
+        request, "evaluation/round_rollup.html", {"round": evaluation_round, "rollup": rollup}
+    )
+
+
+@login_required
+@require_safe
+def round_rollup_download(request, round_id):
+    """GET, managers and admins: the round roll-up as xlsx."""
+    evaluation_round, rollup = _rollup_context(request, round_id)
+    response = HttpResponse(rollup_workbook(evaluation_round, rollup), content_type=XLSX)
+    filename = f"evaluation-round-{evaluation_round.fiscal_year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

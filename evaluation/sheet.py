@@ -1,0 +1,185 @@
+"""The evaluation sheet of a project in a round, filled in from the data: targets with
+baseline, original and in-force target, milestones, actuals, achievement, rating and the
+projection to the end of the plan; the a–e summary; yearly-plan execution; the self-checks;
+the scenario's revisions. Built on settled data only (published figures, approved reports and
+plans), so every reader of a sheet sees the same figures. A fixed number of queries."""
+
+from django.db.models import Prefetch
+
+from evaluation.achievement import rating_bands, target_achievement
+from evaluation.models import (
+    Activity,
+    ActivityResult,
+    AnnualReport,
+    Indicator,
+    MonitoredValue,
+    ProjectPlan,
+    State,
+    YearlyPlan,
+)
+from projects.domain import Observed, actual_for_year, path_in_force, projection, reaches
+
+
+def sheet_data(evaluation) -> dict:
+    project = evaluation.project
+    evaluation_round = evaluation.round
+    year = evaluation_round.fiscal_year
+    phase = evaluation_round.phase
+    plan = (
+        ProjectPlan.objects.filter(project=project, phase=phase)
+        .prefetch_related("scenario_revisions")
+        .first()
+    )
+    values = list(
+        MonitoredValue.objects.settled()
+        .filter(project=project, fiscal_year__lte=year)
+        .select_related("indicator")
+        .order_by("fiscal_year")
+    )
+    observed: dict[int, dict[int, Observed]] = {}
+    for value in values:
+        observed.setdefault(value.indicator_id, {})[value.fiscal_year] = Observed(
+            value.kind, value.value
+        )
+    years = list(range(phase.first_fiscal_year, year + 1))
+    bands = rating_bands()
+    targets = []
+    if plan is not None:
+        for target in plan.targets.with_versions():
+            targets.append(_target_block(target, years, observed, bands, phase))
+    return {
+        "plan": plan,
+        "years": years,
+        "targets": targets,
+        "categories": _category_summary(values, year),
+        "execution": _execution(project, year),
+        "self_checks": list(
+            AnnualReport.objects.filter(
+                project=project, fiscal_year__lte=year, state=State.APPROVED
+            ).order_by("fiscal_year")
+        ),
+        "revisions": list(plan.scenario_revisions.all()) if plan else [],
+    }
+
+
+def _target_block(target, years, observed, bands, phase) -> dict:
+    versions = list(target.versions.all())
+    original = versions[0] if versions else None
+    path = path_in_force([v.as_path() for v in versions], years[-1])
+    in_force = next((v for v in versions if path and v.number == path.number), None)
+    own = observed.get(target.indicator_id, {}) if target.indicator_id else {}
+    rows = [{"year": y, **target_achievement(target, y, own, bands)} for y in years]
+    series = {}
+    if in_force is not None and target.indicator_id:
+        for y in years:
+            actual, _status = actual_for_year(
+                own, target.cumulation, y, in_force.baseline_fiscal_year
+            )
+            series[y] = actual
+    end_year = in_force.target_fiscal_year if in_force else phase.last_fiscal_year
+    projected = projection(series, end_year)
+    final = in_force.target_value if in_force else None
+    return {
+        "target": target,
+        "original": original,
+        "in_force": in_force,
+        "milestones": list(in_force.milestones.all()) if in_force else [],
+        "rows": rows,
+        "projection": projected,
+        "reaches": reaches(projected.value, final, target.direction),
+        "has_values": bool(target.indicator_id),
+    }
+
+
+def _category_summary(values, year) -> list[dict]:
+    """Each category a–e with its indicators' values in the round's year and the year before."""
+    by_indicator: dict[int, dict] = {}
+    for value in values:
+        entry = by_indicator.setdefault(
+            value.indicator_id, {"indicator": value.indicator, "this": None, "previous": None}
+        )
+        if value.fiscal_year == year:
+            entry["this"] = value
+        elif value.fiscal_year == year - 1:
+            entry["previous"] = value
+    summary = []
+    for code, label in Indicator.Category.choices:
+        rows = sorted(
+            (e for e in by_indicator.values() if e["indicator"].category == code),
+            key=lambda e: (e["indicator"].order, e["indicator"].code),
+        )
+        summary.append({"code": code, "label": label, "rows": rows})
+    return summary
+
+
+def _execution(project, year) -> list[dict]:
+    """Each approved yearly plan up to the round's year: its activities, planned output and the
+    actual output reported in the approved annual report of that year."""
+    results = ActivityResult.objects.filter(report__state=State.APPROVED)
+    plans = (
+        YearlyPlan.objects.filter(project=project, fiscal_year__lte=year, state=State.APPROVED)
+        .order_by("fiscal_year")
+        .prefetch_related(
+            Prefetch(
+                "activities",
+                queryset=Activity.objects.select_related("output_indicator").prefetch_related(
+                    Prefetch("results", queryset=results, to_attr="approved_results")
+                ),
+            )
+        )
+    )
+    execution = []
+    for yearly in plans:
+        rows = []
+        for activity in yearly.activities.all():
+            result = activity.approved_results[0] if activity.approved_results else None
+            rows.append({"activity": activity, "actual": result.actual_output if result else None})
+        execution.append({"yearly": yearly, "rows": rows})
+    return execution
+
+
+def round_rollup(evaluation_round, evaluations) -> dict:
+    """All projects of a round side by side: each project's catalogue targets with the rating
+    in the round's year and the projection to the target year, the grade distribution and the
+    projects at risk (a projection below its target). Six queries whatever the number of
+    projects."""
+    from evaluation.models import Grade, Target
+
+    year = evaluation_round.fiscal_year
+    phase = evaluation_round.phase
+    years = list(range(phase.first_fiscal_year, year + 1))
+    projects = [e.project_id for e in evaluations]
+    plans = ProjectPlan.objects.filter(project__in=projects, phase=phase).prefetch_related(
+        Prefetch("targets", queryset=Target.objects.select_related("indicator")),
+        "targets__versions__milestones",
+    )
+    targets_of = {p.project_id: [t for t in p.targets.all() if t.indicator_id] for p in plans}
+    observed: dict[tuple[int, int], dict[int, Observed]] = {}
+    for project_id, indicator_id, fiscal_year, kind, value in (
+        MonitoredValue.objects.settled()
+        .filter(project__in=projects, fiscal_year__lte=year)
+        .values_list("project_id", "indicator_id", "fiscal_year", "kind", "value")
+    ):
+        observed.setdefault((project_id, indicator_id), {})[fiscal_year] = Observed(kind, value)
+    bands = rating_bands()
+    columns: dict[int, Indicator] = {}
+    rows = []
+    for evaluation in evaluations:
+        blocks = {}
+        for target in targets_of.get(evaluation.project_id, []):
+            columns.setdefault(target.indicator_id, target.indicator)
+            own = observed.get((evaluation.project_id, target.indicator_id), {})
+            block = _target_block(target, years, {target.indicator_id: own}, bands, phase)
+            block["now"] = block["rows"][-1]
+            blocks[target.indicator_id] = block
+        at_risk = [b for b in blocks.values() if b["reaches"] is False]
+        rows.append({"evaluation": evaluation, "blocks": blocks, "at_risk": at_risk})
+    grades = [e.final_grade for e in evaluations if e.is_finished]
+    ordered = sorted(columns.values(), key=lambda i: (not i.is_common_target, i.category, i.order))
+    return {
+        "columns": ordered,
+        "rows": rows,
+        "distribution": [(value, label, grades.count(value)) for value, label in Grade.choices],
+        "finished": len(grades),
+        "at_risk": [row for row in rows if row["at_risk"]],
+    }

@@ -1,0 +1,246 @@
+"""The evaluation sheet as an xlsx workbook: the same sections as the screen, one sheet each,
+Japanese headers with the unit in each header, fiscal-year labels, values kept as numbers."""
+
+import io
+
+import openpyxl
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from projects.domain import fiscal_year_label
+
+HEAD_FILL = PatternFill("solid", start_color="D9E2F3", end_color="D9E2F3")
+
+
+def _fy(year) -> str:
+    return fiscal_year_label(year, get_language() or "ja") if year else ""
+
+
+def _unit(target) -> str:
+    if target.indicator_id:
+        return str(target.indicator.get_unit_display())
+    return target.own_unit
+
+
+def _name(target) -> str:
+    return str(target.indicator.name) if target.indicator_id else target.own_name
+
+
+def _sheet(book, title, header, rows):
+    sheet = book.create_sheet(title)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEAD_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        sheet.append(row)
+    for column in sheet.columns:
+        sheet.column_dimensions[column[0].column_letter].width = 18
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def _number(value):
+    return None if value is None else float(value) if value % 1 else int(value)
+
+
+def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool) -> bytes:
+    book = openpyxl.Workbook()
+    summary = book.active
+    summary.title = _("概要")
+    summary.append([_("評価ラウンド"), evaluation.round.title])
+    summary.append([_("評価の年度"), _fy(evaluation.round.fiscal_year)])
+    summary.append([_("プロジェクト"), str(evaluation.project.name)])
+    summary.append([_("経済産業局"), str(evaluation.project.bureau.name)])
+    summary.append([_("状態"), str(evaluation.get_state_display())])
+    if show_final and evaluation.final_grade:
+        summary.append([_("総合評価"), str(evaluation.get_final_grade_display())])
+        summary.append([_("評価結果（所見）"), evaluation.final_findings])
+        summary.append([_("提言（改善事項）"), evaluation.final_recommendations])
+    summary.column_dimensions["A"].width = 22
+    summary.column_dimensions["B"].width = 60
+
+    rows = []
+    for block in data["targets"]:
+        target, unit = block["target"], _unit(block["target"])
+        original, in_force = block["original"], block["in_force"]
+        projected = block["projection"]
+        for row in block["rows"]:
+            rows.append(
+                [
+                    _name(target),
+                    unit,
+                    _number(in_force.baseline_value) if in_force else None,
+                    _number(original.target_value) if original else None,
+                    _number(in_force.target_value) if in_force else None,
+                    _fy(in_force.target_fiscal_year) if in_force else "",
+                    _fy(row["year"]),
+                    _number(row["goal"]),
+                    _number(row["actual"]),
+                    _number(row["rate"]),
+                    str(row["rating_label"]),
+                    _number(projected.value),
+                    _reach_label(block["reaches"], projected),
+                ]
+            )
+    _sheet(
+        book,
+        _("目標と実績"),
+        [
+            _("目標"),
+            _("単位"),
+            _("基準値"),
+            _("当初の目標値"),
+            _("適用中の目標値"),
+            _("目標年度"),
+            _("年度"),
+            _("その年度の目標"),
+            _("実績"),
+            _("達成率（%）"),
+            _("評価"),
+            _("計画終了時の見通し"),
+            _("目標に届くか"),
+        ],
+        rows,
+    )
+    category_rows = []
+    for category in data["categories"]:
+        for entry in category["rows"]:
+            category_rows.append(
+                [
+                    str(category["label"]),
+                    str(entry["indicator"].name),
+                    str(entry["indicator"].get_unit_display()),
+                    entry["previous"].display_with_unit if entry["previous"] else "",
+                    entry["this"].display_with_unit if entry["this"] else "",
+                ]
+            )
+    year = evaluation.round.fiscal_year
+    _sheet(
+        book,
+        _("a〜eの概要"),
+        [_("区分"), _("指標"), _("単位"), _fy(year - 1), _fy(year)],
+        category_rows,
+    )
+    execution_rows = [
+        [
+            _fy(item["yearly"].fiscal_year),
+            row["activity"].title,
+            str(row["activity"].output_indicator.name) if row["activity"].output_indicator else "",
+            _number(row["activity"].planned_output),
+            _number(row["actual"]),
+        ]
+        for item in data["execution"]
+        for row in item["rows"]
+    ]
+    _sheet(
+        book,
+        _("年度計画の実施"),
+        [_("年度"), _("活動"), _("アウトプット指標"), _("計画"), _("実績")],
+        execution_rows,
+    )
+    _sheet(
+        book,
+        _("自己評価"),
+        [_("年度"), _("自己評価（総合）"), _("成果"), _("課題"), _("今後の対応")],
+        [
+            [
+                _fy(r.fiscal_year),
+                str(r.get_self_rating_display()),
+                r.self_results,
+                r.self_problems,
+                r.self_actions,
+            ]
+            for r in data["self_checks"]
+        ],
+    )
+    _sheet(
+        book,
+        _("シナリオの改訂"),
+        [_("改訂番号"), _("改訂年度"), _("期間"), _("シナリオ"), _("改訂理由")],
+        [
+            [
+                r.number,
+                _fy(r.fiscal_year),
+                f"{_fy(r.start_fiscal_year)}〜{_fy(r.end_fiscal_year)}",
+                r.narrative,
+                r.reason,
+            ]
+            for r in data["revisions"]
+        ],
+    )
+    _sheet(
+        book,
+        _("評価者の評価"),
+        [_("評価者"), _("総合評価"), _("観点別の評価"), _("所見"), _("提言")],
+        [
+            [
+                r.evaluator.get_full_name() or r.evaluator.username,
+                str(r.get_overall_grade_display()),
+                "、".join(f"{g.criterion.name}: {g.grade}" for g in r.grades.all()),
+                r.findings,
+                r.recommendations,
+            ]
+            for r in ratings
+        ],
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _reach_label(reaches, projected) -> str:
+    if not projected.possible:
+        return _("見通しなし（実績が3年度分未満）")
+    if reaches is None:
+        return _("目標値がありません")
+    return _("届く見通し") if reaches else _("届かない見通し")
+
+
+def rollup_workbook(evaluation_round, rollup: dict) -> bytes:
+    """The round roll-up: a row per project with its grade, and per key target the rating in
+    the round's year, the projection and whether it reaches the target; then the grade
+    distribution."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    header = [_("プロジェクト"), _("経済産業局"), _("状態"), _("総合評価")]
+    for indicator in rollup["columns"]:
+        unit = indicator.get_unit_display()
+        header += [
+            f"{indicator.name}：{_('評価')}",
+            f"{indicator.name}：{_('計画終了時の見通し')}（{unit}）",
+            f"{indicator.name}：{_('目標に届くか')}",
+        ]
+    rows = []
+    for row in rollup["rows"]:
+        evaluation = row["evaluation"]
+        cells = [
+            str(evaluation.project.name),
+            str(evaluation.project.bureau.name),
+            str(evaluation.get_state_display()),
+            evaluation.final_grade if evaluation.is_finished else "",
+        ]
+        for indicator in rollup["columns"]:
+            block = row["blocks"].get(indicator.pk)
+            if block is None:
+                cells += ["", None, ""]
+                continue
+            projected = block["projection"]
+            cells += [
+                str(block["now"]["rating_label"]),
+                _number(projected.value),
+                _reach_label(block["reaches"], projected),
+            ]
+        rows.append(cells)
+    _sheet(book, _("ラウンドの一覧"), header, rows)
+    _sheet(
+        book,
+        _("総合評価の分布"),
+        [_("総合評価"), _("件数")],
+        [[str(label), count] for _value, label, count in rollup["distribution"]],
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

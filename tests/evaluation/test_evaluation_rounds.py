@@ -1,0 +1,457 @@
+"""Self-checks, evaluation rounds, evaluators' own ratings (blind to each other), the manager's
+consolidation, the evaluation sheet with its projection, and its xlsx export."""
+
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from evaluation.models import (
+    AnnualReport,
+    CriterionGrade,
+    EvaluationCriterion,
+    EvaluationRound,
+    EvaluatorRating,
+    ProjectEvaluation,
+)
+from evaluation.services.evaluations import (
+    evaluation_assign,
+    evaluation_consolidate,
+    rating_save,
+    report_self_check_save,
+    round_create,
+)
+from evaluation.services.plans import plan_create
+from evaluation.services.reports import RowInput, annual_report_create, annual_report_save
+from evaluation.services.targets import target_set_values
+from evaluation.services.workflow import LockedError, StaleEditError
+from projects.models import Role
+from tests.factories import IndicatorFactory, ProjectFactory, UserFactory, walk_workflow
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def criteria(db):
+    return [
+        EvaluationCriterion.objects.create(code="target-achievement", name_ja="目標の達成状況"),
+        EvaluationCriterion.objects.create(code="network-formation", name_ja="ネットワークの形成"),
+    ]
+
+
+@pytest.fixture
+def second_evaluator(db):
+    return UserFactory(username="evaluator-2", role=Role.EVALUATOR)
+
+
+@pytest.fixture
+def evaluation(project, users, criteria, second_evaluator):
+    evaluation_round = round_create(
+        by=users["manager"],
+        phase=project.phase,
+        fiscal_year=2008,
+        title="中間評価（2008年度）",
+        criteria=criteria,
+        assignments={project: [users["evaluator"], second_evaluator]},
+    )
+    return evaluation_round.evaluations.get()
+
+
+def rate(evaluation, user, grade="A", findings="所見", version=0, criteria=None):
+    criteria = criteria or list(evaluation.round.criteria.all())
+    return rating_save(
+        evaluation=evaluation,
+        by=user,
+        expected_version=version,
+        overall_grade=grade,
+        findings=findings,
+        recommendations="提言その1\n提言その2",
+        grades={c.pk: grade for c in criteria},
+    )
+
+
+def finish(evaluation, users, grade="B"):
+    evaluation.refresh_from_db()
+    return evaluation_consolidate(
+        evaluation=evaluation,
+        by=users["manager"],
+        expected_version=evaluation.version,
+        final_grade=grade,
+        findings="最終所見",
+        recommendations="販路開拓の支援を強化する\n自主財源の確保策を示す",
+        finish=True,
+    )
+
+
+# --- Opening a round -------------------------------------------------------------------------
+
+
+def test_only_a_manager_opens_a_round(project, users, criteria):
+    for who in ("staff", "evaluator", "admin"):
+        with pytest.raises(PermissionDenied):
+            round_create(
+                by=users[who],
+                phase=project.phase,
+                fiscal_year=2008,
+                title="x",
+                criteria=criteria,
+                assignments={project: []},
+            )
+    assert not EvaluationRound.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"fiscal_year": 2012}, "fiscal_year"),
+        ({"title": "  "}, "title"),
+        ({"criteria": []}, "criteria"),
+        ({"assignments": {}}, "projects"),
+    ],
+)
+def test_a_bad_round_is_refused_and_nothing_is_written(project, users, criteria, changes, field):
+    arguments = {
+        "by": users["manager"],
+        "phase": project.phase,
+        "fiscal_year": 2008,
+        "title": "中間評価",
+        "criteria": criteria,
+        "assignments": {project: [users["evaluator"]]},
+        **changes,
+    }
+    with pytest.raises(ValidationError) as error:
+        round_create(**arguments)
+    assert field in error.value.message_dict
+    assert not EvaluationRound.objects.exists() and not ProjectEvaluation.objects.exists()
+
+
+def test_only_evaluators_can_be_assigned(project, users, criteria):
+    with pytest.raises(ValidationError):
+        round_create(
+            by=users["manager"],
+            phase=project.phase,
+            fiscal_year=2008,
+            title="中間評価",
+            criteria=criteria,
+            assignments={project: [users["staff"]]},
+        )
+    assert not EvaluationRound.objects.exists()
+
+
+def test_one_round_per_fiscal_year(evaluation, project, users, criteria):
+    with pytest.raises(ValidationError):
+        round_create(
+            by=users["manager"],
+            phase=project.phase,
+            fiscal_year=2008,
+            title="もう一つ",
+            criteria=criteria,
+            assignments={project: []},
+        )
+
+
+def test_an_evaluator_who_rated_cannot_be_unassigned(evaluation, users, second_evaluator):
+    rate(evaluation, users["evaluator"])
+    with pytest.raises(ValidationError):
+        evaluation_assign(evaluation=evaluation, by=users["manager"], evaluators=[second_evaluator])
+    assert set(evaluation.evaluators.all()) == {users["evaluator"], second_evaluator}
+    evaluation_assign(evaluation=evaluation, by=users["manager"], evaluators=[users["evaluator"]])
+    assert list(evaluation.evaluators.all()) == [users["evaluator"]]
+
+
+# --- Ratings ---------------------------------------------------------------------------------
+
+
+def test_an_assigned_evaluator_rates_every_criterion(evaluation, users, criteria):
+    rating = rate(evaluation, users["evaluator"], grade="S")
+    assert rating.overall_grade == "S" and rating.version == 1
+    assert sorted(rating.grades.values_list("grade", flat=True)) == ["S", "S"]
+    assert rating.history.first().history_user == users["evaluator"]
+    rating = rate(evaluation, users["evaluator"], grade="B", version=1)
+    assert rating.version == 2 and set(rating.grades.values_list("grade", flat=True)) == {"B"}
+
+
+def test_a_missing_criterion_grade_is_refused_and_writes_nothing(evaluation, users, criteria):
+    with pytest.raises(ValidationError):
+        rating_save(
+            evaluation=evaluation,
+            by=users["evaluator"],
+            expected_version=0,
+            overall_grade="A",
+            findings="",
+            recommendations="",
+            grades={criteria[0].pk: "A", criteria[1].pk: "Z"},
+        )
+    assert not EvaluatorRating.objects.exists() and not CriterionGrade.objects.exists()
+
+
+def test_unassigned_users_cannot_rate(evaluation, users, project):
+    outsider = UserFactory(username="evaluator-3", role=Role.EVALUATOR)
+    for user in (outsider, users["manager"], users["staff"]):
+        with pytest.raises(PermissionDenied):
+            rate(evaluation, user)
+    assert not EvaluatorRating.objects.exists()
+
+
+def test_a_stale_rating_is_refused(evaluation, users):
+    rate(evaluation, users["evaluator"], findings="最初")
+    with pytest.raises(StaleEditError):
+        rate(evaluation, users["evaluator"], findings="古い画面から", version=0)
+    assert EvaluatorRating.objects.get().findings == "最初"
+
+
+def test_ratings_are_blind_before_and_after_consolidation(
+    client, evaluation, users, second_evaluator
+):
+    rate(evaluation, users["evaluator"], findings="一人目の所見")
+    rate(evaluation, second_evaluator, findings="二人目の所見")
+    sheet = evaluation.get_absolute_url()
+    client.force_login(users["evaluator"])
+    page = client.get(sheet).content.decode()
+    assert "一人目の所見" in page and "二人目の所見" not in page
+    client.force_login(users["manager"])
+    page = client.get(sheet).content.decode()
+    assert "一人目の所見" in page and "二人目の所見" in page
+    finish(evaluation, users)
+    client.force_login(second_evaluator)
+    page = client.get(sheet).content.decode()
+    assert "二人目の所見" in page and "一人目の所見" not in page and "最終所見" in page
+    workbook = client.get(
+        reverse("evaluation_sheet_download", args=[evaluation.round_id, "kanto-regional"])
+    )
+    book = openpyxl.load_workbook(io.BytesIO(workbook.content))
+    texts = [c for row in book["評価者の評価"].iter_rows(values_only=True) for c in row]
+    assert "二人目の所見" in texts and "一人目の所見" not in texts
+
+
+# --- Consolidation ----------------------------------------------------------------------------
+
+
+def test_finishing_needs_a_rating_and_a_grade(evaluation, users):
+    with pytest.raises(ValidationError):
+        finish(evaluation, users)
+    rate(evaluation, users["evaluator"])
+    with pytest.raises(ValidationError):
+        finish(evaluation, users, grade="")
+    evaluation.refresh_from_db()
+    assert evaluation.state == "in_progress"
+    done = finish(evaluation, users)
+    assert done.is_finished and done.consolidated_by == users["manager"]
+    assert done.recommendation_lines == ["販路開拓の支援を強化する", "自主財源の確保策を示す"]
+
+
+def test_a_finished_evaluation_is_locked(evaluation, users):
+    rate(evaluation, users["evaluator"])
+    finish(evaluation, users)
+    with pytest.raises(ValidationError):
+        rate(evaluation, users["evaluator"], version=1)
+    with pytest.raises(ValidationError):
+        finish(evaluation, users, grade="S")
+    assert ProjectEvaluation.objects.get().final_grade == "B"
+
+
+def test_the_bureau_reads_the_evaluation_only_once_finished(client, evaluation, users):
+    rate(evaluation, users["evaluator"])
+    sheet = evaluation.get_absolute_url()
+    client.force_login(users["staff"])
+    assert client.get(sheet).status_code == 404
+    assert "中間評価" not in client.get(reverse("round_list")).content.decode()
+    finish(evaluation, users)
+    page = client.get(sheet).content.decode()
+    assert "最終評価" in page and "最終所見" in page and "所見" in page
+    assert "提言その1" not in page  # an evaluator's own recommendation stays with the manager
+    client.force_login(users["other_staff"])
+    assert client.get(sheet).status_code == 404
+
+
+def test_the_manager_consolidates_through_the_screen(client, evaluation, users):
+    rate(evaluation, users["evaluator"])
+    client.force_login(users["manager"])
+    url = reverse("evaluation_consolidate", args=[evaluation.round_id, "kanto-regional"])
+    data = {"version": evaluation.version, "final_grade": "A", "findings": "良好"}
+    assert client.post(url, data).status_code == 302  # saved, not final
+    evaluation.refresh_from_db()
+    assert evaluation.state == "in_progress" and evaluation.final_findings == "良好"
+    stale = client.post(url, {**data, "finish": "1"})
+    assert stale.status_code == 409
+    response = client.post(url, {**data, "version": evaluation.version, "finish": "1"})
+    assert response.status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.is_finished
+
+
+# --- Evaluators' reading of plans and reports ------------------------------------------------
+
+
+def test_an_evaluator_reads_submitted_reports_of_assigned_projects_only(
+    client, evaluation, users, project, other_bureau
+):
+    report = annual_report_create(project=project, fiscal_year=2007, by=users["staff"])
+    other = ProjectFactory(bureau=other_bureau, code="kinki-other")
+    other_report = annual_report_create(project=other, fiscal_year=2007, by=users["other_staff"])
+    walk_workflow(other_report, "approved", {**users, "staff": users["other_staff"]})
+    client.force_login(users["evaluator"])
+    assert client.get(report.get_absolute_url()).status_code == 404  # draft
+    walk_workflow(report, "submitted", users)
+    assert client.get(report.get_absolute_url()).status_code == 200
+    assert client.get(other_report.get_absolute_url()).status_code == 404  # not assigned
+
+
+# --- Self-check ---------------------------------------------------------------------------
+
+
+def test_staff_write_the_self_check_and_it_locks_with_the_report(client, project, users):
+    report = annual_report_create(project=project, fiscal_year=2007, by=users["staff"])
+    report = report_self_check_save(
+        report=report,
+        expected_version=report.version,
+        by=users["staff"],
+        results=" 成果 ",
+        problems="課題",
+        actions="対応1\n\n対応2",
+        rating="achieved",
+    )
+    assert report.self_results == "成果" and report.self_action_lines == ["対応1", "対応2"]
+    client.force_login(users["staff"])
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "対応2" in page and 'rating--achieved">目標達成' in page
+    report = walk_workflow(report, "submitted", users)
+    with pytest.raises(LockedError):
+        report_self_check_save(
+            report=report,
+            expected_version=report.version,
+            by=users["staff"],
+            results="後から",
+            problems="",
+            actions="",
+            rating="",
+        )
+    assert AnnualReport.objects.get().self_results == "成果"
+    with pytest.raises(PermissionDenied):
+        report_self_check_save(
+            report=report,
+            expected_version=report.version,
+            by=users["other_staff"],
+            results="",
+            problems="",
+            actions="",
+            rating="",
+        )
+
+
+def test_self_check_screen_refuses_a_wrong_rating_and_keeps_the_text(client, project, users):
+    report = annual_report_create(project=project, fiscal_year=2007, by=users["staff"])
+    client.force_login(users["staff"])
+    url = reverse("report_self_check", args=[project.code, 2007])
+    response = client.post(url, {"version": report.version, "results": "残る文", "rating": "Z"})
+    assert response.status_code == 200 and "残る文" in response.content.decode()
+    report.refresh_from_db()
+    assert report.self_results == "" and report.version == 1
+
+
+# --- The sheet ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tracked(project, users, evaluation):
+    """The common target (100 by FY2010, milestones 20/40/60) and approved reports of FY2006–
+    FY2008 with 25, 45 and 60 new businesses: a rising line that projects 95.8 for FY2010."""
+    common = IndicatorFactory(
+        code="new-businesses-started", name_ja="新事業開始件数", is_common_target=True
+    )
+    plan = plan_create(project=project, phase=project.phase, by=users["staff"])
+    target_set_values(
+        target=plan.targets.get(indicator=common),
+        expected_version=plan.version,
+        by=users["staff"],
+        target_value=Decimal(100),
+        target_fiscal_year=2010,
+        milestones={2006: Decimal(20), 2007: Decimal(40), 2008: Decimal(60)},
+        baseline_value=Decimal(0),
+        baseline_fiscal_year=2005,
+    )
+    plan.refresh_from_db()
+    walk_workflow(plan, "approved", users)
+    for year, value in ((2006, 25), (2007, 45), (2008, 60)):
+        report = annual_report_create(project=project, fiscal_year=year, by=users["staff"])
+        report = annual_report_save(
+            report=report,
+            expected_version=report.version,
+            by=users["staff"],
+            rows=[RowInput(common, "number", Decimal(value))],
+            activity_results={},
+        )
+        report = report_self_check_save(
+            report=report,
+            expected_version=report.version,
+            by=users["staff"],
+            results=f"{year}年度の成果",
+            problems="",
+            actions="",
+            rating="achieved",
+        )
+        walk_workflow(report, "approved", users)
+    return common
+
+
+def test_sheet_shows_targets_actuals_ratings_and_the_projection(client, users, evaluation, tracked):
+    client.force_login(users["evaluator"])
+    page = client.get(evaluation.get_absolute_url()).content.decode()
+    assert "当初の目標" in page and "適用中の目標" in page
+    assert "125.0%" in page  # 25 against the FY2006 milestone 20
+    # least squares over 25, 45, 60 (flow): slope 17.5, read at FY2010 → 95.8; the target is 100
+    assert "95.8" in page and "目標に届かない見通し" in page
+    assert "2006年度の成果" in page and "2008年度の成果" in page
+    assert "2006〜" not in page or "シナリオ" in page
+
+
+def test_sheet_workbook_holds_the_same_figures(client, users, evaluation, tracked):
+    client.force_login(users["manager"])
+    url = reverse("evaluation_sheet_download", args=[evaluation.round_id, "kanto-regional"])
+    response = client.get(url)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(book["目標と実績"].iter_rows(values_only=True))
+    header, data = rows[0], rows[1:]
+    assert "単位" in header and "実績" in header
+    by_year = {row[header.index("年度")]: row for row in data}
+    assert by_year["2007年度（平成19年度）"][header.index("実績")] == 45
+    assert by_year["2007年度（平成19年度）"][header.index("達成率（%）")] == pytest.approx(112.5)
+    assert data[0][header.index("計画終了時の見通し")] == pytest.approx(95.8333, abs=1e-4)
+    assert data[0][header.index("目標に届くか")] == "届かない見通し"
+    self_rows = list(book["自己評価"].iter_rows(values_only=True))
+    assert [r[2] for r in self_rows[1:]] == ["2006年度の成果", "2007年度の成果", "2008年度の成果"]
+
+
+def test_sheet_query_count_is_pinned(
+    client, users, evaluation, tracked, second_evaluator, django_assert_num_queries
+):
+    rate(evaluation, users["evaluator"])
+    rate(evaluation, second_evaluator)
+    client.force_login(users["manager"])
+    url = evaluation.get_absolute_url()
+    client.get(url)
+    # session, user, groups, evaluation (+round, phase, project, bureau), plan, scenario
+    # revisions, values, rating bands, targets (+indicator), versions, milestones, yearly plans,
+    # reports (self-checks), ratings (+evaluator), their grades, the grades' criteria, the
+    # round's criteria: the same whatever the number of targets, years and ratings
+    with django_assert_num_queries(17):
+        assert client.get(url).status_code == 200
+
+
+def test_evaluator_home_lists_assigned_sheets(client, evaluation, users, second_evaluator):
+    client.force_login(users["evaluator"])
+    page = client.get(reverse("home")).content.decode()
+    sheets = page.split("担当する評価シート")[1].split("</section>")[0]
+    assert evaluation.get_absolute_url() in sheets and "未記入" in sheets
+    rate(evaluation, users["evaluator"])
+    sheets = client.get(reverse("home")).content.decode().split("担当する評価シート")[1]
+    assert "記入済み" in sheets.split("</section>")[0]
+    outsider = UserFactory(username="evaluator-9", role=Role.EVALUATOR)
+    client.force_login(outsider)
+    page = client.get(reverse("home")).content.decode()
+    assert evaluation.get_absolute_url() not in page
+    assert client.get(evaluation.get_absolute_url()).status_code == 404
