@@ -36,6 +36,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.IdleSessionTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -98,9 +99,9 @@ AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 # client connects directly). Only that many hops are trusted; see docs/deploy.md.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
-# Idle session timeout: every request renews the session, so it ends after this much inactivity.
+# Idle session timeout: activity renews the session (at most once a minute, config/middleware.py),
+# so it ends after this much inactivity.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -10,11 +10,15 @@ import sys
 import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from config.client_ip import client_ip
+from config.middleware import RENEW_AFTER, RENEWED
 from tests.factories import UserFactory
 
 PROD = "config.settings.prod"
@@ -68,6 +72,8 @@ def test_prod_serves_static_files_through_whitenoise_and_secures_cookies():
 
 _PROD_STATIC_PROBE = """
 from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 print(settings.STORAGES["staticfiles"]["BACKEND"])
 print(settings.MIDDLEWARE[1])
 print(settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
@@ -107,9 +113,23 @@ def test_session_cookie_is_httponly_and_ends_after_idle_time(client):
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["httponly"] is True
     assert cookie["max-age"] == settings.SESSION_COOKIE_AGE <= 60 * 60
-    # Each request renews the session: the timeout counts from the last activity.
-    assert settings.SESSION_SAVE_EVERY_REQUEST
-    assert client.session["_auth_user_id"] == str(user.pk)
+    session = SessionStore(cookie.value)
+    assert session["_auth_user_id"] == str(user.pk)
+    signed_in_until = session.get_expiry_date()
+    # Just renewed at the login: a page now writes nothing.
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    # A minute later, activity moves the expiry on: the timeout counts from the last activity.
+    session[RENEWED] -= RENEW_AFTER
+    session.save()
+    response = client.get(reverse("home"))
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == settings.SESSION_COOKIE_AGE
+    assert SessionStore(cookie.value).get_expiry_date() > signed_in_until
+    # Idle past the age, the session is gone and the user signs in again.
+    Session.objects.filter(session_key=cookie.value).update(expire_date=timezone.now())
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
 @pytest.mark.django_db
