@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test venv setup-data lint format messages clean
+.PHONY: run test venv setup-data lint format messages clean loadtest
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) が見つかりません (Python 3.11 が必要です)"; exit 1; }
@@ -40,6 +40,11 @@ format: venv
 messages: venv
 	$(PY) manage.py makemessages -l en --no-location --no-obsolete --ignore=.venv --ignore=tests --ignore=test-artifacts
 	$(PY) -c "import polib; p = 'locale/en/LC_MESSAGES/django'; polib.pofile(p + '.po').save_as_mofile(p + '.mo')"
+
+# 50 users for 60 s against gunicorn and a throw-away PostgreSQL on 127.0.0.1 (docs/benchmarks.md).
+loadtest: venv
+	$(PY) -m pip install --quiet -e ".[dev,load]"
+	bash loadtest/run.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

@@ -35,7 +35,12 @@ def test_demo_accounts_exist_with_their_roles_and_log_in(demo, client):
     for bureau in Bureau.objects.all():
         staff = User.objects.get(username=f"staff-{bureau.code}")
         assert staff.role == Role.STAFF and staff.bureau == bureau
-    assert client.login(username="staff-kanto", password=DEMO_PASSWORD)
+    # Through the login form: the login throttle (django-axes) authenticates with the request.
+    response = client.post(
+        "/accounts/login/", {"username": "staff-kanto", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(User.objects.get(username="staff-kanto").pk)
 
 
 def test_demo_values_cover_four_years_and_all_four_kinds(demo):

@@ -1,0 +1,45 @@
+"""`manage.py restore FILE`: load a `manage.py backup` file into an empty database.
+
+Steps: migrate (creates the tables in a new database), refuse if any table already holds data of
+its own, replace the rows that migrate itself creates (content types, permissions, role groups)
+by the backup's, with the same ids, load everything in one transaction, then run migrate's
+post-migrate steps again so that anything newer than the backup (a content type, a permission of
+the role groups) exists. Use the release that made the backup, then upgrade (docs/deploy.md).
+"""
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+MADE_BY_MIGRATE = {ContentType, Permission, Group}
+
+
+class Command(BaseCommand):
+    help = "Load a file written by `manage.py backup` into an empty database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+
+    def handle(self, *args, file, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        holding = [
+            model._meta.label
+            for model in apps.get_models()
+            if model not in MADE_BY_MIGRATE and model._meta.managed and model._base_manager.exists()
+        ]
+        if holding:
+            raise CommandError(
+                "復元先のデータベースが空ではありません（" + ", ".join(holding[:5]) + " …）。"
+                "空のデータベースに復元してください。"
+            )
+        with transaction.atomic():
+            Group.objects.all().delete()
+            Permission.objects.all().delete()
+            ContentType.objects.all().delete()
+            call_command("loaddata", file, verbosity=0)
+        ContentType.objects.clear_cache()
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write(f"{file} から復元しました。")
