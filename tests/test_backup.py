@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from evaluation.models import AnnualReport, MonitoredValue
+from evaluation.models import ActionItem, AnnualReport, MonitoredValue, ProjectEvaluation
 from projects.models import Project, SubRegion, User
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,7 +47,8 @@ def workbook_cells(data: bytes):
 
 def reports_and_exports(client):
     """What a manager sees: every annual report and its workbook, the tracking matrices, the
-    submission board and the overall plan."""
+    submission board, the overall plan, the national roll-up, the evaluation sheets and round
+    roll-ups, and the action items with their history."""
     client.force_login(User.objects.get(username="manager"))
     seen = {}
 
@@ -64,6 +65,13 @@ def reports_and_exports(client):
         page(reverse("tracking_matrix", args=[code]))
     page(reverse("submission_board"))
     page(reverse("overall_plan_detail", args=["II"]))
+    page(reverse("national_rollup"))
+    for evaluation in ProjectEvaluation.objects.select_related("project").order_by("pk"):
+        page(evaluation.get_absolute_url())
+        page(reverse("round_rollup", args=[evaluation.round_id]))
+    for item in ActionItem.objects.order_by("pk"):
+        page(item.get_absolute_url())
+    page(reverse("action_item_list"))
     return seen
 
 
