@@ -28,3 +28,47 @@ class IdleSessionTimeoutMiddleware:
             # Saved anyway, or due: SessionMiddleware saves it with a new expiry and cookie.
             session[RENEWED] = now
         return response
+
+
+KEPT_INPUT = "_kept_input"
+MAX_KEPT_BYTES = 200_000
+NOT_KEPT = {"login", "logout", "set_language"}
+
+
+class KeepInputAcrossSignInMiddleware:
+    """A form sent after the session expired is not lost. The POST of a signed-out user (valid
+    CSRF token, so it comes from one of our forms) is kept in the new anonymous session, the
+    user is sent to log in with a message saying so, and after logging in the form's page shows
+    the typed input again (evaluation.view_helpers.posted) to be checked and saved. Logging in
+    keeps the anonymous session's data (Django cycles its key). Files cannot be kept: the
+    message asks for them again. Goes after CSRF, authentication and messages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.contrib import messages
+        from django.contrib.auth.views import redirect_to_login
+        from django.utils.translation import gettext as _
+
+        if request.method != "POST" or request.user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is None or match.url_name in NOT_KEPT or match.namespace == "admin":
+            return None
+        data = {key: request.POST.getlist(key) for key in request.POST}
+        data.pop("csrfmiddlewaretoken", None)
+        if sum(len(v) for values in data.values() for v in values) > MAX_KEPT_BYTES:
+            return None
+        request.session[KEPT_INPUT] = {"path": request.path, "data": data}
+        text = _(
+            "ログインの有効期限が切れたため、保存されていません。入力した内容は保管してあります。"
+            "ログインすると元の画面に戻り、入力した内容が表示されます。"
+        )
+        if request.FILES:
+            text += _("ファイルは保管できないため、もう一度選んでください。")
+        messages.warning(request, text)
+        return redirect_to_login(request.path)

@@ -3,17 +3,34 @@ the form, answer a stale save with 409 and the user's input kept."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from config.middleware import KEPT_INPUT
 from evaluation.services.workflow import StaleEditError
 
 STALE_STATUS = 409
 
 
 def posted(request):
-    """The POST data of a POST (even an empty one), None for a GET: binds forms correctly."""
-    return request.POST if request.method == "POST" else None
+    """The POST data of a POST (even an empty one), None for a GET: binds forms correctly. On
+    the GET after logging in again, the input kept when the session had expired
+    (config.middleware.KeepInputAcrossSignInMiddleware) binds the form instead, once."""
+    if request.method == "POST":
+        return request.POST
+    session = getattr(request, "session", None)
+    if session is None or KEPT_INPUT not in session:
+        return None
+    kept = session[KEPT_INPUT]
+    if kept.get("path") != request.path:
+        return None
+    del session[KEPT_INPUT]
+    data = QueryDict(mutable=True)
+    for key, values in kept.get("data", {}).items():
+        data.setlist(key, values)
+    messages.info(request, _("前回入力した内容を戻しました。確認して、もう一度保存してください。"))
+    return data
 
 
 def add_service_errors(form, error: ValidationError) -> None:

@@ -62,3 +62,22 @@ def japanese():
 
     with translation.override("ja"):
         yield
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The figures of the permission matrix and of the hostile-input corpus, when they ran."""
+    import sys
+
+    matrix = sys.modules.get("tests.test_permission_matrix")
+    if matrix is not None:
+        terminalreporter.write_line(
+            f"permission matrix: {len(matrix.MATRIX)} URL names, {len(matrix.ROLES)} roles "
+            f"(anonymous included), {len(matrix.STATES)} workflow states, "
+            f"{len(matrix.CASES)} cases"
+        )
+    corpus = sys.modules.get("tests.test_form_corpus")
+    if corpus is not None and corpus.RUN["examples"]:
+        terminalreporter.write_line(
+            "hostile-input corpus: {forms} forms registered, {examples} examples run "
+            "({accepted} accepted, {refused} refused)".format(**corpus.RUN)
+        )

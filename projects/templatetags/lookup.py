@@ -9,3 +9,9 @@ def get_item(mapping, key):
     if mapping is None:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def hidden_with_errors(hidden_fields):
+    """The hidden fields of a form that carry errors (a missing or altered version)."""
+    return [field for field in hidden_fields if field.errors]
