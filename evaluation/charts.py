@@ -31,6 +31,7 @@ class Chart:
     rows: list[list[str]]
     svg: SafeString = field(default_factory=lambda: mark_safe(""))
     note: str = ""
+    wide: bool = False  # the table goes under the graphic rather than beside it
 
 
 def fmt(value: Decimal | None, places: int = 3) -> str:
@@ -39,21 +40,51 @@ def fmt(value: Decimal | None, places: int = 3) -> str:
     return f"{Decimal(value):,.{places}f}"
 
 
-def _scale(values, *, include_zero: bool):
+def _nice_step(span: Decimal, count: int = 5) -> Decimal:
+    """A round step (1, 2, 2.5 or 5 × a power of ten) giving about `count` intervals."""
+    raw = span / count
+    power = Decimal(10) ** raw.adjusted()
+    for factor in (1, 2, Decimal("2.5"), 5, 10):
+        if power * factor >= raw:
+            return power * factor
+    return power * 10
+
+
+def _scale(values, *, include_zero: bool, mark: Decimal | None = None):
+    """The axis range and its ticks: round steps covering every value (and `mark`, e.g. the
+    base 1.000 of an index)."""
     known = [Decimal(v) for v in values if v is not None]
+    if mark is not None:
+        known.append(mark)
     low = min(known, default=Decimal(0))
     high = max(known, default=Decimal(1))
     if include_zero:
         low, high = min(low, Decimal(0)), max(high, Decimal(0))
     if high == low:
-        high, low = high + 1, low - (1 if low else 0)
-    pad = (high - low) * Decimal("0.08")
-    return (low if include_zero and low == 0 else low - pad), high + pad
+        high, low = high + 1, low - 1
+    step = _nice_step(high - low)
+    first = (low / step).to_integral_value(rounding="ROUND_FLOOR") * step
+    last = (high / step).to_integral_value(rounding="ROUND_CEILING") * step
+    ticks = []
+    tick = first
+    while tick <= last:
+        ticks.append(tick)
+        tick += step
+    return first, last, ticks
 
 
-def _ticks(low: Decimal, high: Decimal, count: int = 5) -> list[Decimal]:
-    step = (high - low) / count
-    return [low + step * i for i in range(count + 1)]
+def _spread(positions: list[float], gap: float = 14) -> list[float]:
+    """Move labels' y positions apart so that none overlaps (kept in their order)."""
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    placed = list(positions)
+    for before, after in zip(order, order[1:], strict=False):
+        if placed[after] - placed[before] < gap:
+            placed[after] = placed[before] + gap
+    return placed
+
+
+def _text_width(text: str, size: int = 12) -> float:
+    return sum(size if ord(ch) > 0x2E7F else size * 0.6 for ch in text)
 
 
 def _marker(kind: str, x: float, y: float) -> str:
@@ -89,16 +120,23 @@ def line_chart(
     title: str,
     description: str,
     x_labels: list[str],
-    series: list[tuple[str, list[Decimal | None]]],
+    series: list[tuple],
     places: int = 3,
     include_zero: bool = False,
     first_header: str = "",
+    mark: Decimal | None = None,
 ) -> Chart:
-    """Lines over the same x positions (fiscal years); a None breaks the line."""
+    """Lines over the same x positions (fiscal years). `series` holds (name, values) or
+    (name, values, connect): a None breaks a line unless `connect` is true (a target path is
+    drawn through its milestones). `mark` draws a stronger grid line at a reference value
+    (1.000 for an index)."""
+    series = [(s[0], s[1], s[2] if len(s) > 2 else False) for s in series]
     uid = f"chart{next(_ids)}"
     width, height, left, right, top, bottom = 640, 300, 64, 180, 16, 40
     plot_w, plot_h = width - left - right, height - top - bottom
-    low, high = _scale([v for _, vs in series for v in vs], include_zero=include_zero)
+    low, high, ticks = _scale(
+        [v for _, vs, _c in series for v in vs], include_zero=include_zero, mark=mark
+    )
     n = max(len(x_labels), 1)
 
     def x_at(i):
@@ -108,10 +146,11 @@ def line_chart(
         return top + plot_h * float((high - Decimal(v)) / (high - low))
 
     body = []
-    for tick in _ticks(low, high):
+    for tick in ticks:
         y = y_at(tick)
+        width_ = "1.5" if tick == mark else "0.5"
         body.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{GRID}" stroke-width="0.5"/>'
+            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{GRID}" stroke-width="{width_}"/>'
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(fmt(tick, places))}</text>'
         )
     for i, label in enumerate(x_labels):
@@ -121,14 +160,17 @@ def line_chart(
     body.append(
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="{INK}"/>'
     )
-    for (name, values), (dash, marker) in zip(series, itertools.cycle(LINE_STYLES), strict=False):
+    ends = []
+    for (name, values, connect), (dash, marker) in zip(
+        series, itertools.cycle(LINE_STYLES), strict=False
+    ):
         points = [(x_at(i), y_at(v)) for i, v in enumerate(values) if v is not None]
         segments, current = [], []
         for i, v in enumerate(values):
-            if v is None:
+            if v is None and not connect:
                 segments.append(current)
                 current = []
-            else:
+            elif v is not None:
                 current.append((x_at(i), y_at(v)))
         segments.append(current)
         for segment in segments:
@@ -140,14 +182,16 @@ def line_chart(
                 )
         body.extend(_marker(marker, x, y) for x, y in points)
         if points:
-            x, y = points[-1]
-            body.append(
-                f'<text x="{left + plot_w + 10}" y="{y + 4:.1f}">{escape(name)}</text>'
-                f'<line x1="{x + 6:.1f}" y1="{y:.1f}" x2="{left + plot_w + 6}" y2="{y:.1f}" stroke="{GRID}" stroke-width="0.5"/>'
-            )
-    headers = [first_header, *(name for name, _ in series)]
+            ends.append((name, marker, *points[-1]))
+    for (name, marker, x, y), label_y in zip(ends, _spread([e[3] for e in ends]), strict=True):
+        body.append(
+            f'<line x1="{x + 6:.1f}" y1="{y:.1f}" x2="{left + plot_w + 6}" y2="{label_y:.1f}" stroke="{GRID}" stroke-width="0.5"/>'
+            f"{_marker(marker, left + plot_w + 14, label_y)}"
+            f'<text x="{left + plot_w + 24}" y="{label_y + 4:.1f}">{escape(name)}</text>'
+        )
+    headers = [first_header, *(name for name, _v, _c in series)]
     rows = [
-        [label, *(fmt(values[i], places) for _, values in series)]
+        [label, *(fmt(values[i], places) for _n, values, _c in series)]
         for i, label in enumerate(x_labels)
     ]
     return Chart(
@@ -179,14 +223,14 @@ def bar_chart(
     top_value = maximum or max(known, default=Decimal(1)) or Decimal(1)
     body = []
     fills = [_fill(uid, f) for f in BAR_FILLS]
+    x = label_w
     for k, (name, _values) in enumerate(series):
-        x = label_w + k * 110
-        body.append(
-            f'<rect x="{x}" y="4" width="14" height="12" fill="{fills[k % len(fills)]}" stroke="{INK}"/>'
-            f'<text x="{x + 18}" y="14">{escape(name)}</text>'
-            if len(series) > 1
-            else ""
-        )
+        if len(series) > 1:
+            body.append(
+                f'<rect x="{x}" y="4" width="14" height="12" fill="{fills[k % len(fills)]}" stroke="{INK}"/>'
+                f'<text x="{x + 18}" y="14">{escape(name)}</text>'
+            )
+        x += 18 + _text_width(name) + 16
     for c, category in enumerate(categories):
         y0 = legend_h + c * group_h
         body.append(
@@ -224,3 +268,93 @@ def _fill(uid: str, kind: str) -> str:
         "dots": f"url(#{uid}-dots)",
         "white": "#ffffff",
     }[kind]
+
+
+# --- Charts of the app's own figures ---
+
+
+def _plain(value) -> str:
+    return "—" if value is None else f"{Decimal(value).normalize():f}"
+
+
+def target_chart(block: dict, language: str = "ja") -> Chart | None:
+    """A target of the evaluation sheet (`sheet._target_block`): the path of the target in force
+    (baseline → milestones → final target), the actuals after the cumulation rule, and the
+    least-squares projection to the target year where there is one."""
+    from django.utils.translation import gettext as _
+
+    from projects.domain import fiscal_year_short_label
+
+    in_force = block["in_force"]
+    if in_force is None or not block["has_values"]:
+        return None
+    path = {m.fiscal_year: m.value for m in block["milestones"]}
+    if in_force.baseline_value is not None and in_force.baseline_fiscal_year:
+        path[in_force.baseline_fiscal_year] = in_force.baseline_value
+    path[in_force.target_fiscal_year] = in_force.target_value
+    actuals = {row["year"]: row["actual"] for row in block["rows"]}
+    projection = block["projection"]
+    projected = {}
+    if projection.possible:
+        last_actual = max(y for y, v in actuals.items() if v is not None)
+        for y in range(last_actual, projection.year + 1):
+            projected[y] = (projection.value - projection.slope * (projection.year - y)).quantize(
+                Decimal("0.1")
+            )
+    years = sorted({*path, *actuals, *projected})
+    years = list(range(years[0], years[-1] + 1))
+    labels = [fiscal_year_short_label(y, language) for y in years]
+    names = (_("目標の道筋"), _("実績"), _("見通し（最小二乗法）"))
+    name = block["target"].name
+    description = _(
+        "%(name)sの目標の道筋: %(path)s。実績: %(actual)s。見通し: %(projection)s。"
+    ) % {
+        "name": name,
+        "path": "、".join(
+            f"{fiscal_year_short_label(y, language)} {_plain(v)}" for y, v in sorted(path.items())
+        ),
+        "actual": "、".join(
+            f"{fiscal_year_short_label(y, language)} {_plain(v)}"
+            for y, v in sorted(actuals.items())
+        ),
+        "projection": (
+            f"{fiscal_year_short_label(projection.year, language)} {_plain(projection.value)}"
+            if projection.possible
+            else _("なし（実績が3年度分に満たない）")
+        ),
+    }
+    series = [
+        (names[0], [path.get(y) for y in years], True),
+        (names[1], [actuals.get(y) for y in years]),
+    ]
+    if projected:
+        series.append((names[2], [projected.get(y) for y in years]))
+    return line_chart(
+        title=_("%(name)s：目標の道筋と実績") % {"name": name},
+        description=description,
+        x_labels=labels,
+        series=series,
+        places=1,
+        include_zero=True,
+        first_header=_("年度"),
+    )
+
+
+def grade_chart(distribution: list[tuple], finished: int) -> Chart:
+    """The distribution of the consolidated grades of a round (S–D) as bars."""
+    from django.utils.translation import gettext as _
+
+    counts = [Decimal(count) for _value, _label, count in distribution]
+    labels = [str(label) for _value, label, _count in distribution]
+    return bar_chart(
+        title=_("総合評価の分布（確定 %(n)s 件）") % {"n": finished},
+        description="、".join(
+            f"{label} {int(c)}件" for label, c in zip(labels, counts, strict=True)
+        ),
+        categories=labels,
+        series=[(_("件数"), counts)],
+        maximum=max([*counts, Decimal(1)]),
+        places=0,
+        unit=_("件"),
+        first_header=_("評価"),
+    )

@@ -4,6 +4,7 @@ firm figures exist, as for the seed's FY2000–2003 chart) beside the national s
 indexed to the first year of the range (= 1.000). Two queries whatever the number of firms."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -50,8 +51,8 @@ def available_years(project=None) -> list[int]:
     panel = PanelFigure.objects.all()
     if project is not None:
         panel = panel.filter(firm__project=project)
-    years = set(panel.values_list("fiscal_year", flat=True).distinct())
-    years |= set(EconomicFigure.objects.values_list("fiscal_year", flat=True).distinct())
+    years = set(panel.order_by().values_list("fiscal_year", flat=True).distinct())
+    years |= set(EconomicFigure.objects.order_by().values_list("fiscal_year", flat=True).distinct())
     return sorted(years)
 
 
@@ -113,6 +114,7 @@ def _chart(measure, years, cluster, national, language) -> Chart:
             (national_name, [national.index.get(y) for y in years]),
         ],
         first_header=_("年度"),
+        mark=Decimal("1.000"),
     )
 
 

@@ -17,7 +17,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from evaluation.models.workflow import EDITABLE_STATES, Action, State, WorkflowModel
+from evaluation.models.workflow import (
+    EDITABLE_STATES,
+    Action,
+    State,
+    WorkflowModel,
+    WorkflowQuerySet,
+)
 from projects.domain import fiscal_year_label, share_percent
 from projects.models import Project, Role, user_role
 
@@ -51,6 +57,16 @@ ITEM_LABELS = dict(ITEM_CHOICES)
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
+class SurveyQuerySet(WorkflowQuerySet):
+    def visible_to(self, user):
+        """As reports (DOMAIN.md), and an approved national survey for everyone signed in."""
+        scoped = super().visible_to(user)
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return scoped
+        national = self.filter(project__isnull=True, state=State.APPROVED)
+        return self.filter(Q(pk__in=scoped.values("pk")) | Q(pk__in=national.values("pk")))
+
+
 class Survey(WorkflowModel):
     project = models.ForeignKey(
         Project,
@@ -81,6 +97,7 @@ class Survey(WorkflowModel):
     is_demo = models.BooleanField(_("デモデータ"), default=False)
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
 
+    objects = SurveyQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
