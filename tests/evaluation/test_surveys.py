@@ -158,9 +158,7 @@ def walk_national(survey, users):
 
 
 def test_bars_table_equals_the_shares(national, users):
-    save(
-        national, users["manager"], {"new-business": (200, None), "new-products": (None, D("22"))}
-    )
+    save(national, users["manager"], {"new-business": (200, None), "new-products": (None, D("22"))})
     other = survey_create(project=None, fiscal_year=2004, by=users["manager"])
     other = save(
         other,
