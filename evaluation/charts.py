@@ -257,7 +257,12 @@ def bar_chart(
         for c, category in enumerate(categories)
     ]
     return Chart(
-        title, description, headers, rows, _frame(uid, width, height, title, description, body)
+        title,
+        description,
+        headers,
+        rows,
+        _frame(uid, width, height, title, description, body),
+        wide=len(categories) > 6,
     )
 
 
@@ -357,4 +362,28 @@ def grade_chart(distribution: list[tuple], finished: int) -> Chart:
         places=0,
         unit=_("件"),
         first_header=_("評価"),
+    )
+
+
+def goal_actual_chart(name: str, years: list[int], goals: list, actuals: list, language="ja"):
+    """An indicator of the tracking matrix: the target in force of each year beside the actual
+    (after the cumulation rule), over the years shown."""
+    from django.utils.translation import gettext as _
+
+    from projects.domain import fiscal_year_short_label
+
+    labels = [fiscal_year_short_label(y, language) for y in years]
+    names = (_("その年度の目標"), _("実績"))
+
+    def text(values):
+        return "、".join(f"{label} {_plain(v)}" for label, v in zip(labels, values, strict=True))
+
+    return line_chart(
+        title=_("%(name)s：目標と実績") % {"name": name},
+        description=f"{names[0]}: {text(goals)}。{names[1]}: {text(actuals)}。",
+        x_labels=labels,
+        series=[(names[0], goals, True), (names[1], actuals)],
+        places=1,
+        include_zero=True,
+        first_header=_("年度"),
     )

@@ -4,7 +4,7 @@ alternative, and series differ by more than colour."""
 from decimal import Decimal as D
 from types import SimpleNamespace
 
-from evaluation.charts import bar_chart, grade_chart, line_chart, target_chart
+from evaluation.charts import bar_chart, goal_actual_chart, grade_chart, line_chart, target_chart
 from projects.domain import Projection
 
 
@@ -84,3 +84,15 @@ def test_target_chart_has_path_actuals_and_projection():
 
 def test_target_chart_without_a_version_is_none():
     assert target_chart({"in_force": None, "has_values": True}) is None
+
+
+def test_goal_actual_chart_draws_the_goal_through_missing_years():
+    chart = goal_actual_chart(
+        "売上高", [2006, 2007, 2008], [D("10"), None, D("30")], [D("12"), D("15"), None]
+    )
+    assert chart.rows == [
+        ["2006年度", "10.0", "12.0"],
+        ["2007年度", "—", "15.0"],
+        ["2008年度", "30.0", "—"],
+    ]
+    assert str(chart.svg).count("<polyline") == 2  # the goal connected across 2007, actuals

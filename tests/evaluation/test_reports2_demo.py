@@ -42,6 +42,11 @@ def test_demo_shows_every_chart(demo, client):
     assert charts(sheet) >= 1
     rollup = client.get(reverse("round_rollup", args=[evaluation.round_id]))
     assert charts(rollup) == 1
+    matrix = client.get(reverse("tracking_matrix", args=[evaluation.project.code]))
+    assert charts(matrix) >= 1
+    for row in matrix.context["charts"]:  # each chart's table is the matrix's own figures
+        goals = [row_[1] for row_ in row["chart"].rows]
+        assert goals == ["—" if c["goal"] is None else f"{c['goal']:,.1f}" for c in row["cells"]]
 
 
 def test_seed_survey_keeps_shares_with_the_response_rate(demo):
