@@ -3,9 +3,11 @@ target in force, the actual, the achievement rate and the rating (colour never t
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from evaluation.achievement import rating_bands, target_achievement
+from evaluation.charts import goal_actual_chart
 from evaluation.models import Indicator, MonitoredValue, ProjectPlan
 from projects.domain import Observed
 from projects.selectors import get_project_for_user
@@ -69,21 +71,39 @@ def tracking_matrix(request, code):
         for year in years:
             value = shown.get((indicator.pk, year))
             target = targets.get((indicator.pk, year))
-            cell = {"year": year, "value": value, "goal": None, "rate": None, "rating": None}
+            cell = {
+                "year": year,
+                "value": value,
+                "goal": None,
+                "actual": None,
+                "rate": None,
+                "rating": None,
+            }
             if target is not None:
                 figures = target_achievement(target, year, observed.get(indicator.pk, {}), bands)
                 cell.update(
                     goal=figures["goal"],
+                    actual=figures["actual"],
                     rate=figures["rate"],
                     rating=figures["rating"],
                     rating_label=figures["rating_label"],
                 )
             cells.append(cell)
-        rows.append({"indicator": indicator, "cells": cells})
+        chart = None
+        if any(cell["goal"] is not None for cell in cells):
+            chart = goal_actual_chart(
+                indicator.name,
+                years,
+                [cell["goal"] for cell in cells],
+                [cell["actual"] for cell in cells],
+                get_language() or "ja",
+            )
+        rows.append({"indicator": indicator, "cells": cells, "chart": chart})
     context = {
         "project": project,
         "years": years,
         "rows": rows,
+        "charts": [row for row in rows if row["chart"]],
         "category": category,
         "categories": Indicator.Category.choices,
         "first": first,

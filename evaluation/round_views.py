@@ -6,9 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from evaluation.charts import grade_chart, target_chart
 from evaluation.forms import AssignForm, ConsolidateForm, RatingForm, RoundCreateForm
 from evaluation.models import EvaluationRound, EvaluatorRating, ProjectEvaluation
 from evaluation.services.evaluations import (
@@ -22,6 +24,14 @@ from evaluation.sheet import round_rollup, sheet_data
 from evaluation.sheet_workbook import rollup_workbook, sheet_workbook
 from evaluation.view_helpers import STALE_STATUS, add_service_errors, posted
 from projects.models import Phase, Role
+
+
+def with_target_charts(sheet: dict) -> dict:
+    """Each target block of the sheet with its chart (path, actuals, projection)."""
+    for block in sheet["targets"]:
+        block["chart"] = target_chart(block, get_language() or "ja")
+    return sheet
+
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -167,7 +177,7 @@ def evaluation_sheet(request, round_id, code):
         "evaluation": evaluation,
         "round": evaluation.round,
         "project": evaluation.project,
-        "sheet": sheet_data(evaluation),
+        "sheet": with_target_charts(sheet_data(evaluation)),
         "ratings": _ratings_for(request.user, evaluation),
         "criteria": list(evaluation.round.criteria.all()),
         "can_rate": role == Role.EVALUATOR and not evaluation.is_finished,
@@ -294,6 +304,7 @@ def round_rollup_view(request, round_id):
     """GET, managers and admins: every project of the round side by side (grade, key targets'
     ratings and projections), the grade distribution and the projects at risk."""
     evaluation_round, rollup = _rollup_context(request, round_id)
+    rollup["grade_chart"] = grade_chart(rollup["distribution"], rollup["finished"])
     return render(
         request, "evaluation/round_rollup.html", {"round": evaluation_round, "rollup": rollup}
     )

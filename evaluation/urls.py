@@ -2,12 +2,14 @@ from django.urls import path
 
 from evaluation import (
     action_views,
+    economic_views,
     matrix_views,
     national_views,
     overall_views,
     plan_views,
     report_views,
     round_views,
+    survey_views,
     target_views,
     views,
     yearly_views,
@@ -55,6 +57,17 @@ urlpatterns = [
         "indicators/<slug:code>/",
         national_views.indicator_across_projects,
         name="indicator_across_projects",
+    ),
+    path("economic/", economic_views.economic_index_view, name="economic_index"),
+    path("economic/national/", economic_views.national_figures_edit, name="national_figures_edit"),
+    path("surveys/", survey_views.survey_list, name="survey_list"),
+    path("surveys/new/", survey_views.survey_create_view, name="survey_create"),
+    path("surveys/<int:survey_id>/", survey_views.survey_detail, name="survey_detail"),
+    path("surveys/<int:survey_id>/edit/", survey_views.survey_edit, name="survey_edit"),
+    path(
+        "surveys/<int:survey_id>/<slug:action>/",
+        survey_views.survey_transition,
+        name="survey_transition",
     ),
     path("reports/board/", report_views.submission_board, name="submission_board"),
     path(

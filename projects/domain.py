@@ -529,3 +529,79 @@ def reaches(projected: Decimal | None, target: Decimal | None, direction: str) -
     if projected is None or target is None:
         return None
     return projected >= target if direction == HIGHER else projected <= target
+
+
+# --- Economic index against the nation, survey shares (Reports 2/3) ---
+
+NO_BASE = "no_base"  # the base year's value is zero or negative: no index
+NO_PANEL = "no_panel"  # no firm has a value in every year of the series
+NO_VALUE = "no_value"  # the series has no value in the base year
+
+INDEX_PLACES = Decimal("0.001")
+
+
+@dataclass(frozen=True)
+class IndexSeries:
+    """An index to the base year (= 1.000) per fiscal year, or the reason there is none."""
+
+    years: tuple[int, ...]
+    index: dict[int, Decimal | None]
+    reason: str | None = None
+    panel_size: int | None = None  # firms in the constant panel (None for an aggregate series)
+    excluded: int | None = None  # firms left out for a missing year
+
+    @property
+    def has_index(self) -> bool:
+        return self.reason is None
+
+
+def series_index(values: dict[int, Decimal | None], years: list[int]) -> IndexSeries:
+    """Index a series of totals to its first year (= 1.000), rounded half up to 3 decimals.
+    A missing base value gives NO_VALUE; a zero or negative base gives NO_BASE (an index of a
+    loss, or a division by zero, means nothing); a missing later year stays None."""
+    years = tuple(sorted(years))
+    if not years:
+        return IndexSeries(years, {}, NO_VALUE)
+    base = values.get(years[0])
+    empty = dict.fromkeys(years)
+    if base is None:
+        return IndexSeries(years, empty, NO_VALUE)
+    base = Decimal(base)
+    if base <= 0:
+        return IndexSeries(years, empty, NO_BASE)
+    index = {
+        y: None
+        if values.get(y) is None
+        else (Decimal(values[y]) / base).quantize(INDEX_PLACES, rounding=ROUND_HALF_UP)
+        for y in years
+    }
+    return IndexSeries(years, index)
+
+
+def panel_index(firms: dict[object, dict[int, Decimal | None]], years: list[int]) -> IndexSeries:
+    """The index of a constant panel (DOMAIN.md): only firms with a value in every year of the
+    series are summed, year by year, and the sums are indexed to the first year. Firms that
+    join later or leave earlier are left out and counted in `excluded`."""
+    years = sorted(years)
+    panel = [
+        by_year for by_year in firms.values() if all(by_year.get(y) is not None for y in years)
+    ]
+    excluded = len(firms) - len(panel)
+    if not panel or not years:
+        return IndexSeries(tuple(years), dict.fromkeys(years), NO_PANEL, 0, excluded)
+    totals = {y: sum(Decimal(by_year[y]) for by_year in panel) for y in years}
+    result = series_index(totals, years)
+    return IndexSeries(result.years, result.index, result.reason, len(panel), excluded)
+
+
+SHARE_PLACES = Decimal("0.1")
+
+
+def share_percent(count: int | None, respondents: int | None) -> Decimal | None:
+    """A count's share of the respondents in percent, rounded half up to 0.1; None without a
+    count or with no respondents (never a division by zero)."""
+    if count is None or not respondents:
+        return None
+    return (Decimal(count) * 100 / Decimal(respondents)).quantize(
+        SHARE_PLACES, rounding=ROUND_HALF_UP
+    )

@@ -205,6 +205,26 @@ def overall_edit(role, method, state):
     return 200 if role == "manager" else 403
 
 
+def survey_create_answer(role, method, state):
+    """Managers make national surveys, staff their bureau's; an empty POST shows the form."""
+    return 200 if role in ("staff", "other_staff", "manager") else 403
+
+
+def national_survey_read(role, method, state):
+    """A national survey in draft: managers and admins only (everyone once approved)."""
+    if method == "POST":
+        return 405
+    return 200 if role in ("manager", "admin") else 404
+
+
+def national_survey_edit(role, method, state):
+    if role not in ("manager", "admin"):
+        return 404
+    return 200 if role == "manager" else 403
+
+
+survey_kwargs = lambda o: {"survey_id": o["survey"].pk}  # noqa: E731
+national_survey_kwargs = lambda o: {"survey_id": o["national_survey"].pk}  # noqa: E731
 project_kwargs = lambda o: {"code": o["project"].code}  # noqa: E731
 no_kwargs = lambda o: {}  # noqa: E731
 
@@ -294,6 +314,26 @@ MATRIX: dict[str, list[Row]] = {
         Row(evaluation_kwargs("open"), signed_in(evaluation_write(False, "manager", 302))),
         Row(evaluation_kwargs("done"), signed_in(evaluation_write(True, "manager"))),
     ],
+    "economic_index": [Row(no_kwargs, signed_in(read_only_page))],
+    "national_figures_edit": [Row(no_kwargs, signed_in(manager_form))],
+    "survey_list": [Row(no_kwargs, signed_in(read_only_page))],
+    "survey_create": [Row(no_kwargs, signed_in(survey_create_answer))],
+    "survey_detail": [
+        Row(survey_kwargs, signed_in(plan_read), stateful=True),
+        Row(national_survey_kwargs, signed_in(national_survey_read)),
+    ],
+    "survey_edit": [
+        Row(survey_kwargs, signed_in(plan_edit), stateful=True),
+        Row(national_survey_kwargs, signed_in(national_survey_edit)),
+    ],
+    "survey_transition": [
+        Row(
+            lambda o, a=action: {"survey_id": o["survey"].pk, "action": a.value},
+            signed_in(plan_transition(action)),
+            True,
+        )
+        for action in Action
+    ],
 }
 
 ADMIN = {role: 302 for role in ROLES} | {"admin": 200}
@@ -350,7 +390,14 @@ CASES = [
 @pytest.fixture
 def matrix_objects(project, plan, users):
     """The common target, an optional target, a yearly plan and the overall plan of Phase II."""
-    from evaluation.models import AnnualReport, Indicator, OverallPlan, Target, YearlyPlan
+    from evaluation.models import (
+        AnnualReport,
+        Indicator,
+        OverallPlan,
+        Survey,
+        Target,
+        YearlyPlan,
+    )
 
     for code, common in (("new-businesses-started", True), ("ventures-created", False)):
         indicator = IndicatorFactory(code=code, is_common_target=common, is_optional_target=True)
@@ -358,8 +405,16 @@ def matrix_objects(project, plan, users):
     OverallPlan.objects.create(phase=plan.phase, mid_term_fiscal_year=2008)
     yearly = YearlyPlan.objects.create(project=project, plan=plan, fiscal_year=2007)
     report = AnnualReport.objects.create(project=project, fiscal_year=2007)
+    survey = Survey.objects.create(project=project, fiscal_year=2007)
+    national_survey = Survey.objects.create(project=None, fiscal_year=2007)
     assert Indicator.objects.filter(is_common_target=True).count() == 1
-    return {"yearly": yearly, "report": report, **evaluation_objects(project, users)}
+    return {
+        "yearly": yearly,
+        "report": report,
+        "survey": survey,
+        "national_survey": national_survey,
+        **evaluation_objects(project, users),
+    }
 
 
 def evaluation_objects(project, users):
@@ -408,6 +463,8 @@ def test_matrix(client, users, project, plan, matrix_objects, name, index, role,
         subject = matrix_objects["yearly"]
     elif name.startswith("report_"):
         subject = matrix_objects["report"]
+    elif name.startswith("survey_"):
+        subject = matrix_objects["survey"]
     else:
         subject = plan
     subject = walk_workflow(subject, state or State.DRAFT, users, comment="理由")

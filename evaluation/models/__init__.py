@@ -1,5 +1,6 @@
 from evaluation.models.actions import ActionItem
 from evaluation.models.catalogue import Indicator
+from evaluation.models.economic import EconomicFigure, Measure, PanelFigure, PanelFirm, Series
 from evaluation.models.evaluations import (
     CriterionGrade,
     EvaluationCriterion,
@@ -25,11 +26,19 @@ from evaluation.models.reports import (
     ReportingDeadline,
     ValueBreakdown,
 )
+from evaluation.models.surveys import Survey, SurveyAnswer
 from evaluation.models.targets import Cumulation, Target, TargetMilestone, TargetVersion
 from evaluation.models.workflow import Action, State, WorkflowEvent
 from evaluation.models.yearly import Activity, YearlyPlan
 
 __all__ = [
+    "EconomicFigure",
+    "Measure",
+    "PanelFigure",
+    "PanelFirm",
+    "Series",
+    "Survey",
+    "SurveyAnswer",
     "ActionItem",
     "CriterionGrade",
     "EvaluationCriterion",

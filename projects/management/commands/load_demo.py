@@ -349,6 +349,15 @@ class Command(BaseCommand):
         self.stdout.write(f"デモの評価ラウンド: {rounds} 件を作成しました。")
         moved = load_demo_actions(staff_by_bureau, User.objects.get(username="manager"))
         self.stdout.write(f"デモの改善事項: {moved} 件を進めました。")
+        from evaluation.demo_reports import load_demo_reports_2
+
+        demo_projects = list(
+            Project.objects.filter(code__in=DEMO_PROJECTS).select_related("bureau").order_by("pk")
+        )
+        made = load_demo_reports_2(
+            demo_projects, staff_by_bureau, User.objects.get(username="manager")
+        )
+        self.stdout.write(f"デモの業績指数とアンケート: {made} を作成しました。")
         self.stdout.write(f"デモ用アカウント（パスワードは共通: {DEMO_PASSWORD}）:")
         for username, role, bureau_code in demo_accounts():
             bureau = f" / {bureaus[bureau_code].name_ja}" if bureau_code else ""

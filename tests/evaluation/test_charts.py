@@ -1,0 +1,98 @@
+"""Server-drawn charts: the table carries exactly the numbers drawn, every chart has a text
+alternative, and series differ by more than colour."""
+
+from decimal import Decimal as D
+from types import SimpleNamespace
+
+from evaluation.charts import bar_chart, goal_actual_chart, grade_chart, line_chart, target_chart
+from projects.domain import Projection
+
+
+def test_line_chart_table_equals_its_series():
+    chart = line_chart(
+        title="売上高",
+        description="説明",
+        x_labels=["2000年度", "2001年度", "2002年度"],
+        series=[("参画企業", [D("1"), D("0.945"), None]), ("全国", [None, D("1"), D("0.881")])],
+        first_header="年度",
+    )
+    assert chart.headers == ["年度", "参画企業", "全国"]
+    assert chart.rows == [
+        ["2000年度", "1.000", "—"],
+        ["2001年度", "0.945", "1.000"],
+        ["2002年度", "—", "0.881"],
+    ]
+    svg = str(chart.svg)
+    assert 'role="img"' in svg and "<title" in svg and "<desc" in svg and "説明" in svg
+    assert 'stroke-dasharray="6 4"' in svg  # the second series is dashed, not only coloured
+    assert "<circle" in svg and "<rect" in svg  # and has another marker shape
+
+
+def test_line_chart_escapes_labels():
+    chart = line_chart(
+        title="<script>", description="a&b", x_labels=["x"], series=[("<b>", [D(1)])]
+    )
+    assert "<script>" not in str(chart.svg) and "&lt;b&gt;" in str(chart.svg)
+
+
+def test_bar_chart_draws_patterns_and_keeps_missing_values_apart():
+    chart = bar_chart(
+        title="効果",
+        description="説明",
+        categories=["新事業", "連携"],
+        series=[("2004年度", [D("58.7"), None]), ("2007年度", [D("60"), D("40")])],
+        maximum=D(100),
+        unit="%",
+    )
+    assert chart.rows == [["新事業", "58.7", "60.0"], ["連携", "—", "40.0"]]
+    svg = str(chart.svg)
+    assert "-hatch)" in svg  # the second year is hatched: readable in greyscale
+    assert "58.7%" in svg and ">—<" in svg
+
+
+def test_grade_chart_counts():
+    chart = grade_chart([("S", "S", 0), ("A", "A", 3), ("B", "B", 1)], finished=4)
+    assert chart.rows == [["S", "0"], ["A", "3"], ["B", "1"]]
+    assert "確定 4 件" in chart.title
+
+
+def test_target_chart_has_path_actuals_and_projection():
+    version = SimpleNamespace(
+        baseline_value=D("10"),
+        baseline_fiscal_year=2005,
+        target_value=D("50"),
+        target_fiscal_year=2010,
+    )
+    block = {
+        "target": SimpleNamespace(name="新事業開始件数"),
+        "in_force": version,
+        "has_values": True,
+        "milestones": [SimpleNamespace(fiscal_year=2008, value=D("30"))],
+        "rows": [
+            {"year": y, "actual": v} for y, v in ((2006, D(14)), (2007, D(18)), (2008, D(22)))
+        ],
+        "projection": Projection(2010, D("30.0"), D("4.0"), 3),
+    }
+    chart = target_chart(block)
+    assert chart.headers == ["年度", "目標の道筋", "実績", "見通し（最小二乗法）"]
+    rows = {row[0]: row[1:] for row in chart.rows}
+    assert rows["2005年度"] == ["10.0", "—", "—"]
+    assert rows["2008年度"] == ["30.0", "22.0", "22.0"]
+    assert rows["2010年度"] == ["50.0", "—", "30.0"]
+    assert "2010年度 30" in chart.description
+
+
+def test_target_chart_without_a_version_is_none():
+    assert target_chart({"in_force": None, "has_values": True}) is None
+
+
+def test_goal_actual_chart_draws_the_goal_through_missing_years():
+    chart = goal_actual_chart(
+        "売上高", [2006, 2007, 2008], [D("10"), None, D("30")], [D("12"), D("15"), None]
+    )
+    assert chart.rows == [
+        ["2006年度", "10.0", "12.0"],
+        ["2007年度", "—", "15.0"],
+        ["2008年度", "30.0", "—"],
+    ]
+    assert str(chart.svg).count("<polyline") == 2  # the goal connected across 2007, actuals
