@@ -201,6 +201,13 @@ def item_move(move):
     return answer
 
 
+def api_read(role, method, state):
+    """The JSON API: no login page, 401 without a session or token; GET only."""
+    if role == "anonymous":
+        return 401
+    return 200 if method == "GET" else 405
+
+
 def overall_edit(role, method, state):
     return 200 if role == "manager" else 403
 
@@ -290,6 +297,17 @@ MATRIX: dict[str, list[Row]] = {
         Row(lambda o, m=move: {"item_id": o["item"].pk, "move": m}, signed_in(item_move(move)))
         for move in ("plan", "done", "verify", "dismiss")
     ],
+    **{
+        name: [Row(no_kwargs, api_read)]
+        for name in (
+            "api_projects",
+            "api_targets",
+            "api_values",
+            "api_ratings",
+            "api_evaluations",
+            "api_action_items",
+        )
+    },
     "evaluation_assign": [
         Row(evaluation_kwargs("open"), signed_in(evaluation_write(False, "manager", 302))),
         Row(evaluation_kwargs("done"), signed_in(evaluation_write(True, "manager"))),
