@@ -297,6 +297,26 @@ MATRIX: dict[str, list[Row]] = {
         Row(lambda o, m=move: {"item_id": o["item"].pk, "move": m}, signed_in(item_move(move)))
         for move in ("plan", "done", "verify", "dismiss")
     ],
+    "action_item_export": [
+        Row(lambda o, f=fmt: {"fmt": f}, signed_in(read_only_page)) for fmt in ("csv", "xlsx")
+    ],
+    "submission_board_export": [
+        Row(lambda o, f=fmt: {"fmt": f}, signed_in(board)) for fmt in ("csv", "xlsx")
+    ],
+    "tracking_matrix_export": [
+        Row(lambda o, f=fmt: {"code": o["project"].code, "fmt": f}, signed_in(read_only_page))
+        for fmt in ("csv", "xlsx")
+    ],
+    "national_rollup_export": [
+        Row(lambda o, f=fmt: {"fmt": f}, signed_in(read_only_page)) for fmt in ("csv", "xlsx")
+    ],
+    "indicator_across_export": [
+        Row(
+            lambda o, f=fmt: {"code": "new-businesses-started", "fmt": f},
+            signed_in(read_only_page),
+        )
+        for fmt in ("csv", "xlsx")
+    ],
     **{
         name: [Row(no_kwargs, api_read)]
         for name in (
