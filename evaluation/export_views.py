@@ -8,10 +8,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from evaluation.action_views import filtered_items
-from evaluation.exports import FORMATS, amount, export_response, fy, unit_label, value_cell
+from evaluation.exports import (
+    FORMATS,
+    amount,
+    export_response,
+    fy,
+    unit_label,
+    value_cell,
+    workbook_response,
+)
 from evaluation.matrix_views import matrix_context
 from evaluation.national_views import across_context, rollup_context
+from evaluation.project_workbook import project_sheets
 from evaluation.report_views import board_context
+from projects.selectors import get_project_for_user
 
 CHUNK = 200  # rows read from the database at a time
 
@@ -198,3 +208,12 @@ def indicator_across_export(request, code, fmt):
 
     title = _("プロジェクト別の値")
     return export_response(fmt, f"indicator-{indicator.code}", title, header, rows())
+
+
+@login_required
+@require_safe
+def project_workbook(request, code):
+    """GET, any signed-in user (a project is reference data): the project's full record as one
+    workbook, holding only what the user may see on the screens."""
+    project = get_project_for_user(request.user, code)
+    return workbook_response(f"project-{project.code}", project_sheets(project, request.user))

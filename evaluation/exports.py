@@ -77,20 +77,34 @@ def csv_rows(header: Sequence, rows: Iterable[Sequence]):
 
 
 def write_xlsx(file, title: str, header: Sequence, rows: Iterable[Sequence]) -> None:
-    """Write a one-sheet workbook to `file` with openpyxl's write-only mode (rows go straight
-    to disk; numbers stay numbers)."""
+    """Write a one-sheet workbook to `file` (see write_workbook)."""
+    write_workbook(file, [(title, header, rows)])
+
+
+def write_workbook(file, sheets: Iterable[tuple[str, Sequence, Iterable[Sequence]]]) -> None:
+    """Write sheets of (title, header, rows) to `file` with openpyxl's write-only mode (rows go
+    straight to disk; numbers stay numbers)."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    sheet.freeze_panes = "A2"
-    head = []
-    for text in header:
-        cell = WriteOnlyCell(sheet, value=str(text))
-        cell.font = Font(bold=True)
-        head.append(cell)
-    sheet.append(head)
-    for row in rows:
-        sheet.append([_xlsx_value(cell) for cell in row])
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(str(title)[:31])
+        sheet.freeze_panes = "A2"
+        head = []
+        for text in header:
+            cell = WriteOnlyCell(sheet, value=str(text))
+            cell.font = Font(bold=True)
+            head.append(cell)
+        sheet.append(head)
+        for row in rows:
+            sheet.append([_xlsx_value(cell) for cell in row])
     book.save(file)
+
+
+def workbook_response(filename: str, sheets) -> FileResponse:
+    """A workbook of several sheets, written to a temporary file and served from it."""
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes, so deletes, it)
+    write_workbook(file, sheets)
+    file.seek(0)
+    return FileResponse(file, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX)
 
 
 def _xlsx_value(cell):
@@ -111,10 +125,5 @@ def export_response(fmt: str, filename: str, title: str, header: Sequence, rows:
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
     if fmt == "xlsx":
-        file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes, so deletes, it)
-        write_xlsx(file, title, header, rows)
-        file.seek(0)
-        return FileResponse(
-            file, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX
-        )
+        return workbook_response(filename, [(title, header, rows)])
     raise Http404

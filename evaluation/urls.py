@@ -43,6 +43,11 @@ urlpatterns = [
         name="tracking_matrix_export",
     ),
     path(
+        "projects/<slug:code>/workbook.xlsx",
+        export_views.project_workbook,
+        name="project_workbook",
+    ),
+    path(
         "national/export.<slug:fmt>",
         export_views.national_rollup_export,
         name="national_rollup_export",

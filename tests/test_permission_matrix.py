@@ -307,6 +307,7 @@ MATRIX: dict[str, list[Row]] = {
         Row(lambda o, f=fmt: {"code": o["project"].code, "fmt": f}, signed_in(read_only_page))
         for fmt in ("csv", "xlsx")
     ],
+    "project_workbook": [Row(project_kwargs, signed_in(read_only_page))],
     "national_rollup_export": [
         Row(lambda o, f=fmt: {"fmt": f}, signed_in(read_only_page)) for fmt in ("csv", "xlsx")
     ],
