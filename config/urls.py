@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("projects.urls")),
     path("", include("evaluation.urls")),
+    path("api/v1/", include("api.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

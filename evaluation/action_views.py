@@ -52,6 +52,15 @@ def get_item_for_user(user, item_id: int) -> ActionItem:
 def action_item_list(request):
     """GET, every signed-in user: the items they may see (managers all, staff their bureau's,
     evaluators their assigned projects'); filters by bureau, round, state and overdue."""
+    items, context = filtered_items(request)
+    total = items.count()
+    context |= {"items": list(items[:PAGE_SIZE]), "total": total, "page_size": PAGE_SIZE}
+    return render(request, "evaluation/action_item_list.html", context)
+
+
+def filtered_items(request):
+    """The items the user may see, filtered as the query string asks (the list and its
+    exports), with the filters' context."""
     items = ActionItem.objects.visible_to(request.user).select_related(
         "project__bureau", "evaluation__round", "report"
     )
@@ -79,11 +88,7 @@ def action_item_list(request):
             state__in=[ActionItem.State.OPEN, ActionItem.State.PLANNED],
             due_fiscal_year__lt=this_year,
         )
-    total = items.count()
     context = {
-        "items": list(items[:PAGE_SIZE]),
-        "total": total,
-        "page_size": PAGE_SIZE,
         "bureaus": bureaus,
         "rounds": rounds,
         "states": ActionItem.State.choices,
@@ -93,7 +98,7 @@ def action_item_list(request):
         "overdue": overdue,
         "this_year": this_year,
     }
-    return render(request, "evaluation/action_item_list.html", context)
+    return items, context
 
 
 @login_required

@@ -28,6 +28,11 @@ def _year(text, default):
 def tracking_matrix(request, code):
     """GET, any signed-in user (a project is reference data); the values and targets shown are
     those the user may see. Filters: category a–e and a fiscal-year range."""
+    return render(request, "evaluation/tracking_matrix.html", matrix_context(request, code))
+
+
+def matrix_context(request, code) -> dict:
+    """The matrix's rows (the page and its exports)."""
     project = get_project_for_user(request.user, code)
     category = request.GET.get("category", "")
     if category not in Indicator.Category.values:
@@ -99,7 +104,7 @@ def tracking_matrix(request, code):
                 get_language() or "ja",
             )
         rows.append({"indicator": indicator, "cells": cells, "chart": chart})
-    context = {
+    return {
         "project": project,
         "years": years,
         "rows": rows,
@@ -110,4 +115,3 @@ def tracking_matrix(request, code):
         "last": last,
         "year_range": list(range(FIRST_YEAR, LAST_YEAR + 1)),
     }
-    return render(request, "evaluation/tracking_matrix.html", context)

@@ -44,6 +44,11 @@ def _filtered_projects(request):
 def national_rollup_view(request):
     """GET, every signed-in user: the national figures of a fiscal year, built only on settled
     values (published figures and approved reports), so every reader sees the same totals."""
+    return render(request, "evaluation/national_rollup.html", rollup_context(request))
+
+
+def rollup_context(request) -> dict:
+    """The roll-up of the year and filters asked for (the page and its exports)."""
     year = chosen_year(request.GET.get("year"), rollup_default_year)
     category = request.GET.get("category", "")
     if category not in Indicator.Category.values:
@@ -57,7 +62,7 @@ def national_rollup_view(request):
     if common:
         line = next(line for line in rollup["lines"] if line.indicator.is_common_target)
         common_values = {value.project_id: value for value in line.per_project}
-    context = {
+    return {
         "year": year,
         "years": list(range(PHASE_II[0], PHASE_II[1] + 1)),
         "lines": rollup["lines"],
@@ -72,7 +77,6 @@ def national_rollup_view(request):
         "filtered": bool(filters["bureau"] or filters["field"]),
         **filters,
     }
-    return render(request, "evaluation/national_rollup.html", context)
 
 
 @login_required
@@ -81,6 +85,12 @@ def indicator_across_projects(request, code):
     """GET, every signed-in user: one indicator, projects × fiscal years. Each cell is a value
     the user may see; values not yet approved are marked. The totals row counts settled values
     only (published figures and approved reports), and only where the values add up."""
+    context = across_context(request, code)
+    return render(request, "evaluation/indicator_across_projects.html", context)
+
+
+def across_context(request, code) -> dict:
+    """One indicator's rows (the page and its exports)."""
     indicator = get_object_or_404(Indicator, code=code)
     projects, filters = _filtered_projects(request)
     years = list(range(FIRST_YEAR, LAST_YEAR + 1))
@@ -98,15 +108,15 @@ def indicator_across_projects(request, code):
             unsettled = bool(value and value.report_id and value.report.state != State.APPROVED)
             cells.append({"value": value, "unsettled": unsettled})
         rows.append({"project": project, "cells": cells})
-    totals = []
+    totals, by_year = [], {}
     if indicator.adds_up:
         by_year = yearly_totals(indicator, projects, years)
         totals = [indicator.format_number(by_year[y]) if y in by_year else None for y in years]
-    context = {
+    return {
         "indicator": indicator,
         "years": years,
         "rows": rows,
         "totals": totals,
+        "total_values": by_year if indicator.adds_up else {},
         **filters,
     }
-    return render(request, "evaluation/indicator_across_projects.html", context)

@@ -241,6 +241,11 @@ def report_transition(request, code, fiscal_year, action):
 def submission_board(request):
     """GET, managers and admins: every project × fiscal year with its report state and deadline,
     overdue ones marked; filters by bureau and state. Everyone else: 403."""
+    return render(request, "evaluation/submission_board.html", board_context(request))
+
+
+def board_context(request) -> dict:
+    """The board's rows for managers and admins (the page and its exports); 403 for others."""
     if request.user.role not in (Role.MANAGER, Role.ADMIN):
         raise PermissionDenied
     first, last = 2006, REPORTABLE_YEARS[1]
@@ -271,7 +276,7 @@ def submission_board(request):
             )
         if not state or any(c["state"] == state for c in cells):
             rows.append({"project": project, "cells": cells})
-    context = {
+    return {
         "years": years,
         "rows": rows,
         "deadlines": [deadlines.get(y) for y in years],
@@ -281,7 +286,6 @@ def submission_board(request):
         "state": state,
         "today": today,
     }
-    return render(request, "evaluation/submission_board.html", context)
 
 
 @login_required

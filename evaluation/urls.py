@@ -3,6 +3,7 @@ from django.urls import path
 from evaluation import (
     action_views,
     economic_views,
+    export_views,
     matrix_views,
     national_views,
     overall_views,
@@ -32,6 +33,32 @@ urlpatterns = [
         name="round_rollup_download",
     ),
     path("actions/", action_views.action_item_list, name="action_item_list"),
+    path("actions/export.<slug:fmt>", export_views.action_item_export, name="action_item_export"),
+    path(
+        "reports/board/export.<slug:fmt>",
+        export_views.submission_board_export,
+        name="submission_board_export",
+    ),
+    path(
+        "projects/<slug:code>/matrix/export.<slug:fmt>",
+        export_views.tracking_matrix_export,
+        name="tracking_matrix_export",
+    ),
+    path(
+        "projects/<slug:code>/workbook.xlsx",
+        export_views.project_workbook,
+        name="project_workbook",
+    ),
+    path(
+        "national/export.<slug:fmt>",
+        export_views.national_rollup_export,
+        name="national_rollup_export",
+    ),
+    path(
+        "indicators/<slug:code>/export.<slug:fmt>",
+        export_views.indicator_across_export,
+        name="indicator_across_export",
+    ),
     path("actions/<int:item_id>/", action_views.action_item_detail, name="action_item_detail"),
     path(
         "actions/<int:item_id>/<slug:move>/",

@@ -21,6 +21,7 @@ ADMIN_MANAGED_MODELS = {
     ],
     "evaluation": ["indicator", "reportingdeadline", "ratingband"],
     "auth": ["group"],
+    "authtoken": ["token", "tokenproxy"],  # API tokens: admins issue and revoke them
 }
 ADMIN_VIEW_ONLY_MODELS = {
     "evaluation": [

@@ -25,7 +25,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evaluation import action_views
+from evaluation import action_views, economic_views, survey_views
 from evaluation import forms as evaluation_forms
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +40,13 @@ RUN = {"forms": 0, "examples": 0, "accepted": 0, "refused": 0}
 
 
 def registered_forms() -> set[type]:
-    """Every Form subclass defined in the app's modules (imports the modules that hold them)."""
-    import evaluation.forms  # noqa: F401
+    """Every Form subclass defined in the app's modules: the URLconf imports every view module
+    (forms defined beside their views included), the admin its forms."""
+    from django.urls import get_resolver
+
     import projects.admin  # noqa: F401
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view module
 
     found, stack = set(), [forms.Form]
     while stack:
@@ -112,6 +116,9 @@ SCREENS = {
     action_views.ItemPlanForm: Screen(
         "action_item_move", "staff", lambda o: [o["item"].pk, "plan"]
     ),
+    economic_views.NationalFiguresForm: Screen("national_figures_edit", "manager", lambda o: []),
+    survey_views.SurveyCreateForm: Screen("survey_create", "staff", lambda o: []),
+    survey_views.SurveyForm: Screen("survey_edit", "staff", lambda o: [o["survey"].pk]),
     action_views.ItemNoteForm: Screen(
         "action_item_move", "manager", lambda o: [o["item"].pk, "dismiss"]
     ),
@@ -216,6 +223,7 @@ def corpus_objects(project, users, bureau):
     from evaluation.services.evaluations import evaluation_consolidate, rating_save, round_create
     from evaluation.services.plans import plan_create
     from evaluation.services.reports import annual_report_create
+    from evaluation.services.surveys import survey_create
     from evaluation.services.targets import target_set_values
     from evaluation.services.yearly import yearly_plan_create, yearly_plan_update
     from tests.factories import IndicatorFactory, ProjectFactory
@@ -283,6 +291,7 @@ def corpus_objects(project, users, bureau):
         "evaluation": evaluation_round.evaluations.get(project=project),
         "item": done.action_items.get(),
         "fresh": ProjectFactory(bureau=bureau, phase=project.phase, code="fresh"),
+        "survey": survey_create(project=project, fiscal_year=2007, by=users["staff"]),
     }
 
 

@@ -201,6 +201,13 @@ def item_move(move):
     return answer
 
 
+def api_read(role, method, state):
+    """The JSON API: no login page, 401 without a session or token; GET only."""
+    if role == "anonymous":
+        return 401
+    return 200 if method == "GET" else 405
+
+
 def overall_edit(role, method, state):
     return 200 if role == "manager" else 403
 
@@ -310,6 +317,38 @@ MATRIX: dict[str, list[Row]] = {
         Row(lambda o, m=move: {"item_id": o["item"].pk, "move": m}, signed_in(item_move(move)))
         for move in ("plan", "done", "verify", "dismiss")
     ],
+    "action_item_export": [
+        Row(lambda o, f=fmt: {"fmt": f}, signed_in(read_only_page)) for fmt in ("csv", "xlsx")
+    ],
+    "submission_board_export": [
+        Row(lambda o, f=fmt: {"fmt": f}, signed_in(board)) for fmt in ("csv", "xlsx")
+    ],
+    "tracking_matrix_export": [
+        Row(lambda o, f=fmt: {"code": o["project"].code, "fmt": f}, signed_in(read_only_page))
+        for fmt in ("csv", "xlsx")
+    ],
+    "project_workbook": [Row(project_kwargs, signed_in(read_only_page))],
+    "national_rollup_export": [
+        Row(lambda o, f=fmt: {"fmt": f}, signed_in(read_only_page)) for fmt in ("csv", "xlsx")
+    ],
+    "indicator_across_export": [
+        Row(
+            lambda o, f=fmt: {"code": "new-businesses-started", "fmt": f},
+            signed_in(read_only_page),
+        )
+        for fmt in ("csv", "xlsx")
+    ],
+    **{
+        name: [Row(no_kwargs, api_read)]
+        for name in (
+            "api_projects",
+            "api_targets",
+            "api_values",
+            "api_ratings",
+            "api_evaluations",
+            "api_action_items",
+        )
+    },
     "evaluation_assign": [
         Row(evaluation_kwargs("open"), signed_in(evaluation_write(False, "manager", 302))),
         Row(evaluation_kwargs("done"), signed_in(evaluation_write(True, "manager"))),

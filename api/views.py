@@ -1,0 +1,280 @@
+"""The read-only JSON API for BI tools (docs/api.md). Every endpoint answers GET only, to a
+signed-in session or a token issued by an admin, and reads through the same `visible_to(user)`
+scopes as the screens: what a user cannot see on a screen never appears here. Lists are
+paginated (api.pagination.Pagination); each endpoint costs a fixed number of queries whatever
+the page size (pinned in tests/api/test_api.py)."""
+
+from decimal import Decimal
+
+from django.db.models import Max, Prefetch
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import ValidationError
+
+from api.pagination import Pagination
+from evaluation.models import (
+    ActionItem,
+    AnnualReport,
+    MonitoredValue,
+    ProjectEvaluation,
+    ProjectPlan,
+    Target,
+    TargetVersion,
+)
+from evaluation.national import PHASE_II, default_year, ratings_in_year, reports_in_year
+from projects.domain import fiscal_year_label
+from projects.models import Project
+
+
+def number(value) -> str | None:
+    """Decimals as exact strings ("1234", "12.5"), never floats; None stays None."""
+    if value is None:
+        return None
+    return f"{Decimal(value).normalize():f}"
+
+
+def year_param(request, name: str) -> int | None:
+    """An optional fiscal-year filter; 400 for anything but a plausible year."""
+    text = request.query_params.get(name)
+    if not text:
+        return None
+    try:
+        year = int(text)
+    except ValueError:
+        raise ValidationError({name: "a fiscal year, e.g. 2007"}) from None
+    if not 2000 <= year <= 2100:
+        raise ValidationError({name: "a fiscal year, e.g. 2007"})
+    return year
+
+
+def page_of(request, queryset, serialize):
+    paginator = Pagination()
+    page = paginator.paginate_queryset(queryset, request)
+    return paginator.get_paginated_response([serialize(row) for row in page])
+
+
+def project_ref(project) -> dict:
+    return {"code": project.code, "name_ja": project.name_ja, "name_en": project.name_en}
+
+
+@api_view(["GET"])
+def projects(request):
+    """Every project (reference data: every signed-in user reads them all)."""
+    rows = (
+        Project.objects.visible_to(request.user)
+        .select_related("bureau", "phase", "successor")
+        .prefetch_related("fields")
+        .order_by("order", "code")
+    )
+    return page_of(
+        request,
+        rows,
+        lambda p: {
+            **project_ref(p),
+            "bureau": p.bureau.code,
+            "bureau_name_ja": p.bureau.name_ja,
+            "fields": [f.code for f in p.fields.all()],
+            "phase": p.phase.code,
+            "status": p.status,
+            "successor": p.successor.code if p.successor_id else None,
+        },
+    )
+
+
+def version_json(version: TargetVersion) -> dict:
+    return {
+        "number": version.number,
+        "applies_from_fiscal_year": version.applies_from_fiscal_year,
+        "baseline_value": number(version.baseline_value),
+        "baseline_fiscal_year": version.baseline_fiscal_year,
+        "target_value": number(version.target_value),
+        "target_fiscal_year": version.target_fiscal_year,
+        "milestones": [
+            {"fiscal_year": m.fiscal_year, "value": number(m.value)}
+            for m in version.milestones.all()
+        ],
+        "reason": version.reason,
+    }
+
+
+@api_view(["GET"])
+def targets(request):
+    """Targets of the plans the user may see, with every version. `?project=<code>`."""
+    plans = ProjectPlan.objects.visible_to(request.user)
+    rows = (
+        Target.objects.filter(plan__in=plans)
+        .select_related("plan__project", "plan__phase", "indicator")
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=TargetVersion.objects.order_by("number").prefetch_related("milestones"),
+            )
+        )
+        .order_by("plan__project__order", "plan__project__code", "order", "pk")
+    )
+    if code := request.query_params.get("project"):
+        rows = rows.filter(plan__project__code=code)
+    return page_of(
+        request,
+        rows,
+        lambda t: {
+            "id": t.pk,
+            "project": t.plan.project.code,
+            "phase": t.plan.phase.code,
+            "plan_state": t.plan.state,
+            "indicator": t.indicator.code if t.indicator_id else None,
+            "name": t.name,
+            "unit": t.unit,
+            "direction": t.direction,
+            "cumulation": t.cumulation,
+            "is_common_target": t.is_common,
+            "versions": [version_json(v) for v in t.versions.all()],
+        },
+    )
+
+
+@api_view(["GET"])
+def values(request):
+    """Monitored values the user may see. `?fiscal_year=`, `?project=<code>`,
+    `?indicator=<code>`. `kind` is number, zero, not_applicable (該当なし) or unknown (未把握);
+    `value` is null for the last two. Money is in yen."""
+    rows = (
+        MonitoredValue.objects.visible_to(request.user)
+        .select_related("project", "indicator", "report")
+        .order_by("project__code", "indicator__category", "indicator__order", "fiscal_year", "pk")
+    )
+    if (year := year_param(request, "fiscal_year")) is not None:
+        rows = rows.filter(fiscal_year=year)
+    if code := request.query_params.get("project"):
+        rows = rows.filter(project__code=code)
+    if code := request.query_params.get("indicator"):
+        rows = rows.filter(indicator__code=code)
+    return page_of(
+        request,
+        rows,
+        lambda v: {
+            "project": v.project.code,
+            "indicator": v.indicator.code,
+            "indicator_name_ja": v.indicator.name_ja,
+            "unit": v.indicator.unit,
+            "fiscal_year": v.fiscal_year,
+            "fiscal_year_label": fiscal_year_label(v.fiscal_year),
+            "kind": v.kind,
+            "value": number(v.value),
+            "is_approximate": v.is_approximate,
+            "origin": v.origin,
+            "report_state": v.report.state if v.report_id else None,
+            "source_note": v.source_note,
+        },
+    )
+
+
+@api_view(["GET"])
+def ratings(request):
+    """Each project's catalogue targets rated in `?fiscal_year=` (FY2006–FY2010; by default
+    the latest year with a report the user may see, like the dashboards), figured like the
+    dashboards (evaluation.national.ratings_in_year). Paginated by project."""
+    year = year_param(request, "fiscal_year")
+    if year is None:
+        latest = AnnualReport.objects.visible_to(request.user).aggregate(latest=Max("fiscal_year"))
+        year = default_year([latest["latest"]] if latest["latest"] else [])
+    if not PHASE_II[0] <= year <= PHASE_II[1]:
+        raise ValidationError({"fiscal_year": "a fiscal year of Phase II (2006–2010)"})
+    rows = Project.objects.visible_to(request.user).order_by("order", "code")
+    if code := request.query_params.get("project"):
+        rows = rows.filter(code=code)
+    paginator = Pagination()
+    page = paginator.paginate_queryset(rows, request)
+    reports = reports_in_year(request.user, page, year)
+    _, project_rows = ratings_in_year(request.user, page, year, reports)
+    results = []
+    for row in project_rows:
+        results.append(
+            {
+                **project_ref(row.project),
+                "fiscal_year": year,
+                "fiscal_year_label": fiscal_year_label(year),
+                "report_state": row.report.state if row.report else None,
+                "targets": [
+                    {
+                        "indicator": f["target"].indicator.code,
+                        "name_ja": f["target"].indicator.name_ja,
+                        "unit": f["target"].unit,
+                        "target": number(f["goal"]),
+                        "actual": number(f["actual"]),
+                        "status": f["status"],
+                        "achievement_rate": number(f["rate"]),
+                        "progress_rate": number(f["progress"]),
+                        "rating": f["rating"],
+                        "rating_label": str(f["rating_label"]),
+                    }
+                    for f in row.figures.values()
+                ],
+            }
+        )
+    return paginator.get_paginated_response(results)
+
+
+@api_view(["GET"])
+def evaluations(request):
+    """The project evaluations of rounds the user may see. The final grade, findings and
+    recommendations appear once the evaluation is finished; evaluators' own ratings never."""
+    rows = (
+        ProjectEvaluation.objects.visible_to(request.user)
+        .select_related("round__phase", "project")
+        .order_by("round__fiscal_year", "round_id", "project__order", "project__code")
+    )
+    if code := request.query_params.get("project"):
+        rows = rows.filter(project__code=code)
+
+    def serialize(e):
+        finished = e.state == ProjectEvaluation.State.FINISHED
+        return {
+            "id": e.pk,
+            "round": {
+                "id": e.round_id,
+                "title": e.round.title,
+                "phase": e.round.phase.code,
+                "fiscal_year": e.round.fiscal_year,
+            },
+            "project": e.project.code,
+            "state": e.state,
+            "final_grade": e.final_grade if finished else None,
+            "final_findings": e.final_findings if finished else None,
+            "final_recommendations": e.final_recommendations if finished else None,
+            "consolidated_at": e.consolidated_at if finished else None,
+        }
+
+    return page_of(request, rows, serialize)
+
+
+@api_view(["GET"])
+def action_items(request):
+    """Action items the user may see. `?project=<code>`, `?state=`, `?due_fiscal_year=`."""
+    rows = (
+        ActionItem.objects.visible_to(request.user)
+        .select_related("project", "report")
+        .order_by("due_fiscal_year", "project__order", "project__code", "pk")
+    )
+    if code := request.query_params.get("project"):
+        rows = rows.filter(project__code=code)
+    if state := request.query_params.get("state"):
+        rows = rows.filter(state=state)
+    if (year := year_param(request, "due_fiscal_year")) is not None:
+        rows = rows.filter(due_fiscal_year=year)
+    return page_of(
+        request,
+        rows,
+        lambda i: {
+            "id": i.pk,
+            "project": i.project.code,
+            "source": i.source,
+            "evaluation": i.evaluation_id,
+            "report_fiscal_year": i.report.fiscal_year if i.report_id else None,
+            "text": i.text,
+            "due_fiscal_year": i.due_fiscal_year,
+            "state": i.state,
+            "done_note": i.done_note,
+            "decision_note": i.decision_note,
+            "created_at": i.created_at,
+        },
+    )

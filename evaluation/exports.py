@@ -1,0 +1,129 @@
+"""Table exports a Japanese user opens in Excel: CSV in UTF-8 with a byte-order mark, streamed row
+by row, and xlsx written by openpyxl's write-only mode into a temporary file; neither keeps the
+rows in memory. Headers are Japanese (in the active language) and carry their unit; fiscal years
+are labelled 「2006年度（平成18年度）」; a value is one of four things and stays so: a number,
+0, 「該当なし」 or 「未把握」 (never 0 or blank); a cell with no value at all is blank."""
+
+import csv
+import tempfile
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.utils.translation import get_language
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from evaluation.models import Indicator, MonitoredValue, ValueKind
+from projects.domain import MONEY_UNITS, fiscal_year_label
+
+FORMATS = ("csv", "xlsx")
+BOM = "\ufeff"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def fy(year: int | None) -> str:
+    return fiscal_year_label(year, get_language() or "ja") if year else ""
+
+
+def unit_label(indicator: Indicator) -> str:
+    """The unit a value of `indicator` is exported in: money in its entry unit (千円, 百万円…)."""
+    if indicator.unit == Indicator.Unit.YEN:
+        return str(indicator.get_entry_money_unit_display())
+    return str(indicator.get_unit_display())
+
+
+def amount(indicator: Indicator, number: Decimal | None) -> Decimal | None:
+    """A stored number in the export's unit: money exactly (yen ÷ the unit, no rounding)."""
+    if number is None:
+        return None
+    if indicator.unit == Indicator.Unit.YEN:
+        return (Decimal(number) / MONEY_UNITS[indicator.entry_money_unit].yen).normalize()
+    return Decimal(number).normalize()
+
+
+def value_cell(value: MonitoredValue | None):
+    """A monitored value as a cell: the number in the indicator's export unit, 0, 「該当なし」
+    or 「未把握」; None (blank) only where there is no value at all."""
+    if value is None:
+        return None
+    if value.kind == ValueKind.NUMBER:
+        return amount(value.indicator, value.value)
+    if value.kind == ValueKind.ZERO:
+        return Decimal(0)
+    return str(ValueKind(value.kind).label)
+
+
+def _text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, Decimal):
+        return f"{cell:f}"
+    return str(cell)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_rows(header: Sequence, rows: Iterable[Sequence]):
+    """The CSV text, one line at a time, the byte-order mark first."""
+    writer = csv.writer(_Echo())
+    yield BOM + writer.writerow([_text(h) for h in header])
+    for row in rows:
+        yield writer.writerow([_text(cell) for cell in row])
+
+
+def write_xlsx(file, title: str, header: Sequence, rows: Iterable[Sequence]) -> None:
+    """Write a one-sheet workbook to `file` (see write_workbook)."""
+    write_workbook(file, [(title, header, rows)])
+
+
+def write_workbook(file, sheets: Iterable[tuple[str, Sequence, Iterable[Sequence]]]) -> None:
+    """Write sheets of (title, header, rows) to `file` with openpyxl's write-only mode (rows go
+    straight to disk; numbers stay numbers)."""
+    book = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(str(title)[:31])
+        sheet.freeze_panes = "A2"
+        head = []
+        for text in header:
+            cell = WriteOnlyCell(sheet, value=str(text))
+            cell.font = Font(bold=True)
+            head.append(cell)
+        sheet.append(head)
+        for row in rows:
+            sheet.append([_xlsx_value(cell) for cell in row])
+    book.save(file)
+
+
+def workbook_response(filename: str, sheets) -> FileResponse:
+    """A workbook of several sheets, written to a temporary file and served from it."""
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes, so deletes, it)
+    write_workbook(file, sheets)
+    file.seek(0)
+    return FileResponse(file, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX)
+
+
+def _xlsx_value(cell):
+    if isinstance(cell, Decimal):
+        return int(cell) if cell == cell.to_integral_value() else cell
+    if cell is not None and not isinstance(cell, int | float | str):
+        return str(cell)
+    return cell
+
+
+def export_response(fmt: str, filename: str, title: str, header: Sequence, rows: Iterable):
+    """The download of one table: `filename` without its extension; `rows` may be a generator
+    (it is consumed once, while streaming the CSV or writing the workbook)."""
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            csv_rows(header, rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    if fmt == "xlsx":
+        return workbook_response(filename, [(title, header, rows)])
+    raise Http404

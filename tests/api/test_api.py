@@ -1,0 +1,265 @@
+"""The read-only JSON API: authentication by session or admin-issued token, the screens'
+scoping, pagination, the four kinds of value, and pinned query counts."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from evaluation.models import (
+    AnnualReport,
+    MonitoredValue,
+    State,
+    Target,
+    TargetMilestone,
+    TargetVersion,
+)
+from tests.factories import IndicatorFactory, ProjectFactory
+from tests.generated import generate_projects
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINTS = [
+    "api_projects",
+    "api_targets",
+    "api_values",
+    "api_evaluations",
+    "api_action_items",
+]
+
+
+def token_header(user) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=user).key}"}
+
+
+@pytest.fixture
+def drafts(project, plan, users):
+    """The own bureau's plan (draft) with the common target, and a draft FY2007 report with
+    a number, a 該当なし and a 未把握 value."""
+    common = IndicatorFactory(code="new-businesses-started", is_common_target=True)
+    other = IndicatorFactory(code="ventures-created")
+    third = IndicatorFactory(code="second-foundings")
+    target = Target.objects.create(plan=plan, indicator=common, cumulation="flow")
+    version = TargetVersion.objects.create(
+        target=target,
+        number=1,
+        applies_from_fiscal_year=2006,
+        baseline_value=Decimal(10),
+        baseline_fiscal_year=2005,
+        target_value=Decimal(100),
+        target_fiscal_year=2010,
+        author=users["staff"],
+    )
+    TargetMilestone.objects.create(version=version, fiscal_year=2007, value=Decimal(40))
+    report = AnnualReport.objects.create(project=project, fiscal_year=2007)
+    for indicator, kind, value in (
+        (common, "number", Decimal("42")),
+        (other, "not_applicable", None),
+        (third, "unknown", None),
+    ):
+        MonitoredValue.objects.create(
+            project=project, indicator=indicator, fiscal_year=2007, kind=kind, value=value,
+            report=report,
+        )  # fmt: skip
+    return {"report": report, "target": target}
+
+
+@pytest.mark.parametrize("name", [*ENDPOINTS, "api_ratings"])
+def test_anonymous_without_token_gets_401(client, name):
+    response = client.get(reverse(name), {"fiscal_year": 2007})
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+@pytest.mark.parametrize("name", ENDPOINTS)
+def test_the_api_is_read_only(client, users, name):
+    client.force_login(users["manager"])
+    assert client.post(reverse(name)).status_code == 405
+
+
+def test_a_token_issued_by_an_admin_reads_and_a_revoked_one_does_not(client, users, project):
+    headers = token_header(users["staff"])
+    response = client.get(reverse("api_projects"), **headers)
+    assert response.status_code == 200
+    assert [p["code"] for p in response.json()["results"]] == [project.code]
+    Token.objects.filter(user=users["staff"]).delete()  # what the admin's delete does
+    assert client.get(reverse("api_projects"), **headers).status_code == 401
+
+
+def test_a_token_of_a_deactivated_user_is_refused(client, users):
+    headers = token_header(users["staff"])
+    users["staff"].is_active = False
+    users["staff"].save()
+    assert client.get(reverse("api_projects"), **headers).status_code == 401
+
+
+def test_a_wrong_token_is_refused(client, users):
+    response = client.get(reverse("api_projects"), HTTP_AUTHORIZATION="Token not-a-token")
+    assert response.status_code == 401
+
+
+def test_admins_issue_and_revoke_tokens_in_the_django_admin(client, users):
+    client.force_login(users["admin"])
+    add = reverse("admin:authtoken_tokenproxy_add")
+    assert client.get(add).status_code == 200
+    assert client.post(add, {"user": users["staff"].pk}).status_code == 302
+    token = Token.objects.get(user=users["staff"])
+    delete = reverse("admin:authtoken_tokenproxy_delete", args=[token.user_id])  # keyed by user
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Token.objects.exists()
+
+
+def test_staff_cannot_issue_tokens(client, users):
+    client.force_login(users["staff"])
+    response = client.get(reverse("admin:authtoken_tokenproxy_add"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def codes_of(client, user, name, **params):
+    client.force_login(user)
+    response = client.get(reverse(name), params)
+    assert response.status_code == 200
+    return response.json()["results"]
+
+
+def test_another_bureaus_drafts_never_appear(client, users, drafts):
+    for name in ("api_values", "api_targets"):
+        assert codes_of(client, users["other_staff"], name) == []
+        assert codes_of(client, users["evaluator"], name) == []  # not assigned
+        assert len(codes_of(client, users["staff"], name)) > 0
+        assert len(codes_of(client, users["manager"], name)) > 0
+    ratings = codes_of(client, users["other_staff"], "api_ratings", fiscal_year=2007)
+    assert [r["targets"] for r in ratings] == [[]]  # the project, but no draft plan's targets
+
+
+def test_approved_reports_values_appear_for_other_bureaus(client, users, drafts):
+    AnnualReport.objects.filter(pk=drafts["report"].pk).update(state=State.APPROVED)
+    rows = codes_of(client, users["other_staff"], "api_values")
+    assert {r["indicator"] for r in rows} == {
+        "new-businesses-started",
+        "ventures-created",
+        "second-foundings",
+    }
+
+
+def test_values_keep_the_four_kinds_apart(client, users, drafts):
+    rows = codes_of(client, users["staff"], "api_values", fiscal_year=2007)
+    by_code = {r["indicator"]: r for r in rows}
+    assert by_code["new-businesses-started"]["kind"] == "number"
+    assert by_code["new-businesses-started"]["value"] == "42"
+    assert by_code["ventures-created"] == by_code["ventures-created"] | {
+        "kind": "not_applicable",
+        "value": None,
+    }
+    assert by_code["second-foundings"]["kind"] == "unknown"
+    assert by_code["second-foundings"]["value"] is None
+    assert by_code["second-foundings"]["fiscal_year_label"] == "2007年度（平成19年度）"
+    assert by_code["second-foundings"]["report_state"] == "draft"
+
+
+def test_targets_carry_their_versions(client, users, drafts):
+    (row,) = codes_of(client, users["staff"], "api_targets")
+    assert row["indicator"] == "new-businesses-started"
+    assert row["plan_state"] == "draft"
+    assert row["versions"] == [
+        {
+            "number": 1,
+            "applies_from_fiscal_year": 2006,
+            "baseline_value": "10",
+            "baseline_fiscal_year": 2005,
+            "target_value": "100",
+            "target_fiscal_year": 2010,
+            "milestones": [{"fiscal_year": 2007, "value": "40"}],
+            "reason": "",
+        }
+    ]
+
+
+def test_ratings_match_the_report_page(client, users, drafts):
+    from evaluation.achievement import target_achievements
+
+    (row,) = codes_of(client, users["staff"], "api_ratings", fiscal_year=2007)
+    (expected,) = target_achievements(drafts["report"])
+    (figure,) = row["targets"]
+    assert figure["actual"] == "42"
+    assert figure["rating"] == expected["rating"]
+    assert figure["target"] == "40" and expected["goal"] == 40
+    assert figure["achievement_rate"] == f"{expected['rate'].normalize():f}"
+    assert row["report_state"] == "draft"
+
+
+@pytest.mark.parametrize("year", ["abc", "2020", "2005"])
+def test_ratings_need_a_phase_ii_year(client, users, year):
+    client.force_login(users["staff"])
+    assert client.get(reverse("api_ratings"), {"fiscal_year": year}).status_code == 400
+
+
+def test_ratings_default_to_the_latest_year_with_a_report(client, users, drafts):
+    (row,) = codes_of(client, users["staff"], "api_ratings")
+    assert row["fiscal_year"] == 2007
+
+
+def test_pagination(client, users, bureau):
+    for n in range(5):
+        ProjectFactory(bureau=bureau, code=f"p-{n}", order=n)
+    client.force_login(users["staff"])
+    first = client.get(reverse("api_projects"), {"page_size": 2}).json()
+    assert first["count"] == 5
+    assert [p["code"] for p in first["results"]] == ["p-0", "p-1"]
+    assert first["previous"] is None
+    last = client.get(first["next"].replace("http://testserver", "")).json()
+    assert [p["code"] for p in last["results"]] == ["p-2", "p-3"]
+    assert client.get(reverse("api_projects"), {"page": 9}).status_code == 404
+
+
+def test_evaluations_show_the_final_words_only_once_finished(client, users, project):
+    from tests.test_permission_matrix import evaluation_objects
+
+    objects = evaluation_objects(project, users)
+    rows = codes_of(client, users["manager"], "api_evaluations")
+    by_id = {r["id"]: r for r in rows}
+    assert by_id[objects["done"].pk]["final_grade"] == "A"
+    assert by_id[objects["done"].pk]["final_recommendations"] == "販路開拓"
+    assert by_id[objects["open"].pk]["final_grade"] is None
+    staff_rows = codes_of(client, users["staff"], "api_evaluations")
+    assert [r["id"] for r in staff_rows] == [objects["done"].pk]
+    assert codes_of(client, users["other_staff"], "api_evaluations") == []
+    items = codes_of(client, users["staff"], "api_action_items")
+    assert [i["text"] for i in items] == ["販路開拓"]
+    assert codes_of(client, users["other_staff"], "api_action_items") == []
+
+
+@pytest.fixture
+def many(users, bureau, project):
+    from tests.test_permission_matrix import evaluation_objects
+
+    evaluation_objects(project, users)  # a finished evaluation of the bureau, with its item
+    indicators = [IndicatorFactory(code=f"gen-ind-{n}") for n in range(3)]
+    generate_projects(30, bureau, indicators, users["manager"])
+
+
+# (name, params, queries): the token and its user, the user's groups (not for projects, which
+# every signed-in user reads), the page count, the page, and each endpoint's prefetches.
+QUERY_BUDGET = [
+    ("api_projects", {}, 4),  # + fields
+    ("api_targets", {}, 6),  # + versions, milestones
+    ("api_values", {"fiscal_year": 2007}, 4),
+    ("api_ratings", {"fiscal_year": 2007}, 11),  # + reports, plans, targets, versions,
+    # milestones, values, rating bands
+    ("api_evaluations", {}, 4),
+    ("api_action_items", {}, 4),
+]
+
+
+@pytest.mark.parametrize(("name", "params", "queries"), QUERY_BUDGET)
+def test_query_counts_are_pinned(
+    client, users, many, django_assert_num_queries, name, params, queries
+):
+    headers = token_header(users["staff"])
+    assert queries <= 15
+    with django_assert_num_queries(queries):
+        response = client.get(reverse(name), params, **headers)
+    assert response.status_code == 200
+    counts = {"api_evaluations": 1, "api_action_items": 1}
+    assert response.json()["count"] >= counts.get(name, 30)
