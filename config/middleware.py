@@ -59,6 +59,8 @@ class KeepInputAcrossSignInMiddleware:
         match = request.resolver_match
         if match is None or match.url_name in NOT_KEPT or match.namespace == "admin":
             return None
+        if request.path.startswith("/api/"):
+            return None  # the API answers for itself (401); there is no form to come back to
         data = {key: request.POST.getlist(key) for key in request.POST}
         data.pop("csrfmiddlewaretoken", None)
         if sum(len(v) for values in data.values() for v in values) > MAX_KEPT_BYTES:

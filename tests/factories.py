@@ -125,3 +125,29 @@ def walk_workflow(record, state, users, comment="テストのコメント"):
     for action, who in WORKFLOW_PATHS[state]:
         record = workflow_transition(obj=record, action=action, by=users[who], comment=comment)
     return record
+
+
+def rate_and_finish(evaluation, users, *, grade="A", findings="", recommendations=""):
+    """The assigned evaluator rates every criterion of the round with `grade`, then the manager
+    consolidates and finishes the evaluation (its recommendations become action items)."""
+    from evaluation.services.evaluations import evaluation_consolidate, rating_save
+
+    rating_save(
+        evaluation=evaluation,
+        by=users["evaluator"],
+        expected_version=0,
+        overall_grade=grade,
+        findings="",
+        recommendations="",
+        grades={c.pk: grade for c in evaluation.round.criteria.all()},
+    )
+    evaluation.refresh_from_db()
+    return evaluation_consolidate(
+        evaluation=evaluation,
+        by=users["manager"],
+        expected_version=evaluation.version,
+        final_grade=grade,
+        findings=findings,
+        recommendations=recommendations,
+        finish=True,
+    )

@@ -220,13 +220,13 @@ def corpus_objects(project, users, bureau):
     overall plan, a round with the project assigned to the evaluator, an open action item, and a
     project of the bureau without a plan."""
     from evaluation.models import OverallPlan
-    from evaluation.services.evaluations import evaluation_consolidate, rating_save, round_create
+    from evaluation.services.evaluations import round_create
     from evaluation.services.plans import plan_create
     from evaluation.services.reports import annual_report_create
     from evaluation.services.surveys import survey_create
     from evaluation.services.targets import target_set_values
     from evaluation.services.yearly import yearly_plan_create, yearly_plan_update
-    from tests.factories import IndicatorFactory, ProjectFactory
+    from tests.factories import IndicatorFactory, ProjectFactory, rate_and_finish
 
     IndicatorFactory(code="new-businesses-started", name_ja="新事業開始件数", is_common_target=True)
     IndicatorFactory(code="meetings-held", name_ja="交流会", unit="times", level="output")
@@ -264,24 +264,8 @@ def corpus_objects(project, users, bureau):
         criteria=[criterion],
         assignments={project: [users["evaluator"]], done_project: [users["evaluator"]]},
     )
-    done = evaluation_round.evaluations.get(project=done_project)
-    rating_save(
-        evaluation=done,
-        by=users["evaluator"],
-        expected_version=0,
-        overall_grade="A",
-        findings="",
-        recommendations="",
-        grades={criterion.pk: "A"},
-    )
-    done = evaluation_consolidate(
-        evaluation=done,
-        by=users["manager"],
-        expected_version=done.version,
-        final_grade="A",
-        findings="",
-        recommendations="販路開拓",
-        finish=True,
+    done = rate_and_finish(
+        evaluation_round.evaluations.get(project=done_project), users, recommendations="販路開拓"
     )
     return {
         "plan": plan,

@@ -460,8 +460,8 @@ def evaluation_objects(project, users):
     """A FY2008 round: the matrix's project in progress, assigned to the evaluator; another
     project of the same bureau rated by the evaluator and finished by the manager."""
     from evaluation.models import EvaluationCriterion
-    from evaluation.services.evaluations import evaluation_consolidate, rating_save, round_create
-    from tests.factories import ProjectFactory
+    from evaluation.services.evaluations import round_create
+    from tests.factories import ProjectFactory, rate_and_finish
 
     criterion = EvaluationCriterion.objects.create(code="target-achievement", name_ja="目標")
     done_project = ProjectFactory(bureau=project.bureau, phase=project.phase, code="done")
@@ -474,24 +474,7 @@ def evaluation_objects(project, users):
         assignments={project: [users["evaluator"]], done_project: [users["evaluator"]]},
     )
     open_, done = (evaluation_round.evaluations.get(project=p) for p in (project, done_project))
-    rating_save(
-        evaluation=done,
-        by=users["evaluator"],
-        expected_version=0,
-        overall_grade="A",
-        findings="",
-        recommendations="",
-        grades={criterion.pk: "A"},
-    )
-    done = evaluation_consolidate(
-        evaluation=done,
-        by=users["manager"],
-        expected_version=done.version,
-        final_grade="A",
-        findings="順調",
-        recommendations="販路開拓",
-        finish=True,
-    )
+    done = rate_and_finish(done, users, findings="順調", recommendations="販路開拓")
     return {"open": open_, "done": done, "item": done.action_items.get()}
 
 

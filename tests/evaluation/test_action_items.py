@@ -27,7 +27,7 @@ from evaluation.services.plans import plan_create, scenario_revise
 from evaluation.services.reports import RowInput, annual_report_create, annual_report_save
 from evaluation.services.workflow import StaleEditError, workflow_transition
 from evaluation.services.yearly import yearly_plan_create, yearly_plan_update
-from tests.factories import IndicatorFactory, ProjectFactory, walk_workflow
+from tests.factories import IndicatorFactory, ProjectFactory, rate_and_finish, walk_workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -80,25 +80,12 @@ def finished_evaluation(
         criteria=[criterion],
         assignments={project: [users["evaluator"]]},
     )
-    evaluation = evaluation_round.evaluations.get()
-    rating_save(
-        evaluation=evaluation,
-        by=users["evaluator"],
-        expected_version=0,
-        overall_grade="B",
-        findings="",
-        recommendations="",
-        grades={criterion.pk: "B"},
-    )
-    evaluation.refresh_from_db()
-    return evaluation_consolidate(
-        evaluation=evaluation,
-        by=users["manager"],
-        expected_version=evaluation.version,
-        final_grade="B",
+    return rate_and_finish(
+        evaluation_round.evaluations.get(),
+        users,
+        grade="B",
         findings="所見",
         recommendations=recommendations,
-        finish=True,
     )
 
 
