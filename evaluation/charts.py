@@ -8,6 +8,7 @@ The builders take plain values; templates render `chart.svg` beside `chart.heade
 (`templates/includes/chart.html`).
 """
 
+import hashlib
 import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,7 +21,13 @@ GRID = "#949494"
 # Greyscale-safe styles: (stroke dash, marker) for lines; fills for bars.
 LINE_STYLES = [("", "circle"), ("6 4", "square"), ("2 3", "triangle"), ("10 3 2 3", "diamond")]
 BAR_FILLS = ["solid", "hatch", "dots", "white"]
-_ids = itertools.count(1)
+
+
+def _uid(*parts) -> str:
+    """An id for a chart's title and description, taken from what the chart shows: the same
+    page renders the same ids every time (no process-wide counter), so pages and exports are
+    reproducible (backup and restore compare them byte for byte)."""
+    return "chart-" + hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:12]
 
 
 @dataclass
@@ -131,7 +138,7 @@ def line_chart(
     drawn through its milestones). `mark` draws a stronger grid line at a reference value
     (1.000 for an index)."""
     series = [(s[0], s[1], s[2] if len(s) > 2 else False) for s in series]
-    uid = f"chart{next(_ids)}"
+    uid = _uid(title, description, x_labels, series)
     width, height, left, right, top, bottom = 640, 300, 64, 180, 16, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     low, high, ticks = _scale(
@@ -212,7 +219,7 @@ def bar_chart(
 ) -> Chart:
     """Horizontal bars, grouped by category, one bar per series (e.g. per fiscal year), each
     with its value written after it; a None is written as 「—」 with no bar."""
-    uid = f"chart{next(_ids)}"
+    uid = _uid(title, description, categories, series)
     label_w, value_w, bar_h, gap = 260, 70, 14, 10
     width = 700
     plot_w = width - label_w - value_w

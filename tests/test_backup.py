@@ -114,8 +114,13 @@ def test_backup_keeps_times_to_the_microsecond(tmp_path):
     load_demo_data()
     backup = tmp_path / "backup.json.gz"
     call_command("backup", str(backup), stdout=io.StringIO())
-    stamp = AnnualReport.objects.order_by("pk").first().created_at
-    row = next(r for r in dumped(backup) if r["model"] == "evaluation.annualreport")
+    report = AnnualReport.objects.order_by("pk").first()
+    stamp = report.created_at
+    row = next(
+        r
+        for r in dumped(backup)
+        if r["model"] == "evaluation.annualreport" and r["pk"] == report.pk
+    )
     assert row["fields"]["created_at"] == stamp.isoformat().replace("+00:00", "Z")
 
 
