@@ -123,18 +123,13 @@ def action_item_detail(request, item_id):
         .order_by("indicator__order", "fiscal_year")
     )
     user = request.user
-    own_staff = user.role == Role.STAFF and item.project.bureau_id == user.bureau_id
-    S = ActionItem.State
     context = {
         "item": item,
         "project": item.project,
         "activities": activities,
         "later_values": later_values,
         "revisions": list(item.scenario_revisions.select_related("plan__phase")),
-        "can_plan": own_staff and item.state in (S.OPEN, S.PLANNED),
-        "can_done": own_staff and item.state == S.PLANNED,
-        "can_verify": user.role == Role.MANAGER and item.state == S.DONE,
-        "can_dismiss": user.role == Role.MANAGER and not item.is_closed,
+        **{f"can_{move}": _may(item, user, move) for move in MOVES},
         "history": list(item.history.select_related("history_user").order_by("history_date")),
     }
     return render(request, "evaluation/action_item_detail.html", context)
