@@ -36,16 +36,24 @@ def plan_for_year(project, fiscal_year: int) -> ProjectPlan | None:
     )
 
 
-def target_achievements(report) -> list[dict]:
+def year_targets(project, fiscal_year: int) -> list:
+    """The targets of the plan in force in the fiscal year, versions and milestones joined."""
+    plan = plan_for_year(project, fiscal_year)
+    return list(plan.targets.with_versions()) if plan else []
+
+
+def target_achievements(report, targets: list | None = None) -> list[dict]:
     """For every catalogue target of the year's plan: target in force, actual after the
     cumulation rule, achievement rate, progress from the baseline and the rating. Built on the
     report's own values and on earlier years' settled values only, so every reader sees the
-    same figures and a draft of another year never changes them."""
+    same figures and a draft of another year never changes them. `targets`, when the caller
+    has them already: the year's plan's targets with their versions (`year_targets`)."""
     project, fiscal_year = report.project, report.fiscal_year
-    plan = plan_for_year(project, fiscal_year)
-    if plan is None:
+    if targets is None:
+        targets = year_targets(project, fiscal_year)
+    targets = [t for t in targets if t.indicator_id]
+    if not targets:
         return []
-    targets = [t for t in plan.targets.with_versions() if t.indicator_id]
     values = MonitoredValue.objects.settled(report).filter(
         project=project,
         indicator__in=[t.indicator_id for t in targets],

@@ -549,11 +549,14 @@ class Generator:
                     evaluation=e,
                     text=line,
                     due_fiscal_year=e.round.fiscal_year + 1,
-                    state=rng.choice(ActionItem.State.values),
+                    state=ActionItem.State.values[n % len(ActionItem.State.values)],
                 )
-                for e in evaluations
-                if e.state == ProjectEvaluation.State.FINISHED
-                for line in e.final_recommendations.splitlines()
+                for n, (e, line) in enumerate(
+                    (e, line)
+                    for e in evaluations
+                    if e.state == ProjectEvaluation.State.FINISHED
+                    for line in e.final_recommendations.splitlines()
+                )
             ],
         )
         for item in items:

@@ -11,7 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from evaluation.achievement import plan_for_year, target_achievements, year_over_year_warnings
+from evaluation.achievement import (
+    target_achievements,
+    year_over_year_warnings,
+    year_targets,
+)
 from evaluation.audit import change_history
 from evaluation.forms import ReportCreateForm, ReportEntryForm, SelfCheckForm, WorkbookUploadForm
 from evaluation.models import (
@@ -63,41 +67,52 @@ def report_create_view(request, code):
     )
 
 
-def _entry_context(report, user):
-    """Everything the entry screen and the report page show besides the form."""
+def _value_context(report, user):
+    """The values of the year and of the year before, and the targets in force (the workbook
+    needs only these)."""
     project = report.project
     indicators = list(Indicator.objects.all())
     values = {
         v.indicator_id: v
-        for v in MonitoredValue.objects.filter(
-            project=project, fiscal_year=report.fiscal_year
-        ).prefetch_related("breakdown")
+        for v in MonitoredValue.objects.filter(project=project, fiscal_year=report.fiscal_year)
+        .select_related("indicator")
+        .prefetch_related("breakdown")
     }
     last_year = {
         v.indicator_id: v
-        for v in MonitoredValue.objects.visible_to(user).filter(
-            project=project, fiscal_year=report.fiscal_year - 1
-        )
+        for v in MonitoredValue.objects.visible_to(user)
+        .filter(project=project, fiscal_year=report.fiscal_year - 1)
+        .select_related("indicator")
     }
-    plan = plan_for_year(project, report.fiscal_year)
+    targets = year_targets(project, report.fiscal_year)
     goals = {}
-    if plan:
-        for target in plan.targets.with_versions():
-            if target.indicator_id:
-                path = path_in_force(target.paths(), report.fiscal_year)
-                goals[target.indicator_id] = target_for_year(path, report.fiscal_year)
-    yearly = YearlyPlan.objects.filter(project=project, fiscal_year=report.fiscal_year).first()
-    activities = list(yearly.activities.select_related("output_indicator")) if yearly else []
+    for target in targets:
+        if target.indicator_id:
+            path = path_in_force(target.paths(), report.fiscal_year)
+            goals[target.indicator_id] = target_for_year(path, report.fiscal_year)
     return {
         "indicators": indicators,
+        "targets": targets,
         "values": values,
         "last_year": last_year,
         "goals": goals,
+    }
+
+
+def _entry_context(report, user):
+    """Everything the entry screen and the report page show besides the form."""
+    context = _value_context(report, user)
+    project = report.project
+    yearly = YearlyPlan.objects.filter(project=project, fiscal_year=report.fiscal_year).first()
+    activities = list(yearly.activities.select_related("output_indicator")) if yearly else []
+    return context | {
         "regions": list(project.sub_regions.all()),
         "activities": activities,
         "results": {r.activity_id: r for r in report.activity_results.all()},
         "yearly": yearly,
-        "warnings": year_over_year_warnings(indicators, values, last_year),
+        "warnings": year_over_year_warnings(
+            context["indicators"], context["values"], context["last_year"]
+        ),
     }
 
 
@@ -212,7 +227,7 @@ def report_detail(request, code, fiscal_year):
             (label, [i for i in extra["indicators"] if i.category == value])
             for value, label in Indicator.Category.choices
         ],
-        "achievements": target_achievements(report),
+        "achievements": target_achievements(report, extra["targets"]),
         "events": report.events(),
         "changes": change_history(report),
         "can_edit": report.is_editable_by(request.user),
@@ -293,7 +308,7 @@ def board_context(request) -> dict:
 def report_download(request, code, fiscal_year):
     """GET, whoever may see the report: the pre-filled workbook (xlsx)."""
     report = get_report_for_user(request.user, code, fiscal_year)
-    extra = _entry_context(report, request.user)
+    extra = _value_context(report, request.user)
     data = report_workbook(
         report,
         indicators=extra["indicators"],

@@ -141,9 +141,14 @@ def project_detail(request, code):
         "latest_stock_values": latest,
         "plans": ProjectPlan.objects.visible_to(request.user)
         .filter(project=project)
-        .select_related("phase"),
-        "yearly_plans": YearlyPlan.objects.visible_to(request.user).filter(project=project),
-        "reports": AnnualReport.objects.visible_to(request.user).filter(project=project),
+        .select_related("project", "phase"),
+        # Each row's link names the project: joined, not fetched per row.
+        "yearly_plans": YearlyPlan.objects.visible_to(request.user)
+        .filter(project=project)
+        .select_related("project"),
+        "reports": AnnualReport.objects.visible_to(request.user)
+        .filter(project=project)
+        .select_related("project"),
         "can_edit": project.is_editable_by(request.user),
         "role": request.user.role,
     }

@@ -7,11 +7,14 @@ import io
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from evaluation.models import PanelFigure, PanelFirm
 from projects.domain import parse_number
 from projects.models import Project, Role, user_role
 
+BATCH = 2000
+FIGURE_FIELDS = ("sales_yen", "employees", "net_profit_yen")
 COLUMNS = ["project", "firm", "fiscal_year", "sales_yen", "employees", "net_profit_yen"]
 
 
@@ -105,21 +108,43 @@ def panel_figures_import(*, text: str, by) -> int:
         parsed.append((project, firm, year, values))
     if problems:
         raise ValidationError(problems)
-    written = 0
-    for project, code, year, values in parsed:
-        firm = PanelFirm.objects.filter(project=project, code=code).first()
-        if firm is None:
+    return _write(parsed, by)
+
+
+def _write(parsed: list, by) -> int:
+    """Create the missing firms, create or update the figures: a fixed number of queries
+    whatever the number of rows (bulk writes, each with its audit history rows)."""
+    project_ids = {project.pk for project, _code, _year, _values in parsed}
+    firms = {
+        (f.project_id, f.code): f for f in PanelFirm.objects.filter(project_id__in=project_ids)
+    }
+    new_firms = []
+    for project, code, _year, _values in parsed:
+        if (project.pk, code) not in firms:
             firm = PanelFirm(project=project, code=code)
-            firm.full_clean()
-            firm._history_user = by
-            firm.save()
-        figure = PanelFigure.objects.filter(firm=firm, fiscal_year=year).first() or PanelFigure(
-            firm=firm, fiscal_year=year
-        )
+            # the project was read above: no query to check it exists
+            firm.full_clean(exclude=["project"], validate_unique=False, validate_constraints=False)
+            firms[project.pk, code] = firm
+            new_firms.append(firm)
+    bulk_create_with_history(new_firms, PanelFirm, batch_size=BATCH, default_user=by)
+    existing = {
+        (f.firm_id, f.fiscal_year): f
+        for f in PanelFigure.objects.filter(firm__project_id__in=project_ids)
+    }
+    created, updated = [], []
+    for project, code, year, values in parsed:
+        firm = firms[project.pk, code]
+        figure = existing.get((firm.pk, year))
+        if figure is None:
+            figure = PanelFigure(firm=firm, fiscal_year=year)
+            created.append(figure)
+        else:
+            updated.append(figure)
         for name, value in values.items():
             setattr(figure, name, value)
-        figure.full_clean()
-        figure._history_user = by
-        figure.save()
-        written += 1
-    return written
+        figure.full_clean(exclude=["firm"], validate_unique=False, validate_constraints=False)
+    bulk_create_with_history(created, PanelFigure, batch_size=BATCH, default_user=by)
+    bulk_update_with_history(
+        updated, PanelFigure, list(FIGURE_FIELDS), batch_size=BATCH, default_user=by
+    )
+    return len(created) + len(updated)

@@ -1,0 +1,148 @@
+"""Pages cost the same number of queries whatever the amount of data (issue 15).
+
+Every key page, export and API endpoint of `evaluation.bench.KEY_PAGES` is opened as a bureau
+staff member, the manager and an evaluator on data made by `evaluation.generate`, first with a
+few projects, then with three times as many: the query counts must be equal, and within each
+page's budget (15, or the documented exception). Timings are not tested: `manage.py bench`
+prints them.
+"""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from evaluation import bench
+from evaluation.generate import Generator
+from evaluation.models import (
+    ActionItem,
+    AnnualReport,
+    MonitoredValue,
+    PanelFigure,
+    ProjectPlan,
+    State,
+    ValueKind,
+)
+from evaluation.services.panel import panel_figures_import
+
+pytestmark = pytest.mark.django_db
+
+YEARS = (2006, 2013)  # phase II and the start of phase III: two evaluation rounds
+
+
+@pytest.fixture
+def reference(db):
+    call_command("load_reference", verbosity=0)
+
+
+def generator(seed=3, indicators=12):
+    return Generator(seed=seed, first_year=YEARS[0], last_year=YEARS[1], indicator_count=indicators)
+
+
+def counts(sample) -> dict[tuple[str, str], tuple[int, int]]:
+    return {(row.label, row.role): (row.status, row.queries) for row in bench.run(sample, repeat=1)}
+
+
+def test_every_key_page_costs_the_same_queries_at_two_sizes(reference):
+    gen = generator()
+    gen.run(3, chunk=3)
+    small = counts(bench.sample())
+    gen.run(6, start=3, chunk=3)
+    large = counts(bench.sample())
+
+    assert small.keys() == large.keys()
+    pages = {p.label: p for p in bench.KEY_PAGES}
+    # every page was opened by every role; the staff member sees their own project's pages
+    assert len(small) == len(pages) * len(bench.ROLES)
+    grew = {key: (small[key], large[key]) for key in small if small[key] != large[key]}
+    assert not grew, f"(status, queries) changed with the data: {grew}"
+    over = {
+        key: queries
+        for key, (status, queries) in large.items()
+        if status == 200 and queries > pages[key[0]].budget
+    }
+    assert not over, f"over the query budget: {over}"
+    assert all(status in (200, 403) for status, _q in large.values()), large
+
+
+def test_panel_import_costs_the_same_queries_for_10_and_60_rows(reference):
+    generator().run(1, chunk=1)
+    sample = bench.sample()
+    queries = []
+    # within one batch of bulk inserts on both engines (SQLite: 999 parameters a statement)
+    # the first import also reads the user's role (cached on the user): not measured
+    for rows in (1, 10, 60):
+        with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+            written = panel_figures_import(
+                text=bench.panel_csv(sample.project, rows), by=sample.users["manager"]
+            )
+            assert written == rows
+            assert PanelFigure.objects.filter(firm__project__code=sample.project).count() == rows
+            assert PanelFigure.history.filter(history_type="+").count() == rows
+            transaction.set_rollback(True)
+        queries.append([q["sql"][:90] for q in captured.captured_queries])
+    assert len(queries[1]) == len(queries[2]), queries[1:]
+
+
+def fingerprint() -> list[tuple]:
+    return list(
+        MonitoredValue.objects.filter(project__code__startswith="gen-")
+        .order_by("project__code", "indicator__code", "fiscal_year")
+        .values_list("project__code", "indicator__code", "fiscal_year", "kind", "value")
+    )
+
+
+def generated(seed: int) -> tuple[list, dict]:
+    """Run the command in a transaction rolled back afterwards; return what it wrote."""
+    with transaction.atomic():
+        call_command(
+            "generate_data",
+            "--projects=4",
+            f"--fiscal-years={YEARS[0]}-{YEARS[1]}",
+            "--indicators=25",
+            f"--seed={seed}",
+            "--chunk=2",
+            "--no-progress",
+            stdout=open("/dev/null", "w"),  # noqa: SIM115
+        )
+        rows = fingerprint()
+        shape = {
+            "kinds": set(
+                MonitoredValue.objects.filter(project__code__startswith="gen-").values_list(
+                    "kind", flat=True
+                )
+            ),
+            "report states": set(AnnualReport.objects.values_list("state", flat=True)),
+            "plan states": set(ProjectPlan.objects.values_list("state", flat=True)),
+            "item states": set(ActionItem.objects.values_list("state", flat=True)),
+            "values": MonitoredValue.objects.filter(project__code__startswith="gen-").count(),
+            "value history": MonitoredValue.history.filter(
+                project__code__startswith="gen-"
+            ).count(),
+            "report history": AnnualReport.history.count(),
+            "reports": AnnualReport.objects.count(),
+        }
+        transaction.set_rollback(True)
+    return rows, shape
+
+
+def test_generate_data_is_reproducible_and_covers_every_state(reference):
+    first, shape = generated(seed=11)
+    again, _shape = generated(seed=11)
+    other, _shape = generated(seed=12)
+
+    assert first == again
+    assert first != other
+    # 4 projects × 25 indicators × 8 fiscal years
+    assert shape["values"] == len(first) == 4 * 25 * 8
+    assert shape["value history"] == shape["values"]
+    assert shape["report history"] == shape["reports"] == 4 * 8
+    assert shape["kinds"] == set(ValueKind.values)
+    assert shape["report states"] == set(State.values)
+    assert shape["item states"] == set(ActionItem.State.values)
+
+
+def test_generate_data_refuses_a_database_that_has_generated_data(reference):
+    generator().run(1, chunk=1)
+    with pytest.raises(Exception, match="生成済み"):
+        call_command("generate_data", "--projects=1", "--no-progress")
