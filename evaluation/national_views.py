@@ -19,6 +19,8 @@ from evaluation.national import (
 from projects.models import Bureau, Field, Project
 
 FIRST_YEAR, LAST_YEAR = 2005, 2010
+# The tables of the roll-up, each its own CSV (export_views.national_rollup_export)
+ROLLUP_SECTIONS = ("totals", "bureau", "field", "common", "projects")
 
 
 def _filtered_projects(request):
@@ -44,7 +46,22 @@ def _filtered_projects(request):
 def national_rollup_view(request):
     """GET, every signed-in user: the national figures of a fiscal year, built only on settled
     values (published figures and approved reports), so every reader sees the same totals."""
-    return render(request, "evaluation/national_rollup.html", rollup_context(request))
+    context = rollup_context(request)
+    context["section_query"] = _section_queries(request)
+    return render(request, "evaluation/national_rollup.html", context)
+
+
+def _section_queries(request) -> dict:
+    """The query string of each section's CSV: the page's filters and the section (the totals,
+    the export's default, with the filters alone)."""
+    sections = {}
+    for section in ROLLUP_SECTIONS:
+        query = request.GET.copy()
+        query.pop("section", None)
+        if section != "totals":
+            query["section"] = section
+        sections[section] = query.urlencode()
+    return sections
 
 
 def rollup_context(request) -> dict:

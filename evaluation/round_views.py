@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from evaluation.charts import grade_chart, target_chart
+from evaluation.exports import export_response
 from evaluation.forms import AssignForm, ConsolidateForm, RatingForm, RoundCreateForm
 from evaluation.models import EvaluationRound, EvaluatorRating, ProjectEvaluation
 from evaluation.services.evaluations import (
@@ -21,7 +22,7 @@ from evaluation.services.evaluations import (
 )
 from evaluation.services.workflow import StaleEditError
 from evaluation.sheet import round_rollup, sheet_data
-from evaluation.sheet_workbook import rollup_workbook, sheet_workbook
+from evaluation.sheet_workbook import rollup_table, rollup_workbook, sheet_workbook, target_table
 from evaluation.view_helpers import STALE_STATUS, add_service_errors, posted
 from projects.models import Phase, Role
 
@@ -206,6 +207,17 @@ def evaluation_sheet_download(request, round_id, code):
 
 
 @login_required
+@require_safe
+def evaluation_sheet_csv(request, round_id, code):
+    """GET, whoever may see the evaluation: the sheet's one table, targets and actuals by
+    fiscal year, as CSV (the other sections are prose or short lists: see the xlsx)."""
+    evaluation = get_evaluation_for_user(request.user, round_id, code)
+    header, rows = target_table(sheet_data(evaluation))
+    filename = f"evaluation-{evaluation.round.fiscal_year}-{evaluation.project.code}"
+    return export_response("csv", filename, _("目標と実績"), header, rows)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def rating_edit(request, round_id, code):
     """GET/POST, an evaluator assigned to the project, until the evaluation is final."""
@@ -319,3 +331,14 @@ def round_rollup_download(request, round_id):
     filename = f"evaluation-round-{evaluation_round.fiscal_year}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+@require_safe
+def round_rollup_csv(request, round_id):
+    """GET, managers and admins: the round roll-up's table as CSV (the grade distribution is
+    the xlsx's second sheet)."""
+    evaluation_round, rollup = _rollup_context(request, round_id)
+    header, rows = rollup_table(rollup)
+    filename = f"evaluation-round-{evaluation_round.fiscal_year}"
+    return export_response("csv", filename, _("ラウンドの一覧"), header, rows)

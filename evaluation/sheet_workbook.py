@@ -46,22 +46,24 @@ def _number(value):
     return None if value is None else float(value) if value % 1 else int(value)
 
 
-def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool) -> bytes:
-    book = openpyxl.Workbook()
-    summary = book.active
-    summary.title = _("概要")
-    summary.append([_("評価ラウンド"), evaluation.round.title])
-    summary.append([_("評価の年度"), _fy(evaluation.round.fiscal_year)])
-    summary.append([_("プロジェクト"), str(evaluation.project.name)])
-    summary.append([_("経済産業局"), str(evaluation.project.bureau.name)])
-    summary.append([_("状態"), str(evaluation.get_state_display())])
-    if show_final and evaluation.final_grade:
-        summary.append([_("総合評価"), str(evaluation.get_final_grade_display())])
-        summary.append([_("評価結果（所見）"), evaluation.final_findings])
-        summary.append([_("提言（改善事項）"), evaluation.final_recommendations])
-    summary.column_dimensions["A"].width = 22
-    summary.column_dimensions["B"].width = 60
-
+def target_table(data: dict) -> tuple[list, list]:
+    """The sheet's targets and actuals (the xlsx sheet 「目標と実績」 and the CSV): a row per
+    target and fiscal year, the unit in its own column (targets differ in unit)."""
+    header = [
+        _("目標"),
+        _("単位"),
+        _("基準値"),
+        _("当初の目標値"),
+        _("適用中の目標値"),
+        _("目標年度"),
+        _("年度"),
+        _("その年度の目標"),
+        _("実績"),
+        _("達成率（%）"),
+        _("評価"),
+        _("計画終了時の見通し"),
+        _("目標に届くか"),
+    ]
     rows = []
     for block in data["targets"]:
         target, unit = block["target"], _unit(block["target"])
@@ -85,26 +87,26 @@ def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool) -> byte
                     _reach_label(block["reaches"], projected),
                 ]
             )
-    _sheet(
-        book,
-        _("目標と実績"),
-        [
-            _("目標"),
-            _("単位"),
-            _("基準値"),
-            _("当初の目標値"),
-            _("適用中の目標値"),
-            _("目標年度"),
-            _("年度"),
-            _("その年度の目標"),
-            _("実績"),
-            _("達成率（%）"),
-            _("評価"),
-            _("計画終了時の見通し"),
-            _("目標に届くか"),
-        ],
-        rows,
-    )
+    return header, rows
+
+
+def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool) -> bytes:
+    book = openpyxl.Workbook()
+    summary = book.active
+    summary.title = _("概要")
+    summary.append([_("評価ラウンド"), evaluation.round.title])
+    summary.append([_("評価の年度"), _fy(evaluation.round.fiscal_year)])
+    summary.append([_("プロジェクト"), str(evaluation.project.name)])
+    summary.append([_("経済産業局"), str(evaluation.project.bureau.name)])
+    summary.append([_("状態"), str(evaluation.get_state_display())])
+    if show_final and evaluation.final_grade:
+        summary.append([_("総合評価"), str(evaluation.get_final_grade_display())])
+        summary.append([_("評価結果（所見）"), evaluation.final_findings])
+        summary.append([_("提言（改善事項）"), evaluation.final_recommendations])
+    summary.column_dimensions["A"].width = 22
+    summary.column_dimensions["B"].width = 60
+
+    _sheet(book, _("目標と実績"), *target_table(data))
     category_rows = []
     for category in data["categories"]:
         for entry in category["rows"]:
@@ -199,12 +201,9 @@ def _reach_label(reaches, projected) -> str:
     return _("届く見通し") if reaches else _("届かない見通し")
 
 
-def rollup_workbook(evaluation_round, rollup: dict) -> bytes:
-    """The round roll-up: a row per project with its grade, and per key target the rating in
-    the round's year, the projection and whether it reaches the target; then the grade
-    distribution."""
-    book = openpyxl.Workbook()
-    book.remove(book.active)
+def rollup_table(rollup: dict) -> tuple[list, list]:
+    """The round roll-up's table (the xlsx sheet 「ラウンドの一覧」 and the CSV): a row per
+    project, per key target its rating, projection (in the indicator's unit) and reach."""
     header = [_("プロジェクト"), _("経済産業局"), _("状態"), _("総合評価")]
     for indicator in rollup["columns"]:
         unit = indicator.get_unit_display()
@@ -234,7 +233,16 @@ def rollup_workbook(evaluation_round, rollup: dict) -> bytes:
                 _reach_label(block["reaches"], projected),
             ]
         rows.append(cells)
-    _sheet(book, _("ラウンドの一覧"), header, rows)
+    return header, rows
+
+
+def rollup_workbook(evaluation_round, rollup: dict) -> bytes:
+    """The round roll-up: a row per project with its grade, and per key target the rating in
+    the round's year, the projection and whether it reaches the target; then the grade
+    distribution."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    _sheet(book, _("ラウンドの一覧"), *rollup_table(rollup))
     _sheet(
         book,
         _("総合評価の分布"),

@@ -81,20 +81,23 @@ def survey_charts(surveys: list[Survey]) -> dict:
 @require_safe
 def survey_list(request):
     """GET, everyone signed in: the surveys of a scope (national or a project) side by side."""
+    context = surveys_in_scope(request)
+    context["charts"] = survey_charts(context["surveys"]) if context["surveys"] else None
+    context["can_create"] = user_role(request.user) in (Role.MANAGER, Role.STAFF)
+    return render(request, "evaluation/survey_list.html", context)
+
+
+def surveys_in_scope(request) -> dict:
+    """The surveys the user may see of the scope asked for (?project=code, else national),
+    by fiscal year, with their answers, and the projects to choose from (the page and its
+    exports)."""
     visible = Survey.objects.visible_to(request.user).select_related("project")
     projects = list(Project.objects.filter(surveys__in=visible).distinct().order_by("code"))
     project = next((p for p in projects if p.code == request.GET.get("project")), None)
     surveys = list(
         visible.filter(project=project).prefetch_related("answers").order_by("fiscal_year")
     )
-    context = {
-        "surveys": surveys,
-        "projects": projects,
-        "project": project,
-        "charts": survey_charts(surveys) if surveys else None,
-        "can_create": user_role(request.user) in (Role.MANAGER, Role.STAFF),
-    }
-    return render(request, "evaluation/survey_list.html", context)
+    return {"surveys": surveys, "projects": projects, "project": project}
 
 
 @login_required
@@ -103,18 +106,9 @@ def survey_detail(request, survey_id):
     """GET, whoever may see the survey (national: managers and admins, everyone once approved;
     a project's: as reports)."""
     survey = get_survey_for_user(request.user, survey_id)
-    answers = {a.item: a for a in survey.answers.all()}
-    rows = [
-        (
-            label,
-            answers.get(code),
-            answers[code].share_value(survey.respondents) if code in answers else None,
-        )
-        for code, label in ITEM_CHOICES
-    ]
     context = {
         "survey": survey,
-        "rows": rows,
+        "rows": answer_rows(survey),
         "charts": survey_charts([survey]),
         "events": survey.events(),
         "changes": change_history(survey),
@@ -122,6 +116,20 @@ def survey_detail(request, survey_id):
         "actions": survey.actions_for(request.user),
     }
     return render(request, "evaluation/survey_detail.html", context)
+
+
+def answer_rows(survey: Survey) -> list[tuple]:
+    """(label, answer or None, share in %) for every item of the survey, in the survey's order
+    (the page's table and its exports)."""
+    answers = {a.item: a for a in survey.answers.all()}
+    return [
+        (
+            label,
+            answers.get(code),
+            answers[code].share_value(survey.respondents) if code in answers else None,
+        )
+        for code, label in ITEM_CHOICES
+    ]
 
 
 class SurveyCreateForm(forms.Form):

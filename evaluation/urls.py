@@ -32,6 +32,11 @@ urlpatterns = [
         round_views.round_rollup_download,
         name="round_rollup_download",
     ),
+    path(
+        "evaluations/<int:round_id>/rollup.csv",
+        round_views.round_rollup_csv,
+        name="round_rollup_csv",
+    ),
     path("actions/", action_views.action_item_list, name="action_item_list"),
     path("actions/export.<slug:fmt>", export_views.action_item_export, name="action_item_export"),
     path(
@@ -59,6 +64,25 @@ urlpatterns = [
         export_views.indicator_across_export,
         name="indicator_across_export",
     ),
+    path(
+        "projects/export.<slug:fmt>", export_views.project_list_export, name="project_list_export"
+    ),
+    path(
+        "home/summary/export.<slug:fmt>",
+        export_views.dashboard_summary_export,
+        name="dashboard_summary_export",
+    ),
+    path(
+        "home/ratings/export.<slug:fmt>",
+        export_views.dashboard_heatmap_export,
+        name="dashboard_heatmap_export",
+    ),
+    path("surveys/export.<slug:fmt>", export_views.survey_list_export, name="survey_list_export"),
+    path(
+        "surveys/<int:survey_id>/export.<slug:fmt>",
+        export_views.survey_detail_export,
+        name="survey_detail_export",
+    ),
     path("actions/<int:item_id>/", action_views.action_item_detail, name="action_item_detail"),
     path(
         "actions/<int:item_id>/<slug:move>/",
@@ -71,6 +95,7 @@ urlpatterns = [
         round_views.evaluation_sheet_download,
         name="evaluation_sheet_download",
     ),
+    path(evaluation + "sheet.csv", round_views.evaluation_sheet_csv, name="evaluation_sheet_csv"),
     path(evaluation + "rate/", round_views.rating_edit, name="rating_edit"),
     path(
         evaluation + "consolidate/",

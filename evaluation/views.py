@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -56,7 +57,9 @@ def _year(request, reports_years) -> int:
     return chosen_year(request.GET.get("year"), default_year(reports_years))
 
 
-def _staff_home(request):
+def _staff_scope(request):
+    """A staff member's own bureau: its projects, all its reports, the year shown and that
+    year's reports by project (two queries)."""
     user = request.user
     projects = list(
         Project.objects.visible_to(user)
@@ -69,6 +72,41 @@ def _staff_home(request):
     )
     year = _year(request, [r.fiscal_year for r in own_reports])
     reports = {r.project_id: r for r in own_reports if r.fiscal_year == year}
+    return projects, own_reports, year, reports
+
+
+def _manager_scope(request):
+    """Every active project, the year shown and that year's reports the reader may see."""
+    projects = list(
+        Project.objects.visible_to(request.user)
+        .filter(status=Project.Status.ACTIVE)
+        .select_related("bureau")
+        .order_by("bureau__order", "order")
+    )
+    latest = AnnualReport.objects.aggregate(latest=Max("fiscal_year"))["latest"]
+    year = _year(request, [latest] if latest else [])
+    return projects, year, reports_in_year(request.user, projects, year)
+
+
+def dashboard_tables(request) -> dict:
+    """The dashboard's two tables (the page's exports): the submission summary of the year and
+    the heat map (projects × targeted indicators). Staff: their own bureau's projects; managers
+    and admins: every active project; anyone else has no such tables (403)."""
+    role = request.user.role
+    if role == Role.STAFF and request.user.bureau_id:
+        projects, _reports, year, reports = _staff_scope(request)
+    elif role in (Role.MANAGER, Role.ADMIN):
+        projects, year, reports = _manager_scope(request)
+    else:
+        raise PermissionDenied
+    columns, rows = ratings_in_year(request.user, projects, year, reports)
+    summary = submission_summary(projects, year, reports)
+    return {"year": year, "summary": summary, "columns": columns, "rows": rows}
+
+
+def _staff_home(request):
+    user = request.user
+    projects, own_reports, year, reports = _staff_scope(request)
     columns, rows = ratings_in_year(user, projects, year, reports)
     waiting = [State.DRAFT, State.RETURNED, State.REOPENED]
     todo = {
@@ -99,15 +137,7 @@ def _staff_home(request):
 
 def _manager_home(request):
     user = request.user
-    projects = list(
-        Project.objects.visible_to(user)
-        .filter(status=Project.Status.ACTIVE)
-        .select_related("bureau")
-        .order_by("bureau__order", "order")
-    )
-    latest = AnnualReport.objects.aggregate(latest=Max("fiscal_year"))["latest"]
-    year = _year(request, [latest] if latest else [])
-    reports = reports_in_year(user, projects, year)
+    projects, year, reports = _manager_scope(request)
     columns, rows = ratings_in_year(user, projects, year, reports)
     context = {
         "year": year,

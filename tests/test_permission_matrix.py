@@ -140,6 +140,13 @@ def board(role, method, state):
     return 200 if role in ("manager", "admin") else 403
 
 
+def dashboard_table(role, method, state):
+    """The home page's summary and heat map: staff (their bureau), managers and admins."""
+    if method == "POST":
+        return 405
+    return 403 if role == "evaluator" else 200
+
+
 def manager_form(role, method, state):
     return 200 if role == "manager" else 403
 
@@ -311,6 +318,28 @@ MATRIX: dict[str, list[Row]] = {
     ],
     "round_rollup": [Row(lambda o: {"round_id": o["open"].round_id}, signed_in(board))],
     "round_rollup_download": [Row(lambda o: {"round_id": o["open"].round_id}, signed_in(board))],
+    "round_rollup_csv": [Row(lambda o: {"round_id": o["open"].round_id}, signed_in(board))],
+    "evaluation_sheet_csv": [
+        Row(evaluation_kwargs("open"), signed_in(evaluation_read(False))),
+        Row(evaluation_kwargs("done"), signed_in(evaluation_read(True))),
+    ],
+    "project_list_export": [
+        Row(lambda o, f=fmt: {"fmt": f}, signed_in(read_only_page)) for fmt in ("csv", "xlsx")
+    ],
+    "dashboard_summary_export": [
+        Row(lambda o, f=fmt: {"fmt": f}, signed_in(dashboard_table)) for fmt in ("csv", "xlsx")
+    ],
+    "dashboard_heatmap_export": [
+        Row(lambda o, f=fmt: {"fmt": f}, signed_in(dashboard_table)) for fmt in ("csv", "xlsx")
+    ],
+    "survey_list_export": [
+        Row(lambda o, f=fmt: {"fmt": f}, signed_in(read_only_page)) for fmt in ("csv", "xlsx")
+    ],
+    "survey_detail_export": [
+        Row(lambda o: {**survey_kwargs(o), "fmt": "csv"}, signed_in(plan_read), stateful=True),
+        Row(lambda o: {**survey_kwargs(o), "fmt": "xlsx"}, signed_in(plan_read), stateful=True),
+        Row(lambda o: {**national_survey_kwargs(o), "fmt": "csv"}, signed_in(national_survey_read)),
+    ],
     "action_item_list": [Row(no_kwargs, signed_in(read_only_page))],
     "action_item_detail": [Row(lambda o: {"item_id": o["item"].pk}, signed_in(item_read))],
     "action_item_move": [

@@ -4,6 +4,8 @@ scoping, pagination, the four kinds of value, and pinned query counts."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
@@ -15,6 +17,7 @@ from evaluation.models import (
     TargetMilestone,
     TargetVersion,
 )
+from projects.models import Project
 from tests.factories import IndicatorFactory, ProjectFactory
 from tests.generated import generate_projects
 
@@ -263,3 +266,46 @@ def test_query_counts_are_pinned(
     assert response.status_code == 200
     counts = {"api_evaluations": 1, "api_action_items": 1}
     assert response.json()["count"] >= counts.get(name, 30)
+
+
+API_PARAMS = {
+    "api_projects": {},
+    "api_targets": {},
+    "api_values": {"fiscal_year": 2007},
+    "api_ratings": {"fiscal_year": 2007},
+    "api_evaluations": {},
+    "api_action_items": {},
+}
+
+
+def api_query_counts(client, headers: dict) -> dict:
+    """(user, endpoint) → the queries of one page of 1,000 rows (every generated row fits, so
+    a query per row would show)."""
+    counts = {}
+    for who, header in headers.items():
+        for name, params in API_PARAMS.items():
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(reverse(name), {**params, "page_size": 1000}, **header)
+            assert response.status_code == 200
+            counts[(who, name)] = len(captured.captured_queries)
+    return counts
+
+
+def test_every_endpoint_costs_the_same_queries_at_19_and_at_300_projects(
+    client, users, bureau, project
+):
+    from tests.test_permission_matrix import evaluation_objects
+
+    evaluation_objects(project, users)
+    indicators = [IndicatorFactory(code=f"gen-ind-{n}") for n in range(3)]
+    headers = {who: token_header(users[who]) for who in ("staff", "manager", "evaluator")}
+    generate_projects(19, bureau, indicators, users["manager"])
+    small = api_query_counts(client, headers)
+    generate_projects(281, bureau, indicators, users["manager"], start=19)
+    assert Project.objects.count() == 300 + 2  # and the matrix's two projects
+    large = api_query_counts(client, headers)
+    assert large == small
+    assert max(large.values()) <= 15, large
+    manager = client.get(reverse("api_values"), {"fiscal_year": 2007, "page_size": 1000},
+                         **headers["manager"]).json()  # fmt: skip
+    assert manager["count"] == 300 * 3  # the large size was really read
