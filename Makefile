@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test venv setup-data lint format messages clean loadtest
+.PHONY: run test venv setup-data lint format messages clean loadtest bench
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) が見つかりません (Python 3.11 が必要です)"; exit 1; }
@@ -45,6 +45,11 @@ messages: venv
 loadtest: venv
 	$(PY) -m pip install --quiet -e ".[dev,load]"
 	bash loadtest/run.sh
+
+# Synthetic data at 19 and 2,000 projects on SQLite and PostgreSQL, then `manage.py bench` on each
+# (docs/benchmarks.md). About an hour on 2 cores; BENCH_PROJECTS=200 for a quick look.
+bench: venv
+	bash loadtest/bench.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts
