@@ -61,6 +61,13 @@ def panel_figures_import(*, text: str, by) -> int:
     problems: list[str] = []
     parsed = []
     seen = set()
+    # translated once, not once a row
+    labels = {
+        "fiscal_year": _("年度"),
+        "sales_yen": _("売上高"),
+        "employees": _("従業員数"),
+        "net_profit_yen": _("当期純利益"),
+    }
     for line, row in enumerate(reader, start=2):
         project = projects.get((row["project"] or "").strip())
         firm = (row["firm"] or "").strip()
@@ -79,7 +86,11 @@ def panel_figures_import(*, text: str, by) -> int:
             problems.append(_("%(line)s行目: 企業コードがありません。") % {"line": line})
             continue
         year = _number(
-            row["fiscal_year"], line=line, column=_("年度"), negative=False, problems=problems
+            row["fiscal_year"],
+            line=line,
+            column=labels["fiscal_year"],
+            negative=False,
+            problems=problems,
         )
         if year is None or not 1990 <= year <= 2100:
             problems.append(_("%(line)s行目: 年度が正しくありません。") % {"line": line})
@@ -92,15 +103,23 @@ def panel_figures_import(*, text: str, by) -> int:
         seen.add((project.code, firm, year))
         values = {
             "sales_yen": _number(
-                row["sales_yen"], line=line, column=_("売上高"), negative=False, problems=problems
+                row["sales_yen"],
+                line=line,
+                column=labels["sales_yen"],
+                negative=False,
+                problems=problems,
             ),
             "employees": _number(
-                row["employees"], line=line, column=_("従業員数"), negative=False, problems=problems
+                row["employees"],
+                line=line,
+                column=labels["employees"],
+                negative=False,
+                problems=problems,
             ),
             "net_profit_yen": _number(
                 row["net_profit_yen"],
                 line=line,
-                column=_("当期純利益"),
+                column=labels["net_profit_yen"],
                 negative=True,
                 problems=problems,
             ),

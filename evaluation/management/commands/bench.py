@@ -38,6 +38,9 @@ class Command(BaseCommand):
         parser.add_argument("--compare", type=Path, help="比べる相手（小さい規模）の JSON")
         parser.add_argument("--import-rows", type=int, default=10_000)
         parser.add_argument("--only", help="この URL 名の画面だけを測る（カンマ区切り）")
+        parser.add_argument(
+            "--no-pages", action="store_true", help="画面は測らず、出力と取込みの比だけを測る"
+        )
 
     def handle(self, *args, repeat, json: Path | None, compare: Path | None, **options):
         try:
@@ -50,7 +53,7 @@ class Command(BaseCommand):
         if options["only"]:
             names = set(options["only"].split(","))
             pages = [p for p in pages if p.url_name in names]
-        rows = bench.run(sample, repeat=repeat, pages=pages)
+        rows = [] if options["no_pages"] else bench.run(sample, repeat=repeat, pages=pages)
         result = {
             "meta": {
                 "date": date.today().isoformat(),
