@@ -493,3 +493,25 @@ def test_a_hostile_upload_is_refused_clearly_or_accepted_correctly(
         assert response.status_code == 302, response.content.decode()[:2000]
         value = MonitoredValue.objects.get(project=report.project, indicator__code=COMMON)
         assert (value.kind, value.value) == expected
+
+
+@pytest.mark.parametrize(
+    ("url_name", "field"),
+    [
+        ("round_create", "evaluators"),
+        ("round_create", "criteria"),
+        ("evaluation_assign", "evaluators"),
+    ],
+)
+@pytest.mark.parametrize("pk", [str(2**63), str(-(2**63) - 1), "9" * 30])
+def test_an_id_beyond_the_integer_range_is_not_a_choice(
+    client, users, corpus_objects, url_name, field, pk
+):
+    """Found by the corpus: such an id reached the database in an IN lookup (a server error)."""
+    args = evaluation_args(corpus_objects) if url_name == "evaluation_assign" else []
+    client.force_login(users["manager"])
+    before = dump()
+    response = client.post(reverse(url_name, args=args), {field: [pk], "title": "第2回"})
+    assert response.status_code == 200
+    assert clear_error(response) and pk in response.content.decode()
+    assert dump() == before
