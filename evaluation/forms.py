@@ -685,16 +685,38 @@ class SelfCheckForm(VersionedForm):
         self.fields["rating"].choices = [("", _("選んでください")), *SELF_RATINGS]
 
 
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """Chosen objects by id. An id beyond the database's integer range is not one of the
+    choices: it is refused here rather than sent to the database, where an IN lookup with it
+    fails (SQLite raises OverflowError, PostgreSQL an out-of-range error: a server error)."""
+
+    LIMIT = 2**63
+
+    def clean(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            try:
+                out_of_range = abs(int(str(pk).strip())) >= self.LIMIT
+            except ValueError:
+                continue  # not a number: Django's own check says so
+            if out_of_range:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super().clean(value)
+
+
 class RoundCreateForm(forms.Form):
     title = forms.CharField(label=_("名称"), max_length=200)
     fiscal_year = forms.TypedChoiceField(label=_("評価の年度"), coerce=int)
-    criteria = forms.ModelMultipleChoiceField(
+    criteria = ModelIdsField(
         label=_("評価の観点"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
-    projects = forms.ModelMultipleChoiceField(
+    projects = ModelIdsField(
         label=_("評価するプロジェクト"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
-    evaluators = forms.ModelMultipleChoiceField(
+    evaluators = ModelIdsField(
         label=_("評価者"),
         queryset=None,
         required=False,
@@ -724,7 +746,7 @@ class RoundCreateForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    evaluators = forms.ModelMultipleChoiceField(
+    evaluators = ModelIdsField(
         label=_("評価者"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 

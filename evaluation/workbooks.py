@@ -44,6 +44,8 @@ COLUMNS = [
     "コメント",
 ]
 EDITABLE = {"値": 8, "出所・注記": 9, "コメント": 10}
+# The longest text each text column takes: the same limits as the report's entry screen.
+TEXT_LIMITS = {EDITABLE["出所・注記"]: 500, EDITABLE["コメント"]: 5000}
 VALUE_COLUMN = EDITABLE["値"]
 NOT_APPLICABLE_WORDS = {"該当なし"}
 UNKNOWN_WORDS = {"未把握", ""}
@@ -349,19 +351,28 @@ def parse_report_workbook(data: bytes, indicators: dict[str, Indicator]) -> Pars
             parsed.problems.append(problem)
             continue
         texts = []
-        for column in (EDITABLE["出所・注記"], EDITABLE["コメント"]):
+        for column, limit in TEXT_LIMITS.items():
             text_cell = sheet.cell(row=row, column=column)
             if text_cell.data_type == "f":
                 parsed.problems.append(Problem(text_cell.coordinate, _("数式は受け付けません。")))
-            texts.append("" if text_cell.value is None else str(text_cell.value).strip())
+            text = "" if text_cell.value is None else str(text_cell.value).strip()
+            if len(text) > limit:
+                parsed.problems.append(
+                    Problem(
+                        text_cell.coordinate,
+                        _("%(limit)s 文字以内にしてください（%(length)s 文字あります）。")
+                        % {"limit": limit, "length": len(text)},
+                    )
+                )
+            texts.append(text)
         parsed.cells[code] = where
         parsed.rows.append(
             RowInput(
                 indicator=indicators[code],
                 kind=kind,
                 value=value,
-                source_note=texts[0][:500],
-                comment=texts[1][:5000],
+                source_note=texts[0],
+                comment=texts[1],
             )
         )
     return parsed

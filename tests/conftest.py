@@ -72,12 +72,27 @@ def pytest_terminal_summary(terminalreporter):
     if matrix is not None:
         terminalreporter.write_line(
             f"permission matrix: {len(matrix.MATRIX)} URL names, {len(matrix.ROLES)} roles "
-            f"(anonymous included), {len(matrix.STATES)} workflow states, "
-            f"{len(matrix.CASES)} cases"
+            f"(anonymous included), {sum(map(len, matrix.STATES.values()))} states of "
+            f"{len(matrix.STATES)} records ("
+            + ", ".join(f"{record} {len(states)}" for record, states in matrix.STATES.items())
+            + f"), {len(matrix.CASES)} cases"
+        )
+    forged = sys.modules.get("tests.test_forged_requests")
+    if forged is not None:
+        terminalreporter.write_line(
+            f"forged requests: {len(forged.FORGERIES)} cases over {len(forged.forged_names())} "
+            f"POST URL names ({len(forged.NOT_BUREAU_SCOPED)} POST URL names not bureau-scoped)"
         )
     corpus = sys.modules.get("tests.test_form_corpus")
     if corpus is not None and corpus.RUN["examples"]:
         terminalreporter.write_line(
             "hostile-input corpus: {forms} forms registered, {examples} examples run "
             "({accepted} accepted, {refused} refused)".format(**corpus.RUN)
+        )
+    if corpus is not None and corpus.UPLOAD_RUN["uploads"]:
+        terminalreporter.write_line(
+            "hostile uploads: {uploads} files of {cases} cases through the upload screen "
+            "({accepted} accepted, {refused} refused)".format(
+                cases=len(corpus.UPLOADS), **corpus.UPLOAD_RUN
+            )
         )

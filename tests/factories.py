@@ -118,13 +118,43 @@ WORKFLOW_PATHS = {
 }
 
 
-def walk_workflow(record, state, users, comment="テストのコメント"):
-    """Take a record to a workflow state as users would (staff submit, the manager decides)."""
+def walk_workflow(record, state, users, comment="テストのコメント", submitter="staff"):
+    """Take a record to a workflow state as users would (staff submit, the manager decides; a
+    national survey is submitted by the manager: `submitter="manager"`)."""
     from evaluation.services.workflow import workflow_transition
 
     for action, who in WORKFLOW_PATHS[state]:
+        who = submitter if action == "submit" else who
         record = workflow_transition(obj=record, action=action, by=users[who], comment=comment)
     return record
+
+
+ACTION_ITEM_PATHS = {
+    "open": [],
+    "planned": [("plan", "staff")],
+    "done": [("plan", "staff"), ("done", "staff")],
+    "verified": [("plan", "staff"), ("done", "staff"), ("verify", "manager")],
+    "dismissed": [("dismiss", "manager")],
+}
+
+
+def walk_action_item(item, state, users):
+    """Take an action item to a state as users would: staff plan it (linking every activity of
+    its project's yearly plans) and mark it done, the manager verifies or dismisses it."""
+    from evaluation.models import Activity
+    from evaluation.services import actions
+
+    for move, who in ACTION_ITEM_PATHS[state]:
+        by, version = users[who], item.version
+        if move == "plan":
+            ids = Activity.objects.filter(yearly_plan__project=item.project).values_list("pk")
+            item = actions.action_item_plan(
+                item=item, by=by, expected_version=version, activity_ids=[pk for (pk,) in ids]
+            )
+        else:
+            service = getattr(actions, f"action_item_{move}")
+            item = service(item=item, by=by, expected_version=version, note="テストの記録")
+    return item
 
 
 def rate_and_finish(evaluation, users, *, grade="A", findings="", recommendations=""):

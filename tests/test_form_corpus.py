@@ -12,10 +12,15 @@ was: a dump of every table before and after is compared. Each example runs in it
 rolled back, so examples do not leak into each other.
 """
 
+import datetime
+import io
+import random
 import re
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django import forms
 from django.apps import apps
@@ -27,6 +32,7 @@ from hypothesis import strategies as st
 
 from evaluation import action_views, economic_views, survey_views
 from evaluation import forms as evaluation_forms
+from evaluation.workbooks import DATA_SHEET, FIRST_ROW, MAX_FILE_BYTES
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +43,7 @@ BASES = {evaluation_forms.VersionedForm}
 ADMIN_FORMS = {"projects.admin.UserAdminForm"}
 EXAMPLES = 15
 RUN = {"forms": 0, "examples": 0, "accepted": 0, "refused": 0}
+UPLOAD_RUN = {"uploads": 0, "accepted": 0, "refused": 0}
 
 
 def registered_forms() -> set[type]:
@@ -295,6 +302,9 @@ def test_hostile_input_is_refused_clearly_and_changes_nothing(
         keys=st.sampled_from(names), values=st.lists(VALUES, min_size=1, max_size=2), max_size=12
     )
 
+    file_fields = [n for n, f in form_class.base_fields.items() if isinstance(f, forms.FileField)]
+    assert screen.upload == bool(file_fields), "a form with a file field is an upload screen"
+
     @settings(
         max_examples=EXAMPLES,
         deadline=None,
@@ -304,8 +314,8 @@ def test_hostile_input_is_refused_clearly_and_changes_nothing(
     @given(data=fields, payload=st.binary(max_size=2000))
     def example(data, payload):
         post = dict(data)
-        if screen.upload:
-            post["workbook"] = SimpleUploadedFile("hostile.xlsx", payload)
+        for name in file_fields:  # the bytes go in the form's own file field
+            post[name] = SimpleUploadedFile("hostile.xlsx", payload)
         with transaction.atomic():
             before = dump()
             response = client.post(url, post)
@@ -338,3 +348,170 @@ def test_login_form_with_hostile_input_signs_nobody_in(client, users):
         RUN["examples"] += 1
 
     example()
+
+
+# --- Uploads: hostile files through the upload screen ---------------------------------------
+# The service-level corpus of workbooks is tests/evaluation/test_workbook_corpus.py; here each
+# hostile file goes through the screen as the bureau's staff would send it, and the answer and
+# the whole database are checked. The panel CSV import (evaluation.services.panel) has no
+# screen: it is a management command, tested in tests/evaluation/test_panel_import.py.
+
+COMMON = "new-businesses-started"
+REFUSED = "refused"
+
+
+def _zip_with_text() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("readme.txt", "これは Excel ブックではありません。")
+    return buffer.getvalue()
+
+
+def _blank_workbook() -> bytes:
+    buffer = io.BytesIO()
+    openpyxl.Workbook().save(buffer)
+    return buffer.getvalue()
+
+
+def _changed(mutate):
+    """The report's own download, changed with openpyxl: `mutate(workbook, sheet, row)`, where
+    `row` is the common target's row."""
+
+    def build(download: bytes) -> bytes:
+        workbook = openpyxl.load_workbook(io.BytesIO(download))
+        sheet = workbook[DATA_SHEET]
+        rows = [r for r in range(FIRST_ROW, sheet.max_row + 1) if sheet.cell(r, 1).value == COMMON]
+        assert rows, "the download has the common target's row"
+        mutate(workbook, sheet, rows[0])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+    return build
+
+
+def _cell(column: str, value, number_format=None):
+    def mutate(workbook, sheet, row):
+        cell = sheet[f"{column}{row}"]
+        cell.value = value
+        if number_format:
+            cell.number_format = number_format
+
+    return _changed(mutate)
+
+
+def _raw_text_in_comment(raw: str):
+    """A comment whose XML carries characters openpyxl will not write (control characters)."""
+    marker = "MARKER-FOR-RAW-TEXT"
+
+    def build(download: bytes) -> bytes:
+        data = _cell("J", marker)(download)
+        source = zipfile.ZipFile(io.BytesIO(data))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+            for entry in source.infolist():
+                content = source.read(entry)
+                target.writestr(entry.filename, content.replace(marker.encode(), raw.encode()))
+        return buffer.getvalue()
+
+    return build
+
+
+def _rename_sheet(workbook, sheet, row):
+    sheet.title = "Sheet1"
+
+
+UPLOADS = {
+    # name: (build the file from the report's download, what must happen: REFUSED and the words
+    # of the message, or the (kind, value) stored for the common target)
+    "empty-file": (lambda d: b"", (REFUSED, "中身が空でした")),  # Django's check of the field
+    "random-bytes": (lambda d: random.Random(13).randbytes(4096), (REFUSED, "ではありません")),
+    "zip-that-is-not-an-xlsx": (lambda d: _zip_with_text(), (REFUSED, "ではありません")),
+    "csv-named-xlsx": (
+        lambda d: "行ID,値\nnew-businesses-started,12\n".encode("utf-8-sig"),
+        (REFUSED, "ではありません"),
+    ),
+    "oversized-file": (
+        lambda d: d + bytes(MAX_FILE_BYTES + 1 - len(d)),
+        (REFUSED, "ファイルが大きすぎます"),
+    ),
+    "valid-xlsx-with-other-sheets": (lambda d: _blank_workbook(), (REFUSED, "ダウンロードした")),
+    "data-sheet-renamed": (_changed(_rename_sheet), (REFUSED, "ダウンロードした")),
+    "formula-in-value": (_cell("H", "=1+1"), (REFUSED, "数式は受け付けません")),
+    "formula-in-comment": (
+        _cell("J", '=HYPERLINK("http://example.com","x")'),
+        (REFUSED, "数式は受け付けません"),
+    ),
+    "enormous-source-note": (_cell("I", "注" * 20000), (REFUSED, "500 文字以内")),
+    "enormous-comment": (_cell("J", "x" * 32000), (REFUSED, "5000 文字以内")),
+    "control-character-in-comment": (_raw_text_in_comment("a\x1bb"), (REFUSED, "読めません")),
+    "nul-in-comment": (_raw_text_in_comment("a\x00b"), (REFUSED, "読めません")),
+    "bidi-and-zero-width-text-in-comment": (
+        _cell("J", "\u202e\u200b注記"),
+        ("unknown", None),
+    ),
+    "nan-as-text": (_cell("H", "NaN"), (REFUSED, "数値として読めません")),
+    "infinity-as-text": (_cell("H", "Infinity"), (REFUSED, "数値として読めません")),
+    "minus-infinity-as-text": (_cell("H", "-Infinity"), (REFUSED, "数値として読めません")),
+    "huge-number-as-text": (_cell("H", "9" * 40), (REFUSED, "数値が大きすぎます")),
+    "date-far-in-the-past": (_cell("H", datetime.date(1900, 1, 1)), (REFUSED, "日付は")),
+    "date-far-in-the-future": (_cell("H", datetime.datetime(9999, 12, 31)), (REFUSED, "日付は")),
+    "date-format-on-a-serial-beyond-9999": (
+        _cell("H", 10**7, "yyyy-mm-dd"),
+        (REFUSED, "「#VALUE!」は数値として読めません"),  # openpyxl: an error cell,
+    ),
+    "negative-count": (_cell("H", -3), (REFUSED, "0 以上の整数")),
+    "full-width-digits": (_cell("H", "１２"), ("number", Decimal(12))),
+    "full-width-digits-with-separator": (_cell("H", "１，２００"), ("number", Decimal(1200))),
+}
+
+
+@pytest.mark.parametrize("name", list(UPLOADS))
+def test_a_hostile_upload_is_refused_clearly_or_accepted_correctly(
+    client, users, corpus_objects, name
+):
+    from evaluation.models import MonitoredValue
+
+    build, expected = UPLOADS[name]
+    report = corpus_objects["report"]
+    client.force_login(users["staff"])
+    download = client.get(reverse("report_download", args=report_args(corpus_objects)))
+    assert download.status_code == 200
+    data = build(download.content)
+    url = reverse("report_upload", args=report_args(corpus_objects))
+    before = dump()
+    response = client.post(url, {"file": SimpleUploadedFile("report.xlsx", data), "reason": ""})
+    UPLOAD_RUN["uploads"] += 1
+    if expected[0] == REFUSED:
+        UPLOAD_RUN["refused"] += 1
+        assert response.status_code in (200, 400), response.status_code  # 200: the form's
+        assert clear_error(response), f"no error shown for {name}"
+        assert expected[1] in response.content.decode(), f"{name}: not {expected[1]!r}"
+        assert dump() == before, f"a refused upload changed the database: {name}"
+    else:
+        UPLOAD_RUN["accepted"] += 1
+        assert response.status_code == 302, response.content.decode()[:2000]
+        value = MonitoredValue.objects.get(project=report.project, indicator__code=COMMON)
+        assert (value.kind, value.value) == expected
+
+
+@pytest.mark.parametrize(
+    ("url_name", "field"),
+    [
+        ("round_create", "evaluators"),
+        ("round_create", "criteria"),
+        ("evaluation_assign", "evaluators"),
+    ],
+)
+@pytest.mark.parametrize("pk", [str(2**63), str(-(2**63) - 1), "9" * 30])
+def test_an_id_beyond_the_integer_range_is_not_a_choice(
+    client, users, corpus_objects, url_name, field, pk
+):
+    """Found by the corpus: such an id reached the database in an IN lookup (a server error)."""
+    args = evaluation_args(corpus_objects) if url_name == "evaluation_assign" else []
+    client.force_login(users["manager"])
+    before = dump()
+    response = client.post(reverse(url_name, args=args), {field: [pk], "title": "第2回"})
+    assert response.status_code == 200
+    assert clear_error(response) and pk in response.content.decode()
+    assert dump() == before

@@ -1,28 +1,53 @@
-"""Every URL pattern × every role of DOMAIN.md (and anonymous) × GET/POST, and for workflow
-records × every workflow state → the expected answer.
+"""Every URL pattern × every role of DOMAIN.md (and anonymous) × GET/POST, and for the pages of
+a stateful record × every state of that record → the expected answer.
 
 The list of patterns is read from the URLconf: a pattern missing from MATRIX fails
-`test_every_url_pattern_is_in_the_matrix`, so no later page can skip the matrix. Django admin
-URLs are one entry (ADMIN): only the admin role enters; everyone else is sent to its login.
-POSTs are empty: an owner's empty form answers 200 with errors, and changes nothing.
+`test_every_url_pattern_is_in_the_matrix`, so no later page can skip the matrix. The states are
+read from the models' choices (STATES), and every model with a `state` field must be one of
+RECORDS: a new state or a new stateful model fails `test_every_state_of_every_stateful_record`.
+Django admin URLs are one entry (ADMIN): only the admin role enters; everyone else is sent to
+its login. POSTs are empty: an owner's empty form answers 200 with errors, and changes nothing.
+
+Forged requests (a user naming, in the URL or in a posted field, an object that is not theirs)
+are checked for every POST endpoint that names a bureau's object in tests/test_forged_requests.py.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from evaluation.models import Action, ProjectPlan, State
-from evaluation.models.workflow import may_take
+from evaluation.models import (
+    Action,
+    ActionItem,
+    AnnualReport,
+    ProjectEvaluation,
+    ProjectPlan,
+    State,
+    Survey,
+    YearlyPlan,
+)
+from evaluation.models.workflow import TRANSITIONS, may_take
 from projects.models import Role
-from tests.factories import IndicatorFactory, walk_workflow
+from tests.factories import IndicatorFactory, walk_action_item, walk_workflow
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "staff", "other_staff", "manager", "evaluator", "admin"]
 SIGNED_IN = ROLES[1:]
-STATES = list(State)
+# Each stateful record and its models; the states of each record are its models' choices.
+RECORDS = {
+    "workflow": [ProjectPlan, YearlyPlan, AnnualReport, Survey],
+    "evaluation": [ProjectEvaluation],
+    "action_item": [ActionItem],
+}
+STATES = {
+    record: [value for value, _label in models[0]._meta.get_field("state").choices]
+    for record, models in RECORDS.items()
+}
+FINISHED = ProjectEvaluation.State.FINISHED
 LOGIN = "login-redirect"  # 302 to the login page
 ROLE_OF = {
     "staff": Role.STAFF,
@@ -52,7 +77,15 @@ def plan_editable(role: str, state: str) -> bool:
 class Row:
     kwargs: Callable[[dict], dict]
     answer: Callable[[str, str, str], object]  # (role, method, state) → status or LOGIN
-    stateful: bool = False
+    stateful: bool = False  # run in every workflow state (plans, yearly plans, reports, surveys)
+    record: str | None = None  # run in every state of another record of RECORDS
+    subject: str | None = None  # the workflow object walked, when the URL name does not say
+
+    @property
+    def states(self) -> list:
+        if self.record:
+            return STATES[self.record]
+        return STATES["workflow"] if self.stateful else [None]
 
 
 def signed_in(answer):
@@ -151,32 +184,29 @@ def manager_form(role, method, state):
     return 200 if role == "manager" else 403
 
 
-def evaluation_kwargs(which):
-    return lambda o: {"round_id": o[which].round_id, "code": o[which].project.code}
+def evaluation_kwargs(o):
+    return {"round_id": o["evaluation"].round_id, "code": o["evaluation"].project.code}
 
 
-def evaluation_visible(role: str, finished: bool) -> bool:
+def evaluation_visible(role: str, state: str) -> bool:
     """Managers, admins and the assigned evaluator always; the project's bureau once final."""
-    return role in ("manager", "admin", "evaluator") or (role == "staff" and finished)
+    return role in ("manager", "admin", "evaluator") or (role == "staff" and state == FINISHED)
 
 
-def evaluation_read(finished):
-    def answer(role, method, state):
-        if method == "POST":
-            return 405
-        return 200 if evaluation_visible(role, finished) else 404
-
-    return answer
+def evaluation_read(role, method, state):
+    if method == "POST":
+        return 405
+    return 200 if evaluation_visible(role, state) else 404
 
 
-def evaluation_write(finished, writer, post_answer=200):
+def evaluation_write(writer, post_answer=200):
     """Only `writer` (manager or evaluator), only while in progress; an invalid POST shows the
     form again (200), a valid one redirects (`post_answer`)."""
 
     def answer(role, method, state):
-        if not evaluation_visible(role, finished):
+        if not evaluation_visible(role, state):
             return 404
-        if role != writer or finished:
+        if role != writer or state == FINISHED:
             return 403
         return 200 if method == "GET" else post_answer
 
@@ -195,15 +225,25 @@ def item_read(role, method, state):
     return 404 if role == "other_staff" else 200  # the item's project is the staff's bureau's
 
 
+ITEM_MOVES = {
+    # move: (who may make it, from which states) — DOMAIN.md: staff answer, a manager verifies
+    "plan": ("staff", {"open", "planned"}),
+    "done": ("staff", {"planned"}),
+    "verify": ("manager", {"done"}),
+    "dismiss": ("manager", {"open", "planned", "done"}),
+}
+
+
 def item_move(move):
-    """An open item: staff of its bureau may plan it, a manager may dismiss it; done and verify
-    wait for other states. A POST without the form's version shows the form again (200)."""
-    writer = {"plan": "staff", "dismiss": "manager"}.get(move)
+    """Staff of the item's bureau plan it and mark it done, a manager verifies or dismisses it;
+    a closed item (verified, dismissed) moves no more. A POST without the form's version shows
+    the form again (200)."""
+    writer, states = ITEM_MOVES[move]
 
     def answer(role, method, state):
         if role == "other_staff":
             return 404
-        return 200 if role == writer else 403
+        return 200 if role == writer and state in states else 403
 
     return answer
 
@@ -224,17 +264,36 @@ def survey_create_answer(role, method, state):
     return 200 if role in ("staff", "other_staff", "manager") else 403
 
 
+def national_survey_visible(role: str, state: str) -> bool:
+    """Managers and admins always; everyone signed in once approved."""
+    return role in ("manager", "admin") or state == "approved"
+
+
 def national_survey_read(role, method, state):
-    """A national survey in draft: managers and admins only (everyone once approved)."""
     if method == "POST":
         return 405
-    return 200 if role in ("manager", "admin") else 404
+    return 200 if national_survey_visible(role, state) else 404
 
 
 def national_survey_edit(role, method, state):
-    if role not in ("manager", "admin"):
+    if not national_survey_visible(role, state):
         return 404
-    return 200 if role == "manager" else 403
+    return 200 if role == "manager" and state in ("draft", "returned", "reopened") else 403
+
+
+def national_survey_transition(action):
+    """The manager writes, submits and decides a national survey; no bureau has a part in it."""
+
+    def answer(role, method, state):
+        if not national_survey_visible(role, state):
+            return 404
+        if role != "manager" or state not in TRANSITIONS[action][0]:
+            return 403
+        if method == "GET":
+            return 200
+        return 200 if action in (Action.RETURN, Action.REOPEN) else 302  # comment required
+
+    return answer
 
 
 survey_kwargs = lambda o: {"survey_id": o["survey"].pk}  # noqa: E731
@@ -300,21 +359,15 @@ MATRIX: dict[str, list[Row]] = {
     "round_list": [Row(no_kwargs, signed_in(read_only_page))],
     "round_create": [Row(no_kwargs, signed_in(manager_form))],
     "round_detail": [Row(lambda o: {"round_id": o["open"].round_id}, signed_in(round_read))],
-    "evaluation_sheet": [
-        Row(evaluation_kwargs("open"), signed_in(evaluation_read(False))),
-        Row(evaluation_kwargs("done"), signed_in(evaluation_read(True))),
-    ],
+    "evaluation_sheet": [Row(evaluation_kwargs, signed_in(evaluation_read), record="evaluation")],
     "evaluation_sheet_download": [
-        Row(evaluation_kwargs("open"), signed_in(evaluation_read(False))),
-        Row(evaluation_kwargs("done"), signed_in(evaluation_read(True))),
+        Row(evaluation_kwargs, signed_in(evaluation_read), record="evaluation")
     ],
     "rating_edit": [
-        Row(evaluation_kwargs("open"), signed_in(evaluation_write(False, "evaluator"))),
-        Row(evaluation_kwargs("done"), signed_in(evaluation_write(True, "evaluator"))),
+        Row(evaluation_kwargs, signed_in(evaluation_write("evaluator")), record="evaluation")
     ],
     "evaluation_consolidate": [
-        Row(evaluation_kwargs("open"), signed_in(evaluation_write(False, "manager"))),
-        Row(evaluation_kwargs("done"), signed_in(evaluation_write(True, "manager"))),
+        Row(evaluation_kwargs, signed_in(evaluation_write("manager")), record="evaluation")
     ],
     "round_rollup": [Row(lambda o: {"round_id": o["open"].round_id}, signed_in(board))],
     "round_rollup_download": [Row(lambda o: {"round_id": o["open"].round_id}, signed_in(board))],
@@ -341,10 +394,16 @@ MATRIX: dict[str, list[Row]] = {
         Row(lambda o: {**national_survey_kwargs(o), "fmt": "csv"}, signed_in(national_survey_read)),
     ],
     "action_item_list": [Row(no_kwargs, signed_in(read_only_page))],
-    "action_item_detail": [Row(lambda o: {"item_id": o["item"].pk}, signed_in(item_read))],
+    "action_item_detail": [
+        Row(lambda o: {"item_id": o["item"].pk}, signed_in(item_read), record="action_item")
+    ],
     "action_item_move": [
-        Row(lambda o, m=move: {"item_id": o["item"].pk, "move": m}, signed_in(item_move(move)))
-        for move in ("plan", "done", "verify", "dismiss")
+        Row(
+            lambda o, m=move: {"item_id": o["item"].pk, "move": m},
+            signed_in(item_move(move)),
+            record="action_item",
+        )
+        for move in ITEM_MOVES
     ],
     "action_item_export": [
         Row(lambda o, f=fmt: {"fmt": f}, signed_in(read_only_page)) for fmt in ("csv", "xlsx")
@@ -379,8 +438,7 @@ MATRIX: dict[str, list[Row]] = {
         )
     },
     "evaluation_assign": [
-        Row(evaluation_kwargs("open"), signed_in(evaluation_write(False, "manager", 302))),
-        Row(evaluation_kwargs("done"), signed_in(evaluation_write(True, "manager"))),
+        Row(evaluation_kwargs, signed_in(evaluation_write("manager", 302)), record="evaluation")
     ],
     "economic_index": [Row(no_kwargs, signed_in(read_only_page))],
     "national_figures_edit": [Row(no_kwargs, signed_in(manager_form))],
@@ -388,23 +446,72 @@ MATRIX: dict[str, list[Row]] = {
     "survey_create": [Row(no_kwargs, signed_in(survey_create_answer))],
     "survey_detail": [
         Row(survey_kwargs, signed_in(plan_read), stateful=True),
-        Row(national_survey_kwargs, signed_in(national_survey_read)),
+        Row(
+            national_survey_kwargs,
+            signed_in(national_survey_read),
+            stateful=True,
+            subject="national_survey",
+        ),
     ],
     "survey_edit": [
         Row(survey_kwargs, signed_in(plan_edit), stateful=True),
-        Row(national_survey_kwargs, signed_in(national_survey_edit)),
+        Row(
+            national_survey_kwargs,
+            signed_in(national_survey_edit),
+            stateful=True,
+            subject="national_survey",
+        ),
     ],
     "survey_transition": [
-        Row(
-            lambda o, a=action: {"survey_id": o["survey"].pk, "action": a.value},
-            signed_in(plan_transition(action)),
-            True,
-        )
-        for action in Action
+        *(
+            Row(
+                lambda o, a=action: {"survey_id": o["survey"].pk, "action": a.value},
+                signed_in(plan_transition(action)),
+                True,
+            )
+            for action in Action
+        ),
+        *(
+            Row(
+                lambda o, a=action: {"survey_id": o["national_survey"].pk, "action": a.value},
+                signed_in(national_survey_transition(action)),
+                stateful=True,
+                subject="national_survey",
+            )
+            for action in Action
+        ),
     ],
 }
 
 ADMIN = {role: 302 for role in ROLES} | {"admin": 200}
+
+
+def stateful_models() -> set[type]:
+    """Every model of the apps with a `state` field that has choices (history copies aside)."""
+    found = set()
+    for model in apps.get_models():
+        if model.__name__.startswith("Historical"):
+            continue
+        field = next((f for f in model._meta.fields if f.name == "state"), None)
+        if field is not None and field.choices:
+            found.add(model)
+    return found
+
+
+def test_every_state_of_every_stateful_record_is_in_the_matrix():
+    """A new stateful model, or a state added to one, fails here until the matrix runs it."""
+    recorded = {model for models in RECORDS.values() for model in models}
+    assert stateful_models() == recorded, "add the stateful model to RECORDS and to MATRIX"
+    for record, models in RECORDS.items():
+        for model in models:
+            choices = [value for value, _label in model._meta.get_field("state").choices]
+            assert choices == STATES[record], f"{model.__name__} has other states than {record}"
+    run = {record: set() for record in RECORDS}
+    for row in (row for rows in MATRIX.values() for row in rows):
+        record = row.record or ("workflow" if row.stateful else None)
+        if record:
+            run[record].update(row.states)
+    assert run == {record: set(states) for record, states in STATES.items()}
 
 
 def url_names(resolver=None, namespace=None):
@@ -451,21 +558,19 @@ CASES = [
     for index, row in enumerate(rows)
     for role in ROLES
     for method in ("GET", "POST")
-    for state in (STATES if row.stateful else [None])
+    for state in row.states
 ]
 
 
 @pytest.fixture
 def matrix_objects(project, plan, users):
-    """The common target, an optional target, a yearly plan and the overall plan of Phase II."""
-    from evaluation.models import (
-        AnnualReport,
-        Indicator,
-        OverallPlan,
-        Survey,
-        Target,
-        YearlyPlan,
-    )
+    return make_matrix_objects(project, plan, users)
+
+
+def make_matrix_objects(project, plan, users):
+    """The common target, an optional target, a yearly plan, a report, a survey of the project
+    and a national one, the overall plan of Phase II, and the evaluations of a round."""
+    from evaluation.models import Indicator, OverallPlan, Target
 
     for code, common in (("new-businesses-started", True), ("ventures-created", False)):
         indicator = IndicatorFactory(code=code, is_common_target=common, is_optional_target=True)
@@ -487,10 +592,11 @@ def matrix_objects(project, plan, users):
 
 def evaluation_objects(project, users):
     """A FY2008 round: the matrix's project in progress, assigned to the evaluator; another
-    project of the same bureau rated by the evaluator and finished by the manager."""
-    from evaluation.models import EvaluationCriterion
+    project of the same bureau rated by the evaluator and finished by the manager, its
+    recommendation an open action item, and a FY2009 yearly plan with an activity to plan it."""
+    from evaluation.models import Activity, EvaluationCriterion
     from evaluation.services.evaluations import round_create
-    from tests.factories import ProjectFactory, rate_and_finish
+    from tests.factories import ProjectFactory, ProjectPlanFactory, rate_and_finish
 
     criterion = EvaluationCriterion.objects.create(code="target-achievement", name_ja="目標")
     done_project = ProjectFactory(bureau=project.bureau, phase=project.phase, code="done")
@@ -504,22 +610,43 @@ def evaluation_objects(project, users):
     )
     open_, done = (evaluation_round.evaluations.get(project=p) for p in (project, done_project))
     done = rate_and_finish(done, users, findings="順調", recommendations="販路開拓")
+    done_plan = ProjectPlanFactory(project=done_project, phase=project.phase)
+    yearly = YearlyPlan.objects.create(project=done_project, plan=done_plan, fiscal_year=2009)
+    Activity.objects.create(yearly_plan=yearly, heading="network", title="販路開拓の商談会")
     return {"open": open_, "done": done, "item": done.action_items.get()}
+
+
+WORKFLOW_SUBJECTS = {"yearly_plan": "yearly", "report_": "report", "survey_": "survey"}
+
+
+def put_in_state(name: str, row: Row, objects: dict, state, users):
+    """The row's record in `state`, as users would have taken it there; `objects` then names it
+    (the URL kwargs read it from there)."""
+    if row.record == "evaluation":
+        found = [e for e in (objects["open"], objects["done"]) if e.state == state]
+        assert found, f"the matrix has no evaluation in state {state!r}: add one"
+        objects["evaluation"] = found[0]
+        return found[0]
+    if row.record == "action_item":
+        objects["item"] = walk_action_item(objects["item"], state, users)
+        return objects["item"]
+    assert row.record is None, f"no way to put a {row.record} in a state"
+    key = row.subject or next(
+        (key for prefix, key in WORKFLOW_SUBJECTS.items() if name.startswith(prefix)), "plan"
+    )
+    submitter = "manager" if key == "national_survey" else "staff"
+    objects[key] = walk_workflow(
+        objects[key], state or State.DRAFT, users, comment="理由", submitter=submitter
+    )
+    return objects[key]
 
 
 @pytest.mark.parametrize(("name", "index", "role", "method", "state"), CASES)
 def test_matrix(client, users, project, plan, matrix_objects, name, index, role, method, state):
     row = MATRIX[name][index]
-    if name.startswith("yearly_plan"):
-        subject = matrix_objects["yearly"]
-    elif name.startswith("report_"):
-        subject = matrix_objects["report"]
-    elif name.startswith("survey_"):
-        subject = matrix_objects["survey"]
-    else:
-        subject = plan
-    subject = walk_workflow(subject, state or State.DRAFT, users, comment="理由")
     objects = {"project": project, "plan": plan, **matrix_objects}
+    subject = put_in_state(name, row, objects, state, users)
+    assert state is None or subject.state == state
     url = reverse(name, kwargs=row.kwargs(objects))
     before = (subject.state, subject.version)
     if role != "anonymous":

@@ -358,6 +358,18 @@ STRUCTURE_AND_CELL_CASES = [
         _merge_value_and_note, "結合されたセルには入力できません", "H{count}", id="merged-cells"
     ),
     pytest.param(
+        lambda w, s, r: s.cell(row=r["count"], column=SOURCE_NOTE, value="注" * 501),
+        "500 文字以内にしてください（501 文字あります）",
+        "I{count}",
+        id="source-note-too-long-is-not-cut-silently",
+    ),
+    pytest.param(
+        lambda w, s, r: s.cell(row=r["count"], column=SOURCE_NOTE + 1, value="x" * 5001),
+        "5000 文字以内にしてください（5001 文字あります）",
+        "J{count}",
+        id="comment-too-long-is-not-cut-silently",
+    ),
+    pytest.param(
         _unknown_indicator,
         "この報告にない指標の行です",
         "A{count}",
