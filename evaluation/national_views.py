@@ -2,6 +2,7 @@
 projects and years."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -48,7 +49,26 @@ def national_rollup_view(request):
     values (published figures and approved reports), so every reader sees the same totals."""
     context = rollup_context(request)
     context["section_query"] = _section_queries(request)
+    # The page stays the same size whatever the number of projects: the projects table is
+    # paged, the per-project values of an indicator without a total are previewed and linked
+    # to the cross-project view. The exports hold every row.
+    context["projects"] = Paginator(context["projects"], PROJECTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context["page_query"] = _without_page(request)
+    context["per_project_shown"] = PER_PROJECT_PREVIEW
+    context["per_project_preview"] = f":{PER_PROJECT_PREVIEW}"
     return render(request, "evaluation/national_rollup.html", context)
+
+
+PROJECTS_PER_PAGE = 50
+PER_PROJECT_PREVIEW = 10
+
+
+def _without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _section_queries(request) -> dict:
@@ -102,23 +122,30 @@ def indicator_across_projects(request, code):
     """GET, every signed-in user: one indicator, projects × fiscal years. Each cell is a value
     the user may see; values not yet approved are marked. The totals row counts settled values
     only (published figures and approved reports), and only where the values add up."""
-    context = across_context(request, code)
+    context = across_context(request, code, paged=True)
+    context["page_query"] = _without_page(request)
     return render(request, "evaluation/indicator_across_projects.html", context)
 
 
-def across_context(request, code) -> dict:
-    """One indicator's rows (the page and its exports)."""
+def across_context(request, code, *, paged: bool = False) -> dict:
+    """One indicator's rows (the page, a page of projects at a time, and its exports, every
+    project); the totals row is over every project either way."""
     indicator = get_object_or_404(Indicator, code=code)
     projects, filters = _filtered_projects(request)
     years = list(range(FIRST_YEAR, LAST_YEAR + 1))
+    shown = projects.select_related("bureau").order_by("bureau__order", "order")
+    page = None
+    if paged:
+        page = Paginator(shown, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+        shown = list(page.object_list)
     values = {
         (v.project_id, v.fiscal_year): v
         for v in MonitoredValue.objects.visible_to(request.user)
-        .filter(indicator=indicator, project__in=projects)
+        .filter(indicator=indicator, project__in=shown if paged else projects)
         .select_related("indicator", "report")
     }
     rows = []
-    for project in projects.select_related("bureau").order_by("bureau__order", "order"):
+    for project in shown:
         cells = []
         for year in years:
             value = values.get((project.pk, year))
@@ -135,5 +162,6 @@ def across_context(request, code) -> dict:
         "rows": rows,
         "totals": totals,
         "total_values": by_year if indicator.adds_up else {},
+        "page": page,
         **filters,
     }

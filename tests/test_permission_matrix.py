@@ -373,8 +373,7 @@ MATRIX: dict[str, list[Row]] = {
     "round_rollup_download": [Row(lambda o: {"round_id": o["open"].round_id}, signed_in(board))],
     "round_rollup_csv": [Row(lambda o: {"round_id": o["open"].round_id}, signed_in(board))],
     "evaluation_sheet_csv": [
-        Row(evaluation_kwargs("open"), signed_in(evaluation_read(False))),
-        Row(evaluation_kwargs("done"), signed_in(evaluation_read(True))),
+        Row(evaluation_kwargs, signed_in(evaluation_read), record="evaluation")
     ],
     "project_list_export": [
         Row(lambda o, f=fmt: {"fmt": f}, signed_in(read_only_page)) for fmt in ("csv", "xlsx")

@@ -314,3 +314,28 @@ def test_generated_projects_are_rated_and_totalled(client, bureau, users, catalo
     # heat map and again among the projects at risk), one at 120 % (目標超過達成)
     assert page.count("rating--limited") == 4 and page.count("rating--exceeded") == 1
     assert Indicator.objects.get(code="new-businesses-started").adds_up
+
+
+def test_rollup_and_cross_project_pages_page_their_project_rows(client, bureau, users, catalogue):
+    """At any number of projects the pages stay one screen long: 50 projects a page, and an
+    indicator without a total previews 10 per-project values and links to all of them; the
+    exports keep every row."""
+    universities = catalogue["universities"]  # does not add up: values listed per project
+    generate_projects(61, bureau, [catalogue["common"], universities], users["staff"])
+    client.force_login(users["manager"])
+    rollup = reverse("national_rollup")
+    first = client.get(rollup, {"year": 2007}).content.decode()
+    second = client.get(rollup, {"year": 2007, "page": 2}).content.decode()
+    names = [f"生成プロジェクト{n}<" for n in range(61)]
+    assert sum(first.count(name) for name in names) == 50 + 10  # the table, and the preview
+    assert "1 / 2 ページ（全 61 件）" in first and "2 / 2 ページ（全 61 件）" in second
+    assert "61 プロジェクトの値をすべて見る" in first
+    assert 'href="?year=2007&amp;page=2"' in first
+
+    across = reverse("indicator_across_projects", args=[universities.code])
+    page_one = client.get(across).content.decode()
+    page_two = client.get(across, {"page": 2}).content.decode()
+    assert sum(name in page_one for name in names) == 50
+    assert sum(name in page_two for name in names) == 11
+    export = client.get(reverse("indicator_across_export", args=[universities.code, "csv"]))
+    assert sum(1 for _line in b"".join(export.streaming_content).splitlines()) == 1 + 61
