@@ -344,6 +344,7 @@ def import_figures(s: Sample, *, rows: int, repeat: int) -> dict:
     import io
 
     from django.db import transaction
+    from simple_history.utils import bulk_create_with_history
 
     from evaluation.models import PanelFigure, PanelFirm
     from evaluation.services.panel import panel_figures_import
@@ -363,15 +364,18 @@ def import_figures(s: Sample, *, rows: int, repeat: int) -> dict:
         written = panel_figures_import(text=text, by=s.users["manager"])
         assert written == rows, written
 
-    def bare():
+    def bare(create=lambda objs, model: model.objects.bulk_create(objs, batch_size=2000)):
         records = list(csv.DictReader(io.StringIO(text)))
-        firms = PanelFirm.objects.bulk_create(
-            PanelFirm(project=project, code=code)
-            for code in dict.fromkeys(r["firm"] for r in records)
+        firms = create(
+            [
+                PanelFirm(project=project, code=code)
+                for code in dict.fromkeys(r["firm"] for r in records)
+            ],
+            PanelFirm,
         )
         firm_of = {f.code: f for f in firms}
-        PanelFigure.objects.bulk_create(
-            (
+        create(
+            [
                 PanelFigure(
                     firm=firm_of[r["firm"]],
                     fiscal_year=int(r["fiscal_year"]),
@@ -380,18 +384,25 @@ def import_figures(s: Sample, *, rows: int, repeat: int) -> dict:
                     net_profit_yen=int(r["net_profit_yen"]),
                 )
                 for r in records
-            ),
-            batch_size=2000,
+            ],
+            PanelFigure,
         )
+
+    def bare_with_history():
+        # the same, with the audit history rows the import must also write
+        bare(lambda objs, model: bulk_create_with_history(objs, model, batch_size=2000))
 
     with CaptureQueriesContext(connection) as queries:
         rolled_back(app)()
     app_seconds = median_seconds(rolled_back(app), repeat)
     bare_seconds = median_seconds(rolled_back(bare), repeat)
+    history_seconds = median_seconds(rolled_back(bare_with_history), repeat)
     return {
         "rows": rows,
         "queries": len(queries),
         "import_ms": round(app_seconds * 1000, 1),
         "bare_ms": round(bare_seconds * 1000, 1),
         "ratio": round(app_seconds / bare_seconds, 2),
+        "bare_with_history_ms": round(history_seconds * 1000, 1),
+        "ratio_to_bare_with_history": round(app_seconds / history_seconds, 2),
     }

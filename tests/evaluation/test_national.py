@@ -339,3 +339,22 @@ def test_rollup_and_cross_project_pages_page_their_project_rows(client, bureau, 
     assert sum(name in page_two for name in names) == 11
     export = client.get(reverse("indicator_across_export", args=[universities.code, "csv"]))
     assert sum(1 for _line in b"".join(export.streaming_content).splitlines()) == 1 + 61
+
+
+def test_manager_dashboard_pages_its_heat_map_and_shows_the_first_projects_at_risk(
+    client, bureau, users, catalogue, monkeypatch
+):
+    # values 30 + n % 20 against the FY2007 milestone 40: n % 20 in (0, 1) is at risk (75 %,
+    # 77.5 %), 7 projects of 61; the dashboard shows the first 3 here
+    monkeypatch.setattr("evaluation.views.AT_RISK_SHOWN", 3)
+    generate_projects(61, bureau, [catalogue["common"]], users["staff"])
+    client.force_login(users["manager"])
+    first = client.get(reverse("home"), {"year": 2007}).content.decode()
+    second = client.get(reverse("home"), {"year": 2007, "page": 2}).content.decode()
+    in_heatmap = [first.count(f">生成プロジェクト{n}</a><br>") for n in range(61)]
+    assert sum(in_heatmap) == 50
+    assert sum(second.count(f">生成プロジェクト{n}</a><br>") for n in range(61)) == 11
+    assert "1 / 2 ページ（全 61 件）" in first
+    assert "7 プロジェクトのうち 3 を示しています" in first
+    risk = first.split('id="risk-heading"')[1].split("</section>")[0]
+    assert risk.count("<li>") == 3
