@@ -19,16 +19,16 @@ def test_manager_opens_rollup_filters_by_field_and_opens_a_matrix(visit, demo):
     page.get_by_role("link", name="全国集計", exact=True).first.click()
     visit.checked("rollup")
     assert page.locator("h1").inner_text().startswith("全国集計")
-    total_all = page.locator("#totals-heading + div tbody tr").first.inner_text()
+    total_all = page.locator("section[aria-labelledby=totals-heading] tbody tr").first.inner_text()
 
     page.get_by_label("分野", exact=True).select_option(label="バイオ")
     page.get_by_role("button", name="絞り込む").click()
     visit.checked("rollup-bio")
     assert "field=bio" in page.url
-    projects = page.locator("#projects-heading + div tbody th a").all_inner_texts()
+    projects = page.locator("section[aria-labelledby=projects-heading] tbody th a").all_inner_texts()
     assert "近畿バイオ関連産業プロジェクト" in projects
     assert "地域産業活性化プロジェクト" not in projects  # ものづくり only
-    assert page.locator("#totals-heading + div tbody tr").first.inner_text() != total_all
+    assert page.locator("section[aria-labelledby=totals-heading] tbody tr").first.inner_text() != total_all
 
     page.get_by_role("link", name="近畿バイオ関連産業プロジェクトの指標の推移").click()
     visit.checked("matrix")
