@@ -25,10 +25,15 @@ def test_manager_opens_rollup_filters_by_field_and_opens_a_matrix(visit, demo):
     page.get_by_role("button", name="絞り込む").click()
     visit.checked("rollup-bio")
     assert "field=bio" in page.url
-    projects = page.locator("section[aria-labelledby=projects-heading] tbody th a").all_inner_texts()
+    projects = page.locator(
+        "section[aria-labelledby=projects-heading] tbody th a"
+    ).all_inner_texts()
     assert "近畿バイオ関連産業プロジェクト" in projects
     assert "地域産業活性化プロジェクト" not in projects  # ものづくり only
-    assert page.locator("section[aria-labelledby=totals-heading] tbody tr").first.inner_text() != total_all
+    assert (
+        page.locator("section[aria-labelledby=totals-heading] tbody tr").first.inner_text()
+        != total_all
+    )
 
     page.get_by_role("link", name="近畿バイオ関連産業プロジェクトの指標の推移").click()
     visit.checked("matrix")
