@@ -2,7 +2,6 @@
 projects and years."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -17,6 +16,7 @@ from evaluation.national import (
     rollup_default_year,
     yearly_totals,
 )
+from evaluation.view_helpers import page_of, query_without_page
 from projects.models import Bureau, Field, Project
 
 FIRST_YEAR, LAST_YEAR = 2005, 2010
@@ -52,23 +52,14 @@ def national_rollup_view(request):
     # The page stays the same size whatever the number of projects: the projects table is
     # paged, the per-project values of an indicator without a total are previewed and linked
     # to the cross-project view. The exports hold every row.
-    context["projects"] = Paginator(context["projects"], PROJECTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    context["page_query"] = _without_page(request)
+    context["projects"] = page_of(request, context["projects"])
+    context["page_query"] = query_without_page(request)
     context["per_project_shown"] = PER_PROJECT_PREVIEW
     context["per_project_preview"] = f":{PER_PROJECT_PREVIEW}"
     return render(request, "evaluation/national_rollup.html", context)
 
 
-PROJECTS_PER_PAGE = 50
 PER_PROJECT_PREVIEW = 10
-
-
-def _without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _section_queries(request) -> dict:
@@ -123,7 +114,7 @@ def indicator_across_projects(request, code):
     the user may see; values not yet approved are marked. The totals row counts settled values
     only (published figures and approved reports), and only where the values add up."""
     context = across_context(request, code, paged=True)
-    context["page_query"] = _without_page(request)
+    context["page_query"] = query_without_page(request)
     return render(request, "evaluation/indicator_across_projects.html", context)
 
 
@@ -136,7 +127,7 @@ def across_context(request, code, *, paged: bool = False) -> dict:
     shown = projects.select_related("bureau").order_by("bureau__order", "order")
     page = None
     if paged:
-        page = Paginator(shown, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+        page = page_of(request, shown)
         shown = list(page.object_list)
     values = {
         (v.project_id, v.fiscal_year): v

@@ -3,6 +3,7 @@ the form, answer a stale save with 409 and the user's input kept."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +12,22 @@ from config.middleware import KEPT_INPUT
 from evaluation.services.workflow import StaleEditError
 
 STALE_STATUS = 409
+
+
+# Tables that grow with the programme show a page of rows at a time; their exports hold all.
+ROWS_PER_PAGE = 50
+
+
+def page_of(request, rows):
+    """The page of `rows` asked for by `?page=`."""
+    return Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+
+
+def query_without_page(request) -> str:
+    """The query string of the request without `page`, for the pager's links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def posted(request):

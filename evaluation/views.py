@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Max
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -22,6 +21,7 @@ from evaluation.national import (
     reports_in_year,
     submission_summary,
 )
+from evaluation.view_helpers import page_of, query_without_page
 from projects.models import Project, Role
 from projects.selectors import get_project_for_user
 
@@ -128,8 +128,8 @@ def _staff_home(request):
         "years": PHASE_II_YEARS,
         "bureau": user.bureau,
         "columns": columns,
-        "rows": _paged(request, rows),
-        "page_query": _without_page(request),
+        "rows": page_of(request, rows),
+        "page_query": query_without_page(request),
         "todo": todo,
         "summary": summary,
         "missing": [p for p in projects if p.pk not in reports],
@@ -139,18 +139,7 @@ def _staff_home(request):
 
 # The heat map shows a page of projects at a time, and the projects at risk the first few: the
 # page stays one screen long at any programme size; the exports hold every row.
-HEATMAP_PER_PAGE = 50
 AT_RISK_SHOWN = 20
-
-
-def _paged(request, rows: list):
-    return Paginator(rows, HEATMAP_PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _manager_home(request):
@@ -162,8 +151,8 @@ def _manager_home(request):
         "years": PHASE_II_YEARS,
         "summary": submission_summary(projects, year, reports),
         "columns": columns,
-        "rows": _paged(request, rows),
-        "page_query": _without_page(request),
+        "rows": page_of(request, rows),
+        "page_query": query_without_page(request),
         "at_risk": [row for row in rows if row.at_risk],
         "at_risk_shown": AT_RISK_SHOWN,
         "at_risk_slice": f":{AT_RISK_SHOWN}",

@@ -1,3 +1,5 @@
+import json
+import os
 import platform
 import subprocess
 from datetime import date
@@ -42,7 +44,7 @@ class Command(BaseCommand):
             "--no-pages", action="store_true", help="画面は測らず、出力と取込みの比だけを測る"
         )
 
-    def handle(self, *args, repeat, json: Path | None, compare: Path | None, **options):
+    def handle(self, *args, repeat, compare: Path | None, **options):
         try:
             sample = bench.sample()
         except Project.DoesNotExist:
@@ -60,7 +62,7 @@ class Command(BaseCommand):
                 "commit": commit(),
                 "engine": connection.vendor,
                 "python": platform.python_version(),
-                "machine": f"{platform.machine()}, {_cores()} cores",
+                "machine": f"{platform.machine()}, {os.cpu_count()} cores",
                 "projects": Project.objects.count(),
                 "values": MonitoredValue.objects.count(),
                 "repeat": repeat,
@@ -74,13 +76,15 @@ class Command(BaseCommand):
             )
         baseline = self._load(compare) if compare else None
         self._print(result, baseline)
-        if json:
-            json.write_text(_dumps(result), encoding="utf-8")
-            self.stdout.write(f"{json} に書き出しました。")
+        if options["json"]:
+            options["json"].write_text(
+                json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8"
+            )
+            self.stdout.write(f"{options['json']} に書き出しました。")
 
     def _load(self, path: Path) -> dict:
         try:
-            return _loads(path.read_text(encoding="utf-8"))
+            return json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise CommandError(f"{path} を読めません: {error}") from None
 
@@ -120,21 +124,3 @@ class Command(BaseCommand):
                     peak = figures["peak_kib"] / max(1, baseline[key]["peak_kib"])
                     line += f", peak ratio {peak:.2f}"
                 self.stdout.write(f"{key}: {line}")
-
-
-def _cores() -> int:
-    import os
-
-    return os.cpu_count() or 0
-
-
-def _dumps(data) -> str:
-    import json as json_module
-
-    return json_module.dumps(data, ensure_ascii=False, indent=1)
-
-
-def _loads(text: str):
-    import json as json_module
-
-    return json_module.loads(text)
