@@ -20,7 +20,7 @@ from evaluation.models import (
     Target,
     TargetVersion,
 )
-from evaluation.national import PHASE_II, default_year, ratings_in_year, reports_in_year
+from evaluation.selectors.national import PHASE_II, default_year, ratings_in_year, reports_in_year
 from projects.domain import fiscal_year_label
 from projects.models import Project
 
@@ -172,7 +172,7 @@ def values(request):
 def ratings(request):
     """Each project's catalogue targets rated in `?fiscal_year=` (FY2006–FY2010; by default
     the latest year with a report the user may see, like the dashboards), figured like the
-    dashboards (evaluation.national.ratings_in_year). Paginated by project."""
+    dashboards (evaluation.selectors.national.ratings_in_year). Paginated by project."""
     year = year_param(request, "fiscal_year")
     if year is None:
         latest = AnnualReport.objects.visible_to(request.user).aggregate(latest=Max("fiscal_year"))

@@ -39,7 +39,7 @@ class KeepInputAcrossSignInMiddleware:
     """A form sent after the session expired is not lost. The POST of a signed-out user (valid
     CSRF token, so it comes from one of our forms) is kept in the new anonymous session, the
     user is sent to log in with a message saying so, and after logging in the form's page shows
-    the typed input again (evaluation.view_helpers.posted) to be checked and saved. Logging in
+    the typed input again (evaluation.views.helpers.posted) to be checked and saved. Logging in
     keeps the anonymous session's data (Django cycles its key). Files cannot be kept: the
     message asks for them again. Goes after CSRF, authentication and messages."""
 

@@ -15,9 +15,9 @@ django.setup()
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import transaction  # noqa: E402
 
+from evaluation.demo.load import DEMO_PASSWORD  # noqa: E402
 from evaluation.models import AnnualReport, ProjectPlan, State  # noqa: E402
 from evaluation.services.plans import plan_create  # noqa: E402
-from projects.management.commands.load_demo import DEMO_PASSWORD  # noqa: E402
 from projects.models import Phase, Project, Role, User  # noqa: E402
 
 PHASE = "II"

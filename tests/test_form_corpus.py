@@ -30,15 +30,34 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evaluation import action_views, economic_views, survey_views
-from evaluation import forms as evaluation_forms
-from evaluation.workbooks import DATA_SHEET, FIRST_ROW, MAX_FILE_BYTES
+from evaluation.forms.actions import ItemNoteForm, ItemPlanForm
+from evaluation.forms.common import TransitionForm, VersionedForm
+from evaluation.forms.economic import NationalFiguresForm
+from evaluation.forms.overall import OverallPlanForm
+from evaluation.forms.plans import (
+    PlanCreateForm,
+    ScenarioForm,
+    StrategyItemForm,
+    StrategyNotesForm,
+    VisionForm,
+)
+from evaluation.forms.reports import (
+    ReportCreateForm,
+    ReportEntryForm,
+    SelfCheckForm,
+    WorkbookUploadForm,
+)
+from evaluation.forms.rounds import AssignForm, ConsolidateForm, RatingForm, RoundCreateForm
+from evaluation.forms.surveys import SurveyCreateForm, SurveyForm
+from evaluation.forms.targets import TargetAddForm, TargetValuesForm
+from evaluation.forms.yearly import ActivityForm, YearlyPlanCreateForm, YearlyPlanForm
+from evaluation.renderers.workbooks import DATA_SHEET, FIRST_ROW, MAX_FILE_BYTES
 
 pytestmark = pytest.mark.django_db
 
 APP_MODULES = ("evaluation.", "projects.", "config.")
 # Base classes that are never posted alone: covered through their subclasses.
-BASES = {evaluation_forms.VersionedForm}
+BASES = {VersionedForm}
 # Forms of the Django admin (master data, admins only) are Django's own, checked by its tests.
 ADMIN_FORMS = {"projects.admin.UserAdminForm"}
 EXAMPLES = 15
@@ -88,47 +107,31 @@ def evaluation_args(o):
 
 
 SCREENS = {
-    evaluation_forms.PlanCreateForm: Screen("plan_create", "staff", lambda o: [o["fresh"].code]),
-    evaluation_forms.VisionForm: Screen("plan_vision_edit", "staff", plan_args),
-    evaluation_forms.ScenarioForm: Screen("plan_scenario_revise", "staff", plan_args),
-    evaluation_forms.StrategyItemForm: Screen("plan_strategies_edit", "staff", plan_args),
-    evaluation_forms.StrategyNotesForm: Screen("plan_strategies_edit", "staff", plan_args),
-    evaluation_forms.TransitionForm: Screen(
-        "plan_transition", "staff", lambda o: [*plan_args(o), "submit"]
-    ),
-    evaluation_forms.TargetAddForm: Screen("target_add", "staff", plan_args),
-    evaluation_forms.TargetValuesForm: Screen(
-        "target_edit", "staff", lambda o: [*plan_args(o), o["target"].pk]
-    ),
-    evaluation_forms.YearlyPlanCreateForm: Screen(
-        "yearly_plan_create", "staff", lambda o: [o["plan"].project.code]
-    ),
-    evaluation_forms.ActivityForm: Screen(
-        "yearly_plan_edit", "staff", lambda o: [o["yearly"].project.code, 2007]
-    ),
-    evaluation_forms.YearlyPlanForm: Screen(
-        "yearly_plan_edit", "staff", lambda o: [o["yearly"].project.code, 2007]
-    ),
-    evaluation_forms.OverallPlanForm: Screen("overall_plan_edit", "manager", lambda o: ["II"]),
-    evaluation_forms.ReportEntryForm: Screen("report_edit", "staff", report_args),
-    evaluation_forms.ReportCreateForm: Screen(
-        "report_create", "staff", lambda o: [o["plan"].project.code]
-    ),
-    evaluation_forms.WorkbookUploadForm: Screen("report_upload", "staff", report_args, True),
-    evaluation_forms.SelfCheckForm: Screen("report_self_check", "staff", report_args),
-    evaluation_forms.RoundCreateForm: Screen("round_create", "manager", lambda o: []),
-    evaluation_forms.AssignForm: Screen("evaluation_assign", "manager", evaluation_args),
-    evaluation_forms.RatingForm: Screen("rating_edit", "evaluator", evaluation_args),
-    evaluation_forms.ConsolidateForm: Screen("evaluation_consolidate", "manager", evaluation_args),
-    action_views.ItemPlanForm: Screen(
-        "action_item_move", "staff", lambda o: [o["item"].pk, "plan"]
-    ),
-    economic_views.NationalFiguresForm: Screen("national_figures_edit", "manager", lambda o: []),
-    survey_views.SurveyCreateForm: Screen("survey_create", "staff", lambda o: []),
-    survey_views.SurveyForm: Screen("survey_edit", "staff", lambda o: [o["survey"].pk]),
-    action_views.ItemNoteForm: Screen(
-        "action_item_move", "manager", lambda o: [o["item"].pk, "dismiss"]
-    ),
+    PlanCreateForm: Screen("plan_create", "staff", lambda o: [o["fresh"].code]),
+    VisionForm: Screen("plan_vision_edit", "staff", plan_args),
+    ScenarioForm: Screen("plan_scenario_revise", "staff", plan_args),
+    StrategyItemForm: Screen("plan_strategies_edit", "staff", plan_args),
+    StrategyNotesForm: Screen("plan_strategies_edit", "staff", plan_args),
+    TransitionForm: Screen("plan_transition", "staff", lambda o: [*plan_args(o), "submit"]),
+    TargetAddForm: Screen("target_add", "staff", plan_args),
+    TargetValuesForm: Screen("target_edit", "staff", lambda o: [*plan_args(o), o["target"].pk]),
+    YearlyPlanCreateForm: Screen("yearly_plan_create", "staff", lambda o: [o["plan"].project.code]),
+    ActivityForm: Screen("yearly_plan_edit", "staff", lambda o: [o["yearly"].project.code, 2007]),
+    YearlyPlanForm: Screen("yearly_plan_edit", "staff", lambda o: [o["yearly"].project.code, 2007]),
+    OverallPlanForm: Screen("overall_plan_edit", "manager", lambda o: ["II"]),
+    ReportEntryForm: Screen("report_edit", "staff", report_args),
+    ReportCreateForm: Screen("report_create", "staff", lambda o: [o["plan"].project.code]),
+    WorkbookUploadForm: Screen("report_upload", "staff", report_args, True),
+    SelfCheckForm: Screen("report_self_check", "staff", report_args),
+    RoundCreateForm: Screen("round_create", "manager", lambda o: []),
+    AssignForm: Screen("evaluation_assign", "manager", evaluation_args),
+    RatingForm: Screen("rating_edit", "evaluator", evaluation_args),
+    ConsolidateForm: Screen("evaluation_consolidate", "manager", evaluation_args),
+    ItemPlanForm: Screen("action_item_move", "staff", lambda o: [o["item"].pk, "plan"]),
+    NationalFiguresForm: Screen("national_figures_edit", "manager", lambda o: []),
+    SurveyCreateForm: Screen("survey_create", "staff", lambda o: []),
+    SurveyForm: Screen("survey_edit", "staff", lambda o: [o["survey"].pk]),
+    ItemNoteForm: Screen("action_item_move", "manager", lambda o: [o["item"].pk, "dismiss"]),
 }
 
 

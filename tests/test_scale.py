@@ -1,7 +1,7 @@
 """Pages cost the same number of queries whatever the amount of data (issue 15).
 
-Every key page, export and API endpoint of `evaluation.bench.KEY_PAGES` is opened as a bureau
-staff member, the manager and an evaluator on data made by `evaluation.generate`, first with a
+Every key page, export and API endpoint of `evaluation.demo.bench.KEY_PAGES` is opened as a bureau
+staff member, the manager and an evaluator on data made by `evaluation.demo.generate`, first with a
 few projects, then with three times as many: the query counts must be equal, and within each
 page's budget (15, or the documented exception). Timings are not tested: `manage.py bench`
 prints them.
@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from evaluation import bench
-from evaluation.generate import Generator
+from evaluation.demo import bench
+from evaluation.demo.generate import Generator
 from evaluation.models import (
     ActionItem,
     AnnualReport,

@@ -2,7 +2,7 @@
 
 One list (KEY_PAGES) serves the benchmark, which prints query counts and median times, and the
 scale tests, which pin the query counts at two sizes (`tests/test_scale.py`). Both run on data
-made by `evaluation.generate`: the sample is the first generated project, its bureau's staff
+made by `evaluation.demo.generate`: the sample is the first generated project, its bureau's staff
 member, the manager and an evaluator assigned to the project.
 """
 
@@ -16,7 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from evaluation.generate import PREFIX
+from evaluation.demo.generate import PREFIX
 from evaluation.models import ActionItem, AnnualReport, Indicator, ProjectEvaluation
 from projects.models import Project, User
 

@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from evaluation.arithmetic import share_percent
 from evaluation.models.workflow import (
     EDITABLE_STATES,
     Action,
@@ -24,7 +25,7 @@ from evaluation.models.workflow import (
     WorkflowModel,
     WorkflowQuerySet,
 )
-from projects.domain import fiscal_year_label, share_percent
+from projects.domain import fiscal_year_label
 from projects.models import Project, Role, user_role
 
 # The 15 effects the seed's survey asked about, in its order

@@ -127,3 +127,13 @@ def export_response(fmt: str, filename: str, title: str, header: Sequence, rows:
     if fmt == "xlsx":
         return workbook_response(filename, [(title, header, rows)])
     raise Http404
+
+
+def _format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise Http404
+    return fmt
+
+
+def _rate(rate):
+    return None if rate is None else rate.quantize(rate.__class__("0.1"))

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from evaluation.exports import amount, fy, unit_label, value_cell
 from evaluation.models import (
     ActionItem,
     Activity,
@@ -24,6 +23,7 @@ from evaluation.models import (
     YearlyPlan,
 )
 from evaluation.models.workflow import State
+from evaluation.renderers.exports import amount, fy, unit_label, value_cell
 
 HISTORY_KINDS = {"+": gettext_lazy("作成"), "~": gettext_lazy("変更"), "-": gettext_lazy("削除")}
 

@@ -3,8 +3,7 @@ projects.domain (pure); this module only gathers its inputs."""
 
 from decimal import Decimal
 
-from evaluation.models import MonitoredValue, ProjectPlan, RatingBand
-from projects.domain import (
+from evaluation.arithmetic import (
     DEFAULT_BANDS,
     Band,
     Observed,
@@ -16,6 +15,7 @@ from projects.domain import (
     rating_for,
     target_for_year,
 )
+from evaluation.models import MonitoredValue, ProjectPlan, RatingBand
 
 
 def rating_bands() -> tuple[Band, ...]:

@@ -8,17 +8,17 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from evaluation.charts import Chart, line_chart
-from evaluation.models import EconomicFigure, Measure, PanelFigure, Series
-from projects.domain import (
+from evaluation.arithmetic import (
     NO_BASE,
     NO_PANEL,
     NO_VALUE,
     IndexSeries,
-    fiscal_year_short_label,
     panel_index,
     series_index,
 )
+from evaluation.models import EconomicFigure, Measure, PanelFigure, Series
+from evaluation.renderers.charts import Chart, line_chart
+from projects.domain import fiscal_year_short_label
 
 
 @dataclass

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from evaluation.achievement import rating_bands, target_achievement
+from evaluation.arithmetic import Observed, achievement_rate
 from evaluation.models import (
     AnnualReport,
     Indicator,
@@ -21,8 +22,10 @@ from evaluation.models import (
     Target,
     ValueKind,
 )
-from projects.domain import Observed, achievement_rate, fiscal_year_of
-from projects.models import Project
+from evaluation.selectors.achievement import rating_bands, target_achievement
+from evaluation.selectors.paging import page_of
+from projects.domain import fiscal_year_of
+from projects.models import Bureau, Field, Project
 
 PHASE_II = (2006, 2010)
 KNOWN = [ValueKind.NUMBER, ValueKind.ZERO]
@@ -295,3 +298,100 @@ def breakdown_rows(lines: list[RollupLine], columns, attribute: str) -> list[tup
         if any(cell is not None for cell in cells):
             rows.append((line.indicator, cells))
     return rows
+
+
+FIRST_YEAR, LAST_YEAR = 2005, 2010
+
+
+# The tables of the roll-up, each its own CSV (export_views.national_rollup_export)
+ROLLUP_SECTIONS = ("totals", "bureau", "field", "common", "projects")
+
+
+def _filtered_projects(request):
+    """The projects of the bureau and field chosen in the query string (unknown codes are
+    ignored), with the chosen codes and the choices of the filter form (two queries)."""
+    choices = {"bureaus": list(Bureau.objects.all()), "fields": list(Field.objects.all())}
+    projects = Project.objects.visible_to(request.user)
+    bureau = request.GET.get("bureau", "")
+    field = request.GET.get("field", "")
+    if bureau in {b.code for b in choices["bureaus"]}:
+        projects = projects.filter(bureau__code=bureau)
+    else:
+        bureau = ""
+    if field in {f.code for f in choices["fields"]}:
+        projects = projects.filter(fields__code=field)
+    else:
+        field = ""
+    return projects, {"bureau": bureau, "field": field, **choices}
+
+
+def rollup_context(request) -> dict:
+    """The roll-up of the year and filters asked for (the page and its exports)."""
+    year = chosen_year(request.GET.get("year"), rollup_default_year)
+    category = request.GET.get("category", "")
+    if category not in Indicator.Category.values:
+        category = ""
+    projects, filters = _filtered_projects(request)
+    rollup = national_rollup(year, projects, category)
+    bureaus, fields = breakdown_columns(rollup["lines"], filters["bureaus"], filters["fields"])
+    common = common_target_progress(year, projects, rollup["lines"])
+    project_rows = list(projects.select_related("bureau").order_by("bureau__order", "order"))
+    common_values = {}
+    if common:
+        line = next(line for line in rollup["lines"] if line.indicator.is_common_target)
+        common_values = {value.project_id: value for value in line.per_project}
+    return {
+        "year": year,
+        "years": list(range(PHASE_II[0], PHASE_II[1] + 1)),
+        "lines": rollup["lines"],
+        "bureau_columns": bureaus,
+        "bureau_rows": breakdown_rows(rollup["lines"], bureaus, "by_bureau"),
+        "field_columns": fields,
+        "field_rows": breakdown_rows(rollup["lines"], fields, "by_field"),
+        "common": common,
+        "projects": [(p, common_values.get(p.pk)) for p in project_rows],
+        "category": category,
+        "categories": Indicator.Category.choices,
+        "filtered": bool(filters["bureau"] or filters["field"]),
+        **filters,
+    }
+
+
+def across_context(request, code, *, paged: bool = False) -> dict:
+    """One indicator's rows (the page, a page of projects at a time, and its exports, every
+    project); the totals row is over every project either way."""
+    indicator = get_object_or_404(Indicator, code=code)
+    projects, filters = _filtered_projects(request)
+    years = list(range(FIRST_YEAR, LAST_YEAR + 1))
+    shown = projects.select_related("bureau").order_by("bureau__order", "order")
+    page = None
+    if paged:
+        page = page_of(request, shown)
+        shown = list(page.object_list)
+    values = {
+        (v.project_id, v.fiscal_year): v
+        for v in MonitoredValue.objects.visible_to(request.user)
+        .filter(indicator=indicator, project__in=shown if paged else projects)
+        .select_related("indicator", "report")
+    }
+    rows = []
+    for project in shown:
+        cells = []
+        for year in years:
+            value = values.get((project.pk, year))
+            unsettled = bool(value and value.report_id and value.report.state != State.APPROVED)
+            cells.append({"value": value, "unsettled": unsettled})
+        rows.append({"project": project, "cells": cells})
+    totals, by_year = [], {}
+    if indicator.adds_up:
+        by_year = yearly_totals(indicator, projects, years)
+        totals = [indicator.format_number(by_year[y]) if y in by_year else None for y in years]
+    return {
+        "indicator": indicator,
+        "years": years,
+        "rows": rows,
+        "totals": totals,
+        "total_values": by_year if indicator.adds_up else {},
+        "page": page,
+        **filters,
+    }

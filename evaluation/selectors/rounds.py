@@ -4,20 +4,26 @@ projection to the end of the plan; the a–e summary; yearly-plan execution; the
 the scenario's revisions. Built on settled data only (published figures, approved reports and
 plans), so every reader of a sheet sees the same figures. A fixed number of queries."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 
-from evaluation.achievement import rating_bands, target_achievement
+from evaluation.arithmetic import Observed, actual_for_year, path_in_force, projection, reaches
 from evaluation.models import (
     Activity,
     ActivityResult,
     AnnualReport,
+    EvaluationRound,
+    EvaluatorRating,
     Indicator,
     MonitoredValue,
+    ProjectEvaluation,
     ProjectPlan,
     State,
     YearlyPlan,
 )
-from projects.domain import Observed, actual_for_year, path_in_force, projection, reaches
+from evaluation.selectors.achievement import rating_bands, target_achievement
+from projects.models import Role
 
 
 def sheet_data(evaluation) -> dict:
@@ -183,3 +189,38 @@ def round_rollup(evaluation_round, evaluations) -> dict:
         "finished": len(grades),
         "at_risk": [row for row in rows if row["at_risk"]],
     }
+
+
+def get_evaluation_for_user(user, round_id: int, code: str) -> ProjectEvaluation:
+    """A project's evaluation in a round, where the user may see it (DOMAIN.md); 404 otherwise."""
+    return get_object_or_404(
+        ProjectEvaluation.objects.visible_to(user).select_related(
+            "round__phase", "project__bureau", "consolidated_by"
+        ),
+        round_id=round_id,
+        project__code=code,
+    )
+
+
+def _ratings_for(user, evaluation) -> list[EvaluatorRating]:
+    """Whose ratings a reader sees: managers and admins all; an evaluator only their own
+    (never another's, before or after consolidation); staff none."""
+    ratings = EvaluatorRating.objects.filter(evaluation=evaluation).select_related("evaluator")
+    ratings = ratings.prefetch_related("grades__criterion")
+    if user.role in (Role.MANAGER, Role.ADMIN):
+        return list(ratings)
+    if user.role == Role.EVALUATOR:
+        return list(ratings.filter(evaluator=user))
+    return []
+
+
+def _rollup_context(request, round_id):
+    if request.user.role not in (Role.MANAGER, Role.ADMIN):
+        raise PermissionDenied
+    evaluation_round = get_object_or_404(
+        EvaluationRound.objects.select_related("phase"), pk=round_id
+    )
+    evaluations = list(
+        ProjectEvaluation.objects.filter(round=evaluation_round).select_related("project__bureau")
+    )
+    return evaluation_round, round_rollup(evaluation_round, evaluations)

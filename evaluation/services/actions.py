@@ -61,7 +61,7 @@ def items_from_self_check(report, by) -> list[ActionItem]:
 
 
 def _locked(item: ActionItem, expected_version: int) -> ActionItem:
-    from evaluation.services.workflow import StaleEditError, changes_since
+    from evaluation.services.editing import StaleEditError, changes_since
 
     locked = ActionItem.objects.select_for_update().select_related("project").get(pk=item.pk)
     if locked.version != expected_version:

@@ -15,7 +15,7 @@ from evaluation.models.evaluations import (
     Grade,
     ProjectEvaluation,
 )
-from evaluation.services.workflow import (
+from evaluation.services.editing import (
     StaleEditError,
     changes_since,
     lock_for_edit,

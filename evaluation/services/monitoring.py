@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evaluation.models import Indicator, MonitoredValue
-from evaluation.services.workflow import LockedError
+from evaluation.services.editing import LockedError
 from projects.models import Project
 
 

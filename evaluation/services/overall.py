@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evaluation.models import Indicator, NationalTarget, OverallPlan
-from evaluation.services.workflow import StaleEditError, changes_since
+from evaluation.services.editing import StaleEditError, changes_since
 
 
 @transaction.atomic

@@ -13,8 +13,8 @@ from evaluation.models import (
     SupportAreaNote,
     VisionPolicyFit,
 )
+from evaluation.services.editing import lock_for_edit, replace_rows, save_new_version
 from evaluation.services.targets import add_required_targets
-from evaluation.services.workflow import lock_for_edit, replace_rows, save_new_version
 from projects.models import Phase, PolicyFramework, Project
 
 

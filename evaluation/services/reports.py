@@ -18,7 +18,7 @@ from evaluation.models import (
     YearlyPlan,
 )
 from evaluation.models.catalogue import unit_value_problems
-from evaluation.services.workflow import lock_for_edit, save_new_version
+from evaluation.services.editing import lock_for_edit, save_new_version
 from projects.domain import FractionOfYenError, to_yen
 from projects.models import Project
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.models import Survey, SurveyAnswer
 from evaluation.models.surveys import ITEM_LABELS
-from evaluation.services.workflow import LockedError, StaleEditError, changes_since
+from evaluation.services.editing import LockedError, StaleEditError, changes_since
 from projects.models import Role, user_role
 
 SURVEY_FIELDS = (

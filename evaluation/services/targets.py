@@ -19,7 +19,7 @@ from evaluation.models import (
 )
 from evaluation.models.catalogue import unit_value_problems
 from evaluation.models.targets import COMMON_TARGET_DENOMINATOR
-from evaluation.services.workflow import lock_for_edit, save_new_version
+from evaluation.services.editing import lock_for_edit, save_new_version
 
 
 def plan_period(plan: ProjectPlan, current=None) -> tuple[int, int]:

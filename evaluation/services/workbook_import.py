@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evaluation.models import AnnualReport, Indicator
+from evaluation.renderers.workbooks import Problem, WorkbookRefused, parse_report_workbook
+from evaluation.services.editing import LockedError, StaleEditError
 from evaluation.services.reports import annual_report_save
-from evaluation.services.workflow import LockedError, StaleEditError
-from evaluation.workbooks import Problem, WorkbookRefused, parse_report_workbook
 
 
 @transaction.atomic

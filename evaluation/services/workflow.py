@@ -1,101 +1,12 @@
 """The shared write mechanisms: workflow transitions, the lock, reasons, and stale-save refusal."""
 
-from dataclasses import dataclass
-
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evaluation.models.workflow import TRANSITIONS, Action, WorkflowEvent, WorkflowModel
-
-
-class LockedError(ValidationError):
-    """The record is submitted or approved: nothing may change until it is returned or reopened."""
-
-    def __init__(self, obj):
-        super().__init__(
-            _("「%(state)s」の記録は変更できません。") % {"state": obj.get_state_display()},
-            code="locked",
-        )
-
-
-@dataclass(frozen=True)
-class Change:
-    version: int
-    user: str
-    at: object
-    reason: str
-    fields: list[str]
-
-
-class StaleEditError(Exception):
-    """The form was opened on an older version; `changes` says what was saved since."""
-
-    def __init__(self, obj, expected_version: int, changes: list[Change]):
-        self.obj = obj
-        self.expected_version = expected_version
-        self.changes = changes
-        super().__init__(
-            f"version {expected_version} is stale; the record is at version {obj.version}"
-        )
-
-
-def changes_since(obj: WorkflowModel, version: int) -> list[Change]:
-    """What was saved after `version`, newest last, from the audit history."""
-    records = list(obj.history.filter(version__gte=version).order_by("history_date", "history_id"))
-    changes = []
-    for previous, record in zip(records, records[1:], strict=False):
-        delta = record.diff_against(previous, excluded_fields=["version"])
-        changes.append(
-            Change(
-                version=record.version,
-                user=str(record.history_user or ""),
-                at=record.history_date,
-                reason=record.history_change_reason or "",
-                fields=[str(obj._meta.get_field(c.field).verbose_name) for c in delta.changes],
-            )
-        )
-    return changes
-
-
-def lock_for_edit(model, *, pk, expected_version: int, by, reason: str = ""):
-    """Fetch the record row-locked for a change and check every rule before the write:
-    bureau (403), lock (LockedError), version (StaleEditError), reason where required."""
-    obj = model.objects.select_for_update().get(pk=pk)
-    if not obj.project.is_editable_by(by):
-        raise PermissionDenied
-    if obj.is_locked:
-        raise LockedError(obj)
-    if obj.version != expected_version:
-        raise StaleEditError(obj, expected_version, changes_since(obj, expected_version))
-    if obj.change_needs_reason and not reason.strip():
-        raise ValidationError(
-            {"reason": _("提出後の変更には理由が必要です。")}, code="reason_required"
-        )
-    return obj
-
-
-def replace_rows(old_rows, new_rows, *, by, reason: str = "") -> None:
-    """Replace a record's child rows (strategies, activities) with new, already validated ones;
-    every deletion and insertion is audited under `by` with `reason`."""
-    for row in [*old_rows, *new_rows]:
-        row._history_user = by
-        row._change_reason = reason
-    for row in old_rows:
-        row.delete()
-    for row in new_rows:
-        row.save()
-
-
-def save_new_version(obj: WorkflowModel, *, by, reason: str = "") -> WorkflowModel:
-    """Validate and save a changed record as its next version, audited under `by`."""
-    obj.version += 1
-    obj.full_clean()
-    obj._history_user = by
-    obj._change_reason = reason
-    obj.save()
-    return obj
+from evaluation.services.editing import save_new_version
 
 
 @transaction.atomic

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from evaluation.models import Activity, ProjectPlan, YearlyPlan
+from evaluation.services.editing import lock_for_edit, replace_rows, save_new_version
 from evaluation.services.targets import plan_period
-from evaluation.services.workflow import lock_for_edit, replace_rows, save_new_version
 
 
 @transaction.atomic

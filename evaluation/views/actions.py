@@ -1,50 +1,36 @@
 """Action items: the list (filters by bureau, round, state, overdue), an item with its thread
 (finding → item → activities → the values of the following years), and the moves."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from evaluation.forms import fy_label
+from evaluation.forms.actions import ItemNoteForm, ItemPlanForm
 from evaluation.models import (
     ActionItem,
-    Activity,
-    EvaluationRound,
     MonitoredValue,
-    YearlyPlan,
 )
+from evaluation.renderers.exports import (
+    _format,
+    export_response,
+    fy,
+)
+from evaluation.selectors.actions import filtered_items, get_item_for_user
 from evaluation.services.actions import (
     action_item_dismiss,
     action_item_done,
     action_item_plan,
     action_item_verify,
 )
-from evaluation.services.workflow import StaleEditError
-from evaluation.view_helpers import STALE_STATUS, add_service_errors, posted
-from projects.domain import fiscal_year_of
-from projects.models import Bureau, Role
+from evaluation.services.editing import StaleEditError
+from evaluation.views.helpers import STALE_STATUS, add_service_errors, posted
+from projects.models import Role
 
 PAGE_SIZE = 100
-
-
-def current_fiscal_year() -> int:
-    return fiscal_year_of(timezone.localdate())
-
-
-def get_item_for_user(user, item_id: int) -> ActionItem:
-    return get_object_or_404(
-        ActionItem.objects.visible_to(user).select_related(
-            "project__bureau", "evaluation__round", "report", "owner", "decided_by"
-        ),
-        pk=item_id,
-    )
 
 
 @login_required
@@ -56,49 +42,6 @@ def action_item_list(request):
     total = items.count()
     context |= {"items": list(items[:PAGE_SIZE]), "total": total, "page_size": PAGE_SIZE}
     return render(request, "evaluation/action_item_list.html", context)
-
-
-def filtered_items(request):
-    """The items the user may see, filtered as the query string asks (the list and its
-    exports), with the filters' context."""
-    items = ActionItem.objects.visible_to(request.user).select_related(
-        "project__bureau", "evaluation__round", "report"
-    )
-    bureau = request.GET.get("bureau", "")
-    state = request.GET.get("state", "")
-    round_id = request.GET.get("round", "")
-    overdue = request.GET.get("overdue") == "1"
-    bureaus = list(Bureau.objects.all())
-    rounds = list(EvaluationRound.objects.visible_to(request.user))
-    if bureau in {b.code for b in bureaus}:
-        items = items.filter(project__bureau__code=bureau)
-    else:
-        bureau = ""
-    if state in ActionItem.State.values:
-        items = items.filter(state=state)
-    else:
-        state = ""
-    if round_id in {str(r.pk) for r in rounds}:
-        items = items.filter(evaluation__round_id=round_id)
-    else:
-        round_id = ""
-    this_year = current_fiscal_year()
-    if overdue:
-        items = items.filter(
-            state__in=[ActionItem.State.OPEN, ActionItem.State.PLANNED],
-            due_fiscal_year__lt=this_year,
-        )
-    context = {
-        "bureaus": bureaus,
-        "rounds": rounds,
-        "states": ActionItem.State.choices,
-        "bureau": bureau,
-        "state": state,
-        "round": round_id,
-        "overdue": overdue,
-        "this_year": this_year,
-    }
-    return items, context
 
 
 @login_required
@@ -133,46 +76,6 @@ def action_item_detail(request, item_id):
         "history": list(item.history.select_related("history_user").order_by("history_date")),
     }
     return render(request, "evaluation/action_item_detail.html", context)
-
-
-class ItemPlanForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    activities = forms.MultipleChoiceField(
-        label=gettext_lazy("対応する活動"),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("この改善事項に対応する年度計画の活動を選びます。"),
-    )
-
-    def __init__(self, *args, item, **kwargs):
-        super().__init__(*args, **kwargs)
-        plans = (
-            YearlyPlan.objects.filter(
-                project=item.project, fiscal_year__gte=item.due_fiscal_year - 1
-            )
-            .order_by("fiscal_year")
-            .prefetch_related(Prefetch("activities", queryset=Activity.objects.order_by("order")))
-        )
-        self.fields["activities"].choices = [
-            (str(a.pk), f"{fy_label(a.yearly_plan.fiscal_year)}：{a.title}")
-            for plan in plans
-            for a in plan.activities.all()
-        ]
-        self.fields["activities"].initial = [
-            str(pk) for pk in item.activities.values_list("pk", flat=True)
-        ]
-
-
-class ItemNoteForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    note = forms.CharField(
-        label=gettext_lazy("内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
-    )
-
-    def __init__(self, *args, required=True, label=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["note"].required = required
-        if label:
-            self.fields["note"].label = label
 
 
 MOVES = {
@@ -255,3 +158,44 @@ def action_item_move(request, item_id, move):
             return redirect(item.get_absolute_url())
     context = {"item": item, "project": item.project, "form": form, "heading": heading}
     return render(request, "evaluation/action_item_form.html", context, status=status)
+
+
+CHUNK = 200  # rows read from the database at a time
+
+
+@login_required
+@require_safe
+def action_item_export(request, fmt):
+    """GET, every signed-in user: the action items of the list (all of them, not only the first
+    page), with the list's scope and filters. Streamed from the database in chunks."""
+    fmt = _format(fmt)
+    items, _context = filtered_items(request)
+    header = [
+        _("番号"),
+        _("プロジェクト"),
+        _("経済産業局"),
+        _("出所"),
+        _("評価ラウンド"),
+        _("改善事項"),
+        _("対応年度"),
+        _("状態"),
+        _("実施の内容"),
+        _("確認・対応不要の理由"),
+    ]
+
+    def rows():
+        for item in items.order_by("due_fiscal_year", "project__order", "pk").iterator(CHUNK):
+            yield [
+                item.pk,
+                str(item.project.name),
+                str(item.project.bureau.name),
+                str(item.get_source_display()),
+                item.evaluation.round.title if item.evaluation_id else "",
+                item.text,
+                fy(item.due_fiscal_year),
+                str(item.get_state_display()),
+                item.done_note,
+                item.decision_note,
+            ]
+
+    return export_response(fmt, "action-items", _("改善事項"), header, rows())

@@ -1,18 +1,18 @@
 """Screens of the economic index against the nation (Reports 2/3)."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from evaluation.economic import available_years, economic_index
+from evaluation.forms.economic import NationalFiguresForm
 from evaluation.models import EconomicFigure, Measure, Series
+from evaluation.selectors.economic import available_years, economic_index
 from evaluation.services.economic import national_figures_save
-from evaluation.view_helpers import add_service_errors, posted
+from evaluation.views.helpers import add_service_errors, posted
 from projects.models import Project
 
 MAX_YEARS = 12
@@ -50,20 +50,6 @@ def economic_index_view(request):
         "can_edit": EconomicFigure.is_editable_by(request.user),
     }
     return render(request, "evaluation/economic_index.html", context)
-
-
-class NationalFiguresForm(forms.Form):
-    fiscal_year = forms.IntegerField(label=gettext_lazy("年度"), min_value=1990, max_value=2100)
-    sales = forms.DecimalField(
-        label=gettext_lazy("売上高"), required=False, max_digits=20, decimal_places=3
-    )
-    employees = forms.DecimalField(
-        label=gettext_lazy("従業員数"), required=False, max_digits=20, decimal_places=3
-    )
-    net_profit = forms.DecimalField(
-        label=gettext_lazy("当期純利益"), required=False, max_digits=20, decimal_places=3
-    )
-    source_note = forms.CharField(label=gettext_lazy("出典"), required=False, max_length=200)
 
 
 @login_required

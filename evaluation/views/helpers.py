@@ -3,24 +3,14 @@ the form, answer a stale save with 409 and the user's input kept."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from config.middleware import KEPT_INPUT
-from evaluation.services.workflow import StaleEditError
+from evaluation.services.editing import StaleEditError
 
 STALE_STATUS = 409
-
-
-# Tables that grow with the programme show a page of rows at a time; their exports hold all.
-ROWS_PER_PAGE = 50
-
-
-def page_of(request, rows):
-    """The page of `rows` asked for by `?page=`."""
-    return Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
 
 
 def query_without_page(request) -> str:
@@ -94,7 +84,7 @@ def transition_screen(request, *, record, action: str, context: dict, label: str
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
-    from evaluation.forms import TransitionForm
+    from evaluation.forms.common import TransitionForm
     from evaluation.models import Action
     from evaluation.services.workflow import workflow_transition
 

@@ -1,29 +1,30 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Max
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from evaluation.models import (
-    AnnualReport,
     EvaluatorRating,
-    MonitoredValue,
     ProjectEvaluation,
     ProjectPlan,
     State,
     YearlyPlan,
 )
-from evaluation.national import (
+from evaluation.renderers.exports import (
+    _format,
+    _rate,
+    export_response,
+    fy,
+)
+from evaluation.selectors.home import _manager_scope, _staff_scope, dashboard_tables
+from evaluation.selectors.national import (
     PHASE_II,
-    chosen_year,
-    default_year,
     ratings_in_year,
-    reports_in_year,
     submission_summary,
 )
-from evaluation.view_helpers import page_of, query_without_page
+from evaluation.selectors.paging import page_of
+from evaluation.views.helpers import query_without_page
 from projects.models import Project, Role
-from projects.selectors import get_project_for_user
 
 PHASE_II_YEARS = list(range(PHASE_II[0], PHASE_II[1] + 1))
 
@@ -52,57 +53,6 @@ def home(request):
             )
         )
     return render(request, "evaluation/home.html", context)
-
-
-def _year(request, reports_years) -> int:
-    return chosen_year(request.GET.get("year"), default_year(reports_years))
-
-
-def _staff_scope(request):
-    """A staff member's own bureau: its projects, all its reports, the year shown and that
-    year's reports by project (two queries)."""
-    user = request.user
-    projects = list(
-        Project.objects.visible_to(user)
-        .filter(bureau_id=user.bureau_id)
-        .select_related("bureau")
-        .order_by("order")
-    )
-    own_reports = list(
-        AnnualReport.objects.filter(project__bureau_id=user.bureau_id).select_related("project")
-    )
-    year = _year(request, [r.fiscal_year for r in own_reports])
-    reports = {r.project_id: r for r in own_reports if r.fiscal_year == year}
-    return projects, own_reports, year, reports
-
-
-def _manager_scope(request):
-    """Every active project, the year shown and that year's reports the reader may see."""
-    projects = list(
-        Project.objects.visible_to(request.user)
-        .filter(status=Project.Status.ACTIVE)
-        .select_related("bureau")
-        .order_by("bureau__order", "order")
-    )
-    latest = AnnualReport.objects.aggregate(latest=Max("fiscal_year"))["latest"]
-    year = _year(request, [latest] if latest else [])
-    return projects, year, reports_in_year(request.user, projects, year)
-
-
-def dashboard_tables(request) -> dict:
-    """The dashboard's two tables (the page's exports): the submission summary of the year and
-    the heat map (projects × targeted indicators). Staff: their own bureau's projects; managers
-    and admins: every active project; anyone else has no such tables (403)."""
-    role = request.user.role
-    if role == Role.STAFF and request.user.bureau_id:
-        projects, _reports, year, reports = _staff_scope(request)
-    elif role in (Role.MANAGER, Role.ADMIN):
-        projects, year, reports = _manager_scope(request)
-    else:
-        raise PermissionDenied
-    columns, rows = ratings_in_year(request.user, projects, year, reports)
-    summary = submission_summary(projects, year, reports)
-    return {"year": year, "summary": summary, "columns": columns, "rows": rows}
 
 
 def _staff_home(request):
@@ -170,26 +120,45 @@ def _manager_home(request):
 
 @login_required
 @require_safe
-def project_detail(request, code):
-    """GET, any signed-in user (a project is reference data); 404 for an unknown code.
-    The latest stock values shown are those the user may see."""
-    project = get_project_for_user(request.user, code)
-    latest = MonitoredValue.objects.visible_to(request.user).latest_stock_for(project)
-    context = {
-        "project": project,
-        "sub_regions": project.sub_regions.all(),
-        "latest_stock_values": latest,
-        "plans": ProjectPlan.objects.visible_to(request.user)
-        .filter(project=project)
-        .select_related("project", "phase"),
-        # Each row's link names the project: joined, not fetched per row.
-        "yearly_plans": YearlyPlan.objects.visible_to(request.user)
-        .filter(project=project)
-        .select_related("project"),
-        "reports": AnnualReport.objects.visible_to(request.user)
-        .filter(project=project)
-        .select_related("project"),
-        "can_edit": project.is_editable_by(request.user),
-        "role": request.user.role,
-    }
-    return render(request, "evaluation/project_detail.html", context)
+def dashboard_summary_export(request, fmt):
+    """GET, staff (their own bureau), managers and admins (every active project); 403 for
+    others: the home page's submission summary of the year, a row per report state."""
+    fmt = _format(fmt)
+    tables = dashboard_tables(request)
+    summary, year = tables["summary"], fy(tables["year"])
+    header = [_("年度"), _("年度報告の状態"), _("プロジェクト数（件）")]
+    rows = [[year, str(label), count] for _state, label, count in summary["counts"]]
+    rows.append([year, _("期限超過"), summary["late"]])
+    rows.append([year, _("合計（実施中のプロジェクト）"), summary["total"]])
+    filename = f"submission-summary-{tables['year']}"
+    return export_response(fmt, filename, _("年度報告の提出状況"), header, rows)
+
+
+@login_required
+@require_safe
+def dashboard_heatmap_export(request, fmt):
+    """GET, staff (their own bureau), managers and admins; 403 for others: the home page's heat
+    map, a row per project, per targeted indicator the rating of the year and the achievement
+    rate (blank where the project has no such target)."""
+    fmt = _format(fmt)
+    tables = dashboard_tables(request)
+    columns = tables["columns"]
+    header = [_("プロジェクト"), _("経済産業局"), _("年度"), _("年度報告")]
+    for indicator in columns:
+        header += [f"{indicator.name}：{_('評価')}", f"{indicator.name}：{_('達成率（%）')}"]
+    year = fy(tables["year"])
+
+    def rows():
+        for row in tables["rows"]:
+            report = str(row.report.get_state_display()) if row.report else _("未作成")
+            cells = [str(row.project.name), str(row.project.bureau.name), year, report]
+            for indicator in columns:
+                figure = row.figures.get(indicator.pk)
+                if figure is None:
+                    cells += ["", None]
+                else:
+                    cells += [str(figure["rating_label"]), _rate(figure["rate"])]
+            yield cells
+
+    filename = f"ratings-{tables['year']}"
+    return export_response(fmt, filename, _("目標の評価"), header, rows())

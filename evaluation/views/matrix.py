@@ -3,24 +3,19 @@ target in force, the actual, the achievement rate and the rating (colour never t
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from evaluation.achievement import rating_bands, target_achievement
-from evaluation.charts import goal_actual_chart
-from evaluation.models import Indicator, MonitoredValue, ProjectPlan
-from projects.domain import Observed
-from projects.selectors import get_project_for_user
-
-FIRST_YEAR, LAST_YEAR = 2005, 2010
-
-
-def _year(text, default):
-    try:
-        year = int(text)
-    except (TypeError, ValueError):
-        return default
-    return min(max(year, FIRST_YEAR), LAST_YEAR)
+from evaluation.renderers.exports import (
+    _format,
+    _rate,
+    amount,
+    export_response,
+    fy,
+    unit_label,
+    value_cell,
+)
+from evaluation.selectors.matrix import matrix_context
 
 
 @login_required
@@ -31,87 +26,38 @@ def tracking_matrix(request, code):
     return render(request, "evaluation/tracking_matrix.html", matrix_context(request, code))
 
 
-def matrix_context(request, code) -> dict:
-    """The matrix's rows (the page and its exports)."""
-    project = get_project_for_user(request.user, code)
-    category = request.GET.get("category", "")
-    if category not in Indicator.Category.values:
-        category = ""
-    first = _year(request.GET.get("from"), FIRST_YEAR)
-    last = _year(request.GET.get("to"), LAST_YEAR)
-    if first > last:
-        first, last = last, first
-    years = list(range(first, last + 1))
-    indicators = list(
-        Indicator.objects.filter(category=category) if category else Indicator.objects.all()
-    )
-    observed: dict[int, dict[int, Observed]] = {}
-    shown: dict[tuple[int, int], MonitoredValue] = {}
-    for value in (
-        MonitoredValue.objects.visible_to(request.user)
-        .filter(project=project, fiscal_year__lte=last)
-        .select_related("indicator")
-    ):
-        observed.setdefault(value.indicator_id, {})[value.fiscal_year] = Observed(
-            value.kind, value.value
-        )
-        shown[(value.indicator_id, value.fiscal_year)] = value
-    plans = list(
-        ProjectPlan.objects.visible_to(request.user)
-        .filter(project=project)
-        .select_related("phase")
-        .prefetch_related("targets__versions__milestones")
-    )
-    targets = {}  # (indicator id, fiscal year) → target of the plan covering that year
-    for plan in plans:
-        for target in plan.targets.all():
-            if target.indicator_id:
-                for year in years:
-                    if plan.phase.contains(year):
-                        targets[(target.indicator_id, year)] = target
-    bands = rating_bands()
-    rows = []
-    for indicator in indicators:
-        cells = []
-        for year in years:
-            value = shown.get((indicator.pk, year))
-            target = targets.get((indicator.pk, year))
-            cell = {
-                "year": year,
-                "value": value,
-                "goal": None,
-                "actual": None,
-                "rate": None,
-                "rating": None,
-            }
-            if target is not None:
-                figures = target_achievement(target, year, observed.get(indicator.pk, {}), bands)
-                cell.update(
-                    goal=figures["goal"],
-                    actual=figures["actual"],
-                    rate=figures["rate"],
-                    rating=figures["rating"],
-                    rating_label=figures["rating_label"],
-                )
-            cells.append(cell)
-        chart = None
-        if any(cell["goal"] is not None for cell in cells):
-            chart = goal_actual_chart(
-                indicator.name,
-                years,
-                [cell["goal"] for cell in cells],
-                [cell["actual"] for cell in cells],
-                get_language() or "ja",
-            )
-        rows.append({"indicator": indicator, "cells": cells, "chart": chart})
-    return {
-        "project": project,
-        "years": years,
-        "rows": rows,
-        "charts": [row for row in rows if row["chart"]],
-        "category": category,
-        "categories": Indicator.Category.choices,
-        "first": first,
-        "last": last,
-        "year_range": list(range(FIRST_YEAR, LAST_YEAR + 1)),
-    }
+@login_required
+@require_safe
+def tracking_matrix_export(request, code, fmt):
+    """GET, any signed-in user: the matrix of a project, one row per indicator and fiscal year,
+    with the values and targets the user may see."""
+    fmt = _format(fmt)
+    context = matrix_context(request, code)
+    header = [
+        _("区分"),
+        _("指標"),
+        _("単位（目標・実績）"),
+        _("年度"),
+        _("目標"),
+        _("実績"),
+        _("達成率（%）"),
+        _("評価"),
+    ]
+
+    def rows():
+        for row in context["rows"]:
+            indicator = row["indicator"]
+            for cell in row["cells"]:
+                yield [
+                    str(indicator.get_category_display()),
+                    str(indicator.name),
+                    unit_label(indicator),
+                    fy(cell["year"]),
+                    amount(indicator, cell["goal"]),
+                    value_cell(cell["value"]),
+                    _rate(cell["rate"]),
+                    str(cell.get("rating_label", "")) if cell["rating"] else "",
+                ]
+
+    filename = f"matrix-{context['project'].code}"
+    return export_response(fmt, filename, _("指標の推移"), header, rows())

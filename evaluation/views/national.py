@@ -2,44 +2,30 @@
 projects and years."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from evaluation.models import Indicator, MonitoredValue, State
-from evaluation.national import (
-    PHASE_II,
-    breakdown_columns,
-    breakdown_rows,
-    chosen_year,
-    common_target_progress,
-    national_rollup,
-    rollup_default_year,
-    yearly_totals,
+from evaluation.renderers.exports import (
+    _format,
+    amount,
+    export_response,
+    fy,
+    unit_label,
+    value_cell,
+    workbook_response,
 )
-from evaluation.view_helpers import page_of, query_without_page
-from projects.models import Bureau, Field, Project
-
-FIRST_YEAR, LAST_YEAR = 2005, 2010
-# The tables of the roll-up, each its own CSV (export_views.national_rollup_export)
-ROLLUP_SECTIONS = ("totals", "bureau", "field", "common", "projects")
-
-
-def _filtered_projects(request):
-    """The projects of the bureau and field chosen in the query string (unknown codes are
-    ignored), with the chosen codes and the choices of the filter form (two queries)."""
-    choices = {"bureaus": list(Bureau.objects.all()), "fields": list(Field.objects.all())}
-    projects = Project.objects.visible_to(request.user)
-    bureau = request.GET.get("bureau", "")
-    field = request.GET.get("field", "")
-    if bureau in {b.code for b in choices["bureaus"]}:
-        projects = projects.filter(bureau__code=bureau)
-    else:
-        bureau = ""
-    if field in {f.code for f in choices["fields"]}:
-        projects = projects.filter(fields__code=field)
-    else:
-        field = ""
-    return projects, {"bureau": bureau, "field": field, **choices}
+from evaluation.renderers.national import (
+    _rollup_bureaus,
+    _rollup_common,
+    _rollup_fields,
+    _rollup_projects,
+    _rollup_totals,
+)
+from evaluation.selectors.national import ROLLUP_SECTIONS, across_context, rollup_context
+from evaluation.selectors.paging import page_of
+from evaluation.views.helpers import query_without_page
 
 
 @login_required
@@ -75,38 +61,6 @@ def _section_queries(request) -> dict:
     return sections
 
 
-def rollup_context(request) -> dict:
-    """The roll-up of the year and filters asked for (the page and its exports)."""
-    year = chosen_year(request.GET.get("year"), rollup_default_year)
-    category = request.GET.get("category", "")
-    if category not in Indicator.Category.values:
-        category = ""
-    projects, filters = _filtered_projects(request)
-    rollup = national_rollup(year, projects, category)
-    bureaus, fields = breakdown_columns(rollup["lines"], filters["bureaus"], filters["fields"])
-    common = common_target_progress(year, projects, rollup["lines"])
-    project_rows = list(projects.select_related("bureau").order_by("bureau__order", "order"))
-    common_values = {}
-    if common:
-        line = next(line for line in rollup["lines"] if line.indicator.is_common_target)
-        common_values = {value.project_id: value for value in line.per_project}
-    return {
-        "year": year,
-        "years": list(range(PHASE_II[0], PHASE_II[1] + 1)),
-        "lines": rollup["lines"],
-        "bureau_columns": bureaus,
-        "bureau_rows": breakdown_rows(rollup["lines"], bureaus, "by_bureau"),
-        "field_columns": fields,
-        "field_rows": breakdown_rows(rollup["lines"], fields, "by_field"),
-        "common": common,
-        "projects": [(p, common_values.get(p.pk)) for p in project_rows],
-        "category": category,
-        "categories": Indicator.Category.choices,
-        "filtered": bool(filters["bureau"] or filters["field"]),
-        **filters,
-    }
-
-
 @login_required
 @require_safe
 def indicator_across_projects(request, code):
@@ -118,41 +72,73 @@ def indicator_across_projects(request, code):
     return render(request, "evaluation/indicator_across_projects.html", context)
 
 
-def across_context(request, code, *, paged: bool = False) -> dict:
-    """One indicator's rows (the page, a page of projects at a time, and its exports, every
-    project); the totals row is over every project either way."""
-    indicator = get_object_or_404(Indicator, code=code)
-    projects, filters = _filtered_projects(request)
-    years = list(range(FIRST_YEAR, LAST_YEAR + 1))
-    shown = projects.select_related("bureau").order_by("bureau__order", "order")
-    page = None
-    if paged:
-        page = page_of(request, shown)
-        shown = list(page.object_list)
-    values = {
-        (v.project_id, v.fiscal_year): v
-        for v in MonitoredValue.objects.visible_to(request.user)
-        .filter(indicator=indicator, project__in=shown if paged else projects)
-        .select_related("indicator", "report")
+@login_required
+@require_safe
+def national_rollup_export(request, fmt):
+    """GET, every signed-in user: the national roll-up of the year (settled values only), with
+    the page's year, bureau, field and category. The xlsx holds every table of the page, one
+    sheet each: the totals by indicator (the counts of projects reporting, 該当なし and 未把握
+    apart), the breakdowns by bureau and by field, the common target against the national
+    target (the year and Phase II so far), and the per-project values of the indicators that
+    have no total (and of the common target). A CSV holds one table: `?section=` chooses it
+    (totals, the default; bureau; field; common; projects), each with its own header, so
+    that every file is a plain rectangle a spreadsheet opens as it is."""
+    fmt = _format(fmt)
+    section = request.GET.get("section", "totals")
+    if section not in ROLLUP_SECTIONS:
+        raise Http404
+    context = rollup_context(request)
+    tables = {
+        "totals": (_("全国集計"), _rollup_totals),
+        "bureau": (_("経済産業局別"), _rollup_bureaus),
+        "field": (_("分野別"), _rollup_fields),
+        "common": (_("共通目標と全国目標"), _rollup_common),
+        "projects": (_("プロジェクト別の値"), _rollup_projects),
     }
-    rows = []
-    for project in shown:
-        cells = []
-        for year in years:
-            value = values.get((project.pk, year))
-            unsettled = bool(value and value.report_id and value.report.state != State.APPROVED)
-            cells.append({"value": value, "unsettled": unsettled})
-        rows.append({"project": project, "cells": cells})
-    totals, by_year = [], {}
-    if indicator.adds_up:
-        by_year = yearly_totals(indicator, projects, years)
-        totals = [indicator.format_number(by_year[y]) if y in by_year else None for y in years]
-    return {
-        "indicator": indicator,
-        "years": years,
-        "rows": rows,
-        "totals": totals,
-        "total_values": by_year if indicator.adds_up else {},
-        "page": page,
-        **filters,
-    }
+    filename = f"national-rollup-{context['year']}"
+    if fmt == "xlsx":
+        sheets = [(title, *table(context)) for title, table in tables.values()]
+        return workbook_response(filename, sheets)
+    title, table = tables[section]
+    if section != "totals":
+        filename += f"-{section}"
+    return export_response(fmt, filename, title, *table(context))
+
+
+@login_required
+@require_safe
+def indicator_across_export(request, code, fmt):
+    """GET, every signed-in user: one indicator across projects and fiscal years, the values
+    the user may see, the years with values not yet approved named, and the settled total."""
+    fmt = _format(fmt)
+    context = across_context(request, code)
+    indicator, years = context["indicator"], context["years"]
+    unit = unit_label(indicator)
+    header = [
+        _("プロジェクト"),
+        _("経済産業局"),
+        *[f"{fy(year)}（{unit}）" for year in years],
+        _("未承認の値の年度"),
+    ]
+
+    def rows():
+        for row in context["rows"]:
+            cells = row["cells"]
+            unsettled = [fy(y) for y, c in zip(years, cells, strict=True) if c["unsettled"]]
+            yield [
+                str(row["project"].name),
+                str(row["project"].bureau.name),
+                *[value_cell(c["value"]) for c in cells],
+                "、".join(unsettled),
+            ]
+        if indicator.adds_up:
+            totals = context["total_values"]
+            yield [
+                _("合計（承認済みの値）"),
+                "",
+                *[amount(indicator, totals.get(year)) for year in years],
+                "",
+            ]
+
+    title = _("プロジェクト別の値")
+    return export_response(fmt, f"indicator-{indicator.code}", title, header, rows())

@@ -9,18 +9,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from evaluation import diff
-from evaluation.audit import change_history
-from evaluation.forms import (
+from evaluation.forms.common import fy_label
+from evaluation.forms.plans import (
     PlanCreateForm,
     ScenarioForm,
     StrategyItemFormSet,
     StrategyNotesForm,
     VisionForm,
-    fy_label,
 )
 from evaluation.models import StrategyItem
-from evaluation.selectors import get_plan_for_user
+from evaluation.renderers import diff
+from evaluation.selectors.history import change_history
+from evaluation.selectors.plans import get_plan_for_user, target_rows
 from evaluation.services.plans import (
     plan_create,
     plan_update_vision,
@@ -28,8 +28,7 @@ from evaluation.services.plans import (
     strategies_update,
 )
 from evaluation.services.targets import plan_period
-from evaluation.view_helpers import add_service_errors, edit_screen, posted, transition_screen
-from projects.domain import path_in_force, per_firm, target_for_year
+from evaluation.views.helpers import add_service_errors, edit_screen, posted, transition_screen
 from projects.selectors import get_project_for_user
 
 
@@ -81,33 +80,6 @@ def plan_detail(request, code, phase):
         "actions": plan.actions_for(request.user),
     }
     return render(request, "evaluation/plan_detail.html", context)
-
-
-def target_rows(plan, years: list[int]) -> list[dict]:
-    """Each target with the target in force for every fiscal year of the plan, and the
-    per-firm form of the common target derived from the firm-count target (DOMAIN.md)."""
-    targets = list(plan.targets.with_versions())
-    rows, firms_by_year, common = [], {}, None
-    for target in targets:
-        paths = target.paths()
-        by_year = {y: target_for_year(path_in_force(paths, y), y) for y in years}
-        current = paths[-1] if paths else None
-        row = {
-            "target": target,
-            "by_year": by_year,
-            "current": current,
-            "version": list(target.versions.all())[-1] if paths else None,
-        }
-        rows.append(row)
-        if target.is_required and not target.is_common:
-            firms_by_year = by_year
-        if target.is_common:
-            common = row
-    if common is not None:
-        common["per_firm"] = {
-            y: per_firm(common["by_year"][y], firms_by_year.get(y)) for y in years
-        }
-    return rows
 
 
 def _edit(request, code, phase, *, form_class, heading, submit_label, save, success):

@@ -3,45 +3,47 @@ and the managers' submission board."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from evaluation.achievement import (
-    target_achievements,
-    year_over_year_warnings,
-    year_targets,
+from evaluation.forms.reports import (
+    ReportCreateForm,
+    ReportEntryForm,
+    SelfCheckForm,
+    WorkbookUploadForm,
 )
-from evaluation.audit import change_history
-from evaluation.forms import ReportCreateForm, ReportEntryForm, SelfCheckForm, WorkbookUploadForm
 from evaluation.models import (
     AnnualReport,
     Indicator,
-    MonitoredValue,
-    ReportingDeadline,
-    State,
-    YearlyPlan,
 )
-from evaluation.selectors import get_report_for_user
+from evaluation.renderers.exports import (
+    _format,
+    export_response,
+    fy,
+)
+from evaluation.renderers.workbooks import MAX_FILE_BYTES, WorkbookRefused, report_workbook
+from evaluation.selectors.achievement import (
+    target_achievements,
+)
+from evaluation.selectors.history import change_history
+from evaluation.selectors.reports import (
+    WARNING_TEXT,
+    _entry_context,
+    _row_context,
+    _value_context,
+    board_context,
+    get_report_for_user,
+)
 from evaluation.services.evaluations import report_self_check_save
 from evaluation.services.reports import REPORTABLE_YEARS, annual_report_create, annual_report_save
 from evaluation.services.workbook_import import annual_report_import
-from evaluation.view_helpers import add_service_errors, edit_screen, posted, transition_screen
-from evaluation.workbooks import MAX_FILE_BYTES, WorkbookRefused, report_workbook
-from projects.domain import path_in_force, target_for_year
-from projects.models import Bureau, Project, Role
+from evaluation.views.helpers import add_service_errors, edit_screen, posted, transition_screen
 from projects.selectors import get_project_for_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-WARNING_TEXT = {
-    "far": gettext_lazy("前年度の値から大きく変わっています。入力を確かめてください。"),
-    "previous_zero": gettext_lazy("前年度は 0 でした。入力を確かめてください。"),
-}
 
 
 @login_required
@@ -65,67 +67,6 @@ def report_create_view(request, code):
     return render(
         request, "evaluation/report_create.html", {"project": project, "form": form, "years": years}
     )
-
-
-def _value_context(report, user):
-    """The values of the year and of the year before, and the targets in force (the workbook
-    needs only these)."""
-    project = report.project
-    indicators = list(Indicator.objects.all())
-    values = {
-        v.indicator_id: v
-        for v in MonitoredValue.objects.filter(project=project, fiscal_year=report.fiscal_year)
-        .select_related("indicator")
-        .prefetch_related("breakdown")
-    }
-    last_year = {
-        v.indicator_id: v
-        for v in MonitoredValue.objects.visible_to(user)
-        .filter(project=project, fiscal_year=report.fiscal_year - 1)
-        .select_related("indicator")
-    }
-    targets = year_targets(project, report.fiscal_year)
-    goals = {}
-    for target in targets:
-        if target.indicator_id:
-            path = path_in_force(target.paths(), report.fiscal_year)
-            goals[target.indicator_id] = target_for_year(path, report.fiscal_year)
-    return {
-        "indicators": indicators,
-        "targets": targets,
-        "values": values,
-        "last_year": last_year,
-        "goals": goals,
-    }
-
-
-def _entry_context(report, user):
-    """Everything the entry screen and the report page show besides the form."""
-    context = _value_context(report, user)
-    project = report.project
-    yearly = YearlyPlan.objects.filter(project=project, fiscal_year=report.fiscal_year).first()
-    activities = list(yearly.activities.select_related("output_indicator")) if yearly else []
-    return context | {
-        "regions": list(project.sub_regions.all()),
-        "activities": activities,
-        "results": {r.activity_id: r for r in report.activity_results.all()},
-        "yearly": yearly,
-        "warnings": year_over_year_warnings(
-            context["indicators"], context["values"], context["last_year"]
-        ),
-    }
-
-
-def _row_context(extra) -> dict:
-    """What each entry row shows besides its fields, by indicator id."""
-    return {
-        i.pk: {
-            "last": extra["last_year"].get(i.pk),
-            "goal": extra["goals"].get(i.pk),
-            "warning": WARNING_TEXT.get(extra["warnings"].get(i.pk)),
-        }
-        for i in extra["indicators"]
-    }
 
 
 @login_required
@@ -259,50 +200,6 @@ def submission_board(request):
     return render(request, "evaluation/submission_board.html", board_context(request))
 
 
-def board_context(request) -> dict:
-    """The board's rows for managers and admins (the page and its exports); 403 for others."""
-    if request.user.role not in (Role.MANAGER, Role.ADMIN):
-        raise PermissionDenied
-    first, last = 2006, REPORTABLE_YEARS[1]
-    years = list(range(first, last + 1))
-    projects = Project.objects.visible_to(request.user).select_related("bureau")
-    bureau = request.GET.get("bureau", "")
-    state = request.GET.get("state", "")
-    if bureau:
-        projects = projects.filter(bureau__code=bureau)
-    reports = {
-        (r.project_id, r.fiscal_year): r
-        for r in AnnualReport.objects.visible_to(request.user)
-        .filter(fiscal_year__gte=first, fiscal_year__lte=last, project__in=projects)
-        .select_related("project")
-    }
-    deadlines = dict(ReportingDeadline.objects.values_list("fiscal_year", "due_date"))
-    today = timezone.localdate()
-    rows = []
-    for project in projects:
-        cells = []
-        for year in years:
-            report = reports.get((project.pk, year))
-            current = report.state if report else "none"
-            due = deadlines.get(year)
-            overdue = bool(due and due < today and current not in (State.SUBMITTED, State.APPROVED))
-            cells.append(
-                {"year": year, "report": report, "state": current, "due": due, "overdue": overdue}
-            )
-        if not state or any(c["state"] == state for c in cells):
-            rows.append({"project": project, "cells": cells})
-    return {
-        "years": years,
-        "rows": rows,
-        "deadlines": [deadlines.get(y) for y in years],
-        "bureaus": Bureau.objects.all(),
-        "states": [("none", _("未作成")), *State.choices],
-        "bureau": bureau,
-        "state": state,
-        "today": today,
-    }
-
-
 @login_required
 @require_safe
 def report_download(request, code, fiscal_year):
@@ -348,3 +245,25 @@ def report_upload(request, code, fiscal_year):
         {"report": report, "project": report.project, "form": form, "problems": problems},
         status=400 if problems else 200,
     )
+
+
+@login_required
+@require_safe
+def submission_board_export(request, fmt):
+    """GET, managers and admins (403 for others): the board, a row per project, the report's
+    state per fiscal year (「期限超過」 where the deadline passed without a submission)."""
+    fmt = _format(fmt)
+    context = board_context(request)
+    labels = dict(context["states"])
+    header = [_("プロジェクト"), _("経済産業局"), *[fy(y) for y in context["years"]]]
+
+    def state(cell):
+        text = str(labels[cell["state"]])
+        return f"{text}（{_('期限超過')}）" if cell["overdue"] else text
+
+    rows = (
+        [str(row["project"].name), str(row["project"].bureau.name)]
+        + [state(cell) for cell in row["cells"]]
+        for row in context["rows"]
+    )
+    return export_response(fmt, "submission-board", _("提出状況"), header, rows)

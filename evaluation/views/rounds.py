@@ -10,20 +10,30 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from evaluation.charts import grade_chart, target_chart
-from evaluation.exports import export_response
-from evaluation.forms import AssignForm, ConsolidateForm, RatingForm, RoundCreateForm
+from evaluation.forms.rounds import AssignForm, ConsolidateForm, RatingForm, RoundCreateForm
 from evaluation.models import EvaluationRound, EvaluatorRating, ProjectEvaluation
+from evaluation.renderers.charts import grade_chart, target_chart
+from evaluation.renderers.exports import export_response
+from evaluation.renderers.sheet_workbook import (
+    rollup_table,
+    rollup_workbook,
+    sheet_workbook,
+    target_table,
+)
+from evaluation.selectors.rounds import (
+    _ratings_for,
+    _rollup_context,
+    get_evaluation_for_user,
+    sheet_data,
+)
+from evaluation.services.editing import StaleEditError
 from evaluation.services.evaluations import (
     evaluation_assign,
     evaluation_consolidate,
     rating_save,
     round_create,
 )
-from evaluation.services.workflow import StaleEditError
-from evaluation.sheet import round_rollup, sheet_data
-from evaluation.sheet_workbook import rollup_table, rollup_workbook, sheet_workbook, target_table
-from evaluation.view_helpers import STALE_STATUS, add_service_errors, posted
+from evaluation.views.helpers import STALE_STATUS, add_service_errors, posted
 from projects.models import Phase, Role
 
 
@@ -35,17 +45,6 @@ def with_target_charts(sheet: dict) -> dict:
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def get_evaluation_for_user(user, round_id: int, code: str) -> ProjectEvaluation:
-    """A project's evaluation in a round, where the user may see it (DOMAIN.md); 404 otherwise."""
-    return get_object_or_404(
-        ProjectEvaluation.objects.visible_to(user).select_related(
-            "round__phase", "project__bureau", "consolidated_by"
-        ),
-        round_id=round_id,
-        project__code=code,
-    )
 
 
 @login_required
@@ -153,18 +152,6 @@ def evaluation_assign_view(request, round_id, code):
             return redirect(evaluation.round.get_absolute_url())
     context = {"evaluation": evaluation, "form": form, "heading": _("評価者の割当て")}
     return render(request, "evaluation/evaluation_form.html", context)
-
-
-def _ratings_for(user, evaluation) -> list[EvaluatorRating]:
-    """Whose ratings a reader sees: managers and admins all; an evaluator only their own
-    (never another's, before or after consolidation); staff none."""
-    ratings = EvaluatorRating.objects.filter(evaluation=evaluation).select_related("evaluator")
-    ratings = ratings.prefetch_related("grades__criterion")
-    if user.role in (Role.MANAGER, Role.ADMIN):
-        return list(ratings)
-    if user.role == Role.EVALUATOR:
-        return list(ratings.filter(evaluator=user))
-    return []
 
 
 @login_required
@@ -296,18 +283,6 @@ def evaluation_consolidate_view(request, round_id, code):
         "consolidating": True,
     }
     return render(request, "evaluation/evaluation_form.html", context, status=status)
-
-
-def _rollup_context(request, round_id):
-    if request.user.role not in (Role.MANAGER, Role.ADMIN):
-        raise PermissionDenied
-    evaluation_round = get_object_or_404(
-        EvaluationRound.objects.select_related("phase"), pk=round_id
-    )
-    evaluations = list(
-        ProjectEvaluation.objects.filter(round=evaluation_round).select_related("project__bureau")
-    )
-    return evaluation_round, round_rollup(evaluation_round, evaluations)
 
 
 @login_required

@@ -3,34 +3,29 @@ survey, its entry and its workflow."""
 
 from decimal import Decimal
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language, gettext_lazy
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from evaluation.audit import change_history
-from evaluation.charts import bar_chart
-from evaluation.forms import NumberField, VersionedForm
+from evaluation.forms.surveys import SurveyCreateForm, SurveyForm
 from evaluation.models import State, Survey
 from evaluation.models.surveys import EFFECT_ITEMS, HEADLINE_ITEMS, ITEM_CHOICES
+from evaluation.renderers.charts import bar_chart
+from evaluation.renderers.exports import (
+    _format,
+    export_response,
+    fy,
+)
+from evaluation.selectors.history import change_history
+from evaluation.selectors.surveys import answer_rows, get_survey_for_user, surveys_in_scope
 from evaluation.services.surveys import may_create, survey_create, survey_save
-from evaluation.view_helpers import add_service_errors, edit_screen, posted, transition_screen
+from evaluation.views.helpers import add_service_errors, edit_screen, posted, transition_screen
 from projects.domain import fiscal_year_short_label
 from projects.models import Project, Role, user_role
-
-
-def get_survey_for_user(user, survey_id: int, *, write: bool = False) -> Survey:
-    """A survey the user may see (404 otherwise); with write, one they may change now (403)."""
-    survey = get_object_or_404(
-        Survey.objects.visible_to(user).select_related("project__bureau"), pk=survey_id
-    )
-    if write and not survey.is_editable_by(user):
-        raise PermissionDenied
-    return survey
 
 
 def _year_label(survey: Survey) -> str:
@@ -87,19 +82,6 @@ def survey_list(request):
     return render(request, "evaluation/survey_list.html", context)
 
 
-def surveys_in_scope(request) -> dict:
-    """The surveys the user may see of the scope asked for (?project=code, else national),
-    by fiscal year, with their answers, and the projects to choose from (the page and its
-    exports)."""
-    visible = Survey.objects.visible_to(request.user).select_related("project")
-    projects = list(Project.objects.filter(surveys__in=visible).distinct().order_by("code"))
-    project = next((p for p in projects if p.code == request.GET.get("project")), None)
-    surveys = list(
-        visible.filter(project=project).prefetch_related("answers").order_by("fiscal_year")
-    )
-    return {"surveys": surveys, "projects": projects, "project": project}
-
-
 @login_required
 @require_safe
 def survey_detail(request, survey_id):
@@ -116,45 +98,6 @@ def survey_detail(request, survey_id):
         "actions": survey.actions_for(request.user),
     }
     return render(request, "evaluation/survey_detail.html", context)
-
-
-def answer_rows(survey: Survey) -> list[tuple]:
-    """(label, answer or None, share in %) for every item of the survey, in the survey's order
-    (the page's table and its exports)."""
-    answers = {a.item: a for a in survey.answers.all()}
-    return [
-        (
-            label,
-            answers.get(code),
-            answers[code].share_value(survey.respondents) if code in answers else None,
-        )
-        for code, label in ITEM_CHOICES
-    ]
-
-
-class SurveyCreateForm(forms.Form):
-    scope = forms.ChoiceField(label=gettext_lazy("対象"))
-    fiscal_year = forms.TypedChoiceField(
-        label=gettext_lazy("年度"),
-        coerce=int,
-        choices=[(y, str(y)) for y in range(2000, 2011)],
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = []
-        if user_role(user) == Role.MANAGER:
-            choices.append(("", _("全国")))
-        if user_role(user) == Role.STAFF:
-            choices += [
-                (p.code, p.name)
-                for p in Project.objects.filter(bureau_id=user.bureau_id).order_by("code")
-            ]
-        self.fields["scope"].choices = choices
-        self.fields["scope"].required = False
-        self.fields["fiscal_year"].choices = [
-            (y, fiscal_year_short_label(y, get_language() or "ja")) for y in range(2000, 2011)
-        ]
 
 
 @login_required
@@ -180,85 +123,6 @@ def survey_create_view(request):
                 messages.success(request, _("アンケートを作成しました。"))
                 return redirect("survey_edit", survey_id=survey.pk)
     return render(request, "evaluation/survey_create.html", {"form": form})
-
-
-def _count(value):
-    if value is None:
-        return None
-    if value != value.to_integral_value() or value < 0:
-        raise forms.ValidationError(_("企業数は0以上の整数で入力してください。"))
-    return int(value)
-
-
-def _percent(value):
-    if value is not None and not Decimal(0) <= value <= Decimal(100):
-        raise forms.ValidationError(_("割合は0〜100の範囲で入力してください。"))
-    return value
-
-
-class SurveyForm(VersionedForm):
-    period_note = forms.CharField(label=gettext_lazy("実施時期"), required=False, max_length=100)
-    population = NumberField(label=gettext_lazy("対象企業数（社）"), required=False)
-    respondents = NumberField(label=gettext_lazy("回答企業数（社）"), required=False)
-    response_rate = NumberField(
-        label=gettext_lazy("回収率（%）"),
-        required=False,
-        help_text=gettext_lazy("対象企業数と回答企業数が分からないときだけ入力します。"),
-    )
-    university_ventures = NumberField(
-        label=gettext_lazy("大学発ベンチャー累計（件）"), required=False
-    )
-    note = forms.CharField(
-        label=gettext_lazy("備考"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-    def __init__(self, *args, survey: Survey, **kwargs):
-        answers = {a.item: a for a in survey.answers.all()}
-        initial = {
-            "period_note": survey.period_note,
-            "population": survey.population,
-            "respondents": survey.respondents,
-            "response_rate": survey.response_rate,
-            "university_ventures": survey.university_ventures,
-            "note": survey.note,
-        }
-        for code, _label in ITEM_CHOICES:
-            if code in answers:
-                initial[f"count_{code}"] = answers[code].count
-                initial[f"share_{code}"] = answers[code].share
-        kwargs["initial"] = initial
-        super().__init__(*args, plan=survey, **kwargs)
-        for code, label in ITEM_CHOICES:
-            self.fields[f"count_{code}"] = NumberField(
-                label=_("%(item)s：企業数（社）") % {"item": label}, required=False
-            )
-            self.fields[f"share_{code}"] = NumberField(
-                label=_("%(item)s：割合（%%）") % {"item": label}, required=False
-            )
-
-    def clean(self):
-        data = super().clean()
-        for name in ("population", "respondents", "university_ventures"):
-            try:
-                data[name] = _count(data.get(name))
-            except forms.ValidationError as error:
-                self.add_error(name, error)
-        try:
-            data["response_rate"] = _percent(data.get("response_rate"))
-        except forms.ValidationError as error:
-            self.add_error("response_rate", error)
-        for code, _label in ITEM_CHOICES:
-            for kind, check in (("count", _count), ("share", _percent)):
-                try:
-                    data[f"{kind}_{code}"] = check(data.get(f"{kind}_{code}"))
-                except forms.ValidationError as error:
-                    self.add_error(f"{kind}_{code}", error)
-        return data
-
-    def item_rows(self):
-        return [
-            (label, self[f"count_{code}"], self[f"share_{code}"]) for code, label in ITEM_CHOICES
-        ]
 
 
 @login_required
@@ -314,4 +178,64 @@ def survey_transition(request, survey_id, action):
         action=action,
         context={"project": survey.project},
         label=_("アンケート"),
+    )
+
+
+@login_required
+@require_safe
+def survey_list_export(request, fmt):
+    """GET, every signed-in user: the surveys of the scope shown (?project=code, else national)
+    the user may see, a row per fiscal year, then each item's share of firms in % (from the
+    counts where they are known, else the published share; blank where there is neither)."""
+    fmt = _format(fmt)
+    context = surveys_in_scope(request)
+    header = [
+        _("年度"),
+        _("状態"),
+        _("対象企業数（社）"),
+        _("回答企業数（社）"),
+        _("回収率（%）"),
+        _("大学発ベンチャー累計（件）"),
+        *[f"{label}（%）" for _code, label in ITEM_CHOICES],
+    ]
+    rows = (
+        [
+            fy(survey.fiscal_year),
+            str(survey.get_state_display()),
+            survey.population,
+            survey.respondents,
+            survey.response_rate_value,
+            survey.university_ventures,
+            *[share for _label, _answer, share in answer_rows(survey)],
+        ]
+        for survey in context["surveys"]
+    )
+    scope = context["project"].code if context["project"] else "national"
+    return export_response(fmt, f"surveys-{scope}", _("参画企業アンケート"), header, rows)
+
+
+@login_required
+@require_safe
+def survey_detail_export(request, survey_id, fmt):
+    """GET, whoever may see the survey: its answers, a row per item: the count of firms, the
+    share in %, and where the share comes from."""
+    fmt = _format(fmt)
+    survey = get_survey_for_user(request.user, survey_id)
+    header = [_("年度"), _("項目"), _("企業数（社）"), _("割合（%）"), _("割合の出どころ")]
+    year = fy(survey.fiscal_year)
+
+    def source(answer):
+        if answer is not None and answer.count is not None:
+            return _("企業数から計算")
+        if answer is not None and answer.share is not None:
+            return _("公表された割合")
+        return ""
+
+    rows = (
+        [year, str(label), answer.count if answer else None, share, source(answer)]
+        for label, answer, share in answer_rows(survey)
+    )
+    scope = survey.project.code if survey.project_id else "national"
+    return export_response(
+        fmt, f"survey-{scope}-{survey.fiscal_year}", _("回答の内訳"), header, rows
     )

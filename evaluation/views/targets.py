@@ -4,9 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from evaluation.forms import TargetAddForm, TargetValuesForm, VersionedForm
+from evaluation.forms.common import VersionedForm
+from evaluation.forms.targets import TargetAddForm, TargetValuesForm
 from evaluation.models.targets import CUMULATION_EXPLAINED
-from evaluation.selectors import get_plan_for_user, get_target_for_user
+from evaluation.selectors.plans import get_plan_for_user
+from evaluation.selectors.targets import get_target_for_user
 from evaluation.services.targets import (
     is_frozen,
     plan_period,
@@ -14,7 +16,7 @@ from evaluation.services.targets import (
     target_remove,
     target_set_values,
 )
-from evaluation.view_helpers import edit_screen
+from evaluation.views.helpers import edit_screen
 
 
 @login_required

@@ -8,13 +8,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from evaluation.audit import change_history
-from evaluation.forms import ActivityFormSet, YearlyPlanCreateForm, YearlyPlanForm, _plain
+from evaluation.forms.common import _plain
+from evaluation.forms.yearly import ActivityFormSet, YearlyPlanCreateForm, YearlyPlanForm
 from evaluation.models import ActionItem, ProjectPlan, YearlyPlan
-from evaluation.selectors import get_yearly_plan_for_user
+from evaluation.selectors.history import change_history
+from evaluation.selectors.yearly import get_yearly_plan_for_user
 from evaluation.services.targets import plan_period
 from evaluation.services.yearly import yearly_plan_create, yearly_plan_update
-from evaluation.view_helpers import add_service_errors, edit_screen, posted, transition_screen
+from evaluation.views.helpers import add_service_errors, edit_screen, posted, transition_screen
 from projects.domain import from_yen
 from projects.selectors import get_project_for_user
 

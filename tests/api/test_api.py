@@ -180,7 +180,7 @@ def test_targets_carry_their_versions(client, users, drafts):
 
 
 def test_ratings_match_the_report_page(client, users, drafts):
-    from evaluation.achievement import target_achievements
+    from evaluation.selectors.achievement import target_achievements
 
     (row,) = codes_of(client, users["staff"], "api_ratings", fiscal_year=2007)
     (expected,) = target_achievements(drafts["report"])

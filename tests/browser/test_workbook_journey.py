@@ -5,8 +5,8 @@ import openpyxl
 import pytest
 
 from evaluation.models import MonitoredValue
+from evaluation.renderers.workbooks import DATA_SHEET, FIRST_ROW
 from evaluation.services.reports import annual_report_create
-from evaluation.workbooks import DATA_SHEET, FIRST_ROW
 from projects.models import Bureau, Project, Role
 from tests.factories import UserFactory
 

@@ -17,6 +17,7 @@ from evaluation.services.actions import (
     action_item_plan,
     action_item_verify,
 )
+from evaluation.services.editing import StaleEditError
 from evaluation.services.evaluations import (
     evaluation_consolidate,
     rating_save,
@@ -25,7 +26,7 @@ from evaluation.services.evaluations import (
 )
 from evaluation.services.plans import plan_create, scenario_revise
 from evaluation.services.reports import RowInput, annual_report_create, annual_report_save
-from evaluation.services.workflow import StaleEditError, workflow_transition
+from evaluation.services.workflow import workflow_transition
 from evaluation.services.yearly import yearly_plan_create, yearly_plan_update
 from tests.factories import IndicatorFactory, ProjectFactory, rate_and_finish, walk_workflow
 

@@ -4,8 +4,14 @@ alternative, and series differ by more than colour."""
 from decimal import Decimal as D
 from types import SimpleNamespace
 
-from evaluation.charts import bar_chart, goal_actual_chart, grade_chart, line_chart, target_chart
-from projects.domain import Projection
+from evaluation.arithmetic import Projection
+from evaluation.renderers.charts import (
+    bar_chart,
+    goal_actual_chart,
+    grade_chart,
+    line_chart,
+    target_chart,
+)
 
 
 def test_line_chart_table_equals_its_series():

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from evaluation.economic import economic_index
 from evaluation.models import EconomicFigure, Measure, PanelFigure, PanelFirm, Series
+from evaluation.selectors.economic import economic_index
 from evaluation.services.economic import national_figures_save
 from tests.factories import ProjectFactory
 

@@ -17,6 +17,7 @@ from evaluation.models import (
     EvaluatorRating,
     ProjectEvaluation,
 )
+from evaluation.services.editing import LockedError, StaleEditError
 from evaluation.services.evaluations import (
     evaluation_assign,
     evaluation_consolidate,
@@ -27,7 +28,6 @@ from evaluation.services.evaluations import (
 from evaluation.services.plans import plan_create
 from evaluation.services.reports import RowInput, annual_report_create, annual_report_save
 from evaluation.services.targets import target_set_values
-from evaluation.services.workflow import LockedError, StaleEditError
 from projects.models import Role
 from tests.factories import IndicatorFactory, ProjectFactory, UserFactory, walk_workflow
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evaluation.models import Indicator, MonitoredValue, NationalTarget, OverallPlan
-from evaluation.national import national_rollup
+from evaluation.selectors.national import national_rollup
 from evaluation.services.plans import plan_create
 from evaluation.services.reports import RowInput, annual_report_create, annual_report_save
 from evaluation.services.targets import target_set_values
@@ -145,7 +145,7 @@ def test_a_merged_project_is_counted_once_under_the_project_that_held_the_value(
     report_with(new, 2007, [(common, "number", Decimal(50))], users)
     assert lines_by_code(2006)["new-businesses-started"].total == 30
     assert lines_by_code(2007)["new-businesses-started"].total == 50
-    from evaluation.national import yearly_totals
+    from evaluation.selectors.national import yearly_totals
 
     assert yearly_totals(common, Project.objects.all(), range(2006, 2011)) == {2006: 30, 2007: 50}
 
@@ -346,7 +346,7 @@ def test_manager_dashboard_pages_its_heat_map_and_shows_the_first_projects_at_ri
 ):
     # values 30 + n % 20 against the FY2007 milestone 40: n % 20 in (0, 1) is at risk (75 %,
     # 77.5 %), 7 projects of 61; the dashboard shows the first 3 here
-    monkeypatch.setattr("evaluation.views.AT_RISK_SHOWN", 3)
+    monkeypatch.setattr("evaluation.views.home.AT_RISK_SHOWN", 3)
     generate_projects(61, bureau, [catalogue["common"]], users["staff"])
     client.force_login(users["manager"])
     first = client.get(reverse("home"), {"year": 2007}).content.decode()

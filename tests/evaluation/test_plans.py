@@ -6,15 +6,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from evaluation import diff
 from evaluation.models import ProjectPlan, ScenarioRevision, StrategyItem
+from evaluation.renderers import diff
+from evaluation.services.editing import StaleEditError
 from evaluation.services.plans import (
     plan_create,
     plan_update_vision,
     scenario_revise,
     strategies_update,
 )
-from evaluation.services.workflow import StaleEditError
 from projects.models import PolicyFramework
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from evaluation.models import AnnualReport, MonitoredValue, State, ValueKind
+from evaluation.services.editing import LockedError
 from evaluation.services.monitoring import monitored_value_record
 from evaluation.services.reports import RowInput, annual_report_create, annual_report_save
-from evaluation.services.workflow import LockedError, workflow_transition
+from evaluation.services.workflow import workflow_transition
 from projects.models import SubRegion
 from tests.factories import IndicatorFactory
 

@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from evaluation.models import ProjectPlan
+from evaluation.services.editing import StaleEditError
 from evaluation.services.plans import plan_update_vision
-from evaluation.services.workflow import StaleEditError
 from tests.factories import staff_of
 
 

@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from evaluation.models import State, Survey, SurveyAnswer
+from evaluation.services.editing import StaleEditError
 from evaluation.services.surveys import survey_create, survey_save
-from evaluation.services.workflow import StaleEditError, workflow_transition
-from evaluation.survey_views import survey_charts
+from evaluation.services.workflow import workflow_transition
+from evaluation.views.surveys import survey_charts
 from tests.factories import walk_workflow
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from evaluation.arithmetic import path_in_force, target_for_year
 from evaluation.models import State, Target, TargetVersion
 from evaluation.services.plans import plan_create, scenario_revise
 from evaluation.services.targets import target_add, target_remove, target_set_values
-from projects.domain import path_in_force, target_for_year
 from tests.factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -238,7 +238,7 @@ def test_after_approval_a_change_makes_a_new_version_in_force_from_its_year(new_
 
 
 def test_approved_plan_refuses_target_changes(new_plan, users):
-    from evaluation.services.workflow import LockedError
+    from evaluation.services.editing import LockedError
 
     common = new_plan.targets.get(indicator__is_common_target=True)
     approve(new_plan, users)

@@ -15,12 +15,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-import evaluation.workbooks
 from evaluation.models import AnnualReport, Indicator, MonitoredValue, ValueKind
-from evaluation.services.reports import RowInput, annual_report_create, annual_report_save
-from evaluation.services.workbook_import import annual_report_import
-from evaluation.services.workflow import workflow_transition
-from evaluation.workbooks import (
+from evaluation.renderers import workbooks as workbook_format
+from evaluation.renderers.workbooks import (
     DATA_SHEET,
     FIRST_ROW,
     HEADER_ROW,
@@ -28,6 +25,9 @@ from evaluation.workbooks import (
     META_SHEET,
     WorkbookRefused,
 )
+from evaluation.services.reports import RowInput, annual_report_create, annual_report_save
+from evaluation.services.workbook_import import annual_report_import
+from evaluation.services.workflow import workflow_transition
 from tests.factories import IndicatorFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +110,7 @@ def no_openpyxl(monkeypatch):
         pytest.fail("openpyxl.load_workbook was called on a file the zip check should refuse")
 
     def arm():
-        monkeypatch.setattr(evaluation.workbooks.openpyxl, "load_workbook", refuse_to_load)
+        monkeypatch.setattr(workbook_format.openpyxl, "load_workbook", refuse_to_load)
         return calls
 
     return arm
@@ -257,8 +257,8 @@ def _remove_meta_sheet(workbook, sheet, rows):
 
 
 def _add_column_at_the_end(workbook, sheet, rows):
-    sheet.cell(row=HEADER_ROW, column=len(evaluation.workbooks.COLUMNS) + 1, value="備考")
-    sheet.cell(row=rows["count"], column=len(evaluation.workbooks.COLUMNS) + 1, value="メモ")
+    sheet.cell(row=HEADER_ROW, column=len(workbook_format.COLUMNS) + 1, value="備考")
+    sheet.cell(row=rows["count"], column=len(workbook_format.COLUMNS) + 1, value="メモ")
 
 
 def _insert_column(workbook, sheet, rows):
@@ -291,7 +291,7 @@ def _unknown_indicator(workbook, sheet, rows):
 
 
 def _same_indicator_twice(workbook, sheet, rows):
-    for column in range(1, len(evaluation.workbooks.COLUMNS) + 1):
+    for column in range(1, len(workbook_format.COLUMNS) + 1):
         value = sheet.cell(row=rows["count"], column=column).value
         sheet.cell(row=rows["below"], column=column, value=value)
     sheet.cell(row=rows["below"], column=VALUE, value=8)
@@ -451,7 +451,7 @@ def test_an_oversized_file_is_refused_before_it_is_opened(client, report, staff,
 
 def test_the_size_limit_is_the_module_constant(client, report, staff, monkeypatch, no_openpyxl):
     data = download(client, report, staff)
-    monkeypatch.setattr(evaluation.workbooks, "MAX_FILE_BYTES", len(data) - 1)
+    monkeypatch.setattr(workbook_format, "MAX_FILE_BYTES", len(data) - 1)
     calls = no_openpyxl()
     assert_refused(data, staff, "ファイルが大きすぎます", where="")
     assert calls == []

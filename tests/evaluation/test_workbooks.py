@@ -9,8 +9,8 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from evaluation.models import MonitoredValue
+from evaluation.renderers.workbooks import DATA_SHEET, FIRST_ROW, META_SHEET
 from evaluation.services.reports import annual_report_create
-from evaluation.workbooks import DATA_SHEET, FIRST_ROW, META_SHEET
 from tests.factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from evaluation.models import Action, ProjectPlan, State, WorkflowEvent
 from evaluation.models.workflow import may_take
+from evaluation.services.editing import LockedError
 from evaluation.services.plans import plan_update_vision, scenario_revise, strategies_update
-from evaluation.services.workflow import LockedError, workflow_transition
+from evaluation.services.workflow import workflow_transition
 from projects.models import Role
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from evaluation.models import MonitoredValue
-from evaluation.selectors import get_monitored_value_for_user
+from evaluation.selectors.monitoring import get_monitored_value_for_user
 from projects.models import Project, Role
 from projects.selectors import get_project_for_user
 from tests.factories import MonitoredValueFactory, ProjectFactory, UserFactory

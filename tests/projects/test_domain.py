@@ -3,9 +3,16 @@ from decimal import Decimal
 
 import pytest
 
+from evaluation.arithmetic import (
+    TargetPath,
+    path_in_force,
+    per_firm,
+    phase_total,
+    rollup,
+    target_for_year,
+)
 from projects.domain import (
     FractionOfYenError,
-    TargetPath,
     fiscal_year_bounds,
     fiscal_year_label,
     fiscal_year_of,
@@ -13,11 +20,6 @@ from projects.domain import (
     from_yen,
     japanese_era_label,
     parse_number,
-    path_in_force,
-    per_firm,
-    phase_total,
-    rollup,
-    target_for_year,
     to_yen,
 )
 

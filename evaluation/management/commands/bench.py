@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from evaluation import bench
+from evaluation.demo import bench
 from evaluation.models import MonitoredValue
 from projects.models import Project
 

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from evaluation.generate import Generator, existing
+from evaluation.demo.generate import Generator, existing
 from projects.models import Phase
 
 

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from evaluation.renderers.workbooks import WorkbookRefused
 from evaluation.services.workbook_import import annual_report_import
-from evaluation.workbooks import WorkbookRefused
 from projects.models import User
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from projects.domain import Observed, actual_for_year, projection, reaches
+from evaluation.arithmetic import Observed, actual_for_year, projection, reaches
 
 
 def test_rising_series_is_extended_along_its_line():

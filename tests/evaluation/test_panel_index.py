@@ -2,7 +2,7 @@
 
 from decimal import Decimal as D
 
-from projects.domain import (
+from evaluation.arithmetic import (
     NO_BASE,
     NO_PANEL,
     NO_VALUE,

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from projects.domain import (
+from evaluation.arithmetic import (
     DEFAULT_BANDS,
     RATING_ORDER,
     Band,

@@ -3,8 +3,8 @@ import io
 import pytest
 from django.core.management import call_command
 
+from evaluation.demo.load import DEMO_PASSWORD
 from evaluation.models import MonitoredValue, ValueKind
-from projects.management.commands.load_demo import DEMO_PASSWORD
 from projects.models import Bureau, Role, User
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,16 @@
+from django import forms
+from django.utils.translation import gettext_lazy
+
+
+class NationalFiguresForm(forms.Form):
+    fiscal_year = forms.IntegerField(label=gettext_lazy("年度"), min_value=1990, max_value=2100)
+    sales = forms.DecimalField(
+        label=gettext_lazy("売上高"), required=False, max_digits=20, decimal_places=3
+    )
+    employees = forms.DecimalField(
+        label=gettext_lazy("従業員数"), required=False, max_digits=20, decimal_places=3
+    )
+    net_profit = forms.DecimalField(
+        label=gettext_lazy("当期純利益"), required=False, max_digits=20, decimal_places=3
+    )
+    source_note = forms.CharField(label=gettext_lazy("出典"), required=False, max_length=200)

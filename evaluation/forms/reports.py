@@ -1,0 +1,223 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from evaluation.forms.common import TEXTAREA, NumberField, VersionedForm, _plain, fy_label
+from evaluation.models import (
+    Indicator,
+    ValueKind,
+)
+from projects.domain import MONEY_UNITS
+
+
+class ReportEntryForm(VersionedForm):
+    """The entry screen of an annual report: one row per indicator (kind, value, source note,
+    comment, optional parts by sub-region), one per activity of the year's plan."""
+
+    KINDS = [
+        (ValueKind.NUMBER, _("数値")),
+        (ValueKind.NOT_APPLICABLE, _("該当なし")),
+        (ValueKind.UNKNOWN, _("未把握")),
+    ]
+    comment = forms.CharField(
+        label=_("全体のコメント"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(
+        self, *args, plan, indicators, values, regions, activities, results, rows=None, **kwargs
+    ):
+        """`plan` is the report; `values` the saved MonitoredValues by indicator id;
+        `results` the saved ActivityResults by activity id; `rows` what each row shows besides
+        its fields (last year's value, this year's target, a warning) by indicator id."""
+        self.row_context = rows or {}
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("comment", plan.comment)
+        for indicator in indicators:
+            saved = values.get(indicator.pk)
+            code = indicator.code
+            if saved is None:
+                initial.setdefault(f"kind-{code}", ValueKind.UNKNOWN)
+                continue
+            kind = ValueKind.NUMBER if saved.kind == ValueKind.ZERO else saved.kind
+            initial.setdefault(f"kind-{code}", kind)
+            initial.setdefault(f"value-{code}", _entry(saved.value, indicator))
+            initial.setdefault(f"note-{code}", saved.source_note)
+            initial.setdefault(f"comment-{code}", saved.comment)
+            for part in saved.breakdown.all():
+                initial.setdefault(
+                    f"part-{code}-{part.sub_region_id}", _entry(part.amount, indicator)
+                )
+        for activity in activities:
+            result = results.get(activity.pk)
+            if result is not None:
+                initial.setdefault(f"actual-{activity.pk}", _plain(result.actual_output))
+                initial.setdefault(f"actual_note-{activity.pk}", result.note)
+        super().__init__(*args, plan=plan, **kwargs)
+        self.indicators, self.regions, self.activities = indicators, regions, activities
+        for indicator in indicators:
+            code = indicator.code
+            self.fields[f"kind-{code}"] = forms.ChoiceField(
+                label=_("値の種類"), choices=self.KINDS, initial=ValueKind.UNKNOWN
+            )
+            self.fields[f"value-{code}"] = NumberField(label=_("値"), required=False)
+            self.fields[f"note-{code}"] = forms.CharField(
+                label=_("出所・注記"), required=False, max_length=500
+            )
+            self.fields[f"comment-{code}"] = forms.CharField(
+                label=_("コメント"), required=False, max_length=5000
+            )
+            for region in regions:
+                self.fields[f"part-{code}-{region.pk}"] = NumberField(
+                    label=region.name, required=False
+                )
+        for activity in activities:
+            self.fields[f"actual-{activity.pk}"] = NumberField(label=_("実績値"), required=False)
+            self.fields[f"actual_note-{activity.pk}"] = forms.CharField(
+                label=_("備考"), required=False, max_length=1000
+            )
+
+    def clean(self):
+        """Every row checked at once, with the same rules as the service (which checks again):
+        a number typed into a row left at 未把握 is taken as a number; a number with 該当なし is
+        a contradiction; counts, money and percentages are checked by unit."""
+        from evaluation.services.reports import RowInput, stored_value
+
+        cleaned = super().clean()
+        for indicator in self.indicators:
+            code = indicator.code
+            field = f"value-{code}"
+            if field in self.errors or f"kind-{code}" in self.errors:
+                continue
+            kind, value = cleaned.get(f"kind-{code}"), cleaned.get(field)
+            if kind == ValueKind.UNKNOWN and value is not None:
+                kind = cleaned[f"kind-{code}"] = ValueKind.NUMBER
+            if kind == ValueKind.NOT_APPLICABLE and value is not None:
+                self.add_error(field, _("「該当なし」のときは値を空欄にしてください。"))
+                continue
+            for problem in stored_value(RowInput(indicator, kind, value))[2]:
+                self.add_error(field, problem)
+        return cleaned
+
+    def rows(self):
+        from evaluation.services.reports import RowInput
+
+        data = self.cleaned_data
+        return [
+            RowInput(
+                indicator=i,
+                kind=data[f"kind-{i.code}"],
+                value=data.get(f"value-{i.code}"),
+                source_note=data.get(f"note-{i.code}", ""),
+                comment=data.get(f"comment-{i.code}", ""),
+                breakdown={r.pk: data.get(f"part-{i.code}-{r.pk}") for r in self.regions},
+            )
+            for i in self.indicators
+        ]
+
+    def activity_results(self):
+        data = self.cleaned_data
+        return {
+            a.pk: (data.get(f"actual-{a.pk}"), data.get(f"actual_note-{a.pk}", ""))
+            for a in self.activities
+        }
+
+    def add_error(self, field, error):
+        """A service's row errors (row-<code>, activity-<id>) go on the row's value field."""
+        if isinstance(field, str) and field.startswith("row-"):
+            field = "value-" + field.removeprefix("row-")
+        elif isinstance(field, str) and field.startswith("activity-"):
+            field = "actual-" + field.removeprefix("activity-")
+        super().add_error(field, error)
+
+    def grouped_rows(self):
+        """Rows grouped by category a–e, each with its fields and what it shows besides."""
+        groups = []
+        for value, label in Indicator.Category.choices:
+            rows = [
+                {"indicator": i, "fields": self.row_fields(i), **self.row_context.get(i.pk, {})}
+                for i in self.indicators
+                if i.category == value
+            ]
+            groups.append((label, rows))
+        return groups
+
+    def activity_rows(self):
+        return [
+            {
+                "activity": a,
+                "actual": self[f"actual-{a.pk}"],
+                "note": self[f"actual_note-{a.pk}"],
+            }
+            for a in self.activities
+        ]
+
+    def row_fields(self, indicator):
+        code = indicator.code
+        return {
+            "kind": self[f"kind-{code}"],
+            "value": self[f"value-{code}"],
+            "note": self[f"note-{code}"],
+            "comment": self[f"comment-{code}"],
+            "parts": [self[f"part-{code}-{r.pk}"] for r in self.regions],
+        }
+
+
+def _entry(value, indicator):
+    """A stored value as it is typed on the entry screen (yen rows in their entry unit)."""
+    if value is None:
+        return None
+    if indicator.unit == Indicator.Unit.YEN:
+        value = Decimal(value) / MONEY_UNITS[indicator.entry_money_unit].yen
+    return _plain(value)
+
+
+class ReportCreateForm(forms.Form):
+    fiscal_year = forms.TypedChoiceField(label=_("年度"), coerce=int)
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"].choices = [(y, fy_label(y)) for y in years]
+
+
+class WorkbookUploadForm(forms.Form):
+    file = forms.FileField(label=_("年度報告のブック（.xlsx）"))
+    reason = forms.CharField(
+        label=_("変更の理由"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("差戻し・再開の後の変更では必須です。"),
+    )
+
+    def __init__(self, *args, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        if report.change_needs_reason:
+            self.fields["reason"].required = True
+
+
+class SelfCheckForm(VersionedForm):
+    """The self-check (自己評価) of an annual report."""
+
+    results = forms.CharField(label=_("成果"), required=False, max_length=20000, widget=TEXTAREA)
+    problems = forms.CharField(label=_("課題"), required=False, max_length=20000, widget=TEXTAREA)
+    actions = forms.CharField(
+        label=_("今後の対応（改善の提案）"),
+        required=False,
+        max_length=20000,
+        widget=TEXTAREA,
+        help_text=_("1行に1件書きます。承認後、改善事項として扱われます。"),
+    )
+    rating = forms.ChoiceField(label=_("自己評価（総合）"), required=False)
+
+    def __init__(self, *args, plan, **kwargs):
+        from evaluation.models.reports import SELF_RATINGS
+
+        initial = kwargs.setdefault("initial", {})
+        for name in ("results", "problems", "actions", "rating"):
+            initial.setdefault(name, getattr(plan, f"self_{name}"))
+        super().__init__(*args, plan=plan, **kwargs)
+        self.fields["rating"].choices = [("", _("選んでください")), *SELF_RATINGS]

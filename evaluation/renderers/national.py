@@ -1,0 +1,133 @@
+from django.utils.translation import gettext as _
+
+from evaluation.renderers.exports import (
+    _rate,
+    amount,
+    fy,
+    unit_label,
+    value_cell,
+)
+
+
+def _rollup_totals(context):
+    header = [
+        _("区分"),
+        _("指標"),
+        _("単位（全国合計）"),
+        _("年度"),
+        _("全国合計"),
+        _("値のあるプロジェクト数（件）"),
+        _("該当なしのプロジェクト数（件）"),
+        _("未把握のプロジェクト数（件）"),
+        _("合計しない理由"),
+    ]
+    year = fy(context["year"])
+    rows = (
+        [
+            str(line.indicator.get_category_display()),
+            str(line.indicator.name),
+            unit_label(line.indicator),
+            year,
+            amount(line.indicator, line.total),
+            line.reporting,
+            line.not_applicable,
+            line.unknown,
+            "" if line.indicator.adds_up else str(line.indicator.no_total_reason),
+        ]
+        for line in context["lines"]
+    )
+    return header, rows
+
+
+def _rollup_breakdown(context, columns, attribute):
+    """A row per indicator that adds up and has a value in some column: its total under each
+    bureau or field (blank where there is none); the unit in its own column, as indicators
+    differ in unit."""
+    header = [_("区分"), _("指標"), _("単位"), _("年度"), *[str(c.name) for c in columns]]
+    year = fy(context["year"])
+    rows = []
+    for line in context["lines"]:
+        totals = getattr(line, attribute)
+        if not line.indicator.adds_up or not any(c.pk in totals for c in columns):
+            continue
+        rows.append(
+            [
+                str(line.indicator.get_category_display()),
+                str(line.indicator.name),
+                unit_label(line.indicator),
+                year,
+                *[amount(line.indicator, totals.get(c.pk)) for c in columns],
+            ]
+        )
+    return header, rows
+
+
+def _rollup_bureaus(context):
+    return _rollup_breakdown(context, context["bureau_columns"], "by_bureau")
+
+
+def _rollup_fields(context):
+    return _rollup_breakdown(context, context["field_columns"], "by_field")
+
+
+def _rollup_common(context):
+    """One row: the common target's national actual and target for the year, and summed over
+    Phase II up to the year against the phase target (no row where the category chosen
+    leaves the common target out)."""
+    common = context["common"]
+    year = fy(context["year"])
+    if common is None:
+        return [_("指標")], []
+    indicator = common["indicator"]
+    unit = unit_label(indicator)
+    header = [
+        _("指標"),
+        _("年度"),
+        f"{_('実績')}（{unit}）",
+        f"{_('全国目標')}（{unit}）",
+        _("達成率（%）"),
+        f"{_('第II期の累計（2006年度から）')}（{unit}）",
+        f"{_('第II期の全国目標')}（{unit}）",
+        _("進捗率（%）"),
+    ]
+    row = [
+        str(indicator.name),
+        year,
+        amount(indicator, common["actual"]),
+        amount(indicator, common["target"]),
+        _rate(common["rate"]),
+        amount(indicator, common["to_date"]),
+        amount(indicator, common["phase_target"]),
+        _rate(common["phase_rate"]),
+    ]
+    return header, [row]
+
+
+def _rollup_projects(context):
+    """The per-project values of the indicators that have no national total (and of the common
+    target), each as one of the four kinds."""
+    header = [
+        _("区分"),
+        _("指標"),
+        _("単位"),
+        _("年度"),
+        _("プロジェクト"),
+        _("経済産業局"),
+        _("値"),
+    ]
+    year = fy(context["year"])
+    bureaus = {b.pk: b for b in context["bureaus"]}
+    rows = (
+        [
+            str(line.indicator.get_category_display()),
+            str(line.indicator.name),
+            unit_label(line.indicator),
+            year,
+            str(value.project.name),
+            str(bureaus[value.project.bureau_id].name),
+            value_cell(value),
+        ]
+        for line in context["lines"]
+        for value in line.per_project
+    )
+    return header, rows

@@ -1,0 +1,140 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from evaluation.arithmetic import path_in_force, target_for_year
+from evaluation.models import (
+    AnnualReport,
+    Indicator,
+    MonitoredValue,
+    ReportingDeadline,
+    State,
+    YearlyPlan,
+)
+from evaluation.selectors.achievement import year_over_year_warnings, year_targets
+from evaluation.services.reports import REPORTABLE_YEARS
+from projects.models import Bureau, Project, Role
+
+
+def get_report_for_user(user, project_code: str, fiscal_year: int, *, write: bool = False):
+    report = get_object_or_404(
+        AnnualReport.objects.visible_to(user).with_related(),
+        project__code=project_code,
+        fiscal_year=fiscal_year,
+    )
+    if write and not report.is_editable_by(user):
+        raise PermissionDenied
+    return report
+
+
+def _value_context(report, user):
+    """The values of the year and of the year before, and the targets in force (the workbook
+    needs only these)."""
+    project = report.project
+    indicators = list(Indicator.objects.all())
+    values = {
+        v.indicator_id: v
+        for v in MonitoredValue.objects.filter(project=project, fiscal_year=report.fiscal_year)
+        .select_related("indicator")
+        .prefetch_related("breakdown")
+    }
+    last_year = {
+        v.indicator_id: v
+        for v in MonitoredValue.objects.visible_to(user)
+        .filter(project=project, fiscal_year=report.fiscal_year - 1)
+        .select_related("indicator")
+    }
+    targets = year_targets(project, report.fiscal_year)
+    goals = {}
+    for target in targets:
+        if target.indicator_id:
+            path = path_in_force(target.paths(), report.fiscal_year)
+            goals[target.indicator_id] = target_for_year(path, report.fiscal_year)
+    return {
+        "indicators": indicators,
+        "targets": targets,
+        "values": values,
+        "last_year": last_year,
+        "goals": goals,
+    }
+
+
+def _entry_context(report, user):
+    """Everything the entry screen and the report page show besides the form."""
+    context = _value_context(report, user)
+    project = report.project
+    yearly = YearlyPlan.objects.filter(project=project, fiscal_year=report.fiscal_year).first()
+    activities = list(yearly.activities.select_related("output_indicator")) if yearly else []
+    return context | {
+        "regions": list(project.sub_regions.all()),
+        "activities": activities,
+        "results": {r.activity_id: r for r in report.activity_results.all()},
+        "yearly": yearly,
+        "warnings": year_over_year_warnings(
+            context["indicators"], context["values"], context["last_year"]
+        ),
+    }
+
+
+def _row_context(extra) -> dict:
+    """What each entry row shows besides its fields, by indicator id."""
+    return {
+        i.pk: {
+            "last": extra["last_year"].get(i.pk),
+            "goal": extra["goals"].get(i.pk),
+            "warning": WARNING_TEXT.get(extra["warnings"].get(i.pk)),
+        }
+        for i in extra["indicators"]
+    }
+
+
+def board_context(request) -> dict:
+    """The board's rows for managers and admins (the page and its exports); 403 for others."""
+    if request.user.role not in (Role.MANAGER, Role.ADMIN):
+        raise PermissionDenied
+    first, last = 2006, REPORTABLE_YEARS[1]
+    years = list(range(first, last + 1))
+    projects = Project.objects.visible_to(request.user).select_related("bureau")
+    bureau = request.GET.get("bureau", "")
+    state = request.GET.get("state", "")
+    if bureau:
+        projects = projects.filter(bureau__code=bureau)
+    reports = {
+        (r.project_id, r.fiscal_year): r
+        for r in AnnualReport.objects.visible_to(request.user)
+        .filter(fiscal_year__gte=first, fiscal_year__lte=last, project__in=projects)
+        .select_related("project")
+    }
+    deadlines = dict(ReportingDeadline.objects.values_list("fiscal_year", "due_date"))
+    today = timezone.localdate()
+    rows = []
+    for project in projects:
+        cells = []
+        for year in years:
+            report = reports.get((project.pk, year))
+            current = report.state if report else "none"
+            due = deadlines.get(year)
+            overdue = bool(due and due < today and current not in (State.SUBMITTED, State.APPROVED))
+            cells.append(
+                {"year": year, "report": report, "state": current, "due": due, "overdue": overdue}
+            )
+        if not state or any(c["state"] == state for c in cells):
+            rows.append({"project": project, "cells": cells})
+    return {
+        "years": years,
+        "rows": rows,
+        "deadlines": [deadlines.get(y) for y in years],
+        "bureaus": Bureau.objects.all(),
+        "states": [("none", _("未作成")), *State.choices],
+        "bureau": bureau,
+        "state": state,
+        "today": today,
+    }
+
+
+WARNING_TEXT = {
+    "far": gettext_lazy("前年度の値から大きく変わっています。入力を確かめてください。"),
+    "previous_zero": gettext_lazy("前年度は 0 でした。入力を確かめてください。"),
+}

@@ -1,0 +1,43 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from evaluation.models import Survey
+from evaluation.models.surveys import ITEM_CHOICES
+from projects.models import Project
+
+
+def get_survey_for_user(user, survey_id: int, *, write: bool = False) -> Survey:
+    """A survey the user may see (404 otherwise); with write, one they may change now (403)."""
+    survey = get_object_or_404(
+        Survey.objects.visible_to(user).select_related("project__bureau"), pk=survey_id
+    )
+    if write and not survey.is_editable_by(user):
+        raise PermissionDenied
+    return survey
+
+
+def surveys_in_scope(request) -> dict:
+    """The surveys the user may see of the scope asked for (?project=code, else national),
+    by fiscal year, with their answers, and the projects to choose from (the page and its
+    exports)."""
+    visible = Survey.objects.visible_to(request.user).select_related("project")
+    projects = list(Project.objects.filter(surveys__in=visible).distinct().order_by("code"))
+    project = next((p for p in projects if p.code == request.GET.get("project")), None)
+    surveys = list(
+        visible.filter(project=project).prefetch_related("answers").order_by("fiscal_year")
+    )
+    return {"surveys": surveys, "projects": projects, "project": project}
+
+
+def answer_rows(survey: Survey) -> list[tuple]:
+    """(label, answer or None, share in %) for every item of the survey, in the survey's order
+    (the page's table and its exports)."""
+    answers = {a.item: a for a in survey.answers.all()}
+    return [
+        (
+            label,
+            answers.get(code),
+            answers[code].share_value(survey.respondents) if code in answers else None,
+        )
+        for code, label in ITEM_CHOICES
+    ]
