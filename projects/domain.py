@@ -148,14 +148,22 @@ def format_amount(yen: int, unit: str) -> str:
 # --- Numbers as people type them -----------------------------------------------------------
 
 
-_NUMBER = re.compile(r"[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?")
+_NUMBER = re.compile(r"[+-]?([0-9]+|[0-9]{1,3}(,[0-9]{3})+)(\.[0-9]+)?")
+
+
+# The digits a number may be typed with: ASCII 0–9 and their full-width forms ０–９.
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
 
 
 def parse_number(text: str) -> Decimal:
     """A number as a Japanese user types it: full-width digits and signs (「１，２３４」,
     「－５」), thousands separators (, ，) in their places, surrounding spaces (also
     full-width). Refuses anything else: 「4,2」 and 「12 34」 are not numbers, nor are NaN,
-    Infinity or an exponent."""
+    Infinity or an exponent. Digits are only 0–9 and ０–９: circled 「①②」, superscript
+    「²」, Arabic-Indic 「٣٤」 or kanji numerals are refused, not read as 12 or 34 (NFKC
+    would turn some of them into ASCII digits, so they are refused before it)."""
+    if any(char.isnumeric() and char not in _DIGITS for char in str(text)):
+        raise ValueError(f"{text!r} is not a number")
     normalised = unicodedata.normalize("NFKC", str(text)).strip()
     normalised = normalised.replace("−", "-").replace("ー", "-")
     if not _NUMBER.fullmatch(normalised):

@@ -182,6 +182,42 @@ def test_anything_else_is_not_a_number(text):
         parse_number(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("①②", id="circled"),
+        pytest.param("٣٤", id="arabic-indic"),
+        pytest.param("۳۴", id="extended-arabic-indic"),
+        pytest.param("३४", id="devanagari"),
+        pytest.param("²", id="superscript"),
+        pytest.param("12²", id="superscript-suffix"),
+        pytest.param("₁₂", id="subscript"),
+        pytest.param("𝟏𝟐", id="mathematical-bold"),
+        pytest.param("⑴", id="parenthesised"),
+        pytest.param("⒈", id="digit-full-stop"),
+        pytest.param("1,٢٣٤", id="mixed-with-separator"),
+        pytest.param("一二", id="kanji-numerals"),
+        pytest.param("Ⅻ", id="roman-numeral"),
+        pytest.param("½", id="vulgar-fraction"),
+    ],
+)
+def test_digits_are_only_ascii_and_full_width(text):
+    with pytest.raises(ValueError):
+        parse_number(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        pytest.param("０１２３４５６７８９", "123456789", id="every-full-width-digit"),
+        pytest.param("0123456789", "123456789", id="every-ascii-digit"),
+        pytest.param("－１，２３４．５", "-1234.5", id="full-width-sign-separator-point"),
+    ],
+)
+def test_ascii_and_full_width_digits_are_read(text, value):
+    assert parse_number(text) == Decimal(value)
+
+
 def test_phase_total_follows_the_cumulation_rule():
     by_year = {
         2006: Decimal(10),
