@@ -211,15 +211,29 @@ def _percent(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     )
 
 
+def ratio_defined(actual: Decimal, target: Decimal, direction: str) -> bool:
+    """Whether the ratio of DOMAIN.md means anything: 実績÷目標 (higher is better) needs
+    target > 0 and actual ≥ 0; 目標÷実績 (lower is better) needs target > 0 and actual > 0."""
+    if direction not in _DIRECTIONS:
+        raise ValueError(f"Unknown direction {direction!r}.")
+    if target <= 0:
+        return False
+    return actual >= 0 if direction == HIGHER else actual > 0
+
+
 def achievement_rate(
     actual: Decimal | None, target: Decimal | None, direction: str
 ) -> Decimal | None:
     """Achievement in percent, rounded half up to one decimal: actual ÷ target when higher is
-    better, target ÷ actual when lower is better. None when either is missing or the
-    denominator is zero."""
+    better, target ÷ actual when lower is better. None when either is missing or the ratio is
+    undefined (`ratio_defined`: a target ≤ 0, a negative actual, a zero actual when lower is
+    better): a loss against a loss target, or 0 against a target of 0, is no percentage."""
     if direction not in _DIRECTIONS:
         raise ValueError(f"Unknown direction {direction!r}.")
     if actual is None or target is None:
+        return None
+    actual, target = Decimal(actual), Decimal(target)
+    if not ratio_defined(actual, target, direction):
         return None
     if direction == HIGHER:
         return _percent(actual, target)
@@ -256,6 +270,12 @@ DEFAULT_BANDS = (
 RATING_ORDER = ("exceeded", "achieved", "substantial", "limited", "not_toward")
 
 
+ACHIEVED = "achieved"
+
+
+_HUNDRED = Decimal(100)
+
+
 def moved_away(actual: Decimal | None, baseline: Decimal | None, direction: str) -> bool:
     """True when the value moved away from the target since the baseline: below the baseline
     when higher is better, above it when lower is better. False when either is missing."""
@@ -264,6 +284,130 @@ def moved_away(actual: Decimal | None, baseline: Decimal | None, direction: str)
     if actual is None or baseline is None:
         return False
     return actual < baseline if direction == HIGHER else actual > baseline
+
+
+def meets_target(actual: Decimal, target: Decimal, direction: str) -> bool:
+    """Whether the actual meets the target: at or above it when higher is better, at or below
+    it when lower is better."""
+    if direction not in _DIRECTIONS:
+        raise ValueError(f"Unknown direction {direction!r}.")
+    return actual >= target if direction == HIGHER else actual <= target
+
+
+def target_beyond_baseline(target: Decimal, baseline: Decimal, direction: str) -> bool:
+    """Whether the target lies beyond the baseline in the indicator's direction (above it when
+    higher is better, below it when lower is better): the usual side. False for a target equal
+    to its baseline and for a target on the wrong side (DOMAIN.md: allowed with a reason)."""
+    if direction not in _DIRECTIONS:
+        raise ValueError(f"Unknown direction {direction!r}.")
+    return target > baseline if direction == HIGHER else target < baseline
+
+
+RATIO = "ratio"  # 達成率: 実績÷目標 or 目標÷実績
+
+
+PROGRESS = "progress"  # 基準値からの進捗率: (実績−基準)÷(目標−基準)
+
+
+MET_OR_NOT = "met_or_not"  # no rate: the target is met or it is not
+
+
+@dataclass(frozen=True)
+class Achievement:
+    """A year's figure against its target: the rate the rating rests on (percent, one decimal;
+    None where there is none), the rating, and the basis of both: RATIO, PROGRESS, MET_OR_NOT,
+    or None where nothing was compared (no value, 該当なし, no target, no rate)."""
+
+    rate: Decimal | None
+    rating: str
+    basis: str | None
+
+
+def _band(rate: Decimal, bands) -> str:
+    for band in sorted(bands, key=lambda b: Decimal(b.minimum), reverse=True):
+        if rate >= Decimal(band.minimum):
+            return band.rating
+    return NOT_TOWARD
+
+
+def _met_rating(rate: Decimal | None, bands) -> str:
+    """The rating of an actual that meets its target: its band, at least the band that 100 %
+    reaches (目標達成 with the default bands), never 目標に向かっていない; "achieved" where the
+    bands leave 100 % below them all."""
+    rating = _band(max(rate, _HUNDRED) if rate is not None else _HUNDRED, bands)
+    return ACHIEVED if rating == NOT_TOWARD else rating
+
+
+def assess_achievement(
+    actual: Decimal | None,
+    target: Decimal | None,
+    baseline: Decimal | None,
+    direction: str,
+    bands: tuple[Band, ...] | list[Band] = DEFAULT_BANDS,
+    *,
+    status: str = OK,
+) -> Achievement:
+    """The rate shown, the rating and its basis for a year's actual (after the cumulation rule)
+    against the target in force, by DOMAIN.md's rules and its rating edge cases, in this order:
+
+    1. The status: 該当なし → "not_applicable", no value → "not_reporting"; then no target →
+       "no_rate". None of these has a rate or a basis.
+    2. A lower-is-better target of 0 met by an actual of 0: MET_OR_NOT, rate —, 目標達成, as
+       DOMAIN.md says, even where a baseline would give a progress of 100 %.
+    3. RATIO where the ratio is defined (`ratio_defined`: target > 0, and actual ≥ 0 when
+       higher is better, actual > 0 when lower is better): 実績÷目標 or 目標÷実績 (the rate is
+       `achievement_rate`). This holds whichever side of the baseline the target lies: a
+       higher-is-better target below its baseline (100 → 80) with an actual of 90 is 112.5 %,
+       目標達成.
+    4. Otherwise (a target ≤ 0, a negative actual such as a net loss, a zero actual when lower
+       is better) PROGRESS from the baseline, (実績−基準)÷(目標−基準)×100 (the rate is
+       `progress_rate`), when the target lies beyond the baseline in the indicator's direction
+       (`target_beyond_baseline`).
+    5. Otherwise MET_OR_NOT, with no rate: met → the met rating, not met → "not_toward". This is
+       DOMAIN.md's "where baseline = target, met or not met", used as well
+       - for a target on the wrong side of its baseline, where progress would count a step
+         toward the target as a step back (there a target not met is also worse than the
+         baseline, so "not_toward" is what rule 6 says anyway);
+       - with no baseline, but only when the target is met (a loss target beaten by a smaller
+         loss): met is known from actual and target alone. A target not met with no baseline
+         has no measure of how far: "no_rate", no basis.
+    6. The rating of a rate: an actual that meets the target (`meets_target`: actual ≥ target
+       when higher is better, ≤ when lower) is never "not_toward" and rates at least as 100 %
+       does (目標達成 with the default bands); one that does not meet it is "not_toward" when
+       it is worse than the baseline in the indicator's direction (`moved_away`) or its rate is
+       below the lowest band, else its band. The rate is rounded to one decimal before it meets
+       the bands, as it is shown.
+
+    A page that shows `achievement_rate` and `progress_rate` side by side thus shows the number
+    the rating rests on: the first under RATIO, the second under PROGRESS."""
+    if direction not in _DIRECTIONS:
+        raise ValueError(f"Unknown direction {direction!r}.")
+    if status == NOT_APPLICABLE:
+        return Achievement(None, NOT_APPLICABLE, None)
+    if status == NOT_REPORTING or actual is None:
+        return Achievement(None, NOT_REPORTING, None)
+    if status != OK:
+        raise ValueError(f"Unknown status {status!r}.")
+    if target is None:
+        return Achievement(None, NO_RATE, None)
+    actual, target = Decimal(actual), Decimal(target)
+    baseline = None if baseline is None else Decimal(baseline)
+    met = meets_target(actual, target, direction)
+    if direction == LOWER and target == 0 and actual == 0:
+        rate, basis = None, MET_OR_NOT
+    elif ratio_defined(actual, target, direction):
+        rate, basis = achievement_rate(actual, target, direction), RATIO
+    elif baseline is not None and target_beyond_baseline(target, baseline, direction):
+        rate, basis = progress_rate(actual, baseline, target), PROGRESS
+    elif baseline is not None or met:
+        rate, basis = None, MET_OR_NOT
+    else:
+        return Achievement(None, NO_RATE, None)
+    if met:
+        return Achievement(rate, _met_rating(rate, bands), basis)
+    if rate is None or moved_away(actual, baseline, direction):
+        return Achievement(rate, NOT_TOWARD, basis)
+    return Achievement(rate, _band(rate, bands), basis)
 
 
 def rating_for(
@@ -275,30 +419,9 @@ def rating_for(
     bands: tuple[Band, ...] | list[Band] = DEFAULT_BANDS,
 ) -> str:
     """The rating of a year: "not_reporting", "not_applicable", "no_rate", "not_toward" or the
-    rating of the first band (highest minimum first) whose minimum the rate reaches.
-
-    Order: the status; then no target → "no_rate"; then a value that moved away from the target
-    since the baseline → "not_toward" whatever the rate; then a rate that cannot be computed
-    (zero denominator) → "no_rate"; then the bands, below the lowest → "not_toward"."""
-    if direction not in _DIRECTIONS:
-        raise ValueError(f"Unknown direction {direction!r}.")
-    if status == NOT_APPLICABLE:
-        return NOT_APPLICABLE
-    if status == NOT_REPORTING or actual is None:
-        return NOT_REPORTING
-    if status != OK:
-        raise ValueError(f"Unknown status {status!r}.")
-    if target is None:
-        return NO_RATE
-    if moved_away(actual, baseline, direction):
-        return NOT_TOWARD
-    rate = achievement_rate(actual, target, direction)
-    if rate is None:
-        return NO_RATE
-    for band in sorted(bands, key=lambda b: Decimal(b.minimum), reverse=True):
-        if rate >= Decimal(band.minimum):
-            return band.rating
-    return NOT_TOWARD
+    rating of the first band (highest minimum first) whose minimum the rate reaches. The rules,
+    edge cases included, are `assess_achievement`'s; this gives its rating alone."""
+    return assess_achievement(actual, target, baseline, direction, bands, status=status).rating
 
 
 def change_warning(

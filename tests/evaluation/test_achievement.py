@@ -110,6 +110,12 @@ def test_unknown_cumulation_is_refused():
         (D(3), D(2), "lower", D("66.7")),
         (D(10), D(0), "higher", None),  # zero target
         (D(0), D(100), "lower", None),  # lower is better, actual zero
+        # the ratio is undefined (DOMAIN.md, rating edge cases), not a number that misleads
+        (D(2), D(0), "lower", None),  # was 0.0 %
+        (D(0), D(0), "lower", None),
+        (D(-5_000_000), D(-20_000_000), "higher", None),  # was 25.0 %
+        (D(-5), D(10), "higher", None),  # a loss against a profit target
+        (D(-5), D(10), "lower", None),
         (None, D(100), "higher", None),
         (D(100), None, "lower", None),
     ],
@@ -206,20 +212,31 @@ def test_band_edges_lower_is_better(actual, rating):
 @pytest.mark.parametrize(
     ("actual", "target", "baseline", "direction", "rating"),
     [
-        # moved away from the target since the baseline → not toward, whatever the rate
-        (D(150), D(100), D(200), "higher", "not_toward"),  # rate 150 %, but below baseline
-        (D(80), D(100), D(50), "lower", "not_toward"),  # rate 125 %, but above baseline
+        # moved away from the target since the baseline, target not met → not toward,
+        # whatever the rate
+        (D(95), D(100), D(98), "higher", "not_toward"),  # rate 95 %, but below baseline
+        (D(70), D(80), D(100), "higher", "not_toward"),  # 87.5 %, wrong-side target not met
+        (D(110), D(100), D(105), "lower", "not_toward"),  # rate 90.9 %, but above baseline
         (D(99), D(100), D(100), "higher", "not_toward"),
+        # an actual that meets the target is never not toward, even below a baseline that
+        # lies beyond a wrong-side target (DOMAIN.md, rating edge cases; these were
+        # "not_toward" before issue 22)
+        (D(150), D(100), D(200), "higher", "exceeded"),  # rate 150 %, below baseline
+        (D(80), D(100), D(50), "lower", "exceeded"),  # rate 125 %, above baseline
         # at the baseline is not moving away
         (D(200), D(100), D(200), "higher", "exceeded"),
         (D(50), D(100), D(50), "lower", "exceeded"),
         # zero baseline
         (D(100), D(100), D(0), "higher", "achieved"),
         (D(0), D(100), D(0), "higher", "not_toward"),  # rate 0 %
-        # no rate: zero target, zero actual when lower is better, no target
-        (D(10), D(0), D(5), "higher", "no_rate"),
-        (D(0), D(0), D(0), "higher", "no_rate"),
-        (D(0), D(40), D(100), "lower", "no_rate"),
+        # no ratio (zero target, zero actual when lower is better): progress from the
+        # baseline, or met / not met (these were "no_rate" before issue 22)
+        (D(10), D(0), D(5), "higher", "achieved"),  # wrong-side target 0, met
+        (D(0), D(0), D(0), "higher", "achieved"),  # baseline = target, met
+        (D(0), D(40), D(100), "lower", "exceeded"),  # progress (0−100)÷(40−100) = 166.7 %
+        (D(10), D(0), None, "higher", "achieved"),  # no baseline, but met
+        (D(-1), D(0), None, "higher", "no_rate"),  # no baseline, not met: no measure
+        # no target: no rate
         (D(10), None, D(5), "higher", "no_rate"),
         (D(10), None, D(50), "higher", "no_rate"),  # no target to move away from
         # no baseline: only the bands decide
