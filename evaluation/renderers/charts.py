@@ -10,11 +10,13 @@ The builders take plain values; templates render `chart.svg` beside `chart.heade
 
 import hashlib
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from evaluation.models.economic import reason_text
 
 INK = "#1a1a1a"
 GRID = "#949494"
@@ -393,4 +395,68 @@ def goal_actual_chart(name: str, years: list[int], goals: list, actuals: list, l
         places=1,
         include_zero=True,
         first_header=_("年度"),
+    )
+
+
+def matrix_charts(rows: list[dict], years: list[int], language="ja") -> list[dict]:
+    """The tracking matrix's charts: each row (matrix_context) gets its `chart`, the goals
+    beside the actuals, where any year has a goal (None elsewhere); returns the rows with one."""
+    for row in rows:
+        cells = row["cells"]
+        row["chart"] = None
+        if any(cell["goal"] is not None for cell in cells):
+            row["chart"] = goal_actual_chart(
+                row["indicator"].name,
+                years,
+                [cell["goal"] for cell in cells],
+                [cell["actual"] for cell in cells],
+                language,
+            )
+    return [row for row in rows if row["chart"]]
+
+
+def index_charts(measures: list, years: list[int], language="ja") -> list:
+    """The economic index page's measures (selectors.economic.MeasureIndex), each with its
+    chart: the cluster's index beside the nation's over `years`."""
+    return [replace(m, chart=index_chart(m, years, language)) for m in measures]
+
+
+def index_chart(measure, years: list[int], language="ja") -> Chart:
+    from django.utils.translation import gettext as _
+
+    from projects.domain import fiscal_year_short_label
+
+    labels = [fiscal_year_short_label(y, language) for y in years]
+    cluster_name, national_name = _("参画企業"), _("法人企業統計")
+    first, last = labels[0], labels[-1]
+    description = _(
+        "%(measure)sの指数（%(first)s＝1.000）の推移。%(cluster)s: %(c)s。%(national)s: %(n)s。"
+    ) % {
+        "measure": measure.label,
+        "first": first,
+        "cluster": cluster_name,
+        "national": national_name,
+        "c": _series_text(labels, measure.cluster),
+        "n": _series_text(labels, measure.national),
+    }
+    return line_chart(
+        title=_("%(measure)sの指数（%(first)s〜%(last)s）")
+        % {"measure": measure.label, "first": first, "last": last},
+        description=description,
+        x_labels=labels,
+        series=[
+            (cluster_name, [measure.cluster.index.get(y) for y in years]),
+            (national_name, [measure.national.index.get(y) for y in years]),
+        ],
+        first_header=_("年度"),
+        mark=Decimal("1.000"),
+    )
+
+
+def _series_text(labels, series) -> str:
+    if series.reason:
+        return str(reason_text(series.reason))
+    return "、".join(
+        f"{label} {'—' if v is None else f'{v:.3f}'}"
+        for label, v in zip(labels, series.index.values(), strict=True)
     )
