@@ -184,5 +184,12 @@ class MonitoredValue(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def awaits_approval(self) -> bool:
+        """A reported value whose report is not approved yet: shown to those who may see it,
+        marked, and left out of every figure (MonitoredValueQuerySet.settled). Reads
+        `report`: join it."""
+        return bool(self.report_id and self.report.state != State.APPROVED)
+
     def is_editable_by(self, user) -> bool:
         return self.origin == self.Origin.REPORTED and self.project.is_editable_by(user)

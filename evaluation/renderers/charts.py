@@ -106,6 +106,29 @@ def _marker(kind: str, x: float, y: float) -> str:
     return f'<path d="M{x:.1f} {y - 5:.1f} L{x + 5:.1f} {y:.1f} L{x:.1f} {y + 5:.1f} L{x - 5:.1f} {y:.1f} Z" fill="#fff" stroke="{INK}" stroke-width="1.5"/>'
 
 
+def _line(points: list, connect: bool, dash: str, marker: str) -> list[str]:
+    """One series of a line chart: `points` holds (x, y), or None for a year without a value,
+    which breaks the line unless `connect`; a marker at every point."""
+    segments, current = [], []
+    for point in points:
+        if point is None and not connect:
+            segments.append(current)
+            current = []
+        elif point is not None:
+            current.append(point)
+    segments.append(current)
+    body = []
+    for segment in segments:
+        if len(segment) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in segment)
+            body.append(
+                f'<polyline points="{path}" fill="none" stroke="{INK}" stroke-width="2" '
+                f'stroke-dasharray="{dash}"/>'
+            )
+    body.extend(_marker(marker, x, y) for x, y in (p for p in points if p is not None))
+    return body
+
+
 def _frame(uid: str, width: int, height: int, title: str, description: str, body: list[str]):
     defs = (
         f'<defs><pattern id="{uid}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
@@ -173,25 +196,11 @@ def line_chart(
     for (name, values, connect), (dash, marker) in zip(
         series, itertools.cycle(LINE_STYLES), strict=False
     ):
-        points = [(x_at(i), y_at(v)) for i, v in enumerate(values) if v is not None]
-        segments, current = [], []
-        for i, v in enumerate(values):
-            if v is None and not connect:
-                segments.append(current)
-                current = []
-            elif v is not None:
-                current.append((x_at(i), y_at(v)))
-        segments.append(current)
-        for segment in segments:
-            if len(segment) > 1:
-                path = " ".join(f"{x:.1f},{y:.1f}" for x, y in segment)
-                body.append(
-                    f'<polyline points="{path}" fill="none" stroke="{INK}" stroke-width="2" '
-                    f'stroke-dasharray="{dash}"/>'
-                )
-        body.extend(_marker(marker, x, y) for x, y in points)
-        if points:
-            ends.append((name, marker, *points[-1]))
+        points = [(x_at(i), y_at(v)) if v is not None else None for i, v in enumerate(values)]
+        body.extend(_line(points, connect, dash, marker))
+        drawn = [point for point in points if point is not None]
+        if drawn:
+            ends.append((name, marker, *drawn[-1]))
     for (name, marker, x, y), label_y in zip(ends, _spread([e[3] for e in ends]), strict=True):
         body.append(
             f'<line x1="{x + 6:.1f}" y1="{y:.1f}" x2="{left + plot_w + 6}" y2="{label_y:.1f}" stroke="{GRID}" stroke-width="0.5"/>'

@@ -373,7 +373,7 @@ def across_context(
         cells = []
         for year in years:
             value = values.get((project.pk, year))
-            unsettled = bool(value and value.report_id and value.report.state != State.APPROVED)
+            unsettled = bool(value and value.awaits_approval)
             cells.append({"value": value, "unsettled": unsettled})
         rows.append({"project": project, "cells": cells})
     totals, by_year = [], {}
