@@ -20,7 +20,8 @@ from evaluation.models import (
     Target,
     TargetVersion,
 )
-from evaluation.selectors.national import PHASE_II, default_year, ratings_in_year, reports_in_year
+from evaluation.selectors.national import default_year, ratings_in_year, reports_in_year
+from evaluation.selectors.phases import PHASE_II, in_phase_ii
 from projects.domain import fiscal_year_label
 from projects.models import Project
 
@@ -177,8 +178,9 @@ def ratings(request):
     if year is None:
         latest = AnnualReport.objects.visible_to(request.user).aggregate(latest=Max("fiscal_year"))
         year = default_year([latest["latest"]] if latest["latest"] else [])
-    if not PHASE_II[0] <= year <= PHASE_II[1]:
-        raise ValidationError({"fiscal_year": "a fiscal year of Phase II (2006–2010)"})
+    if not in_phase_ii(year):
+        first, last = PHASE_II
+        raise ValidationError({"fiscal_year": f"a fiscal year of Phase II ({first}–{last})"})
     rows = Project.objects.visible_to(request.user).order_by("order", "code")
     if code := request.query_params.get("project"):
         rows = rows.filter(code=code)

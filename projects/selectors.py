@@ -11,3 +11,9 @@ def get_project_for_user(user, code: str, *, write: bool = False) -> Project:
     if write and not project.is_editable_by(user):
         raise PermissionDenied
     return project
+
+
+def listed_projects(user):
+    """The project list (the page and its exports): the projects the user may see, with their
+    bureau, phase and fields joined."""
+    return Project.objects.visible_to(user).with_related()

@@ -4,7 +4,7 @@ from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from projects.filters import ProjectFilter
-from projects.models import Project
+from projects.selectors import listed_projects
 from projects.tables import ProjectTable
 
 
@@ -12,7 +12,7 @@ from projects.tables import ProjectTable
 @require_safe
 def project_list(request):
     """GET, any signed-in user: reference data, filtered, sorted and paginated."""
-    projects = Project.objects.visible_to(request.user).with_related()
+    projects = listed_projects(request.user)
     project_filter = ProjectFilter(request.GET, queryset=projects)
     table = ProjectTable(project_filter.qs)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from evaluation.forms.filters import Code, FilterForm, Year
+
 
 class NationalFiguresForm(forms.Form):
     fiscal_year = forms.IntegerField(label=gettext_lazy("年度"), min_value=1990, max_value=2100)
@@ -14,3 +16,12 @@ class NationalFiguresForm(forms.Form):
         label=gettext_lazy("当期純利益"), required=False, max_digits=20, decimal_places=3
     )
     source_note = forms.CharField(label=gettext_lazy("出典"), required=False, max_length=200)
+
+
+class IndexFilter(FilterForm):
+    """`?project=` (a project code, else every firm) and `?first=&last=` (fiscal years with
+    data, else the latest four)."""
+
+    project = Code()
+    first = Year()
+    last = Year()

@@ -15,7 +15,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from evaluation.arithmetic import NO_BASE, NO_PANEL, NO_VALUE
 from projects.models import Project, Role, user_role
+
+
+def reason_text(reason: str | None) -> str:
+    """Why an index series has no index, in words (the page and the chart say it alike)."""
+    return {
+        NO_BASE: _("基準年度の値がゼロまたはマイナスのため、指数を計算できません。"),
+        NO_PANEL: _("すべての年度に値がある企業がないため、指数を計算できません。"),
+        NO_VALUE: _("基準年度の値がないため、指数を計算できません。"),
+    }.get(reason, "")
 
 
 class Measure(models.TextChoices):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from evaluation.models.catalogue import Indicator
+from evaluation.models.workflow import State
 from projects.models import FISCAL_YEAR_RANGE, Project, Role, user_role
 
 
@@ -56,12 +57,14 @@ class MonitoredValueQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("project", "indicator")
 
-    def settled(self, report=None):
-        """Values that figures may be built on for every reader alike: published figures and
-        values of approved reports, plus those of `report` itself."""
-        condition = Q(origin=MonitoredValue.Origin.REFERENCE) | Q(report__state="approved")
-        if report is not None:
-            condition |= Q(report=report)
+    def settled(self, *, including=()):
+        """The values a figure counts, for every reader alike: published figures and values of
+        approved reports. Drafts, submitted and returned reports never count, except the
+        reports in `including` (reports or their ids): a report page and the dashboards rate
+        the year's own report on its own values whatever its state."""
+        condition = Q(origin=MonitoredValue.Origin.REFERENCE) | Q(report__state=State.APPROVED)
+        if including:
+            condition |= Q(report__in=list(including))
         return self.filter(condition)
 
     def latest_stock_for(self, project) -> list["MonitoredValue"]:
@@ -180,6 +183,13 @@ class MonitoredValue(models.Model):
             errors["value"] = _("件数・人数などは 0 以上で入力してください。")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def awaits_approval(self) -> bool:
+        """A reported value whose report is not approved yet: shown to those who may see it,
+        marked, and left out of every figure (MonitoredValueQuerySet.settled). Reads
+        `report`: join it."""
+        return bool(self.report_id and self.report.state != State.APPROVED)
 
     def is_editable_by(self, user) -> bool:
         return self.origin == self.Origin.REPORTED and self.project.is_editable_by(user)

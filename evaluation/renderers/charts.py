@@ -10,11 +10,13 @@ The builders take plain values; templates render `chart.svg` beside `chart.heade
 
 import hashlib
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from evaluation.models.economic import reason_text
 
 INK = "#1a1a1a"
 GRID = "#949494"
@@ -104,6 +106,29 @@ def _marker(kind: str, x: float, y: float) -> str:
     return f'<path d="M{x:.1f} {y - 5:.1f} L{x + 5:.1f} {y:.1f} L{x:.1f} {y + 5:.1f} L{x - 5:.1f} {y:.1f} Z" fill="#fff" stroke="{INK}" stroke-width="1.5"/>'
 
 
+def _line(points: list, connect: bool, dash: str, marker: str) -> list[str]:
+    """One series of a line chart: `points` holds (x, y), or None for a year without a value,
+    which breaks the line unless `connect`; a marker at every point."""
+    segments, current = [], []
+    for point in points:
+        if point is None and not connect:
+            segments.append(current)
+            current = []
+        elif point is not None:
+            current.append(point)
+    segments.append(current)
+    body = []
+    for segment in segments:
+        if len(segment) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in segment)
+            body.append(
+                f'<polyline points="{path}" fill="none" stroke="{INK}" stroke-width="2" '
+                f'stroke-dasharray="{dash}"/>'
+            )
+    body.extend(_marker(marker, x, y) for x, y in (p for p in points if p is not None))
+    return body
+
+
 def _frame(uid: str, width: int, height: int, title: str, description: str, body: list[str]):
     defs = (
         f'<defs><pattern id="{uid}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
@@ -171,25 +196,11 @@ def line_chart(
     for (name, values, connect), (dash, marker) in zip(
         series, itertools.cycle(LINE_STYLES), strict=False
     ):
-        points = [(x_at(i), y_at(v)) for i, v in enumerate(values) if v is not None]
-        segments, current = [], []
-        for i, v in enumerate(values):
-            if v is None and not connect:
-                segments.append(current)
-                current = []
-            elif v is not None:
-                current.append((x_at(i), y_at(v)))
-        segments.append(current)
-        for segment in segments:
-            if len(segment) > 1:
-                path = " ".join(f"{x:.1f},{y:.1f}" for x, y in segment)
-                body.append(
-                    f'<polyline points="{path}" fill="none" stroke="{INK}" stroke-width="2" '
-                    f'stroke-dasharray="{dash}"/>'
-                )
-        body.extend(_marker(marker, x, y) for x, y in points)
-        if points:
-            ends.append((name, marker, *points[-1]))
+        points = [(x_at(i), y_at(v)) if v is not None else None for i, v in enumerate(values)]
+        body.extend(_line(points, connect, dash, marker))
+        drawn = [point for point in points if point is not None]
+        if drawn:
+            ends.append((name, marker, *drawn[-1]))
     for (name, marker, x, y), label_y in zip(ends, _spread([e[3] for e in ends]), strict=True):
         body.append(
             f'<line x1="{x + 6:.1f}" y1="{y:.1f}" x2="{left + plot_w + 6}" y2="{label_y:.1f}" stroke="{GRID}" stroke-width="0.5"/>'
@@ -393,4 +404,68 @@ def goal_actual_chart(name: str, years: list[int], goals: list, actuals: list, l
         places=1,
         include_zero=True,
         first_header=_("年度"),
+    )
+
+
+def matrix_charts(rows: list[dict], years: list[int], language="ja") -> list[dict]:
+    """The tracking matrix's charts: each row (matrix_context) gets its `chart`, the goals
+    beside the actuals, where any year has a goal (None elsewhere); returns the rows with one."""
+    for row in rows:
+        cells = row["cells"]
+        row["chart"] = None
+        if any(cell["goal"] is not None for cell in cells):
+            row["chart"] = goal_actual_chart(
+                row["indicator"].name,
+                years,
+                [cell["goal"] for cell in cells],
+                [cell["actual"] for cell in cells],
+                language,
+            )
+    return [row for row in rows if row["chart"]]
+
+
+def index_charts(measures: list, years: list[int], language="ja") -> list:
+    """The economic index page's measures (selectors.economic.MeasureIndex), each with its
+    chart: the cluster's index beside the nation's over `years`."""
+    return [replace(m, chart=index_chart(m, years, language)) for m in measures]
+
+
+def index_chart(measure, years: list[int], language="ja") -> Chart:
+    from django.utils.translation import gettext as _
+
+    from projects.domain import fiscal_year_short_label
+
+    labels = [fiscal_year_short_label(y, language) for y in years]
+    cluster_name, national_name = _("参画企業"), _("法人企業統計")
+    first, last = labels[0], labels[-1]
+    description = _(
+        "%(measure)sの指数（%(first)s＝1.000）の推移。%(cluster)s: %(c)s。%(national)s: %(n)s。"
+    ) % {
+        "measure": measure.label,
+        "first": first,
+        "cluster": cluster_name,
+        "national": national_name,
+        "c": _series_text(labels, measure.cluster),
+        "n": _series_text(labels, measure.national),
+    }
+    return line_chart(
+        title=_("%(measure)sの指数（%(first)s〜%(last)s）")
+        % {"measure": measure.label, "first": first, "last": last},
+        description=description,
+        x_labels=labels,
+        series=[
+            (cluster_name, [measure.cluster.index.get(y) for y in years]),
+            (national_name, [measure.national.index.get(y) for y in years]),
+        ],
+        first_header=_("年度"),
+        mark=Decimal("1.000"),
+    )
+
+
+def _series_text(labels, series) -> str:
+    if series.reason:
+        return str(reason_text(series.reason))
+    return "、".join(
+        f"{label} {'—' if v is None else f'{v:.3f}'}"
+        for label, v in zip(labels, series.index.values(), strict=True)
     )

@@ -24,6 +24,16 @@ def rating_bands() -> tuple[Band, ...]:
     return tuple(sorted(stored, key=lambda b: b.minimum, reverse=True)) or DEFAULT_BANDS
 
 
+def observed_values(rows) -> dict:
+    """What was observed, as the arithmetic reads it: key → {fiscal year: Observed}, from rows
+    of (key, fiscal year, kind, value). The key is whatever the caller groups by: an indicator
+    id for one project, a (project id, indicator id) pair for many."""
+    observed: dict = {}
+    for key, fiscal_year, kind, value in rows:
+        observed.setdefault(key, {})[fiscal_year] = Observed(kind, value)
+    return observed
+
+
 def plan_for_year(project, fiscal_year: int) -> ProjectPlan | None:
     return (
         ProjectPlan.objects.filter(
@@ -54,16 +64,12 @@ def target_achievements(report, targets: list | None = None) -> list[dict]:
     targets = [t for t in targets if t.indicator_id]
     if not targets:
         return []
-    values = MonitoredValue.objects.settled(report).filter(
+    values = MonitoredValue.objects.settled(including=[report]).filter(
         project=project,
         indicator__in=[t.indicator_id for t in targets],
         fiscal_year__lte=fiscal_year,
     )
-    observed: dict[int, dict[int, Observed]] = {}
-    for value in values:
-        observed.setdefault(value.indicator_id, {})[value.fiscal_year] = Observed(
-            value.kind, value.value
-        )
+    observed = observed_values((v.indicator_id, v.fiscal_year, v.kind, v.value) for v in values)
     bands = rating_bands()
     return [
         target_achievement(target, fiscal_year, observed.get(target.indicator_id, {}), bands)

@@ -4,21 +4,15 @@ firm figures exist, as for the seed's FY2000–2003 chart) beside the national s
 indexed to the first year of the range (= 1.000). Two queries whatever the number of firms."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from evaluation.arithmetic import (
-    NO_BASE,
-    NO_PANEL,
-    NO_VALUE,
-    IndexSeries,
-    panel_index,
-    series_index,
-)
+from evaluation.arithmetic import NO_PANEL, IndexSeries, panel_index, series_index
 from evaluation.models import EconomicFigure, Measure, PanelFigure, Series
-from evaluation.renderers.charts import Chart, line_chart
-from projects.domain import fiscal_year_short_label
+from evaluation.models.economic import reason_text
+from projects.models import Project
+
+MAX_YEARS = 12  # the longest span the page shows
 
 
 @dataclass
@@ -28,7 +22,7 @@ class MeasureIndex:
     cluster: IndexSeries
     cluster_published: bool  # the cluster line is a published index, not our panel
     national: IndexSeries
-    chart: Chart | None
+    chart: object = None  # drawn by the view (renderers.charts.index_charts)
 
     @property
     def reasons(self) -> list[str]:
@@ -37,14 +31,6 @@ class MeasureIndex:
             for who, series in ((_("参画企業"), self.cluster), (_("全国"), self.national))
             if series.reason
         ]
-
-
-def reason_text(reason: str | None) -> str:
-    return {
-        NO_BASE: _("基準年度の値がゼロまたはマイナスのため、指数を計算できません。"),
-        NO_PANEL: _("すべての年度に値がある企業がないため、指数を計算できません。"),
-        NO_VALUE: _("基準年度の値がないため、指数を計算できません。"),
-    }.get(reason, "")
 
 
 def available_years(project=None) -> list[int]:
@@ -56,7 +42,10 @@ def available_years(project=None) -> list[int]:
     return sorted(years)
 
 
-def economic_index(*, years: list[int], project=None, language: str = "ja") -> list[MeasureIndex]:
+def measure_indexes(*, years: list[int], project=None) -> list[MeasureIndex]:
+    """For each measure: the cluster's index over `years` (the constant panel of firms of
+    `project`, or of every project; where no firm has figures, the published index) beside
+    the nation's. Two queries."""
     figures = EconomicFigure.objects.filter(fiscal_year__in=years)
     aggregate: dict[tuple[str, str], dict[int, object]] = {}
     for f in figures:
@@ -84,44 +73,42 @@ def economic_index(*, years: list[int], project=None, language: str = "ja") -> l
                 cluster,
                 published,
                 national,
-                _chart(measure, years, cluster, national, language),
             )
         )
     return result
 
 
-def _chart(measure, years, cluster, national, language) -> Chart:
-    labels = [fiscal_year_short_label(y, language) for y in years]
-    cluster_name, national_name = _("参画企業"), _("法人企業統計")
-    first, last = labels[0], labels[-1]
-    description = _(
-        "%(measure)sの指数（%(first)s＝1.000）の推移。%(cluster)s: %(c)s。%(national)s: %(n)s。"
-    ) % {
-        "measure": measure.label,
+def index_context(*, project_code: str = "", first: int | None = None, last: int | None = None):
+    """The page: the projects to choose from, the one chosen (`project_code`; every firm where
+    none or an unknown code), the years with data, the span shown (`first`–`last` where both
+    have data, in order, and span fewer than MAX_YEARS years; else the latest four years with
+    data) and its measures. Returns the context and the span's years."""
+    projects = list(Project.objects.order_by("code").only("code", "name_ja", "name_en"))
+    project = next((p for p in projects if p.code == project_code), None)
+    years = available_years(project)
+    if first not in years or last not in years or last <= first or last - first >= MAX_YEARS:
+        # Default: the latest four years with data (the seed's chart spans four).
+        last = years[-1] if years else None
+        first = next((y for y in years if last is not None and y >= last - 3), None)
+    span = list(range(first, last + 1)) if first is not None and last is not None else []
+    context = {
+        "projects": projects,
+        "project": project,
+        "years": years,
         "first": first,
-        "cluster": cluster_name,
-        "national": national_name,
-        "c": _series_text(labels, cluster),
-        "n": _series_text(labels, national),
+        "last": last,
+        "measures": measure_indexes(years=span, project=project) if span else [],
     }
-    return line_chart(
-        title=_("%(measure)sの指数（%(first)s〜%(last)s）")
-        % {"measure": measure.label, "first": first, "last": last},
-        description=description,
-        x_labels=labels,
-        series=[
-            (cluster_name, [cluster.index.get(y) for y in years]),
-            (national_name, [national.index.get(y) for y in years]),
-        ],
-        first_header=_("年度"),
-        mark=Decimal("1.000"),
-    )
+    return context, span
 
 
-def _series_text(labels, series: IndexSeries) -> str:
-    if series.reason:
-        return reason_text(series.reason)
-    return "、".join(
-        f"{label} {'—' if v is None else f'{v:.3f}'}"
-        for label, v in zip(labels, series.index.values(), strict=True)
+def national_figures_table() -> list[tuple[int, dict]]:
+    """The national figures by fiscal year: (year, {"is_reference": …, measure: value, …})."""
+    figures = EconomicFigure.objects.filter(series=Series.NATIONAL).order_by(
+        "fiscal_year", "measure"
     )
+    table: dict[int, dict] = {}
+    for f in figures:
+        row = table.setdefault(f.fiscal_year, {"is_reference": f.is_reference})
+        row[f.measure] = f.value
+    return sorted(table.items())

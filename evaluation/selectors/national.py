@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from evaluation.arithmetic import Observed, achievement_rate
+from evaluation.arithmetic import achievement_rate
 from evaluation.models import (
     AnnualReport,
     Indicator,
@@ -22,12 +22,12 @@ from evaluation.models import (
     Target,
     ValueKind,
 )
-from evaluation.selectors.achievement import rating_bands, target_achievement
+from evaluation.selectors.achievement import observed_values, rating_bands, target_achievement
 from evaluation.selectors.paging import page_of
+from evaluation.selectors.phases import PHASE_II, in_phase_ii, phase_ii_years, tracked_years
 from projects.domain import fiscal_year_of
 from projects.models import Bureau, Field, Project
 
-PHASE_II = (2006, 2010)
 KNOWN = [ValueKind.NUMBER, ValueKind.ZERO]
 AT_RISK = ("limited", "not_toward")
 
@@ -41,14 +41,10 @@ def default_year(report_years) -> int:
     return min(max(fiscal_year_of(timezone.localdate()), PHASE_II[0]), PHASE_II[1])
 
 
-def chosen_year(text, default) -> int:
-    """The Phase II fiscal year asked for in a query string, else `default` (a year, or a
-    function giving one, called only when needed)."""
-    try:
-        year = int(text)
-    except (TypeError, ValueError):
-        year = None
-    if year is not None and PHASE_II[0] <= year <= PHASE_II[1]:
+def chosen_year(year: int | None, default) -> int:
+    """`year` where it is a Phase II fiscal year, else `default` (a year, or a function giving
+    one, called only when needed)."""
+    if in_phase_ii(year):
         return year
     return default() if callable(default) else default
 
@@ -100,13 +96,12 @@ def ratings_in_year(
     targets = {}
     for plan in plans:
         targets[plan.project_id] = [t for t in plan.targets.all() if t.indicator_id]
-    condition = Q(origin=MonitoredValue.Origin.REFERENCE) | Q(report__state=State.APPROVED)
-    condition |= Q(report__in=[r.pk for r in reports.values()])
-    observed: dict[tuple[int, int], dict[int, Observed]] = {}
-    for project_id, indicator_id, fiscal_year, kind, value in MonitoredValue.objects.filter(
-        condition, project__in=ids, fiscal_year__lte=year
-    ).values_list("project_id", "indicator_id", "fiscal_year", "kind", "value"):
-        observed.setdefault((project_id, indicator_id), {})[fiscal_year] = Observed(kind, value)
+    values = (
+        MonitoredValue.objects.settled(including=[r.pk for r in reports.values()])
+        .filter(project__in=ids, fiscal_year__lte=year)
+        .values_list("project_id", "indicator_id", "fiscal_year", "kind", "value")
+    )
+    observed = observed_values(((p, i), y, kind, value) for p, i, y, kind, value in values)
     bands = rating_bands()
     columns: dict[int, Indicator] = {}
     rows = []
@@ -300,20 +295,15 @@ def breakdown_rows(lines: list[RollupLine], columns, attribute: str) -> list[tup
     return rows
 
 
-FIRST_YEAR, LAST_YEAR = 2005, 2010
-
-
 # The tables of the roll-up, each its own CSV (export_views.national_rollup_export)
 ROLLUP_SECTIONS = ("totals", "bureau", "field", "common", "projects")
 
 
-def _filtered_projects(request):
-    """The projects of the bureau and field chosen in the query string (unknown codes are
-    ignored), with the chosen codes and the choices of the filter form (two queries)."""
+def _filtered_projects(user, bureau: str, field: str):
+    """The projects of the bureau and field chosen (unknown codes are ignored), with the chosen
+    codes and the choices of the filter form (two queries)."""
     choices = {"bureaus": list(Bureau.objects.all()), "fields": list(Field.objects.all())}
-    projects = Project.objects.visible_to(request.user)
-    bureau = request.GET.get("bureau", "")
-    field = request.GET.get("field", "")
+    projects = Project.objects.visible_to(user)
     if bureau in {b.code for b in choices["bureaus"]}:
         projects = projects.filter(bureau__code=bureau)
     else:
@@ -325,13 +315,15 @@ def _filtered_projects(request):
     return projects, {"bureau": bureau, "field": field, **choices}
 
 
-def rollup_context(request) -> dict:
-    """The roll-up of the year and filters asked for (the page and its exports)."""
-    year = chosen_year(request.GET.get("year"), rollup_default_year)
-    category = request.GET.get("category", "")
+def rollup_context(
+    user, *, year: int | None = None, bureau: str = "", field: str = "", category: str = ""
+) -> dict:
+    """The roll-up of the year and filters asked for (the page and its exports); a year
+    outside Phase II, an unknown bureau, field or category fall back to the defaults."""
+    year = chosen_year(year, rollup_default_year)
     if category not in Indicator.Category.values:
         category = ""
-    projects, filters = _filtered_projects(request)
+    projects, filters = _filtered_projects(user, bureau, field)
     rollup = national_rollup(year, projects, category)
     bureaus, fields = breakdown_columns(rollup["lines"], filters["bureaus"], filters["fields"])
     common = common_target_progress(year, projects, rollup["lines"])
@@ -342,7 +334,7 @@ def rollup_context(request) -> dict:
         common_values = {value.project_id: value for value in line.per_project}
     return {
         "year": year,
-        "years": list(range(PHASE_II[0], PHASE_II[1] + 1)),
+        "years": phase_ii_years(),
         "lines": rollup["lines"],
         "bureau_columns": bureaus,
         "bureau_rows": breakdown_rows(rollup["lines"], bureaus, "by_bureau"),
@@ -357,20 +349,22 @@ def rollup_context(request) -> dict:
     }
 
 
-def across_context(request, code, *, paged: bool = False) -> dict:
-    """One indicator's rows (the page, a page of projects at a time, and its exports, every
-    project); the totals row is over every project either way."""
+def across_context(
+    user, code: str, *, bureau: str = "", field: str = "", page: str | None = None, paged=False
+) -> dict:
+    """One indicator's rows (the page, `paged`: the page of projects numbered `page`; its
+    exports: every project); the totals row is over every project either way."""
     indicator = get_object_or_404(Indicator, code=code)
-    projects, filters = _filtered_projects(request)
-    years = list(range(FIRST_YEAR, LAST_YEAR + 1))
+    projects, filters = _filtered_projects(user, bureau, field)
+    years = tracked_years()
     shown = projects.select_related("bureau").order_by("bureau__order", "order")
-    page = None
+    page_rows = None
     if paged:
-        page = page_of(request, shown)
-        shown = list(page.object_list)
+        page_rows = page_of(shown, page)
+        shown = list(page_rows.object_list)
     values = {
         (v.project_id, v.fiscal_year): v
-        for v in MonitoredValue.objects.visible_to(request.user)
+        for v in MonitoredValue.objects.visible_to(user)
         .filter(indicator=indicator, project__in=shown if paged else projects)
         .select_related("indicator", "report")
     }
@@ -379,7 +373,7 @@ def across_context(request, code, *, paged: bool = False) -> dict:
         cells = []
         for year in years:
             value = values.get((project.pk, year))
-            unsettled = bool(value and value.report_id and value.report.state != State.APPROVED)
+            unsettled = bool(value and value.awaits_approval)
             cells.append({"value": value, "unsettled": unsettled})
         rows.append({"project": project, "cells": cells})
     totals, by_year = [], {}
@@ -392,6 +386,6 @@ def across_context(request, code, *, paged: bool = False) -> dict:
         "rows": rows,
         "totals": totals,
         "total_values": by_year if indicator.adds_up else {},
-        "page": page,
+        "page": page_rows,
         **filters,
     }

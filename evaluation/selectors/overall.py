@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 
 from evaluation.arithmetic import path_in_force, rollup, target_for_year
 from evaluation.models import Indicator, OverallPlan, ProjectPlan, Target
+from projects.models import PolicyToolBudget, Project
 
 
 def get_overall_plan_for_user(user, phase_code: str, *, write: bool = False) -> OverallPlan:
@@ -36,3 +37,40 @@ def common_rollup(overall: OverallPlan, indicator: Indicator, years: list[int], 
     }
     rows = rollup(national, [(by_year, t.cumulation) for t, by_year in projects], years)
     return projects, rows
+
+
+def common_target_indicator() -> Indicator:
+    """The catalogue's common target (共通目標), which the overall plan's national targets set."""
+    return Indicator.objects.get(is_common_target=True)
+
+
+def overall_plan_page(overall: OverallPlan, user) -> dict:
+    """The overall plan's page: its years, the common target's roll-up over the plans `user`
+    may see, the policy tools' budgets by fiscal year (from two years before the phase) and
+    the number of active projects."""
+    first, last = overall.phase.first_fiscal_year, overall.phase.last_fiscal_year
+    years = list(range(first, last + 1))
+    indicator = common_target_indicator()
+    projects, rows = common_rollup(overall, indicator, years, user)
+    budgets = list(
+        PolicyToolBudget.objects.filter(fiscal_year__gte=first - 2, fiscal_year__lte=last)
+        .select_related("tool")
+        .order_by("tool__order", "fiscal_year")
+    )
+    budget_years = sorted({b.fiscal_year for b in budgets})
+    tools = {}
+    for budget in budgets:
+        tools.setdefault(budget.tool, {})[budget.fiscal_year] = budget.amount_yen
+    return {
+        "overall": overall,
+        "indicator": indicator,
+        "years": years,
+        "projects": projects,
+        "rows": rows,
+        "budget_years": budget_years,
+        "tools": [
+            (tool, [by_year.get(y) for y in budget_years]) for tool, by_year in tools.items()
+        ],
+        "can_edit": overall.is_editable_by(user),
+        "project_count": Project.objects.filter(status=Project.Status.ACTIVE).count(),
+    }

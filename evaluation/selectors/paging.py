@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 ROWS_PER_PAGE = 50
 
 
-def page_of(request, rows):
-    """The page of `rows` asked for by `?page=`."""
-    return Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+def page_of(rows, number):
+    """The page of `rows` numbered `number` (the `?page=` text; out of range or nonsense gives
+    the nearest page)."""
+    return Paginator(rows, ROWS_PER_PAGE).get_page(number)

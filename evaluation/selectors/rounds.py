@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from evaluation.arithmetic import Observed, actual_for_year, path_in_force, projection, reaches
+from evaluation.arithmetic import actual_for_year, path_in_force, projection, reaches
 from evaluation.models import (
     Activity,
     ActivityResult,
@@ -22,7 +22,7 @@ from evaluation.models import (
     State,
     YearlyPlan,
 )
-from evaluation.selectors.achievement import rating_bands, target_achievement
+from evaluation.selectors.achievement import observed_values, rating_bands, target_achievement
 from projects.models import Role
 
 
@@ -42,11 +42,7 @@ def sheet_data(evaluation) -> dict:
         .select_related("indicator")
         .order_by("fiscal_year")
     )
-    observed: dict[int, dict[int, Observed]] = {}
-    for value in values:
-        observed.setdefault(value.indicator_id, {})[value.fiscal_year] = Observed(
-            value.kind, value.value
-        )
+    observed = observed_values((v.indicator_id, v.fiscal_year, v.kind, v.value) for v in values)
     years = list(range(phase.first_fiscal_year, year + 1))
     bands = rating_bands()
     targets = []
@@ -160,13 +156,14 @@ def round_rollup(evaluation_round, evaluations) -> dict:
         "targets__versions__milestones",
     )
     targets_of = {p.project_id: [t for t in p.targets.all() if t.indicator_id] for p in plans}
-    observed: dict[tuple[int, int], dict[int, Observed]] = {}
-    for project_id, indicator_id, fiscal_year, kind, value in (
-        MonitoredValue.objects.settled()
-        .filter(project__in=projects, fiscal_year__lte=year)
-        .values_list("project_id", "indicator_id", "fiscal_year", "kind", "value")
-    ):
-        observed.setdefault((project_id, indicator_id), {})[fiscal_year] = Observed(kind, value)
+    observed = observed_values(
+        ((project_id, indicator_id), fiscal_year, kind, value)
+        for project_id, indicator_id, fiscal_year, kind, value in (
+            MonitoredValue.objects.settled()
+            .filter(project__in=projects, fiscal_year__lte=year)
+            .values_list("project_id", "indicator_id", "fiscal_year", "kind", "value")
+        )
+    )
     bands = rating_bands()
     columns: dict[int, Indicator] = {}
     rows = []

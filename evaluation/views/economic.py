@@ -8,47 +8,24 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from evaluation.forms.economic import NationalFiguresForm
-from evaluation.models import EconomicFigure, Measure, Series
-from evaluation.selectors.economic import available_years, economic_index
-from evaluation.services.economic import national_figures_save
+from evaluation.forms.economic import IndexFilter, NationalFiguresForm
+from evaluation.models import EconomicFigure, Measure
+from evaluation.renderers.charts import index_charts
+from evaluation.selectors.economic import index_context, national_figures_table
+from evaluation.services import economic
 from evaluation.views.helpers import add_service_errors, posted
-from projects.models import Project
-
-MAX_YEARS = 12
-
-
-def _int(value, default):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 @login_required
 @require_safe
-def economic_index_view(request):
+def economic_index(request):
     """GET, everyone signed in: the index of the participating firms beside the nation."""
-    projects = list(Project.objects.order_by("code").only("code", "name_ja", "name_en"))
-    project = next((p for p in projects if p.code == request.GET.get("project")), None)
-    years = available_years(project)
-    first = _int(request.GET.get("first"), None)
-    last = _int(request.GET.get("last"), None)
-    if first not in years or last not in years or last <= first or last - first >= MAX_YEARS:
-        # Default: the latest four years with data (the seed's chart spans four).
-        last = years[-1] if years else None
-        first = next((y for y in years if last is not None and y >= last - 3), None)
-    span = list(range(first, last + 1)) if first is not None and last is not None else []
-    measures = economic_index(years=span, project=project, language=get_language()) if span else []
-    context = {
-        "projects": projects,
-        "project": project,
-        "years": years,
-        "first": first,
-        "last": last,
-        "measures": measures,
-        "can_edit": EconomicFigure.is_editable_by(request.user),
-    }
+    filters = IndexFilter(request.GET).values()
+    context, span = index_context(
+        project_code=filters["project"], first=filters["first"], last=filters["last"]
+    )
+    context["measures"] = index_charts(context["measures"], span, get_language())
+    context["can_edit"] = EconomicFigure.is_editable_by(request.user)
     return render(request, "evaluation/economic_index.html", context)
 
 
@@ -62,7 +39,7 @@ def national_figures_edit(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            national_figures_save(
+            economic.national_figures_save(
                 fiscal_year=data["fiscal_year"],
                 values={m: data[m.value] for m in Measure},
                 source_note=data["source_note"],
@@ -73,12 +50,5 @@ def national_figures_edit(request):
         else:
             messages.success(request, _("全国の値を保存しました。"))
             return redirect("economic_index")
-    figures = EconomicFigure.objects.filter(series=Series.NATIONAL).order_by(
-        "fiscal_year", "measure"
-    )
-    table: dict[int, dict] = {}
-    for f in figures:
-        row = table.setdefault(f.fiscal_year, {"is_reference": f.is_reference})
-        row[f.measure] = f.value
-    context = {"form": form, "table": sorted(table.items()), "measures": list(Measure)}
+    context = {"form": form, "table": national_figures_table(), "measures": list(Measure)}
     return render(request, "evaluation/national_figures_form.html", context)

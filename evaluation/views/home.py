@@ -3,30 +3,23 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from evaluation.models import (
-    EvaluatorRating,
-    ProjectEvaluation,
-    ProjectPlan,
-    State,
-    YearlyPlan,
-)
+from evaluation.forms.home import DashboardFilter
 from evaluation.renderers.exports import (
     _format,
     _rate,
     export_response,
     fy,
 )
-from evaluation.selectors.home import _manager_scope, _staff_scope, dashboard_tables
-from evaluation.selectors.national import (
-    PHASE_II,
-    ratings_in_year,
-    submission_summary,
+from evaluation.selectors.home import (
+    dashboard_tables,
+    manager_dashboard,
+    reader_home,
+    staff_dashboard,
 )
 from evaluation.selectors.paging import page_of
+from evaluation.selectors.phases import phase_ii_years
 from evaluation.views.helpers import query_without_page
-from projects.models import Project, Role
-
-PHASE_II_YEARS = list(range(PHASE_II[0], PHASE_II[1] + 1))
+from projects.models import Role
 
 
 @login_required
@@ -38,53 +31,19 @@ def home(request):
     Evaluators: their assigned sheets. At most 15 queries whatever the number of projects."""
     role = request.user.role
     if role == Role.STAFF and request.user.bureau_id:
-        return _staff_home(request)
-    if role in (Role.MANAGER, Role.ADMIN):
-        return _manager_home(request)
-    projects = Project.objects.visible_to(request.user).with_related()
-    context = {"projects": projects, "role": role}
-    if role == Role.EVALUATOR:
-        context["sheets"] = ProjectEvaluation.objects.visible_to(request.user).select_related(
-            "round", "project__bureau"
-        )
-        context["rated"] = set(
-            EvaluatorRating.objects.filter(evaluator=request.user).values_list(
-                "evaluation_id", flat=True
-            )
-        )
-    return render(request, "evaluation/home.html", context)
-
-
-def _staff_home(request):
-    user = request.user
-    projects, own_reports, year, reports = _staff_scope(request)
-    columns, rows = ratings_in_year(user, projects, year, reports)
-    waiting = [State.DRAFT, State.RETURNED, State.REOPENED]
-    todo = {
-        "plans": ProjectPlan.objects.filter(
-            project__bureau_id=user.bureau_id, state__in=waiting
-        ).select_related("project", "phase"),
-        "yearly_plans": YearlyPlan.objects.filter(
-            project__bureau_id=user.bureau_id, state__in=waiting
-        ).select_related("project"),
-        "reports": sorted(
-            (r for r in own_reports if r.state in waiting),
-            key=lambda r: (r.fiscal_year, r.project.order),
-        ),
-    }
-    summary = submission_summary(projects, year, reports)
-    context = {
-        "year": year,
-        "years": PHASE_II_YEARS,
-        "bureau": user.bureau,
-        "columns": columns,
-        "rows": page_of(request, rows),
-        "page_query": query_without_page(request),
-        "todo": todo,
-        "summary": summary,
-        "missing": [p for p in projects if p.pk not in reports],
-    }
-    return render(request, "evaluation/home_staff.html", context)
+        context = staff_dashboard(request.user, _year(request))
+        template = "evaluation/home_staff.html"
+    elif role in (Role.MANAGER, Role.ADMIN):
+        context = manager_dashboard(request.user, _year(request))
+        context["at_risk_shown"] = AT_RISK_SHOWN
+        context["at_risk_slice"] = f":{AT_RISK_SHOWN}"
+        template = "evaluation/home_manager.html"
+    else:
+        return render(request, "evaluation/home.html", reader_home(request.user))
+    context["years"] = phase_ii_years()
+    context["rows"] = page_of(context["rows"], request.GET.get("page"))
+    context["page_query"] = query_without_page(request)
+    return render(request, template, context)
 
 
 # The heat map shows a page of projects at a time, and the projects at risk the first few: the
@@ -92,30 +51,8 @@ def _staff_home(request):
 AT_RISK_SHOWN = 20
 
 
-def _manager_home(request):
-    user = request.user
-    projects, year, reports = _manager_scope(request)
-    columns, rows = ratings_in_year(user, projects, year, reports)
-    context = {
-        "year": year,
-        "years": PHASE_II_YEARS,
-        "summary": submission_summary(projects, year, reports),
-        "columns": columns,
-        "rows": page_of(request, rows),
-        "page_query": query_without_page(request),
-        "at_risk": [row for row in rows if row.at_risk],
-        "at_risk_shown": AT_RISK_SHOWN,
-        "at_risk_slice": f":{AT_RISK_SHOWN}",
-        "queue": {
-            "plans": ProjectPlan.objects.filter(state=State.SUBMITTED).select_related(
-                "project", "phase"
-            ),
-            "yearly_plans": YearlyPlan.objects.filter(state=State.SUBMITTED).select_related(
-                "project"
-            ),
-        },
-    }
-    return render(request, "evaluation/home_manager.html", context)
+def _year(request) -> int | None:
+    return DashboardFilter(request.GET).values()["year"]
 
 
 @login_required
@@ -124,7 +61,7 @@ def dashboard_summary_export(request, fmt):
     """GET, staff (their own bureau), managers and admins (every active project); 403 for
     others: the home page's submission summary of the year, a row per report state."""
     fmt = _format(fmt)
-    tables = dashboard_tables(request)
+    tables = dashboard_tables(request.user, _year(request))
     summary, year = tables["summary"], fy(tables["year"])
     header = [_("年度"), _("年度報告の状態"), _("プロジェクト数（件）")]
     rows = [[year, str(label), count] for _state, label, count in summary["counts"]]
@@ -141,7 +78,7 @@ def dashboard_heatmap_export(request, fmt):
     map, a row per project, per targeted indicator the rating of the year and the achievement
     rate (blank where the project has no such target)."""
     fmt = _format(fmt)
-    tables = dashboard_tables(request)
+    tables = dashboard_tables(request.user, _year(request))
     columns = tables["columns"]
     header = [_("プロジェクト"), _("経済産業局"), _("年度"), _("年度報告")]
     for indicator in columns:

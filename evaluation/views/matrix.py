@@ -3,9 +3,12 @@ target in force, the actual, the achievement rate and the rating (colour never t
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from evaluation.forms.matrix import MatrixFilter
+from evaluation.renderers.charts import matrix_charts
 from evaluation.renderers.exports import (
     _format,
     _rate,
@@ -23,7 +26,20 @@ from evaluation.selectors.matrix import matrix_context
 def tracking_matrix(request, code):
     """GET, any signed-in user (a project is reference data); the values and targets shown are
     those the user may see. Filters: category a–e and a fiscal-year range."""
-    return render(request, "evaluation/tracking_matrix.html", matrix_context(request, code))
+    context = _matrix(request, code)
+    context["charts"] = matrix_charts(context["rows"], context["years"], get_language() or "ja")
+    return render(request, "evaluation/tracking_matrix.html", context)
+
+
+def _matrix(request, code) -> dict:
+    filters = MatrixFilter(request.GET).values()
+    return matrix_context(
+        request.user,
+        code,
+        category=filters["category"],
+        first=filters["from"],
+        last=filters["to"],
+    )
 
 
 @login_required
@@ -32,7 +48,7 @@ def tracking_matrix_export(request, code, fmt):
     """GET, any signed-in user: the matrix of a project, one row per indicator and fiscal year,
     with the values and targets the user may see."""
     fmt = _format(fmt)
-    context = matrix_context(request, code)
+    context = _matrix(request, code)
     header = [
         _("区分"),
         _("指標"),

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from evaluation.forms.national import AcrossFilter, RollupFilter
 from evaluation.renderers.exports import (
     _format,
     amount,
@@ -30,15 +31,15 @@ from evaluation.views.helpers import query_without_page
 
 @login_required
 @require_safe
-def national_rollup_view(request):
+def national_rollup(request):
     """GET, every signed-in user: the national figures of a fiscal year, built only on settled
     values (published figures and approved reports), so every reader sees the same totals."""
-    context = rollup_context(request)
+    context = rollup_context(request.user, **RollupFilter(request.GET).values())
     context["section_query"] = _section_queries(request)
     # The page stays the same size whatever the number of projects: the projects table is
     # paged, the per-project values of an indicator without a total are previewed and linked
     # to the cross-project view. The exports hold every row.
-    context["projects"] = page_of(request, context["projects"])
+    context["projects"] = page_of(context["projects"], request.GET.get("page"))
     context["page_query"] = query_without_page(request)
     context["per_project_shown"] = PER_PROJECT_PREVIEW
     context["per_project_preview"] = f":{PER_PROJECT_PREVIEW}"
@@ -67,7 +68,10 @@ def indicator_across_projects(request, code):
     """GET, every signed-in user: one indicator, projects × fiscal years. Each cell is a value
     the user may see; values not yet approved are marked. The totals row counts settled values
     only (published figures and approved reports), and only where the values add up."""
-    context = across_context(request, code, paged=True)
+    filters = AcrossFilter(request.GET).values()
+    context = across_context(
+        request.user, code, **filters, page=request.GET.get("page"), paged=True
+    )
     context["page_query"] = query_without_page(request)
     return render(request, "evaluation/indicator_across_projects.html", context)
 
@@ -87,7 +91,7 @@ def national_rollup_export(request, fmt):
     section = request.GET.get("section", "totals")
     if section not in ROLLUP_SECTIONS:
         raise Http404
-    context = rollup_context(request)
+    context = rollup_context(request.user, **RollupFilter(request.GET).values())
     tables = {
         "totals": (_("全国集計"), _rollup_totals),
         "bureau": (_("経済産業局別"), _rollup_bureaus),
@@ -111,7 +115,7 @@ def indicator_across_export(request, code, fmt):
     """GET, every signed-in user: one indicator across projects and fiscal years, the values
     the user may see, the years with values not yet approved named, and the settled total."""
     fmt = _format(fmt)
-    context = across_context(request, code)
+    context = across_context(request.user, code, **AcrossFilter(request.GET).values())
     indicator, years = context["indicator"], context["years"]
     unit = unit_label(indicator)
     header = [

@@ -4,21 +4,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
-from evaluation.models import (
-    AnnualReport,
-    MonitoredValue,
-    ProjectPlan,
-    YearlyPlan,
-)
 from evaluation.renderers.exports import (
     _format,
     export_response,
     workbook_response,
 )
 from evaluation.renderers.project_workbook import project_sheets
+from evaluation.selectors.projects import project_page
 from projects.filters import ProjectFilter
-from projects.models import Project
-from projects.selectors import get_project_for_user
+from projects.selectors import get_project_for_user, listed_projects
 from projects.tables import ProjectTable
 
 
@@ -27,25 +21,7 @@ from projects.tables import ProjectTable
 def project_detail(request, code):
     """GET, any signed-in user (a project is reference data); 404 for an unknown code.
     The latest stock values shown are those the user may see."""
-    project = get_project_for_user(request.user, code)
-    latest = MonitoredValue.objects.visible_to(request.user).latest_stock_for(project)
-    context = {
-        "project": project,
-        "sub_regions": project.sub_regions.all(),
-        "latest_stock_values": latest,
-        "plans": ProjectPlan.objects.visible_to(request.user)
-        .filter(project=project)
-        .select_related("project", "phase"),
-        # Each row's link names the project: joined, not fetched per row.
-        "yearly_plans": YearlyPlan.objects.visible_to(request.user)
-        .filter(project=project)
-        .select_related("project"),
-        "reports": AnnualReport.objects.visible_to(request.user)
-        .filter(project=project)
-        .select_related("project"),
-        "can_edit": project.is_editable_by(request.user),
-        "role": request.user.role,
-    }
+    context = project_page(request.user, code)
     return render(request, "evaluation/project_detail.html", context)
 
 
@@ -64,8 +40,7 @@ def project_list_export(request, fmt):
     """GET, any signed-in user: the project list (reference data) with the list's filters and
     sort order, every page of it."""
     fmt = _format(fmt)
-    projects = Project.objects.visible_to(request.user).with_related()
-    projects = projects.prefetch_related("sub_regions")
+    projects = listed_projects(request.user).prefetch_related("sub_regions")
     table = ProjectTable(ProjectFilter(request.GET, queryset=projects).qs)
     RequestConfig(request, paginate=False).configure(table)
     header = [

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from evaluation.models import EconomicFigure, Measure, PanelFigure, PanelFirm, Series
-from evaluation.selectors.economic import economic_index
+from evaluation.renderers.charts import index_charts
+from evaluation.selectors.economic import measure_indexes
 from evaluation.services.economic import national_figures_save
 from tests.factories import ProjectFactory
 
@@ -41,7 +42,7 @@ def by_measure(result):
 
 
 def test_index_uses_only_firms_present_every_year(panel):
-    result = by_measure(economic_index(years=YEARS))
+    result = by_measure(measure_indexes(years=YEARS))
     sales = result[Measure.SALES].cluster
     assert sales.panel_size == 3  # a, b and the firm without staff counts
     assert sales.excluded == 2  # the joiner and the leaver
@@ -52,7 +53,7 @@ def test_index_uses_only_firms_present_every_year(panel):
 
 
 def test_zero_or_negative_base_year_has_no_index_and_the_page_says_why(client, users, panel):
-    profit = by_measure(economic_index(years=YEARS))[Measure.NET_PROFIT]
+    profit = by_measure(measure_indexes(years=YEARS))[Measure.NET_PROFIT]
     assert profit.cluster.index == {2005: None, 2006: None, 2007: None}  # 5 − 10 + 1 < 0
     client.force_login(users["staff"])
     page = client.get(reverse("economic_index"), {"first": 2005, "last": 2007}).content.decode()
@@ -62,13 +63,15 @@ def test_zero_or_negative_base_year_has_no_index_and_the_page_says_why(client, u
 def test_index_of_one_project_leaves_other_projects_out(project, panel):
     other = ProjectFactory(code="other")
     firm(other, "x", {2005: (1, 1, 1), 2006: (1000, 1, 1), 2007: (1000, 1, 1)})
-    assert by_measure(economic_index(years=YEARS, project=project))["sales"].cluster.panel_size == 3
-    assert by_measure(economic_index(years=YEARS))["sales"].cluster.panel_size == 4
+    assert (
+        by_measure(measure_indexes(years=YEARS, project=project))["sales"].cluster.panel_size == 3
+    )
+    assert by_measure(measure_indexes(years=YEARS))["sales"].cluster.panel_size == 4
 
 
 def test_seed_reference_series_is_loaded_and_shown_as_published():
     call_command("load_reference", verbosity=0)
-    result = by_measure(economic_index(years=[2000, 2001, 2002, 2003]))
+    result = by_measure(measure_indexes(years=[2000, 2001, 2002, 2003]))
     sales, profit = result[Measure.SALES], result[Measure.NET_PROFIT]
     assert sales.cluster_published
     assert list(sales.cluster.index.values()) == [D("1.000"), D("0.945"), D("0.958"), D("1.032")]
@@ -86,7 +89,7 @@ def test_chart_table_equals_the_index(panel):
     national_figures_save(
         fiscal_year=2006, values={"sales": D("210")}, source_note="", by=manager_user()
     )
-    sales = by_measure(economic_index(years=YEARS))[Measure.SALES]
+    sales = by_measure(index_charts(measure_indexes(years=YEARS), YEARS))[Measure.SALES]
     assert sales.chart.headers == ["年度", "参画企業", "法人企業統計"]
     assert sales.chart.rows == [
         ["2005年度", "1.000", "1.000"],
