@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from evaluation.models import Indicator, MonitoredValue, ValueKind
 from evaluation.models.catalogue import MAX_ABS_VALUE
-from evaluation.services.reports import RowInput
+from evaluation.models.reports import RowInput
 from projects.domain import MONEY_UNITS, fiscal_year_label, parse_number
 
 FORMAT = "cluster-pdca/annual-report/1"

@@ -13,8 +13,8 @@ from evaluation.models import (
     State,
     YearlyPlan,
 )
+from evaluation.models.reports import REPORTABLE_YEARS
 from evaluation.selectors.achievement import year_over_year_warnings, year_targets
-from evaluation.services.reports import REPORTABLE_YEARS
 from projects.models import Bureau, Project, Role
 
 

@@ -1,7 +1,6 @@
 """Annual report writes: create a project-year, save its values and activity results. All or
 nothing: one bad row refuses the whole save, row by row, and changes nothing."""
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,25 +16,10 @@ from evaluation.models import (
     ValueKind,
     YearlyPlan,
 )
-from evaluation.models.catalogue import unit_value_problems
+from evaluation.models.reports import REPORTABLE_YEARS, RowInput, stored_value
 from evaluation.services.editing import lock_for_edit, save_new_version
 from projects.domain import FractionOfYenError, to_yen
 from projects.models import Project
-
-REPORTABLE_YEARS = (2005, 2010)  # FY2005 (the Phase I baseline) to the end of Phase II
-
-
-@dataclass
-class RowInput:
-    """One row of the entry screen as typed: a kind and, for a number, the value in the row's
-    entry unit (yen rows: the indicator's entry_money_unit)."""
-
-    indicator: Indicator
-    kind: str
-    value: Decimal | None = None
-    source_note: str = ""
-    comment: str = ""
-    breakdown: dict[int, Decimal | None] = field(default_factory=dict)
 
 
 @transaction.atomic
@@ -58,31 +42,6 @@ def annual_report_create(*, project: Project, fiscal_year: int, by) -> AnnualRep
     report._change_reason = _("作成")
     report.save()
     return report
-
-
-def stored_value(row: RowInput) -> tuple[str, Decimal | None, list[str]]:
-    """The kind and value to store for a row, and the row's problems (in Japanese)."""
-    problems = []
-    kind, value = row.kind, row.value
-    if kind not in ValueKind.values:
-        return kind, None, [_("値の種類が正しくありません。")]
-    if kind in (ValueKind.NOT_APPLICABLE, ValueKind.UNKNOWN):
-        return kind, None, problems
-    if value is None:
-        if kind == ValueKind.ZERO:
-            return kind, Decimal(0), problems
-        return kind, None, [_("数値を入力してください（分からない場合は「未把握」を選びます）。")]
-    if row.indicator.unit == Indicator.Unit.YEN:
-        try:
-            value = Decimal(to_yen(value, row.indicator.entry_money_unit))
-        except FractionOfYenError:
-            problems.append(_("金額は円単位の整数になるように入力してください。"))
-    problems = problems or unit_value_problems(row.indicator.unit, value)
-    if not problems and value == 0:
-        kind = ValueKind.ZERO
-    elif kind == ValueKind.ZERO and value != 0:
-        kind = ValueKind.NUMBER
-    return kind, value, problems
 
 
 @transaction.atomic
