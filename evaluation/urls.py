@@ -111,7 +111,7 @@ urlpatterns = [
     path("economic/", economic.economic_index_view, name="economic_index"),
     path("economic/national/", economic.national_figures_edit, name="national_figures_edit"),
     path("surveys/", surveys.survey_list, name="survey_list"),
-    path("surveys/new/", surveys.survey_create_view, name="survey_create"),
+    path("surveys/new/", surveys.survey_create, name="survey_create"),
     path("surveys/<int:survey_id>/", surveys.survey_detail, name="survey_detail"),
     path("surveys/<int:survey_id>/edit/", surveys.survey_edit, name="survey_edit"),
     path(
