@@ -43,9 +43,7 @@ def survey_charts(shown: list[Survey]) -> dict:
     """The headline shares and the 15 effects as bars, one bar per survey (fiscal year), and the
     respondents per year; the tables carry the same numbers."""
     names = [_year_label(s) for s in shown]
-    values = {
-        s.pk: {a.item: a.share_value(s.respondents) for a in s.answers.all()} for s in shown
-    }
+    values = {s.pk: {a.item: a.share_value(s.respondents) for a in s.answers.all()} for s in shown}
 
     def bars(title, items, description):
         return bar_chart(
