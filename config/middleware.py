@@ -30,7 +30,7 @@ class IdleSessionTimeoutMiddleware:
         return response
 
 
-KEPT_INPUT = "_kept_input"
+KEPT_INPUT = "_kept_input"  # the session key; only this middleware reads or writes it
 MAX_KEPT_BYTES = 200_000
 NOT_KEPT = {"login", "logout", "set_language"}
 
@@ -39,14 +39,19 @@ class KeepInputAcrossSignInMiddleware:
     """A form sent after the session expired is not lost. The POST of a signed-out user (valid
     CSRF token, so it comes from one of our forms) is kept in the new anonymous session, the
     user is sent to log in with a message saying so, and after logging in the form's page shows
-    the typed input again (evaluation.views.helpers.posted) to be checked and saved. Logging in
-    keeps the anonymous session's data (Django cycles its key). Files cannot be kept: the
-    message asks for them again. Goes after CSRF, authentication and messages."""
+    the typed input again to be checked and saved. Logging in keeps the anonymous session's data
+    (Django cycles its key). Files cannot be kept: the message asks for them again. Goes after
+    CSRF, authentication and messages.
+
+    The kept input reaches the page through the request: `request.take_kept_input()` gives it
+    (a QueryDict) once, on the page it was typed on, else None; the session is read only when
+    a view asks (evaluation.views.helpers.posted binds its form with it)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        request.take_kept_input = lambda: take_kept_input(request)
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -74,3 +79,21 @@ class KeepInputAcrossSignInMiddleware:
             text += _("ファイルは保管できないため、もう一度選んでください。")
         messages.warning(request, text)
         return redirect_to_login(request.path)
+
+
+def take_kept_input(request):
+    """The input kept for the page of this request, as a QueryDict, removed from the session
+    (shown once); None when there is none or it was typed on another page."""
+    from django.http import QueryDict
+
+    session = getattr(request, "session", None)
+    if session is None or KEPT_INPUT not in session:
+        return None
+    kept = session[KEPT_INPUT]
+    if kept.get("path") != request.path:
+        return None
+    del session[KEPT_INPUT]
+    data = QueryDict(mutable=True)
+    for key, values in kept.get("data", {}).items():
+        data.setlist(key, values)
+    return data

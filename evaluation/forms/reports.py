@@ -8,6 +8,7 @@ from evaluation.models import (
     Indicator,
     ValueKind,
 )
+from evaluation.models.reports import RowInput, stored_value
 from projects.domain import MONEY_UNITS
 
 
@@ -84,8 +85,6 @@ class ReportEntryForm(VersionedForm):
         """Every row checked at once, with the same rules as the service (which checks again):
         a number typed into a row left at 未把握 is taken as a number; a number with 該当なし is
         a contradiction; counts, money and percentages are checked by unit."""
-        from evaluation.services.reports import RowInput, stored_value
-
         cleaned = super().clean()
         for indicator in self.indicators:
             code = indicator.code
@@ -103,8 +102,6 @@ class ReportEntryForm(VersionedForm):
         return cleaned
 
     def rows(self):
-        from evaluation.services.reports import RowInput
-
         data = self.cleaned_data
         return [
             RowInput(

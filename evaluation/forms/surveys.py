@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+import django_filters
 from django import forms
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -24,16 +25,39 @@ class SurveyCreateForm(forms.Form):
         choices = []
         if user_role(user) == Role.MANAGER:
             choices.append(("", _("全国")))
+        self.projects = {}
         if user_role(user) == Role.STAFF:
-            choices += [
-                (p.code, p.name)
-                for p in Project.objects.filter(bureau_id=user.bureau_id).order_by("code")
-            ]
+            self.projects = {
+                p.code: p for p in Project.objects.filter(bureau_id=user.bureau_id).order_by("code")
+            }
+            choices += [(p.code, p.name) for p in self.projects.values()]
         self.fields["scope"].choices = choices
         self.fields["scope"].required = False
         self.fields["fiscal_year"].choices = [
             (y, fiscal_year_short_label(y, get_language() or "ja")) for y in range(2000, 2011)
         ]
+
+    def project(self):
+        """The project chosen (None for a national survey)."""
+        return self.projects.get(self.cleaned_data["scope"])
+
+
+class SurveyFilter(django_filters.FilterSet):
+    """The survey list's scope (?project=code, else national), parsed here; the selector picks
+    the project among those the user may see (an unknown code: national)."""
+
+    project = django_filters.CharFilter()
+
+    class Meta:
+        model = Survey
+        fields = []
+
+    def __init__(self, data):
+        super().__init__(data, queryset=Survey.objects.none())
+
+    def project_code(self) -> str:
+        self.form.is_valid()
+        return self.form.cleaned_data.get("project") or ""
 
 
 def _count(value):

@@ -1,16 +1,21 @@
 """Annual reports (年度報告): what happened in a project's fiscal year, submitted and approved with
 the shared workflow. The monitored values of a year belong to its report."""
 
+from dataclasses import dataclass, field
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from evaluation.models.catalogue import Indicator, unit_value_problems
+from evaluation.models.monitoring import ValueKind
 from evaluation.models.workflow import WorkflowModel, WorkflowQuerySet
 from evaluation.models.yearly import Activity
-from projects.domain import fiscal_year_label
+from projects.domain import FractionOfYenError, fiscal_year_label, to_yen
 from projects.models import FISCAL_YEAR_RANGE, Project, SubRegion
 
 
@@ -216,3 +221,50 @@ class ValueBreakdown(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sub_region}: {self.amount}"
+
+
+# The fiscal years an annual report may be written for: FY2005 (the Phase I baseline) to the
+# end of Phase II. Defined here once; the create screen, the service and the board read it.
+REPORTABLE_YEARS = (2005, 2010)
+
+
+@dataclass
+class RowInput:
+    """One row of the entry screen as typed: a kind and, for a number, the value in the row's
+    entry unit (yen rows: the indicator's entry_money_unit)."""
+
+    indicator: Indicator
+    kind: str
+    value: Decimal | None = None
+    source_note: str = ""
+    comment: str = ""
+    breakdown: dict[int, Decimal | None] = field(default_factory=dict)
+
+
+def stored_value(row: RowInput) -> tuple[str, Decimal | None, list[str]]:
+    """The kind and value to store for a row, and the row's problems (in Japanese)."""
+    problems = []
+    kind, value = row.kind, row.value
+    if kind not in ValueKind.values:
+        return kind, None, [gettext("値の種類が正しくありません。")]
+    if kind in (ValueKind.NOT_APPLICABLE, ValueKind.UNKNOWN):
+        return kind, None, problems
+    if value is None:
+        if kind == ValueKind.ZERO:
+            return kind, Decimal(0), problems
+        return (
+            kind,
+            None,
+            [gettext("数値を入力してください（分からない場合は「未把握」を選びます）。")],
+        )
+    if row.indicator.unit == Indicator.Unit.YEN:
+        try:
+            value = Decimal(to_yen(value, row.indicator.entry_money_unit))
+        except FractionOfYenError:
+            problems.append(gettext("金額は円単位の整数になるように入力してください。"))
+    problems = problems or unit_value_problems(row.indicator.unit, value)
+    if not problems and value == 0:
+        kind = ValueKind.ZERO
+    elif kind == ValueKind.ZERO and value != 0:
+        kind = ValueKind.NUMBER
+    return kind, value, problems

@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from evaluation.models import Indicator, MonitoredValue, ValueKind
 from evaluation.models.catalogue import MAX_ABS_VALUE
-from evaluation.services.reports import RowInput
+from evaluation.models.reports import RowInput
 from projects.domain import MONEY_UNITS, fiscal_year_label, parse_number
 
 FORMAT = "cluster-pdca/annual-report/1"
@@ -268,13 +268,31 @@ def _read_number(raw, where: str) -> tuple[str, Decimal | None, Problem | None]:
 
 def parse_report_workbook(data: bytes, indicators: dict[str, Indicator]) -> ParsedWorkbook:
     """Read an uploaded workbook into rows; every problem is listed with its cell."""
+    workbook = _open_workbook(data)
+    parsed = ParsedWorkbook()
+    _read_meta(workbook, parsed)
+    sheet = workbook[DATA_SHEET]
+    _check_header(sheet)
+    merged = {
+        f"{get_column_letter(col)}{row}"
+        for rng in sheet.merged_cells.ranges
+        for row in range(rng.min_row, rng.max_row + 1)
+        for col in range(rng.min_col, rng.max_col + 1)
+    }
+    seen: dict[str, str] = {}
+    for row in range(FIRST_ROW, sheet.max_row + 1):
+        _read_row(sheet, row, indicators, parsed, seen=seen, merged=merged)
+    return parsed
+
+
+def _open_workbook(data: bytes):
+    """The workbook of an upload that is one of ours (both sheets); refused otherwise."""
     check_container(data)
     assert openpyxl.xml.DEFUSEDXML, "openpyxl must parse XML through defusedxml"
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
     except Exception:  # openpyxl raises many kinds on a malformed package
         raise WorkbookRefused([Problem("", _("Excel ブックとして読めません。"))]) from None
-    parsed = ParsedWorkbook()
     if META_SHEET not in workbook.sheetnames or DATA_SHEET not in workbook.sheetnames:
         raise WorkbookRefused(
             [
@@ -287,6 +305,11 @@ def parse_report_workbook(data: bytes, indicators: dict[str, Indicator]) -> Pars
                 )
             ]
         )
+    return workbook
+
+
+def _read_meta(workbook, parsed: ParsedWorkbook) -> None:
+    """The project, fiscal year and version the workbook was downloaded for."""
     meta = {str(row[0]): row[1] for row in workbook[META_SHEET].iter_rows(values_only=True) if row}
     if meta.get("format") != FORMAT:
         raise WorkbookRefused([Problem("", _("ブックの形式が違います。"))])
@@ -296,7 +319,9 @@ def parse_report_workbook(data: bytes, indicators: dict[str, Indicator]) -> Pars
         parsed.version = int(meta["version"])
     except (KeyError, TypeError, ValueError):
         raise WorkbookRefused([Problem("", _("ブックの識別情報が壊れています。"))]) from None
-    sheet = workbook[DATA_SHEET]
+
+
+def _check_header(sheet) -> None:
     header = [sheet.cell(row=HEADER_ROW, column=c).value for c in range(1, sheet.max_column + 1)]
     while header and header[-1] is None:
         header.pop()
@@ -309,70 +334,68 @@ def parse_report_workbook(data: bytes, indicators: dict[str, Indicator]) -> Pars
                 )
             ]
         )
-    merged = {
-        f"{get_column_letter(col)}{row}"
-        for rng in sheet.merged_cells.ranges
-        for row in range(rng.min_row, rng.max_row + 1)
-        for col in range(rng.min_col, rng.max_col + 1)
-    }
-    seen: dict[str, str] = {}
-    for row in range(FIRST_ROW, sheet.max_row + 1):
-        code = sheet.cell(row=row, column=1).value
-        if code is None and all(
-            sheet.cell(row=row, column=c).value in (None, "") for c in EDITABLE.values()
-        ):
-            continue
-        where = f"H{row}"
-        if code is None or str(code) not in indicators:
-            parsed.problems.append(Problem(f"A{row}", _("この報告にない指標の行です。")))
-            continue
-        code = str(code)
-        if code in seen:
-            parsed.problems.append(
-                Problem(
-                    f"A{row}",
-                    _("同じ指標の行が二つあります（%(other)s 行目と）。")
-                    % {"other": seen[code][1:]},
-                )
-            )
-            continue
-        seen[code] = where
-        if any(f"{letter}{row}" in merged for letter in "HIJ"):
-            parsed.problems.append(Problem(where, _("結合されたセルには入力できません。")))
-            continue
-        cell = sheet.cell(row=row, column=VALUE_COLUMN)
-        if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
-            parsed.problems.append(
-                Problem(where, _("数式は受け付けません。値を入力してください。"))
-            )
-            continue
-        kind, value, problem = _read_number(cell.value, where)
-        if problem:
-            parsed.problems.append(problem)
-            continue
-        texts = []
-        for column, limit in TEXT_LIMITS.items():
-            text_cell = sheet.cell(row=row, column=column)
-            if text_cell.data_type == "f":
-                parsed.problems.append(Problem(text_cell.coordinate, _("数式は受け付けません。")))
-            text = "" if text_cell.value is None else str(text_cell.value).strip()
-            if len(text) > limit:
-                parsed.problems.append(
-                    Problem(
-                        text_cell.coordinate,
-                        _("%(limit)s 文字以内にしてください（%(length)s 文字あります）。")
-                        % {"limit": limit, "length": len(text)},
-                    )
-                )
-            texts.append(text)
-        parsed.cells[code] = where
-        parsed.rows.append(
-            RowInput(
-                indicator=indicators[code],
-                kind=kind,
-                value=value,
-                source_note=texts[0],
-                comment=texts[1],
+
+
+def _read_row(sheet, row: int, indicators, parsed: ParsedWorkbook, *, seen, merged) -> None:
+    """One data row into `parsed`: a RowInput, or its problems (an empty row is skipped)."""
+    code = sheet.cell(row=row, column=1).value
+    if code is None and all(
+        sheet.cell(row=row, column=c).value in (None, "") for c in EDITABLE.values()
+    ):
+        return
+    where = f"H{row}"
+    if code is None or str(code) not in indicators:
+        parsed.problems.append(Problem(f"A{row}", _("この報告にない指標の行です。")))
+        return
+    code = str(code)
+    if code in seen:
+        parsed.problems.append(
+            Problem(
+                f"A{row}",
+                _("同じ指標の行が二つあります（%(other)s 行目と）。") % {"other": seen[code][1:]},
             )
         )
-    return parsed
+        return
+    seen[code] = where
+    if any(f"{letter}{row}" in merged for letter in "HIJ"):
+        parsed.problems.append(Problem(where, _("結合されたセルには入力できません。")))
+        return
+    cell = sheet.cell(row=row, column=VALUE_COLUMN)
+    if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
+        parsed.problems.append(Problem(where, _("数式は受け付けません。値を入力してください。")))
+        return
+    kind, value, problem = _read_number(cell.value, where)
+    if problem:
+        parsed.problems.append(problem)
+        return
+    texts = _read_texts(sheet, row, parsed)
+    parsed.cells[code] = where
+    parsed.rows.append(
+        RowInput(
+            indicator=indicators[code],
+            kind=kind,
+            value=value,
+            source_note=texts[0],
+            comment=texts[1],
+        )
+    )
+
+
+def _read_texts(sheet, row: int, parsed: ParsedWorkbook) -> list[str]:
+    """The row's source note and comment, trimmed; formulas and overlong texts are problems."""
+    texts = []
+    for column, limit in TEXT_LIMITS.items():
+        text_cell = sheet.cell(row=row, column=column)
+        if text_cell.data_type == "f":
+            parsed.problems.append(Problem(text_cell.coordinate, _("数式は受け付けません。")))
+        text = "" if text_cell.value is None else str(text_cell.value).strip()
+        if len(text) > limit:
+            parsed.problems.append(
+                Problem(
+                    text_cell.coordinate,
+                    _("%(limit)s 文字以内にしてください（%(length)s 文字あります）。")
+                    % {"limit": limit, "length": len(text)},
+                )
+            )
+        texts.append(text)
+    return texts

@@ -1,64 +1,99 @@
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from evaluation.models import (
     ActionItem,
     EvaluationRound,
+    MonitoredValue,
 )
 from projects.domain import fiscal_year_of
-from projects.models import Bureau
+from projects.models import Bureau, Role
 
 
-def get_item_for_user(user, item_id: int) -> ActionItem:
-    return get_object_or_404(
+def get_item_for_user(user, item_id: int, *, move: str | None = None) -> ActionItem:
+    """An item the user may see (404 otherwise); with a move, one they may make now (403)."""
+    item = get_object_or_404(
         ActionItem.objects.visible_to(user).select_related(
             "project__bureau", "evaluation__round", "report", "owner", "decided_by"
         ),
         pk=item_id,
     )
+    if move is not None and not may_move(user, item, move):
+        raise PermissionDenied
+    return item
 
 
-def filtered_items(request):
-    """The items the user may see, filtered as the query string asks (the list and its
-    exports), with the filters' context."""
-    items = ActionItem.objects.visible_to(request.user).select_related(
+def item_filter_choices(user) -> tuple[list[Bureau], list[EvaluationRound]]:
+    """The bureaus and the rounds the user may see, to filter the list by."""
+    return list(Bureau.objects.all()), list(EvaluationRound.objects.visible_to(user))
+
+
+def filtered_items(
+    user, *, bureau: str = "", round_id: str = "", state: str = "", overdue: bool = False
+):
+    """The items the user may see, of a bureau (code), of a round (id), in a state, overdue
+    (due before this fiscal year and not yet done); an empty filter is all (the list and its
+    exports)."""
+    items = ActionItem.objects.visible_to(user).select_related(
         "project__bureau", "evaluation__round", "report"
     )
-    bureau = request.GET.get("bureau", "")
-    state = request.GET.get("state", "")
-    round_id = request.GET.get("round", "")
-    overdue = request.GET.get("overdue") == "1"
-    bureaus = list(Bureau.objects.all())
-    rounds = list(EvaluationRound.objects.visible_to(request.user))
-    if bureau in {b.code for b in bureaus}:
+    if bureau:
         items = items.filter(project__bureau__code=bureau)
-    else:
-        bureau = ""
-    if state in ActionItem.State.values:
+    if state:
         items = items.filter(state=state)
-    else:
-        state = ""
-    if round_id in {str(r.pk) for r in rounds}:
+    if round_id:
         items = items.filter(evaluation__round_id=round_id)
-    else:
-        round_id = ""
-    this_year = current_fiscal_year()
     if overdue:
         items = items.filter(
             state__in=[ActionItem.State.OPEN, ActionItem.State.PLANNED],
-            due_fiscal_year__lt=this_year,
+            due_fiscal_year__lt=current_fiscal_year(),
         )
-    context = {
-        "bureaus": bureaus,
-        "rounds": rounds,
-        "states": ActionItem.State.choices,
-        "bureau": bureau,
-        "state": state,
-        "round": round_id,
-        "overdue": overdue,
-        "this_year": this_year,
+    return items
+
+
+MOVES = ("plan", "done", "verify", "dismiss")
+
+
+def may_move(user, item, move: str) -> bool:
+    """Who may move an item now: staff of its bureau plan it (open or planned) and mark it done
+    (planned); managers verify it (done) and dismiss it (not closed)."""
+    S = ActionItem.State
+    if move in ("plan", "done"):
+        own = user.role == Role.STAFF and item.project.bureau_id == user.bureau_id
+        allowed = (S.OPEN, S.PLANNED) if move == "plan" else (S.PLANNED,)
+        return own and item.state in allowed
+    if move == "verify":
+        return user.role == Role.MANAGER and item.state == S.DONE
+    return user.role == Role.MANAGER and not item.is_closed
+
+
+def item_thread(user, item) -> dict:
+    """The item's thread: its activities, the later values of their output indicators, the
+    scenario revisions it led to, its history (the detail page)."""
+    activities = list(
+        item.activities.select_related("yearly_plan", "output_indicator").order_by(
+            "yearly_plan__fiscal_year", "order"
+        )
+    )
+    indicators = {a.output_indicator_id for a in activities if a.output_indicator_id}
+    later_values = list(
+        MonitoredValue.objects.visible_to(user)
+        .filter(
+            project=item.project,
+            indicator__in=indicators,
+            fiscal_year__gte=item.due_fiscal_year,
+        )
+        .select_related("indicator")
+        .order_by("indicator__order", "fiscal_year")
+    )
+    return {
+        "activities": activities,
+        "later_values": later_values,
+        "revisions": list(item.scenario_revisions.select_related("plan__phase")),
+        **{f"can_{move}": may_move(user, item, move) for move in MOVES},
+        "history": list(item.history.select_related("history_user").order_by("history_date")),
     }
-    return items, context
 
 
 def current_fiscal_year() -> int:

@@ -13,8 +13,8 @@ from evaluation.models import (
     State,
     YearlyPlan,
 )
+from evaluation.models.reports import REPORTABLE_YEARS
 from evaluation.selectors.achievement import year_over_year_warnings, year_targets
-from evaluation.services.reports import REPORTABLE_YEARS
 from projects.models import Bureau, Project, Role
 
 
@@ -90,20 +90,27 @@ def _row_context(extra) -> dict:
     }
 
 
-def board_context(request) -> dict:
-    """The board's rows for managers and admins (the page and its exports); 403 for others."""
-    if request.user.role not in (Role.MANAGER, Role.ADMIN):
+def reportable_years(project) -> list[int]:
+    """The fiscal years the project may still start an annual report for (the create screen)."""
+    taken = set(AnnualReport.objects.filter(project=project).values_list("fiscal_year", flat=True))
+    first, last = REPORTABLE_YEARS
+    return [y for y in range(first, last + 1) if y not in taken]
+
+
+def board_context(user, *, bureau: str = "", state: str = "") -> dict:
+    """The board's rows for managers and admins, of a bureau's projects (a bureau code, all when
+    empty) with a report in a state (any when empty): the page and its exports. 403 for
+    others."""
+    if user.role not in (Role.MANAGER, Role.ADMIN):
         raise PermissionDenied
     first, last = 2006, REPORTABLE_YEARS[1]
     years = list(range(first, last + 1))
-    projects = Project.objects.visible_to(request.user).select_related("bureau")
-    bureau = request.GET.get("bureau", "")
-    state = request.GET.get("state", "")
+    projects = Project.objects.visible_to(user).select_related("bureau")
     if bureau:
         projects = projects.filter(bureau__code=bureau)
     reports = {
         (r.project_id, r.fiscal_year): r
-        for r in AnnualReport.objects.visible_to(request.user)
+        for r in AnnualReport.objects.visible_to(user)
         .filter(fiscal_year__gte=first, fiscal_year__lte=last, project__in=projects)
         .select_related("project")
     }

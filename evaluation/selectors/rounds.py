@@ -23,7 +23,7 @@ from evaluation.models import (
     YearlyPlan,
 )
 from evaluation.selectors.achievement import observed_values, rating_bands, target_achievement
-from projects.models import Role
+from projects.models import Phase, Role
 
 
 def sheet_data(evaluation) -> dict:
@@ -188,14 +188,45 @@ def round_rollup(evaluation_round, evaluations) -> dict:
     }
 
 
-def get_evaluation_for_user(user, round_id: int, code: str) -> ProjectEvaluation:
-    """A project's evaluation in a round, where the user may see it (DOMAIN.md); 404 otherwise."""
-    return get_object_or_404(
+def may_manage(user, evaluation) -> bool:
+    """Managers assign evaluators and consolidate while the evaluation is not final."""
+    return user.role == Role.MANAGER and not evaluation.is_finished
+
+
+def may_rate(user, evaluation) -> bool:
+    """An evaluator (one assigned: the fetch finds the evaluation) rates until it is final."""
+    return user.role == Role.EVALUATOR and not evaluation.is_finished
+
+
+def sees_final(user, evaluation) -> bool:
+    """The final evaluation shows once finished; to managers and admins while being written."""
+    return evaluation.is_finished or user.role in (Role.MANAGER, Role.ADMIN)
+
+
+def get_evaluation_for_user(
+    user, round_id: int, code: str, *, manage: bool = False, rate: bool = False
+) -> ProjectEvaluation:
+    """A project's evaluation in a round, where the user may see it (DOMAIN.md); 404 otherwise.
+    With manage, one the user may assign and consolidate now; with rate, one they may rate now
+    (403 otherwise)."""
+    evaluation = get_object_or_404(
         ProjectEvaluation.objects.visible_to(user).select_related(
             "round__phase", "project__bureau", "consolidated_by"
         ),
         round_id=round_id,
         project__code=code,
+    )
+    if (manage and not may_manage(user, evaluation)) or (rate and not may_rate(user, evaluation)):
+        raise PermissionDenied
+    return evaluation
+
+
+def own_rating(user, evaluation) -> EvaluatorRating | None:
+    """The user's own rating of the evaluation with its grades, or None (the rating screen)."""
+    return (
+        EvaluatorRating.objects.filter(evaluation=evaluation, evaluator=user)
+        .prefetch_related("grades")
+        .first()
     )
 
 
@@ -211,8 +242,71 @@ def _ratings_for(user, evaluation) -> list[EvaluatorRating]:
     return []
 
 
-def _rollup_context(request, round_id):
-    if request.user.role not in (Role.MANAGER, Role.ADMIN):
+def round_list_context(user) -> dict:
+    """The rounds the user may see, newest first, each with the evaluations they may see
+    (managers and admins every round, even one without projects yet), and the evaluations
+    the user has rated (the list page)."""
+    evaluations = list(
+        ProjectEvaluation.objects.visible_to(user)
+        .select_related("round", "project__bureau")
+        .prefetch_related("evaluators")
+    )
+    rounds = {}
+    for evaluation in evaluations:
+        rounds.setdefault(evaluation.round, []).append(evaluation)
+    if user.role in (Role.MANAGER, Role.ADMIN):
+        for evaluation_round in EvaluationRound.objects.all():
+            rounds.setdefault(evaluation_round, [])
+    rated = set(
+        EvaluatorRating.objects.filter(evaluator=user).values_list("evaluation_id", flat=True)
+    )
+    return {
+        "rounds": sorted(rounds.items(), key=lambda item: (-item[0].fiscal_year, item[0].pk)),
+        "rated": rated,
+        "can_open": may_open_round(user),
+    }
+
+
+def may_open_round(user) -> bool:
+    return user.role == Role.MANAGER
+
+
+def get_phase_for_new_round(user) -> Phase:
+    """The phase a new round evaluates (Phase II), for managers; 403 for everyone else."""
+    if not may_open_round(user):
+        raise PermissionDenied
+    return get_object_or_404(Phase, code="II")
+
+
+def round_detail_context(user, round_id: int) -> dict:
+    """The round's projects the user may see, with evaluators, state and the grade
+    distribution; 404 when the user may see none of it (the round page)."""
+    from evaluation.models import Grade
+
+    evaluation_round = get_object_or_404(
+        EvaluationRound.objects.visible_to(user).select_related("phase"), pk=round_id
+    )
+    evaluations = list(
+        ProjectEvaluation.objects.visible_to(user)
+        .filter(round=evaluation_round)
+        .select_related("project__bureau")
+        .prefetch_related("evaluators", "ratings")
+    )
+    grades = [e.final_grade for e in evaluations if e.is_finished]
+    return {
+        "round": evaluation_round,
+        "evaluations": evaluations,
+        "criteria": list(evaluation_round.criteria.all()),
+        "is_manager": user.role == Role.MANAGER,
+        "distribution": [(label, grades.count(value)) for value, label in Grade.choices],
+        "finished": len(grades),
+    }
+
+
+def rollup_context(user, round_id: int):
+    """The round and its roll-up, for managers and admins (the page and its exports); 403 for
+    others."""
+    if user.role not in (Role.MANAGER, Role.ADMIN):
         raise PermissionDenied
     evaluation_round = get_object_or_404(
         EvaluationRound.objects.select_related("phase"), pk=round_id

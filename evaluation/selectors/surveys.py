@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 
 from evaluation.models import Survey
 from evaluation.models.surveys import ITEM_CHOICES
-from projects.models import Project
+from projects.models import Project, Role, user_role
 
 
 def get_survey_for_user(user, survey_id: int, *, write: bool = False) -> Survey:
@@ -16,13 +16,19 @@ def get_survey_for_user(user, survey_id: int, *, write: bool = False) -> Survey:
     return survey
 
 
-def surveys_in_scope(request) -> dict:
-    """The surveys the user may see of the scope asked for (?project=code, else national),
-    by fiscal year, with their answers, and the projects to choose from (the page and its
-    exports)."""
-    visible = Survey.objects.visible_to(request.user).select_related("project")
+def may_start_surveys(user) -> bool:
+    """Managers start national surveys, staff their bureau's projects' (the list's button and
+    the create screen)."""
+    return user_role(user) in (Role.MANAGER, Role.STAFF)
+
+
+def surveys_in_scope(user, project_code: str = "") -> dict:
+    """The surveys the user may see of a scope (a project's code, else national; a code of no
+    project the user may see: national), by fiscal year, with their answers, and the projects
+    to choose from (the page and its exports)."""
+    visible = Survey.objects.visible_to(user).select_related("project")
     projects = list(Project.objects.filter(surveys__in=visible).distinct().order_by("code"))
-    project = next((p for p in projects if p.code == request.GET.get("project")), None)
+    project = next((p for p in projects if project_code and p.code == project_code), None)
     surveys = list(
         visible.filter(project=project).prefetch_related("answers").order_by("fiscal_year")
     )

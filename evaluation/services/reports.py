@@ -1,7 +1,6 @@
 """Annual report writes: create a project-year, save its values and activity results. All or
 nothing: one bad row refuses the whole save, row by row, and changes nothing."""
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,25 +16,10 @@ from evaluation.models import (
     ValueKind,
     YearlyPlan,
 )
-from evaluation.models.catalogue import unit_value_problems
+from evaluation.models.reports import REPORTABLE_YEARS, RowInput, stored_value
 from evaluation.services.editing import lock_for_edit, save_new_version
 from projects.domain import FractionOfYenError, to_yen
 from projects.models import Project
-
-REPORTABLE_YEARS = (2005, 2010)  # FY2005 (the Phase I baseline) to the end of Phase II
-
-
-@dataclass
-class RowInput:
-    """One row of the entry screen as typed: a kind and, for a number, the value in the row's
-    entry unit (yen rows: the indicator's entry_money_unit)."""
-
-    indicator: Indicator
-    kind: str
-    value: Decimal | None = None
-    source_note: str = ""
-    comment: str = ""
-    breakdown: dict[int, Decimal | None] = field(default_factory=dict)
 
 
 @transaction.atomic
@@ -60,29 +44,76 @@ def annual_report_create(*, project: Project, fiscal_year: int, by) -> AnnualRep
     return report
 
 
-def stored_value(row: RowInput) -> tuple[str, Decimal | None, list[str]]:
-    """The kind and value to store for a row, and the row's problems (in Japanese)."""
-    problems = []
-    kind, value = row.kind, row.value
-    if kind not in ValueKind.values:
-        return kind, None, [_("値の種類が正しくありません。")]
-    if kind in (ValueKind.NOT_APPLICABLE, ValueKind.UNKNOWN):
-        return kind, None, problems
-    if value is None:
-        if kind == ValueKind.ZERO:
-            return kind, Decimal(0), problems
-        return kind, None, [_("数値を入力してください（分からない場合は「未把握」を選びます）。")]
-    if row.indicator.unit == Indicator.Unit.YEN:
-        try:
-            value = Decimal(to_yen(value, row.indicator.entry_money_unit))
-        except FractionOfYenError:
-            problems.append(_("金額は円単位の整数になるように入力してください。"))
-    problems = problems or unit_value_problems(row.indicator.unit, value)
-    if not problems and value == 0:
-        kind = ValueKind.ZERO
-    elif kind == ValueKind.ZERO and value != 0:
-        kind = ValueKind.NUMBER
-    return kind, value, problems
+def annual_report_check(
+    *,
+    report: AnnualReport,
+    rows: list[RowInput],
+    activity_results: dict[int, tuple[Decimal | None, str]],
+) -> tuple[dict[str, list[str]], list[tuple]]:
+    """Every row checked at once: the problems keyed `row-<indicator code>` and
+    `activity-<id>` (empty when all is right), and each row's kind, value and breakdown as they
+    are to be stored. Writes nothing."""
+    regions = {r.pk: r for r in report.project.sub_regions.all()}
+    errors: dict[str, list[str]] = {}
+    prepared = []
+    for row in rows:
+        kind, value, problems = stored_value(row)
+        parts = {k: v for k, v in row.breakdown.items() if v is not None}
+        if parts:
+            parts = _checked_parts(row, kind, value, parts, regions, problems)
+        if problems:
+            errors[f"row-{row.indicator.code}"] = problems
+        prepared.append((row, kind, value, parts))
+    errors |= _activity_problems(report, activity_results)
+    return errors, prepared
+
+
+def _checked_parts(row, kind, value, parts, regions, problems: list[str]) -> dict:
+    """A row's breakdown by sub-region in yen where the row is money; its problems are added to
+    `problems` (regions not the project's, a breakdown of no number, a sum not the total)."""
+    if set(parts) - set(regions):
+        problems.append(_("このプロジェクトの地域ではありません。"))
+    elif kind not in (ValueKind.NUMBER, ValueKind.ZERO):
+        problems.append(_("地域別の内訳は数値のときだけ入力します。"))
+    else:
+        if row.indicator.unit == Indicator.Unit.YEN:
+            try:
+                parts = {
+                    k: Decimal(to_yen(v, row.indicator.entry_money_unit)) for k, v in parts.items()
+                }
+            except FractionOfYenError:
+                problems.append(_("金額は円単位の整数になるように入力してください。"))
+        if not problems and sum(parts.values(), Decimal(0)) != value:
+            problems.append(
+                _("地域別の内訳の合計（%(sum)s）が合計値（%(total)s）と一致しません。")
+                % {
+                    "sum": f"{sum(parts.values(), Decimal(0)):,f}".rstrip("0").rstrip("."),
+                    "total": f"{value:,f}".rstrip("0").rstrip("."),
+                }
+            )
+    return parts
+
+
+def _activity_problems(report, activity_results) -> dict[str, list[str]]:
+    """Actual outputs only for activities of the year's yearly plan, whole and not negative."""
+    project = report.project
+    planned = (
+        {
+            a.pk: a
+            for a in YearlyPlan.objects.filter(project=project, fiscal_year=report.fiscal_year)
+            .first()
+            .activities.all()
+        }
+        if (YearlyPlan.objects.filter(project=project, fiscal_year=report.fiscal_year).exists())
+        else {}
+    )
+    errors = {}
+    for activity_id, (actual, _note) in activity_results.items():
+        if activity_id not in planned:
+            errors[f"activity-{activity_id}"] = [_("この年度計画の活動ではありません。")]
+        elif actual is not None and (actual < 0 or actual != actual.to_integral_value()):
+            errors[f"activity-{activity_id}"] = [_("実績値は 0 以上の整数で入力してください。")]
+    return errors
 
 
 @transaction.atomic
@@ -98,60 +129,26 @@ def annual_report_save(
 ) -> AnnualReport:
     """Save a report's values (four kinds, optional breakdown by sub-region that adds up to
     the total) and its activities' actual outputs. Errors come back keyed `row-<indicator
-    code>` and `activity-<id>`; nothing is written unless every row is right."""
+    code>` and `activity-<id>` (annual_report_check); nothing is written unless every row is
+    right."""
     report = lock_for_edit(
         AnnualReport, pk=report.pk, expected_version=expected_version, by=by, reason=reason
     )
-    project = report.project
-    regions = {r.pk: r for r in project.sub_regions.all()}
-    errors: dict[str, list[str]] = {}
-    prepared = []
-    for row in rows:
-        kind, value, problems = stored_value(row)
-        parts = {k: v for k, v in row.breakdown.items() if v is not None}
-        if parts:
-            if set(parts) - set(regions):
-                problems.append(_("このプロジェクトの地域ではありません。"))
-            elif kind not in (ValueKind.NUMBER, ValueKind.ZERO):
-                problems.append(_("地域別の内訳は数値のときだけ入力します。"))
-            else:
-                if row.indicator.unit == Indicator.Unit.YEN:
-                    try:
-                        parts = {
-                            k: Decimal(to_yen(v, row.indicator.entry_money_unit))
-                            for k, v in parts.items()
-                        }
-                    except FractionOfYenError:
-                        problems.append(_("金額は円単位の整数になるように入力してください。"))
-                if not problems and sum(parts.values(), Decimal(0)) != value:
-                    problems.append(
-                        _("地域別の内訳の合計（%(sum)s）が合計値（%(total)s）と一致しません。")
-                        % {
-                            "sum": f"{sum(parts.values(), Decimal(0)):,f}".rstrip("0").rstrip("."),
-                            "total": f"{value:,f}".rstrip("0").rstrip("."),
-                        }
-                    )
-        if problems:
-            errors[f"row-{row.indicator.code}"] = problems
-        prepared.append((row, kind, value, parts))
-    planned = (
-        {
-            a.pk: a
-            for a in YearlyPlan.objects.filter(project=project, fiscal_year=report.fiscal_year)
-            .first()
-            .activities.all()
-        }
-        if (YearlyPlan.objects.filter(project=project, fiscal_year=report.fiscal_year).exists())
-        else {}
+    errors, prepared = annual_report_check(
+        report=report, rows=rows, activity_results=activity_results
     )
-    for activity_id, (actual, _note) in activity_results.items():
-        if activity_id not in planned:
-            errors[f"activity-{activity_id}"] = [_("この年度計画の活動ではありません。")]
-        elif actual is not None and (actual < 0 or actual != actual.to_integral_value()):
-            errors[f"activity-{activity_id}"] = [_("実績値は 0 以上の整数で入力してください。")]
     if errors:
         raise ValidationError(errors)
+    _write_values(report, prepared, by=by, reason=reason)
+    _write_results(report, activity_results, by=by, reason=reason)
+    report.comment = comment.strip()
+    return save_new_version(report, by=by, reason=reason or _("年度報告の保存"))
 
+
+def _write_values(report, prepared, *, by, reason: str) -> None:
+    """The checked rows into the year's monitored values and their breakdowns; published
+    figures are left as they are."""
+    project = report.project
     existing = {
         v.indicator_id: v
         for v in MonitoredValue.objects.select_for_update().filter(
@@ -181,17 +178,24 @@ def annual_report_save(
             record._history_user = by
             record._change_reason = reason
             record.save()
-        old_parts = {b.sub_region_id: b for b in record.breakdown.all()}
-        for region_id, part in old_parts.items():
-            if region_id not in parts:
-                part._history_user = by
-                part.delete()
-        for region_id, amount in parts.items():
-            part = old_parts.get(region_id) or ValueBreakdown(value=record, sub_region_id=region_id)
-            if part.amount != amount:
-                part.amount = amount
-                part._history_user = by
-                part.save()
+        _write_breakdown(record, parts, by=by)
+
+
+def _write_breakdown(record, parts, *, by) -> None:
+    old_parts = {b.sub_region_id: b for b in record.breakdown.all()}
+    for region_id, part in old_parts.items():
+        if region_id not in parts:
+            part._history_user = by
+            part.delete()
+    for region_id, amount in parts.items():
+        part = old_parts.get(region_id) or ValueBreakdown(value=record, sub_region_id=region_id)
+        if part.amount != amount:
+            part.amount = amount
+            part._history_user = by
+            part.save()
+
+
+def _write_results(report, activity_results, *, by, reason: str) -> None:
     results = {r.activity_id: r for r in report.activity_results.all()}
     for activity_id, (actual, note) in activity_results.items():
         result = results.get(activity_id) or ActivityResult(report=report, activity_id=activity_id)
@@ -200,5 +204,3 @@ def annual_report_save(
             result._history_user = by
             result._change_reason = reason
             result.save()
-    report.comment = comment.strip()
-    return save_new_version(report, by=by, reason=reason or _("年度報告の保存"))

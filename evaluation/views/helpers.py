@@ -2,12 +2,14 @@
 the form, answer a stale save with 409 and the user's input kept."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import QueryDict
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from config.middleware import KEPT_INPUT
+from evaluation.forms.common import TransitionForm
+from evaluation.models import Action
+from evaluation.services import workflow
 from evaluation.services.editing import StaleEditError
 
 STALE_STATUS = 409
@@ -22,20 +24,14 @@ def query_without_page(request) -> str:
 
 def posted(request):
     """The POST data of a POST (even an empty one), None for a GET: binds forms correctly. On
-    the GET after logging in again, the input kept when the session had expired
-    (config.middleware.KeepInputAcrossSignInMiddleware) binds the form instead, once."""
+    the GET after logging in again, the input kept when the session had expired binds the form
+    instead, once (the middleware that keeps it hands it over as `request.take_kept_input`)."""
     if request.method == "POST":
         return request.POST
-    session = getattr(request, "session", None)
-    if session is None or KEPT_INPUT not in session:
+    take = getattr(request, "take_kept_input", None)
+    data = take() if take is not None else None
+    if data is None:
         return None
-    kept = session[KEPT_INPUT]
-    if kept.get("path") != request.path:
-        return None
-    del session[KEPT_INPUT]
-    data = QueryDict(mutable=True)
-    for key, values in kept.get("data", {}).items():
-        data.setlist(key, values)
     messages.info(request, _("前回入力した内容を戻しました。確認して、もう一度保存してください。"))
     return data
 
@@ -81,13 +77,6 @@ def edit_screen(request, *, record, make_form, template, context, save, success,
 def transition_screen(request, *, record, action: str, context: dict, label: str):
     """GET confirms, POST takes a workflow action on a record the user may see. 404 for an
     unknown action; 403 for an action the user may not take now."""
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
-
-    from evaluation.forms.common import TransitionForm
-    from evaluation.models import Action
-    from evaluation.services.workflow import workflow_transition
-
     try:
         action = Action(action)
     except ValueError:
@@ -97,7 +86,7 @@ def transition_screen(request, *, record, action: str, context: dict, label: str
     form = TransitionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            workflow_transition(
+            workflow.workflow_transition(
                 obj=record, action=action, by=request.user, comment=form.cleaned_data["comment"]
             )
         except ValidationError as error:

@@ -21,26 +21,22 @@ from evaluation.models import StrategyItem
 from evaluation.renderers import diff
 from evaluation.selectors.history import change_history
 from evaluation.selectors.plans import get_plan_for_user, target_rows
-from evaluation.services.plans import (
-    plan_create,
-    plan_update_vision,
-    scenario_revise,
-    strategies_update,
-)
-from evaluation.services.targets import plan_period
+from evaluation.services import plans, targets
 from evaluation.views.helpers import add_service_errors, edit_screen, posted, transition_screen
 from projects.selectors import get_project_for_user
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_create_view(request, code):
+def plan_create(request, code):
     """GET/POST, staff of the project's bureau: start the plan of a phase."""
     project = get_project_for_user(request.user, code, write=True)
     form = PlanCreateForm(posted(request), project=project)
     if request.method == "POST" and form.is_valid():
         try:
-            plan = plan_create(project=project, phase=form.cleaned_data["phase"], by=request.user)
+            plan = plans.plan_create(
+                project=project, phase=form.cleaned_data["phase"], by=request.user
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -62,7 +58,7 @@ def plan_detail(request, code, phase):
         (label, [s for s in strategies if s.heading == value])
         for value, label in StrategyItem.Heading.choices
     ]
-    first, last = plan_period(plan, current=revisions[-1] if revisions else None)
+    first, last = targets.plan_period(plan, current=revisions[-1] if revisions else None)
     years = list(range(first, last + 1))
     context = {
         "plan": plan,
@@ -109,7 +105,7 @@ def plan_vision_edit(request, code, phase):
 
     def save(plan, form):
         data = form.cleaned_data
-        plan_update_vision(
+        plans.plan_update_vision(
             plan=plan,
             expected_version=data["version"],
             by=request.user,
@@ -139,7 +135,7 @@ def plan_scenario_revise(request, code, phase):
 
     def save(plan, form):
         data = form.cleaned_data
-        scenario_revise(
+        plans.scenario_revise(
             plan=plan,
             expected_version=data["version"],
             by=request.user,
@@ -177,7 +173,7 @@ def plan_strategies_edit(request, code, phase):
     formset = StrategyItemFormSet(posted(request), initial=initial_items, prefix="items")
 
     def save(form):
-        strategies_update(
+        plans.strategies_update(
             plan=plan,
             expected_version=form.cleaned_data["version"],
             by=request.user,

@@ -15,10 +15,7 @@ from evaluation.forms.reports import (
     SelfCheckForm,
     WorkbookUploadForm,
 )
-from evaluation.models import (
-    AnnualReport,
-    Indicator,
-)
+from evaluation.models import Indicator
 from evaluation.renderers.exports import (
     _format,
     export_response,
@@ -36,10 +33,9 @@ from evaluation.selectors.reports import (
     _value_context,
     board_context,
     get_report_for_user,
+    reportable_years,
 )
-from evaluation.services.evaluations import report_self_check_save
-from evaluation.services.reports import REPORTABLE_YEARS, annual_report_create, annual_report_save
-from evaluation.services.workbook_import import annual_report_import
+from evaluation.services import evaluations, reports, workbook_import
 from evaluation.views.helpers import add_service_errors, edit_screen, posted, transition_screen
 from projects.selectors import get_project_for_user
 
@@ -48,15 +44,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_create_view(request, code):
+def report_create(request, code):
     """GET/POST, staff of the project's bureau: start the annual report of a fiscal year."""
     project = get_project_for_user(request.user, code, write=True)
-    taken = set(AnnualReport.objects.filter(project=project).values_list("fiscal_year", flat=True))
-    years = [y for y in range(REPORTABLE_YEARS[0], REPORTABLE_YEARS[1] + 1) if y not in taken]
+    years = reportable_years(project)
     form = ReportCreateForm(posted(request), years=years)
     if request.method == "POST" and form.is_valid():
         try:
-            report = annual_report_create(
+            report = reports.annual_report_create(
                 project=project, fiscal_year=form.cleaned_data["fiscal_year"], by=request.user
             )
         except ValidationError as error:
@@ -78,7 +73,7 @@ def report_self_check_edit(request, code, fiscal_year):
 
     def save(form):
         data = form.cleaned_data
-        report_self_check_save(
+        evaluations.report_self_check_save(
             report=report,
             expected_version=data["version"],
             by=request.user,
@@ -126,7 +121,7 @@ def report_edit(request, code, fiscal_year):
         )
 
     def save(form):
-        annual_report_save(
+        reports.annual_report_save(
             report=report,
             expected_version=form.cleaned_data["version"],
             by=request.user,
@@ -197,7 +192,13 @@ def report_transition(request, code, fiscal_year, action):
 def submission_board(request):
     """GET, managers and admins: every project × fiscal year with its report state and deadline,
     overdue ones marked; filters by bureau and state. Everyone else: 403."""
-    return render(request, "evaluation/submission_board.html", board_context(request))
+    context = board_context(request.user, **_board_filters(request))
+    return render(request, "evaluation/submission_board.html", context)
+
+
+def _board_filters(request) -> dict:
+    """The board's filters as the query string gives them (?bureau=code&state=…)."""
+    return {"bureau": request.GET.get("bureau", ""), "state": request.GET.get("state", "")}
 
 
 @login_required
@@ -231,7 +232,7 @@ def report_upload(request, code, fiscal_year):
         upload = form.cleaned_data["file"]
         data = upload.read(MAX_FILE_BYTES + 1)
         try:
-            annual_report_import(
+            workbook_import.annual_report_import(
                 data=data, by=request.user, expected=report, reason=form.cleaned_data["reason"]
             )
         except WorkbookRefused as refused:
@@ -253,7 +254,7 @@ def submission_board_export(request, fmt):
     """GET, managers and admins (403 for others): the board, a row per project, the report's
     state per fiscal year (「期限超過」 where the deadline passed without a submission)."""
     fmt = _format(fmt)
-    context = board_context(request)
+    context = board_context(request.user, **_board_filters(request))
     labels = dict(context["states"])
     header = [_("プロジェクト"), _("経済産業局"), *[fy(y) for y in context["years"]]]
 

@@ -3,15 +3,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from evaluation.forms.rounds import AssignForm, ConsolidateForm, RatingForm, RoundCreateForm
-from evaluation.models import EvaluationRound, EvaluatorRating, ProjectEvaluation
 from evaluation.renderers.charts import grade_chart, target_chart
 from evaluation.renderers.exports import export_response
 from evaluation.renderers.sheet_workbook import (
@@ -22,19 +21,20 @@ from evaluation.renderers.sheet_workbook import (
 )
 from evaluation.selectors.rounds import (
     _ratings_for,
-    _rollup_context,
     get_evaluation_for_user,
+    get_phase_for_new_round,
+    may_manage,
+    may_rate,
+    own_rating,
+    rollup_context,
+    round_detail_context,
+    round_list_context,
+    sees_final,
     sheet_data,
 )
+from evaluation.services import evaluations
 from evaluation.services.editing import StaleEditError
-from evaluation.services.evaluations import (
-    evaluation_assign,
-    evaluation_consolidate,
-    rating_save,
-    round_create,
-)
 from evaluation.views.helpers import STALE_STATUS, add_service_errors, posted
-from projects.models import Phase, Role
 
 
 def with_target_charts(sheet: dict) -> dict:
@@ -52,43 +52,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def round_list(request):
     """GET, every signed-in user: the rounds they may see, each with the evaluations they may
     see (managers all; evaluators their assigned projects; staff their bureau's finished ones)."""
-    evaluations = list(
-        ProjectEvaluation.objects.visible_to(request.user)
-        .select_related("round", "project__bureau")
-        .prefetch_related("evaluators")
-    )
-    rounds = {}
-    for evaluation in evaluations:
-        rounds.setdefault(evaluation.round, []).append(evaluation)
-    if request.user.role in (Role.MANAGER, Role.ADMIN):
-        for evaluation_round in EvaluationRound.objects.all():
-            rounds.setdefault(evaluation_round, [])
-    rated = set(
-        EvaluatorRating.objects.filter(evaluator=request.user).values_list(
-            "evaluation_id", flat=True
-        )
-    )
-    context = {
-        "rounds": sorted(rounds.items(), key=lambda item: (-item[0].fiscal_year, item[0].pk)),
-        "rated": rated,
-        "can_open": request.user.role == Role.MANAGER,
-    }
+    context = round_list_context(request.user)
     return render(request, "evaluation/round_list.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def round_create_view(request):
+def round_create(request):
     """GET/POST, managers: open a round (Phase II) with its criteria, projects, evaluators."""
-    if request.user.role != Role.MANAGER:
-        raise PermissionDenied
-    phase = get_object_or_404(Phase, code="II")
+    phase = get_phase_for_new_round(request.user)
     form = RoundCreateForm(posted(request), phase=phase, initial={"fiscal_year": 2008})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         evaluators = list(data["evaluators"])
         try:
-            evaluation_round = round_create(
+            evaluation_round = evaluations.round_create(
                 by=request.user,
                 phase=phase,
                 fiscal_year=data["fiscal_year"],
@@ -109,40 +87,19 @@ def round_create_view(request):
 def round_detail(request, round_id):
     """GET: the round's projects the user may see, with evaluators and state; 404 when the
     user may see none of it."""
-    evaluation_round = get_object_or_404(
-        EvaluationRound.objects.visible_to(request.user).select_related("phase"), pk=round_id
-    )
-    evaluations = list(
-        ProjectEvaluation.objects.visible_to(request.user)
-        .filter(round=evaluation_round)
-        .select_related("project__bureau")
-        .prefetch_related("evaluators", "ratings")
-    )
-    grades = [e.final_grade for e in evaluations if e.is_finished]
-    from evaluation.models import Grade
-
-    context = {
-        "round": evaluation_round,
-        "evaluations": evaluations,
-        "criteria": list(evaluation_round.criteria.all()),
-        "is_manager": request.user.role == Role.MANAGER,
-        "distribution": [(label, grades.count(value)) for value, label in Grade.choices],
-        "finished": len(grades),
-    }
+    context = round_detail_context(request.user, round_id)
     return render(request, "evaluation/round_detail.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def evaluation_assign_view(request, round_id, code):
+def evaluation_assign(request, round_id, code):
     """GET/POST, managers, while the project is being evaluated: its evaluators."""
-    evaluation = get_evaluation_for_user(request.user, round_id, code)
-    if request.user.role != Role.MANAGER or evaluation.is_finished:
-        raise PermissionDenied
+    evaluation = get_evaluation_for_user(request.user, round_id, code, manage=True)
     form = AssignForm(posted(request), initial={"evaluators": list(evaluation.evaluators.all())})
     if request.method == "POST" and form.is_valid():
         try:
-            evaluation_assign(
+            evaluations.evaluation_assign(
                 evaluation=evaluation, by=request.user, evaluators=form.cleaned_data["evaluators"]
             )
         except ValidationError as error:
@@ -160,7 +117,6 @@ def evaluation_sheet(request, round_id, code):
     """GET, whoever may see the evaluation: the sheet filled in from the data, the ratings the
     reader may see, and the final evaluation once consolidated (print-ready on A4)."""
     evaluation = get_evaluation_for_user(request.user, round_id, code)
-    role = request.user.role
     context = {
         "evaluation": evaluation,
         "round": evaluation.round,
@@ -168,9 +124,9 @@ def evaluation_sheet(request, round_id, code):
         "sheet": with_target_charts(sheet_data(evaluation)),
         "ratings": _ratings_for(request.user, evaluation),
         "criteria": list(evaluation.round.criteria.all()),
-        "can_rate": role == Role.EVALUATOR and not evaluation.is_finished,
-        "can_consolidate": role == Role.MANAGER and not evaluation.is_finished,
-        "show_final": evaluation.is_finished or role in (Role.MANAGER, Role.ADMIN),
+        "can_rate": may_rate(request.user, evaluation),
+        "can_consolidate": may_manage(request.user, evaluation),
+        "show_final": sees_final(request.user, evaluation),
     }
     return render(request, "evaluation/evaluation_sheet.html", context)
 
@@ -185,7 +141,7 @@ def evaluation_sheet_download(request, round_id, code):
         evaluation,
         sheet_data(evaluation),
         _ratings_for(request.user, evaluation),
-        show_final=evaluation.is_finished or request.user.role in (Role.MANAGER, Role.ADMIN),
+        show_final=sees_final(request.user, evaluation),
     )
     response = HttpResponse(data, content_type=XLSX)
     filename = f"evaluation-{evaluation.round.fiscal_year}-{evaluation.project.code}.xlsx"
@@ -208,21 +164,15 @@ def evaluation_sheet_csv(request, round_id, code):
 @require_http_methods(["GET", "POST"])
 def rating_edit(request, round_id, code):
     """GET/POST, an evaluator assigned to the project, until the evaluation is final."""
-    evaluation = get_evaluation_for_user(request.user, round_id, code)
-    if request.user.role != Role.EVALUATOR or evaluation.is_finished:
-        raise PermissionDenied
+    evaluation = get_evaluation_for_user(request.user, round_id, code, rate=True)
     criteria = list(evaluation.round.criteria.all())
-    rating = (
-        EvaluatorRating.objects.filter(evaluation=evaluation, evaluator=request.user)
-        .prefetch_related("grades")
-        .first()
-    )
+    rating = own_rating(request.user, evaluation)
     form = RatingForm(posted(request), criteria=criteria, rating=rating)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            rating_save(
+            evaluations.rating_save(
                 evaluation=evaluation,
                 by=request.user,
                 expected_version=data["version"],
@@ -245,18 +195,16 @@ def rating_edit(request, round_id, code):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def evaluation_consolidate_view(request, round_id, code):
+def evaluation_consolidate(request, round_id, code):
     """GET/POST, managers: write the consolidated evaluation; 「確定する」 makes it final."""
-    evaluation = get_evaluation_for_user(request.user, round_id, code)
-    if request.user.role != Role.MANAGER or evaluation.is_finished:
-        raise PermissionDenied
+    evaluation = get_evaluation_for_user(request.user, round_id, code, manage=True)
     form = ConsolidateForm(posted(request), evaluation=evaluation)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         finish = "finish" in request.POST
         try:
-            evaluation_consolidate(
+            evaluations.evaluation_consolidate(
                 evaluation=evaluation,
                 by=request.user,
                 expected_version=data["version"],
@@ -287,10 +235,10 @@ def evaluation_consolidate_view(request, round_id, code):
 
 @login_required
 @require_safe
-def round_rollup_view(request, round_id):
+def round_rollup(request, round_id):
     """GET, managers and admins: every project of the round side by side (grade, key targets'
     ratings and projections), the grade distribution and the projects at risk."""
-    evaluation_round, rollup = _rollup_context(request, round_id)
+    evaluation_round, rollup = rollup_context(request.user, round_id)
     rollup["grade_chart"] = grade_chart(rollup["distribution"], rollup["finished"])
     return render(
         request, "evaluation/round_rollup.html", {"round": evaluation_round, "rollup": rollup}
@@ -301,7 +249,7 @@ def round_rollup_view(request, round_id):
 @require_safe
 def round_rollup_download(request, round_id):
     """GET, managers and admins: the round roll-up as xlsx."""
-    evaluation_round, rollup = _rollup_context(request, round_id)
+    evaluation_round, rollup = rollup_context(request.user, round_id)
     response = HttpResponse(rollup_workbook(evaluation_round, rollup), content_type=XLSX)
     filename = f"evaluation-round-{evaluation_round.fiscal_year}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -313,7 +261,7 @@ def round_rollup_download(request, round_id):
 def round_rollup_csv(request, round_id):
     """GET, managers and admins: the round roll-up's table as CSV (the grade distribution is
     the xlsx's second sheet)."""
-    evaluation_round, rollup = _rollup_context(request, round_id)
+    evaluation_round, rollup = rollup_context(request.user, round_id)
     header, rows = rollup_table(rollup)
     filename = f"evaluation-round-{evaluation_round.fiscal_year}"
     return export_response("csv", filename, _("ラウンドの一覧"), header, rows)

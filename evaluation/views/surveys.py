@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from evaluation.forms.surveys import SurveyCreateForm, SurveyForm
+from evaluation.forms.surveys import SurveyCreateForm, SurveyFilter, SurveyForm
 from evaluation.models import State, Survey
 from evaluation.models.surveys import EFFECT_ITEMS, HEADLINE_ITEMS, ITEM_CHOICES
 from evaluation.renderers.charts import bar_chart
@@ -21,11 +21,15 @@ from evaluation.renderers.exports import (
     fy,
 )
 from evaluation.selectors.history import change_history
-from evaluation.selectors.surveys import answer_rows, get_survey_for_user, surveys_in_scope
-from evaluation.services.surveys import may_create, survey_create, survey_save
+from evaluation.selectors.surveys import (
+    answer_rows,
+    get_survey_for_user,
+    may_start_surveys,
+    surveys_in_scope,
+)
+from evaluation.services import surveys
 from evaluation.views.helpers import add_service_errors, edit_screen, posted, transition_screen
 from projects.domain import fiscal_year_short_label
-from projects.models import Project, Role, user_role
 
 
 def _year_label(survey: Survey) -> str:
@@ -35,13 +39,11 @@ def _year_label(survey: Survey) -> str:
     return label
 
 
-def survey_charts(surveys: list[Survey]) -> dict:
+def survey_charts(shown: list[Survey]) -> dict:
     """The headline shares and the 15 effects as bars, one bar per survey (fiscal year), and the
     respondents per year; the tables carry the same numbers."""
-    names = [_year_label(s) for s in surveys]
-    values = {
-        s.pk: {a.item: a.share_value(s.respondents) for a in s.answers.all()} for s in surveys
-    }
+    names = [_year_label(s) for s in shown]
+    values = {s.pk: {a.item: a.share_value(s.respondents) for a in s.answers.all()} for s in shown}
 
     def bars(title, items, description):
         return bar_chart(
@@ -50,7 +52,7 @@ def survey_charts(surveys: list[Survey]) -> dict:
             categories=[str(label) for _code, label in items],
             series=[
                 (name, [values[s.pk].get(code) for code, _label in items])
-                for name, s in zip(names, surveys, strict=True)
+                for name, s in zip(names, shown, strict=True)
             ],
             maximum=Decimal(100),
             unit="%",
@@ -64,7 +66,7 @@ def survey_charts(surveys: list[Survey]) -> dict:
                 f"{label} {'—' if values[s.pk].get(code) is None else values[s.pk][code]}%"
                 for code, label in items
             )
-            for name, s in zip(names, surveys, strict=True)
+            for name, s in zip(names, shown, strict=True)
         )
 
     headline = bars(_("イノベーション効果（企業の割合）"), HEADLINE_ITEMS, text(HEADLINE_ITEMS))
@@ -76,9 +78,9 @@ def survey_charts(surveys: list[Survey]) -> dict:
 @require_safe
 def survey_list(request):
     """GET, everyone signed in: the surveys of a scope (national or a project) side by side."""
-    context = surveys_in_scope(request)
+    context = surveys_in_scope(request.user, SurveyFilter(request.GET).project_code())
     context["charts"] = survey_charts(context["surveys"]) if context["surveys"] else None
-    context["can_create"] = user_role(request.user) in (Role.MANAGER, Role.STAFF)
+    context["can_create"] = may_start_surveys(request.user)
     return render(request, "evaluation/survey_list.html", context)
 
 
@@ -102,19 +104,18 @@ def survey_detail(request, survey_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def survey_create_view(request):
+def survey_create(request):
     """GET/POST, managers (national) and staff (their bureau's projects)."""
-    if user_role(request.user) not in (Role.MANAGER, Role.STAFF):
+    if not may_start_surveys(request.user):
         raise PermissionDenied
     form = SurveyCreateForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["scope"]
-        project = Project.objects.filter(code=code).first() if code else None
-        if code and project is None or not may_create(request.user, project):
+        project = form.project()
+        if not surveys.may_create(request.user, project):
             form.add_error("scope", _("この対象のアンケートは作成できません。"))
         else:
             try:
-                survey = survey_create(
+                survey = surveys.survey_create(
                     project=project, fiscal_year=form.cleaned_data["fiscal_year"], by=request.user
                 )
             except ValidationError as error:
@@ -133,7 +134,7 @@ def survey_edit(request, survey_id):
 
     def save(form):
         data = form.cleaned_data
-        survey_save(
+        surveys.survey_save(
             survey=survey,
             expected_version=data["version"],
             by=request.user,
@@ -188,7 +189,7 @@ def survey_list_export(request, fmt):
     the user may see, a row per fiscal year, then each item's share of firms in % (from the
     counts where they are known, else the published share; blank where there is neither)."""
     fmt = _format(fmt)
-    context = surveys_in_scope(request)
+    context = surveys_in_scope(request.user, SurveyFilter(request.GET).project_code())
     header = [
         _("年度"),
         _("状態"),

@@ -9,25 +9,19 @@ from evaluation.forms.targets import TargetAddForm, TargetValuesForm
 from evaluation.models.targets import CUMULATION_EXPLAINED
 from evaluation.selectors.plans import get_plan_for_user
 from evaluation.selectors.targets import get_target_for_user
-from evaluation.services.targets import (
-    is_frozen,
-    plan_period,
-    target_add,
-    target_remove,
-    target_set_values,
-)
+from evaluation.services import targets
 from evaluation.views.helpers import edit_screen
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def target_add_view(request, code, phase):
+def target_add(request, code, phase):
     """GET/POST, staff of the project's bureau while the plan is editable."""
     plan = get_plan_for_user(request.user, code, phase, write=True)
 
     def save(form):
         data = form.cleaned_data
-        target_add(
+        targets.target_add(
             plan=plan,
             expected_version=data["version"],
             by=request.user,
@@ -58,12 +52,12 @@ def target_values_edit(request, code, phase, target_id):
     """GET/POST, staff of the project's bureau while the plan is editable: baseline, final
     target, milestones; a new version with reason once the plan was approved."""
     target, plan = get_target_for_user(request.user, code, phase, target_id, write=True)
-    period = plan_period(plan)
-    frozen = is_frozen(target)
+    period = targets.plan_period(plan)
+    frozen = targets.is_frozen(target)
 
     def save(form):
         data = form.cleaned_data
-        target_set_values(
+        targets.target_set_values(
             target=target,
             expected_version=data["version"],
             by=request.user,
@@ -98,12 +92,12 @@ def target_values_edit(request, code, phase, target_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def target_remove_view(request, code, phase, target_id):
+def target_remove(request, code, phase, target_id):
     """GET confirms, POST removes an optional target (staff of the bureau, editable plan)."""
     target, plan = get_target_for_user(request.user, code, phase, target_id, write=True)
 
     def save(form):
-        target_remove(
+        targets.target_remove(
             target=target,
             expected_version=form.cleaned_data["version"],
             by=request.user,
