@@ -21,8 +21,7 @@ from evaluation.models import (
     TargetVersion,
 )
 from evaluation.selectors.national import default_year, ratings_in_year, reports_in_year
-from evaluation.selectors.phases import PHASE_II, in_phase_ii
-from projects.domain import fiscal_year_label
+from projects.domain import PHASE_II, fiscal_year_label, in_phase_ii
 from projects.models import Project
 
 

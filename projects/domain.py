@@ -1,6 +1,6 @@
-"""Domain arithmetic: pure functions over plain values, no database, unit-tested alone.
-
-Fiscal years (年度), money units; later achievement rates and ratings.
+"""Pure functions over plain values about projects and fiscal years, no database, unit-tested
+alone: fiscal years (年度) and the phases' span, money units, numbers as people type them. (The
+PDCA arithmetic — rates, ratings, projection — is `evaluation/arithmetic.py`.)
 
 
 A Japanese fiscal year runs from 1 April to 31 March and is named after the calendar year in
@@ -18,6 +18,29 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FIRST_FISCAL_YEAR = 1926
 LAST_FISCAL_YEAR = 2100
+
+# The span of Phase II, the phase this tool runs, as the Phase record "II" holds it
+# (fixtures/01_master.json; tests/projects/test_domain.py checks that they agree). Written here
+# once rather than read per request: the pages and API endpoints that use it have pinned query
+# counts, and a process-wide cache would outlive the database it was read from.
+PHASE_II = (2006, 2010)
+# FY2005, Phase I's last year: the baseline of Phase II targets, shown before Phase II.
+BASELINE_YEAR = PHASE_II[0] - 1
+
+
+def phase_ii_years() -> list[int]:
+    """The fiscal years of Phase II, first to last."""
+    return list(range(PHASE_II[0], PHASE_II[1] + 1))
+
+
+def tracked_years() -> list[int]:
+    """The baseline year and the years of Phase II: the span of the matrix, the cross-project
+    view and the annual reports."""
+    return list(range(BASELINE_YEAR, PHASE_II[1] + 1))
+
+
+def in_phase_ii(year: int | None) -> bool:
+    return year is not None and PHASE_II[0] <= year <= PHASE_II[1]
 
 
 @dataclass(frozen=True)

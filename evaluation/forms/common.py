@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluation.models import (
     ProjectPlan,
 )
-from projects.domain import fiscal_year_label, parse_number
+from projects.domain import PHASE_II, fiscal_year_label, parse_number
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -17,7 +17,7 @@ def fy_label(year: int) -> str:
     return fiscal_year_label(year, get_language() or "ja")
 
 
-PLANS_FROM_FISCAL_YEAR = 2006  # the PDCA scheme starts with Phase II
+PLANS_FROM_FISCAL_YEAR = PHASE_II[0]  # the PDCA scheme starts with Phase II
 
 
 class VersionedForm(forms.Form):

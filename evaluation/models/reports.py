@@ -15,7 +15,7 @@ from evaluation.models.catalogue import Indicator, unit_value_problems
 from evaluation.models.monitoring import ValueKind
 from evaluation.models.workflow import WorkflowModel, WorkflowQuerySet
 from evaluation.models.yearly import Activity
-from projects.domain import FractionOfYenError, fiscal_year_label, to_yen
+from projects.domain import BASELINE_YEAR, PHASE_II, FractionOfYenError, fiscal_year_label, to_yen
 from projects.models import FISCAL_YEAR_RANGE, Project, SubRegion
 
 
@@ -225,7 +225,7 @@ class ValueBreakdown(models.Model):
 
 # The fiscal years an annual report may be written for: FY2005 (the Phase I baseline) to the
 # end of Phase II. Defined here once; the create screen, the service and the board read it.
-REPORTABLE_YEARS = (2005, 2010)
+REPORTABLE_YEARS = (BASELINE_YEAR, PHASE_II[1])
 
 
 @dataclass

@@ -3,7 +3,7 @@ target in force, the actual, the achievement rate and the rating."""
 
 from evaluation.models import Indicator, MonitoredValue, ProjectPlan
 from evaluation.selectors.achievement import observed_values, rating_bands, target_achievement
-from evaluation.selectors.phases import BASELINE_YEAR, PHASE_II, tracked_years
+from projects.domain import BASELINE_YEAR, PHASE_II, tracked_years
 from projects.selectors import get_project_for_user
 
 FIRST_YEAR, LAST_YEAR = BASELINE_YEAR, PHASE_II[1]

@@ -24,8 +24,7 @@ from evaluation.models import (
 )
 from evaluation.selectors.achievement import observed_values, rating_bands, target_achievement
 from evaluation.selectors.paging import page_of
-from evaluation.selectors.phases import PHASE_II, in_phase_ii, phase_ii_years, tracked_years
-from projects.domain import fiscal_year_of
+from projects.domain import PHASE_II, fiscal_year_of, in_phase_ii, phase_ii_years, tracked_years
 from projects.models import Bureau, Field, Project
 
 KNOWN = [ValueKind.NUMBER, ValueKind.ZERO]

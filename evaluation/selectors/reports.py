@@ -15,6 +15,7 @@ from evaluation.models import (
 )
 from evaluation.models.reports import REPORTABLE_YEARS
 from evaluation.selectors.achievement import year_over_year_warnings, year_targets
+from projects.domain import phase_ii_years
 from projects.models import Bureau, Project, Role
 
 
@@ -103,15 +104,14 @@ def board_context(user, *, bureau: str = "", state: str = "") -> dict:
     others."""
     if user.role not in (Role.MANAGER, Role.ADMIN):
         raise PermissionDenied
-    first, last = 2006, REPORTABLE_YEARS[1]
-    years = list(range(first, last + 1))
+    years = phase_ii_years()
     projects = Project.objects.visible_to(user).select_related("bureau")
     if bureau:
         projects = projects.filter(bureau__code=bureau)
     reports = {
         (r.project_id, r.fiscal_year): r
         for r in AnnualReport.objects.visible_to(user)
-        .filter(fiscal_year__gte=first, fiscal_year__lte=last, project__in=projects)
+        .filter(fiscal_year__in=years, project__in=projects)
         .select_related("project")
     }
     deadlines = dict(ReportingDeadline.objects.values_list("fiscal_year", "due_date"))

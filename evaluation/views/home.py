@@ -17,8 +17,8 @@ from evaluation.selectors.home import (
     staff_dashboard,
 )
 from evaluation.selectors.paging import page_of
-from evaluation.selectors.phases import phase_ii_years
 from evaluation.views.helpers import query_without_page
+from projects.domain import phase_ii_years
 from projects.models import Role
 
 

@@ -251,3 +251,30 @@ def test_rollup_sets_national_targets_beside_the_sum_of_projects():
 def test_rollup_with_no_project_target_has_no_sum():
     (row, total) = rollup({2006: Decimal(5)}, [({2006: None}, "flow")], [2006])
     assert row.projects_sum is None and row.agrees is None
+
+
+def test_phase_ii_bounds_are_the_phase_records():
+    """The span written once in projects/domain.py is the Phase record "II" of the reference
+    data, and FY2005 (the baseline year) is Phase I's last year: they cannot drift apart."""
+    import json
+    from pathlib import Path
+
+    from projects.domain import BASELINE_YEAR, PHASE_II, in_phase_ii, phase_ii_years, tracked_years
+
+    fixture = Path(__file__).resolve().parents[2] / "fixtures" / "01_master.json"
+    phases = {
+        row["fields"]["code"]: row["fields"]
+        for row in json.loads(fixture.read_text(encoding="utf-8"))
+        if row["model"] == "projects.phase"
+    }
+    assert (phases["II"]["first_fiscal_year"], phases["II"]["last_fiscal_year"]) == PHASE_II
+    assert phases["I"]["last_fiscal_year"] == BASELINE_YEAR
+    assert phase_ii_years() == [2006, 2007, 2008, 2009, 2010]
+    assert tracked_years() == [2005, 2006, 2007, 2008, 2009, 2010]
+    assert [in_phase_ii(y) for y in (None, 2005, 2006, 2010, 2011)] == [
+        False,
+        False,
+        True,
+        True,
+        False,
+    ]
