@@ -33,7 +33,6 @@ from hypothesis import strategies as st
 from evaluation.forms.actions import ItemNoteForm, ItemPlanForm
 from evaluation.forms.common import TransitionForm, VersionedForm
 from evaluation.forms.economic import NationalFiguresForm
-from evaluation.forms.filters import FilterForm
 from evaluation.forms.overall import OverallPlanForm
 from evaluation.forms.plans import (
     PlanCreateForm,
@@ -59,9 +58,6 @@ pytestmark = pytest.mark.django_db
 APP_MODULES = ("evaluation.", "projects.", "config.")
 # Base classes that are never posted alone: covered through their subclasses.
 BASES = {VersionedForm}
-# Query-string filters of the read pages (evaluation.forms.filters.FilterForm) are never posted
-# and change nothing: their nonsense values fall back to the page's defaults, checked by each
-# page's tests (test_national, test_tracking_matrix, test_economic_index, test_project_detail).
 # Forms of the Django admin (master data, admins only) are Django's own, checked by its tests.
 ADMIN_FORMS = {"projects.admin.UserAdminForm"}
 EXAMPLES = 15
@@ -86,11 +82,7 @@ def registered_forms() -> set[type]:
             if sub.__module__.startswith(APP_MODULES):
                 found.add(sub)
     return {
-        f
-        for f in found
-        if f not in BASES
-        and f"{f.__module__}.{f.__qualname__}" not in ADMIN_FORMS
-        and not issubclass(f, FilterForm)
+        f for f in found if f not in BASES and f"{f.__module__}.{f.__qualname__}" not in ADMIN_FORMS
     }
 
 

@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 
 from evaluation.forms.common import fy_label
+from evaluation.forms.filters import QueryFilter
 from evaluation.models import (
     ActionItem,
     Activity,
@@ -51,33 +52,24 @@ class ItemNoteForm(forms.Form):
             self.fields["note"].label = label
 
 
-class ActionItemFilter(django_filters.FilterSet):
+class ActionItemFilter(QueryFilter):
     """The action item list's filters (?bureau=code&round=id&state=…&overdue=1), parsed here
     and applied by selectors.actions.filtered_items. The choices are what the user may see; a
-    value that is not a choice falls back to all, for that filter alone."""
+    value that is not a choice falls back to all, for that filter alone. The values: a bureau
+    code, a round id and a state as strings ("" for all), overdue as a bool."""
 
-    bureau = django_filters.ChoiceFilter()
-    round = django_filters.ChoiceFilter()
-    state = django_filters.ChoiceFilter(choices=ActionItem.State.choices)
-    overdue = django_filters.ChoiceFilter(choices=[("1", "1")])
+    bureau = django_filters.ChoiceFilter(initial="")
+    round = django_filters.ChoiceFilter(initial="")
+    state = django_filters.ChoiceFilter(choices=ActionItem.State.choices, initial="")
+    overdue = django_filters.TypedChoiceFilter(
+        choices=[("1", "1")], coerce=lambda value: value == "1", empty_value=False, initial=False
+    )
 
     class Meta:
         model = ActionItem
         fields = []
 
     def __init__(self, data, *, bureaus, rounds):
-        super().__init__(data, queryset=ActionItem.objects.none())
+        super().__init__(data)
         self.filters["bureau"].extra["choices"] = [(b.code, b.code) for b in bureaus]
         self.filters["round"].extra["choices"] = [(str(r.pk), str(r.pk)) for r in rounds]
-
-    def values(self) -> dict:
-        """The cleaned values: a bureau code, a round id and a state as strings ("" for all),
-        overdue as a bool."""
-        self.form.is_valid()
-        data = self.form.cleaned_data
-        return {
-            "bureau": data.get("bureau", ""),
-            "round_id": data.get("round", ""),
-            "state": data.get("state", ""),
-            "overdue": data.get("overdue") == "1",
-        }

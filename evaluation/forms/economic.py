@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from evaluation.forms.filters import Code, FilterForm, Year
+from evaluation.forms.filters import CodeFilter, QueryFilter, YearFilter
+from evaluation.models import EconomicFigure
 
 
 class NationalFiguresForm(forms.Form):
@@ -18,10 +19,14 @@ class NationalFiguresForm(forms.Form):
     source_note = forms.CharField(label=gettext_lazy("出典"), required=False, max_length=200)
 
 
-class IndexFilter(FilterForm):
+class IndexFilter(QueryFilter):
     """`?project=` (a project code, else every firm) and `?first=&last=` (fiscal years with
     data, else the latest four)."""
 
-    project = Code()
-    first = Year()
-    last = Year()
+    project = CodeFilter()
+    first = YearFilter()
+    last = YearFilter()
+
+    class Meta:
+        model = EconomicFigure
+        fields = []

@@ -1,7 +1,12 @@
-from evaluation.forms.filters import FilterForm, Year
+from evaluation.forms.filters import QueryFilter, YearFilter
+from evaluation.models import AnnualReport
 
 
-class DashboardFilter(FilterForm):
+class DashboardFilter(QueryFilter):
     """`?year=`: the dashboard's fiscal year (one of Phase II, else the default year)."""
 
-    year = Year()
+    year = YearFilter()
+
+    class Meta:
+        model = AnnualReport
+        fields = []

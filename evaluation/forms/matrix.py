@@ -1,17 +1,21 @@
-from django import forms
+import django_filters
 
-from evaluation.forms.filters import FilterForm, Year
-from evaluation.models import Indicator
+from evaluation.forms.filters import QueryFilter, YearFilter
+from evaluation.models import Indicator, MonitoredValue
 
 
-class MatrixFilter(FilterForm):
+class MatrixFilter(QueryFilter):
     """`?category=` (a–e, else every category) and `?from=&to=` (fiscal years, kept inside
     the matrix's span by the read function; either way round)."""
 
-    category = forms.ChoiceField(choices=Indicator.Category.choices, required=False, initial="")
+    category = django_filters.ChoiceFilter(choices=Indicator.Category.choices, initial="")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # `from` is a Python keyword: the fields are named by the query string's keys.
-        self.fields["from"] = Year()
-        self.fields["to"] = Year()
+    class Meta:
+        model = MonitoredValue
+        fields = []
+
+    def __init__(self, data):
+        super().__init__(data)
+        # `from` is a Python keyword: the filters are named by the query string's keys.
+        self.filters["from"] = YearFilter()
+        self.filters["to"] = YearFilter()

@@ -6,6 +6,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from evaluation.forms.common import NumberField, VersionedForm
+from evaluation.forms.filters import QueryFilter
 from evaluation.models import Survey
 from evaluation.models.surveys import ITEM_CHOICES
 from projects.domain import fiscal_year_short_label
@@ -42,22 +43,15 @@ class SurveyCreateForm(forms.Form):
         return self.projects.get(self.cleaned_data["scope"])
 
 
-class SurveyFilter(django_filters.FilterSet):
+class SurveyFilter(QueryFilter):
     """The survey list's scope (?project=code, else national), parsed here; the selector picks
     the project among those the user may see (an unknown code: national)."""
 
-    project = django_filters.CharFilter()
+    project = django_filters.CharFilter(initial="")
 
     class Meta:
         model = Survey
         fields = []
-
-    def __init__(self, data):
-        super().__init__(data, queryset=Survey.objects.none())
-
-    def project_code(self) -> str:
-        self.form.is_valid()
-        return self.form.cleaned_data.get("project") or ""
 
 
 def _count(value):

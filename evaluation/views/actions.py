@@ -129,11 +129,18 @@ def _filtered(request):
         "states": ActionItem.State.choices,
         "bureau": filters["bureau"],
         "state": filters["state"],
-        "round": filters["round_id"],
+        "round": filters["round"],
         "overdue": filters["overdue"],
         "this_year": current_fiscal_year(),
     }
-    return filtered_items(request.user, **filters), context
+    items = filtered_items(
+        request.user,
+        bureau=filters["bureau"],
+        round_id=filters["round"],
+        state=filters["state"],
+        overdue=filters["overdue"],
+    )
+    return items, context
 
 
 CHUNK = 200  # rows read from the database at a time

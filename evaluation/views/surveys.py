@@ -78,7 +78,7 @@ def survey_charts(shown: list[Survey]) -> dict:
 @require_safe
 def survey_list(request):
     """GET, everyone signed in: the surveys of a scope (national or a project) side by side."""
-    context = surveys_in_scope(request.user, SurveyFilter(request.GET).project_code())
+    context = surveys_in_scope(request.user, SurveyFilter(request.GET).values()["project"])
     context["charts"] = survey_charts(context["surveys"]) if context["surveys"] else None
     context["can_create"] = may_start_surveys(request.user)
     return render(request, "evaluation/survey_list.html", context)
@@ -189,7 +189,7 @@ def survey_list_export(request, fmt):
     the user may see, a row per fiscal year, then each item's share of firms in % (from the
     counts where they are known, else the published share; blank where there is neither)."""
     fmt = _format(fmt)
-    context = surveys_in_scope(request.user, SurveyFilter(request.GET).project_code())
+    context = surveys_in_scope(request.user, SurveyFilter(request.GET).values()["project"])
     header = [
         _("年度"),
         _("状態"),
