@@ -80,7 +80,7 @@ def year_choices(first: int, last: int, blank: bool = False):
     return [("", _("（なし）")), *choices] if blank else choices
 
 
-def _plain(value):
+def as_typed(value):
     """A stored Decimal as a person would type it again: no trailing zeros, no exponent."""
     if value is None:
         return None

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from evaluation.forms.common import NumberField, _plain, fy_label, year_choices
+from evaluation.forms.common import NumberField, as_typed, fy_label, year_choices
 
 
 class OverallPlanForm(forms.Form):
@@ -28,9 +28,9 @@ class OverallPlanForm(forms.Form):
         initial.setdefault("version", plan.version)
         initial.setdefault("mid_term_fiscal_year", plan.mid_term_fiscal_year)
         initial.setdefault("description", plan.description)
-        initial.setdefault("national_total", _plain(national.get(None)))
+        initial.setdefault("national_total", as_typed(national.get(None)))
         for year in self.years:
-            initial.setdefault(f"national_{year}", _plain(national.get(year)))
+            initial.setdefault(f"national_{year}", as_typed(national.get(year)))
         super().__init__(*args, **kwargs)
         self.fields["mid_term_fiscal_year"].choices = year_choices(self.years[0], self.years[-1])
         self.fields["national_total"].label = _("%(name)s の全国目標（期全体）") % {

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from evaluation.forms.common import TEXTAREA, NumberField, VersionedForm, _plain, fy_label
+from evaluation.forms.common import TEXTAREA, NumberField, VersionedForm, as_typed, fy_label
 from evaluation.models import (
     Indicator,
     ValueKind,
@@ -55,7 +55,7 @@ class ReportEntryForm(VersionedForm):
         for activity in activities:
             result = results.get(activity.pk)
             if result is not None:
-                initial.setdefault(f"actual-{activity.pk}", _plain(result.actual_output))
+                initial.setdefault(f"actual-{activity.pk}", as_typed(result.actual_output))
                 initial.setdefault(f"actual_note-{activity.pk}", result.note)
         super().__init__(*args, plan=plan, **kwargs)
         self.indicators, self.regions, self.activities = indicators, regions, activities
@@ -169,7 +169,7 @@ def _entry(value, indicator):
         return None
     if indicator.unit == Indicator.Unit.YEN:
         value = Decimal(value) / MONEY_UNITS[indicator.entry_money_unit].yen
-    return _plain(value)
+    return as_typed(value)
 
 
 class ReportCreateForm(forms.Form):

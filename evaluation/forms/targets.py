@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from evaluation.forms.common import NumberField, VersionedForm, _plain, fy_label, year_choices
+from evaluation.forms.common import NumberField, VersionedForm, as_typed, fy_label, year_choices
 from evaluation.models import (
     Cumulation,
     Indicator,
@@ -68,12 +68,12 @@ class TargetValuesForm(VersionedForm):
         current = target.versions.order_by("-number").first()
         initial = kwargs.setdefault("initial", {})
         if current:
-            initial.setdefault("baseline_value", _plain(current.baseline_value))
+            initial.setdefault("baseline_value", as_typed(current.baseline_value))
             initial.setdefault("baseline_fiscal_year", current.baseline_fiscal_year)
-            initial.setdefault("target_value", _plain(current.target_value))
+            initial.setdefault("target_value", as_typed(current.target_value))
             initial.setdefault("target_fiscal_year", current.target_fiscal_year)
             for milestone in current.milestones.all():
-                initial.setdefault(f"milestone_{milestone.fiscal_year}", _plain(milestone.value))
+                initial.setdefault(f"milestone_{milestone.fiscal_year}", as_typed(milestone.value))
         else:
             initial.setdefault("target_fiscal_year", last)
         super().__init__(*args, plan=plan, **kwargs)

@@ -129,11 +129,11 @@ def export_response(fmt: str, filename: str, title: str, header: Sequence, rows:
     raise Http404
 
 
-def _format(fmt: str) -> str:
+def export_format(fmt: str) -> str:
     if fmt not in FORMATS:
         raise Http404
     return fmt
 
 
-def _rate(rate):
+def rate_cell(rate):
     return None if rate is None else rate.quantize(rate.__class__("0.1"))

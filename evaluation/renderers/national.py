@@ -1,15 +1,15 @@
 from django.utils.translation import gettext as _
 
 from evaluation.renderers.exports import (
-    _rate,
     amount,
     fy,
+    rate_cell,
     unit_label,
     value_cell,
 )
 
 
-def _rollup_totals(context):
+def rollup_totals(context):
     header = [
         _("区分"),
         _("指標"),
@@ -39,7 +39,7 @@ def _rollup_totals(context):
     return header, rows
 
 
-def _rollup_breakdown(context, columns, attribute):
+def rollup_breakdown(context, columns, attribute):
     """A row per indicator that adds up and has a value in some column: its total under each
     bureau or field (blank where there is none); the unit in its own column, as indicators
     differ in unit."""
@@ -62,15 +62,15 @@ def _rollup_breakdown(context, columns, attribute):
     return header, rows
 
 
-def _rollup_bureaus(context):
-    return _rollup_breakdown(context, context["bureau_columns"], "by_bureau")
+def rollup_bureaus(context):
+    return rollup_breakdown(context, context["bureau_columns"], "by_bureau")
 
 
-def _rollup_fields(context):
-    return _rollup_breakdown(context, context["field_columns"], "by_field")
+def rollup_fields(context):
+    return rollup_breakdown(context, context["field_columns"], "by_field")
 
 
-def _rollup_common(context):
+def rollup_common(context):
     """One row: the common target's national actual and target for the year, and summed over
     Phase II up to the year against the phase target (no row where the category chosen
     leaves the common target out)."""
@@ -95,15 +95,15 @@ def _rollup_common(context):
         year,
         amount(indicator, common["actual"]),
         amount(indicator, common["target"]),
-        _rate(common["rate"]),
+        rate_cell(common["rate"]),
         amount(indicator, common["to_date"]),
         amount(indicator, common["phase_target"]),
-        _rate(common["phase_rate"]),
+        rate_cell(common["phase_rate"]),
     ]
     return header, [row]
 
 
-def _rollup_projects(context):
+def rollup_projects(context):
     """The per-project values of the indicators that have no national total (and of the common
     target), each as one of the four kinds."""
     header = [

@@ -30,7 +30,7 @@ def get_report_for_user(user, project_code: str, fiscal_year: int, *, write: boo
     return report
 
 
-def _value_context(report, user):
+def value_context(report, user):
     """The values of the year and of the year before, and the targets in force (the workbook
     needs only these)."""
     project = report.project
@@ -62,9 +62,9 @@ def _value_context(report, user):
     }
 
 
-def _entry_context(report, user):
+def entry_context(report, user):
     """Everything the entry screen and the report page show besides the form."""
-    context = _value_context(report, user)
+    context = value_context(report, user)
     project = report.project
     yearly = YearlyPlan.objects.filter(project=project, fiscal_year=report.fiscal_year).first()
     activities = list(yearly.activities.select_related("output_indicator")) if yearly else []
@@ -79,7 +79,7 @@ def _entry_context(report, user):
     }
 
 
-def _row_context(extra) -> dict:
+def entry_row_extras(extra) -> dict:
     """What each entry row shows besides its fields, by indicator id."""
     return {
         i.pk: {

@@ -230,7 +230,7 @@ def own_rating(user, evaluation) -> EvaluatorRating | None:
     )
 
 
-def _ratings_for(user, evaluation) -> list[EvaluatorRating]:
+def ratings_for(user, evaluation) -> list[EvaluatorRating]:
     """Whose ratings a reader sees: managers and admins all; an evaluator only their own
     (never another's, before or after consolidation); staff none."""
     ratings = EvaluatorRating.objects.filter(evaluation=evaluation).select_related("evaluator")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from evaluation.forms.actions import ActionItemFilter, ItemNoteForm, ItemPlanForm
 from evaluation.models import ActionItem
 from evaluation.renderers.exports import (
-    _format,
+    export_format,
     export_response,
     fy,
 )
@@ -151,7 +151,7 @@ CHUNK = 200  # rows read from the database at a time
 def action_item_export(request, fmt):
     """GET, every signed-in user: the action items of the list (all of them, not only the first
     page), with the list's scope and filters. Streamed from the database in chunks."""
-    fmt = _format(fmt)
+    fmt = export_format(fmt)
     items, _context = _filtered(request)
     header = [
         _("番号"),

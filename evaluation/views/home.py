@@ -5,10 +5,10 @@ from django.views.decorators.http import require_safe
 
 from evaluation.forms.home import DashboardFilter
 from evaluation.renderers.exports import (
-    _format,
-    _rate,
+    export_format,
     export_response,
     fy,
+    rate_cell,
 )
 from evaluation.selectors.home import (
     dashboard_tables,
@@ -60,7 +60,7 @@ def _year(request) -> int | None:
 def dashboard_summary_export(request, fmt):
     """GET, staff (their own bureau), managers and admins (every active project); 403 for
     others: the home page's submission summary of the year, a row per report state."""
-    fmt = _format(fmt)
+    fmt = export_format(fmt)
     tables = dashboard_tables(request.user, _year(request))
     summary, year = tables["summary"], fy(tables["year"])
     header = [_("年度"), _("年度報告の状態"), _("プロジェクト数（件）")]
@@ -77,7 +77,7 @@ def dashboard_heatmap_export(request, fmt):
     """GET, staff (their own bureau), managers and admins; 403 for others: the home page's heat
     map, a row per project, per targeted indicator the rating of the year and the achievement
     rate (blank where the project has no such target)."""
-    fmt = _format(fmt)
+    fmt = export_format(fmt)
     tables = dashboard_tables(request.user, _year(request))
     columns = tables["columns"]
     header = [_("プロジェクト"), _("経済産業局"), _("年度"), _("年度報告")]
@@ -94,7 +94,7 @@ def dashboard_heatmap_export(request, fmt):
                 if figure is None:
                     cells += ["", None]
                 else:
-                    cells += [str(figure["rating_label"]), _rate(figure["rate"])]
+                    cells += [str(figure["rating_label"]), rate_cell(figure["rate"])]
             yield cells
 
     filename = f"ratings-{tables['year']}"

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_safe
 from evaluation.forms.matrix import MatrixFilter
 from evaluation.renderers.charts import matrix_charts
 from evaluation.renderers.exports import (
-    _format,
-    _rate,
     amount,
+    export_format,
     export_response,
     fy,
+    rate_cell,
     unit_label,
     value_cell,
 )
@@ -47,7 +47,7 @@ def _matrix(request, code) -> dict:
 def tracking_matrix_export(request, code, fmt):
     """GET, any signed-in user: the matrix of a project, one row per indicator and fiscal year,
     with the values and targets the user may see."""
-    fmt = _format(fmt)
+    fmt = export_format(fmt)
     context = _matrix(request, code)
     header = [
         _("区分"),
@@ -71,7 +71,7 @@ def tracking_matrix_export(request, code, fmt):
                     fy(cell["year"]),
                     amount(indicator, cell["goal"]),
                     value_cell(cell["value"]),
-                    _rate(cell["rate"]),
+                    rate_cell(cell["rate"]),
                     str(cell.get("rating_label", "")) if cell["rating"] else "",
                 ]
 

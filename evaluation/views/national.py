@@ -9,8 +9,8 @@ from django.views.decorators.http import require_safe
 
 from evaluation.forms.national import AcrossFilter, RollupFilter
 from evaluation.renderers.exports import (
-    _format,
     amount,
+    export_format,
     export_response,
     fy,
     unit_label,
@@ -18,11 +18,11 @@ from evaluation.renderers.exports import (
     workbook_response,
 )
 from evaluation.renderers.national import (
-    _rollup_bureaus,
-    _rollup_common,
-    _rollup_fields,
-    _rollup_projects,
-    _rollup_totals,
+    rollup_bureaus,
+    rollup_common,
+    rollup_fields,
+    rollup_projects,
+    rollup_totals,
 )
 from evaluation.selectors.national import ROLLUP_SECTIONS, across_context, rollup_context
 from evaluation.selectors.paging import page_of
@@ -87,17 +87,17 @@ def national_rollup_export(request, fmt):
     have no total (and of the common target). A CSV holds one table: `?section=` chooses it
     (totals, the default; bureau; field; common; projects), each with its own header, so
     that every file is a plain rectangle a spreadsheet opens as it is."""
-    fmt = _format(fmt)
+    fmt = export_format(fmt)
     section = request.GET.get("section", "totals")
     if section not in ROLLUP_SECTIONS:
         raise Http404
     context = rollup_context(request.user, **RollupFilter(request.GET).values())
     tables = {
-        "totals": (_("全国集計"), _rollup_totals),
-        "bureau": (_("経済産業局別"), _rollup_bureaus),
-        "field": (_("分野別"), _rollup_fields),
-        "common": (_("共通目標と全国目標"), _rollup_common),
-        "projects": (_("プロジェクト別の値"), _rollup_projects),
+        "totals": (_("全国集計"), rollup_totals),
+        "bureau": (_("経済産業局別"), rollup_bureaus),
+        "field": (_("分野別"), rollup_fields),
+        "common": (_("共通目標と全国目標"), rollup_common),
+        "projects": (_("プロジェクト別の値"), rollup_projects),
     }
     filename = f"national-rollup-{context['year']}"
     if fmt == "xlsx":
@@ -114,7 +114,7 @@ def national_rollup_export(request, fmt):
 def indicator_across_export(request, code, fmt):
     """GET, every signed-in user: one indicator across projects and fiscal years, the values
     the user may see, the years with values not yet approved named, and the settled total."""
-    fmt = _format(fmt)
+    fmt = export_format(fmt)
     context = across_context(request.user, code, **AcrossFilter(request.GET).values())
     indicator, years = context["indicator"], context["years"]
     unit = unit_label(indicator)

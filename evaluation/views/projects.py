@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from evaluation.renderers.exports import (
-    _format,
+    export_format,
     export_response,
     workbook_response,
 )
@@ -39,7 +39,7 @@ def project_workbook(request, code):
 def project_list_export(request, fmt):
     """GET, any signed-in user: the project list (reference data) with the list's filters and
     sort order, every page of it."""
-    fmt = _format(fmt)
+    fmt = export_format(fmt)
     projects = listed_projects(request.user).prefetch_related("sub_regions")
     table = ProjectTable(ProjectFilter(request.GET, queryset=projects).qs)
     RequestConfig(request, paginate=False).configure(table)

@@ -17,7 +17,7 @@ from evaluation.forms.reports import (
 )
 from evaluation.models import Indicator
 from evaluation.renderers.exports import (
-    _format,
+    export_format,
     export_response,
     fy,
 )
@@ -28,12 +28,12 @@ from evaluation.selectors.achievement import (
 from evaluation.selectors.history import change_history
 from evaluation.selectors.reports import (
     WARNING_TEXT,
-    _entry_context,
-    _row_context,
-    _value_context,
     board_context,
+    entry_context,
+    entry_row_extras,
     get_report_for_user,
     reportable_years,
+    value_context,
 )
 from evaluation.services import evaluations, reports, workbook_import
 from evaluation.views.helpers import add_service_errors, edit_screen, posted, transition_screen
@@ -106,7 +106,7 @@ def report_edit(request, code, fiscal_year):
     """GET/POST, staff of the project's bureau while the report is editable: the entry screen.
     Saves a draft at any time; on an error keeps everything typed and says what is wrong."""
     report = get_report_for_user(request.user, code, fiscal_year, write=True)
-    extra = _entry_context(report, request.user)
+    extra = entry_context(report, request.user)
 
     def make_form(data, record):
         return ReportEntryForm(
@@ -117,7 +117,7 @@ def report_edit(request, code, fiscal_year):
             regions=extra["regions"],
             activities=extra["activities"],
             results=extra["results"],
-            rows=_row_context(extra),
+            rows=entry_row_extras(extra),
         )
 
     def save(form):
@@ -154,7 +154,7 @@ def report_detail(request, code, fiscal_year):
     """GET, whoever may see the report: values by category, achievement of each target,
     activities planned and actual, the timeline."""
     report = get_report_for_user(request.user, code, fiscal_year)
-    extra = _entry_context(report, request.user)
+    extra = entry_context(report, request.user)
     context = {
         "report": report,
         "project": report.project,
@@ -206,7 +206,7 @@ def _board_filters(request) -> dict:
 def report_download(request, code, fiscal_year):
     """GET, whoever may see the report: the pre-filled workbook (xlsx)."""
     report = get_report_for_user(request.user, code, fiscal_year)
-    extra = _value_context(report, request.user)
+    extra = value_context(report, request.user)
     data = report_workbook(
         report,
         indicators=extra["indicators"],
@@ -253,7 +253,7 @@ def report_upload(request, code, fiscal_year):
 def submission_board_export(request, fmt):
     """GET, managers and admins (403 for others): the board, a row per project, the report's
     state per fiscal year (「期限超過」 where the deadline passed without a submission)."""
-    fmt = _format(fmt)
+    fmt = export_format(fmt)
     context = board_context(request.user, **_board_filters(request))
     labels = dict(context["states"])
     header = [_("プロジェクト"), _("経済産業局"), *[fy(y) for y in context["years"]]]

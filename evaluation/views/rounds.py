@@ -20,12 +20,12 @@ from evaluation.renderers.sheet_workbook import (
     target_table,
 )
 from evaluation.selectors.rounds import (
-    _ratings_for,
     get_evaluation_for_user,
     get_phase_for_new_round,
     may_manage,
     may_rate,
     own_rating,
+    ratings_for,
     rollup_context,
     round_detail_context,
     round_list_context,
@@ -122,7 +122,7 @@ def evaluation_sheet(request, round_id, code):
         "round": evaluation.round,
         "project": evaluation.project,
         "sheet": with_target_charts(sheet_data(evaluation)),
-        "ratings": _ratings_for(request.user, evaluation),
+        "ratings": ratings_for(request.user, evaluation),
         "criteria": list(evaluation.round.criteria.all()),
         "can_rate": may_rate(request.user, evaluation),
         "can_consolidate": may_manage(request.user, evaluation),
@@ -140,7 +140,7 @@ def evaluation_sheet_download(request, round_id, code):
     data = sheet_workbook(
         evaluation,
         sheet_data(evaluation),
-        _ratings_for(request.user, evaluation),
+        ratings_for(request.user, evaluation),
         show_final=sees_final(request.user, evaluation),
     )
     response = HttpResponse(data, content_type=XLSX)
@@ -227,7 +227,7 @@ def evaluation_consolidate(request, round_id, code):
         "evaluation": evaluation,
         "form": form,
         "heading": _("評価の取りまとめ"),
-        "ratings": _ratings_for(request.user, evaluation),
+        "ratings": ratings_for(request.user, evaluation),
         "consolidating": True,
     }
     return render(request, "evaluation/evaluation_form.html", context, status=status)

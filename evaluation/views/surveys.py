@@ -16,7 +16,7 @@ from evaluation.models import State, Survey
 from evaluation.models.surveys import EFFECT_ITEMS, HEADLINE_ITEMS, ITEM_CHOICES
 from evaluation.renderers.charts import bar_chart
 from evaluation.renderers.exports import (
-    _format,
+    export_format,
     export_response,
     fy,
 )
@@ -188,7 +188,7 @@ def survey_list_export(request, fmt):
     """GET, every signed-in user: the surveys of the scope shown (?project=code, else national)
     the user may see, a row per fiscal year, then each item's share of firms in % (from the
     counts where they are known, else the published share; blank where there is neither)."""
-    fmt = _format(fmt)
+    fmt = export_format(fmt)
     context = surveys_in_scope(request.user, SurveyFilter(request.GET).values()["project"])
     header = [
         _("年度"),
@@ -220,7 +220,7 @@ def survey_list_export(request, fmt):
 def survey_detail_export(request, survey_id, fmt):
     """GET, whoever may see the survey: its answers, a row per item: the count of firms, the
     share in %, and where the share comes from."""
-    fmt = _format(fmt)
+    fmt = export_format(fmt)
     survey = get_survey_for_user(request.user, survey_id)
     header = [_("年度"), _("項目"), _("企業数（社）"), _("割合（%）"), _("割合の出どころ")]
     year = fy(survey.fiscal_year)

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from evaluation.forms.common import _plain
+from evaluation.forms.common import as_typed
 from evaluation.forms.yearly import ActivityFormSet, YearlyPlanCreateForm, YearlyPlanForm
 from evaluation.selectors.history import change_history
 from evaluation.selectors.yearly import (
@@ -76,7 +76,7 @@ def _activity_initial(yearly_plan):
                 "heading": a.heading,
                 "title": a.title,
                 "output_indicator": a.output_indicator,
-                "planned_output": _plain(a.planned_output),
+                "planned_output": as_typed(a.planned_output),
                 "budget": None if budget is None else f"{budget}",
                 "budget_unit": unit,
                 "partners": a.partners,
