@@ -23,6 +23,7 @@ from evaluation.models import (
 from evaluation.selectors.national import default_year, ratings_in_year, reports_in_year
 from projects.domain import PHASE_II, fiscal_year_label, in_phase_ii
 from projects.models import Project
+from projects.times import local_isoformat
 
 
 def number(value) -> str | None:
@@ -242,7 +243,7 @@ def evaluations(request):
             "final_grade": e.final_grade if finished else None,
             "final_findings": e.final_findings if finished else None,
             "final_recommendations": e.final_recommendations if finished else None,
-            "consolidated_at": e.consolidated_at if finished else None,
+            "consolidated_at": local_isoformat(e.consolidated_at) if finished else None,
         }
 
     return page_of(request, rows, serialize)
@@ -276,6 +277,6 @@ def action_items(request):
             "state": i.state,
             "done_note": i.done_note,
             "decision_note": i.decision_note,
-            "created_at": i.created_at,
+            "created_at": local_isoformat(i.created_at),
         },
     )

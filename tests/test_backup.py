@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from evaluation.models import ActionItem, AnnualReport, MonitoredValue, ProjectEvaluation
@@ -121,7 +122,8 @@ def test_backup_keeps_times_to_the_microsecond(tmp_path):
         for r in dumped(backup)
         if r["model"] == "evaluation.annualreport" and r["pk"] == report.pk
     )
-    assert row["fields"]["created_at"] == stamp.isoformat().replace("+00:00", "Z")
+    assert row["fields"]["created_at"] == timezone.localtime(stamp).isoformat()
+    assert row["fields"]["created_at"].endswith("+09:00")  # Tokyo time, with its offset
 
 
 def test_restore_refuses_a_database_that_holds_data(tmp_path):

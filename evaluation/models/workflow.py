@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from projects.models import Role, user_role
+from projects.times import local_time_label
 
 
 class State(models.TextChoices):
@@ -181,4 +182,4 @@ class WorkflowEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M} {self.by}"
+        return f"{self.get_action_display()} {local_time_label(self.at)} {self.by}"

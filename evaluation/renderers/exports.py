@@ -7,6 +7,7 @@ are labelled 「2006年度（平成18年度）」; a value is one of four things
 import csv
 import tempfile
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from decimal import Decimal
 
 from django.http import FileResponse, Http404, StreamingHttpResponse
@@ -17,6 +18,7 @@ from openpyxl.styles import Font
 
 from evaluation.models import Indicator, MonitoredValue, ValueKind
 from projects.domain import MONEY_UNITS, fiscal_year_label
+from projects.times import local_naive, local_time_label
 
 FORMATS = ("csv", "xlsx")
 BOM = "\ufeff"
@@ -56,6 +58,8 @@ def value_cell(value: MonitoredValue | None):
 
 
 def _text(cell) -> str:
+    if isinstance(cell, datetime):  # aware, from the database: read in Tokyo time
+        return local_time_label(cell)
     if cell is None:
         return ""
     if isinstance(cell, Decimal):
@@ -108,6 +112,8 @@ def workbook_response(filename: str, sheets) -> FileResponse:
 
 
 def _xlsx_value(cell):
+    if isinstance(cell, datetime):  # openpyxl takes no tzinfo: the Tokyo wall clock
+        return local_naive(cell)
     if isinstance(cell, Decimal):
         return int(cell) if cell == cell.to_integral_value() else cell
     if cell is not None and not isinstance(cell, int | float | str):

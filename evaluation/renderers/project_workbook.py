@@ -5,7 +5,6 @@ and the workflow events). Everything through the reader's `visible_to` scopes, s
 holds exactly what the screens show that reader. Written with exports.workbook_response."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,12 +23,9 @@ from evaluation.models import (
 )
 from evaluation.models.workflow import State
 from evaluation.renderers.exports import amount, fy, unit_label, value_cell
+from projects.times import local_time_label
 
 HISTORY_KINDS = {"+": gettext_lazy("作成"), "~": gettext_lazy("変更"), "-": gettext_lazy("削除")}
-
-
-def _time(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def _state(value) -> str:
@@ -108,7 +104,7 @@ def project_sheets(project, user) -> list[tuple]:
              _("改訂理由"), _("作成者"), _("作成日時")],
             [[str(r.plan.phase.name), r.number, fy(r.fiscal_year), fy(r.start_fiscal_year),
               fy(r.end_fiscal_year), r.narrative, r.reason, str(r.author or ""),
-              _time(r.created_at)] for r in revisions],
+              local_time_label(r.created_at)] for r in revisions],
         ),
         (
             _("目標と版"),
@@ -253,4 +249,4 @@ def change_log(records: list[tuple]) -> list[list]:
                 )
             )
     entries.sort(key=lambda e: e[0])
-    return [[_time(at), *rest] for at, *rest in entries]
+    return [[local_time_label(at), *rest] for at, *rest in entries]

@@ -25,6 +25,7 @@ from evaluation.models import Indicator, MonitoredValue, ValueKind
 from evaluation.models.catalogue import MAX_ABS_VALUE
 from evaluation.models.reports import RowInput
 from projects.domain import MONEY_UNITS, fiscal_year_label, parse_number
+from projects.times import local_isoformat
 
 FORMAT = "cluster-pdca/annual-report/1"
 DATA_SHEET = "年度報告"
@@ -151,7 +152,7 @@ def report_workbook(report, *, indicators, values, last_year, goals) -> bytes:
         ("project", report.project.code),
         ("fiscal_year", report.fiscal_year),
         ("version", report.version),
-        ("generated_at", timezone.now().isoformat()),
+        ("generated_at", local_isoformat(timezone.now())),
     ):
         meta.append([key, value])
     buffer = io.BytesIO()

@@ -8,6 +8,7 @@ from evaluation.models import AnnualReport, Indicator
 from evaluation.renderers.workbooks import Problem, WorkbookRefused, parse_report_workbook
 from evaluation.services.editing import LockedError, StaleEditError
 from evaluation.services.reports import annual_report_save
+from projects.times import local_time_label
 
 
 @transaction.atomic
@@ -64,7 +65,7 @@ def annual_report_import(
         )
     except StaleEditError as stale:  # noqa: B904 (the refusal says all there is to say)
         changes = "; ".join(
-            f"版 {c.version}: {c.user} {c.at:%Y-%m-%d %H:%M} {c.reason}".strip()
+            f"版 {c.version}: {c.user} {local_time_label(c.at)} {c.reason}".strip()
             for c in stale.changes
         )
         raise WorkbookRefused(

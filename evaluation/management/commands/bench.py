@@ -2,12 +2,12 @@ import json
 import os
 import platform
 import subprocess
-from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import timezone
 
 from evaluation.demo import bench
 from evaluation.models import MonitoredValue
@@ -58,7 +58,7 @@ class Command(BaseCommand):
         rows = [] if options["no_pages"] else bench.run(sample, repeat=repeat, pages=pages)
         result = {
             "meta": {
-                "date": date.today().isoformat(),
+                "date": timezone.localdate().isoformat(),
                 "commit": commit(),
                 "engine": connection.vendor,
                 "python": platform.python_version(),
