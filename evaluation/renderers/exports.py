@@ -2,7 +2,8 @@
 by row, and xlsx written by openpyxl's write-only mode into a temporary file; neither keeps the
 rows in memory. Headers are Japanese (in the active language) and carry their unit; fiscal years
 are labelled 「2006年度（平成18年度）」; a value is one of four things and stays so: a number,
-0, 「該当なし」 or 「未把握」 (never 0 or blank); a cell with no value at all is blank."""
+0, 「該当なし」 or 「未把握」 (never 0 or blank); a cell with no value at all is blank. Every text
+cell goes through `cells`, so a text a user typed that begins like a formula stays a text."""
 
 import csv
 import tempfile
@@ -17,8 +18,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from evaluation.models import Indicator, MonitoredValue, ValueKind
+from evaluation.renderers.cells import csv_text, keep_text, xlsx_value
 from projects.domain import MONEY_UNITS, fiscal_year_label
-from projects.times import local_naive, local_time_label
+from projects.times import local_naive
 
 FORMATS = ("csv", "xlsx")
 BOM = "\ufeff"
@@ -57,27 +59,18 @@ def value_cell(value: MonitoredValue | None):
     return str(ValueKind(value.kind).label)
 
 
-def _text(cell) -> str:
-    if isinstance(cell, datetime):  # aware, from the database: read in Tokyo time
-        return local_time_label(cell)
-    if cell is None:
-        return ""
-    if isinstance(cell, Decimal):
-        return f"{cell:f}"
-    return str(cell)
-
-
 class _Echo:
     def write(self, value):
         return value
 
 
 def csv_rows(header: Sequence, rows: Iterable[Sequence]):
-    """The CSV text, one line at a time, the byte-order mark first."""
+    """The CSV text, one line at a time, the byte-order mark first; a text that would be read
+    as a formula has an apostrophe in front (cells.csv_text)."""
     writer = csv.writer(_Echo())
-    yield BOM + writer.writerow([_text(h) for h in header])
+    yield BOM + writer.writerow([csv_text(h) for h in header])
     for row in rows:
-        yield writer.writerow([_text(cell) for cell in row])
+        yield writer.writerow([csv_text(cell) for cell in row])
 
 
 def write_xlsx(file, title: str, header: Sequence, rows: Iterable[Sequence]) -> None:
@@ -87,19 +80,19 @@ def write_xlsx(file, title: str, header: Sequence, rows: Iterable[Sequence]) -> 
 
 def write_workbook(file, sheets: Iterable[tuple[str, Sequence, Iterable[Sequence]]]) -> None:
     """Write sheets of (title, header, rows) to `file` with openpyxl's write-only mode (rows go
-    straight to disk; numbers stay numbers)."""
+    straight to disk; numbers stay numbers, texts stay texts: see cells)."""
     book = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = book.create_sheet(str(title)[:31])
         sheet.freeze_panes = "A2"
         head = []
         for text in header:
-            cell = WriteOnlyCell(sheet, value=str(text))
+            cell = keep_text(WriteOnlyCell(sheet, value=str(text)))
             cell.font = Font(bold=True)
             head.append(cell)
         sheet.append(head)
         for row in rows:
-            sheet.append([_xlsx_value(cell) for cell in row])
+            sheet.append([_xlsx_value(sheet, cell) for cell in row])
     book.save(file)
 
 
@@ -111,14 +104,14 @@ def workbook_response(filename: str, sheets) -> FileResponse:
     return FileResponse(file, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX)
 
 
-def _xlsx_value(cell):
+def _xlsx_value(sheet, cell):
     if isinstance(cell, datetime):  # openpyxl takes no tzinfo: the Tokyo wall clock
         return local_naive(cell)
     if isinstance(cell, Decimal):
         return int(cell) if cell == cell.to_integral_value() else cell
     if cell is not None and not isinstance(cell, int | float | str):
-        return str(cell)
-    return cell
+        cell = str(cell)
+    return xlsx_value(sheet, cell)
 
 
 def export_response(fmt: str, filename: str, title: str, header: Sequence, rows: Iterable):

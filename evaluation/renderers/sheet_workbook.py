@@ -1,5 +1,6 @@
 """The evaluation sheet as an xlsx workbook: the same sections as the screen, one sheet each,
-Japanese headers with the unit in each header, fiscal-year labels, values kept as numbers."""
+Japanese headers with the unit in each header, fiscal-year labels, values kept as numbers, and
+texts kept as texts (every row goes through cells.xlsx_row)."""
 
 import io
 
@@ -8,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from evaluation.renderers.cells import xlsx_row
 from projects.domain import fiscal_year_label
 
 HEAD_FILL = PatternFill("solid", start_color="D9E2F3", end_color="D9E2F3")
@@ -29,13 +31,13 @@ def _name(target) -> str:
 
 def _sheet(book, title, header, rows):
     sheet = book.create_sheet(title)
-    sheet.append(header)
+    sheet.append(xlsx_row(sheet, header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = 18
     sheet.freeze_panes = "A2"
@@ -94,15 +96,21 @@ def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool) -> byte
     book = openpyxl.Workbook()
     summary = book.active
     summary.title = _("概要")
-    summary.append([_("評価ラウンド"), evaluation.round.title])
-    summary.append([_("評価の年度"), _fy(evaluation.round.fiscal_year)])
-    summary.append([_("プロジェクト"), str(evaluation.project.name)])
-    summary.append([_("経済産業局"), str(evaluation.project.bureau.name)])
-    summary.append([_("状態"), str(evaluation.get_state_display())])
+    lines = [
+        [_("評価ラウンド"), evaluation.round.title],
+        [_("評価の年度"), _fy(evaluation.round.fiscal_year)],
+        [_("プロジェクト"), str(evaluation.project.name)],
+        [_("経済産業局"), str(evaluation.project.bureau.name)],
+        [_("状態"), str(evaluation.get_state_display())],
+    ]
     if show_final and evaluation.final_grade:
-        summary.append([_("総合評価"), str(evaluation.get_final_grade_display())])
-        summary.append([_("評価結果（所見）"), evaluation.final_findings])
-        summary.append([_("提言（改善事項）"), evaluation.final_recommendations])
+        lines += [
+            [_("総合評価"), str(evaluation.get_final_grade_display())],
+            [_("評価結果（所見）"), evaluation.final_findings],
+            [_("提言（改善事項）"), evaluation.final_recommendations],
+        ]
+    for line in lines:
+        summary.append(xlsx_row(summary, line))
     summary.column_dimensions["A"].width = 22
     summary.column_dimensions["B"].width = 60
 

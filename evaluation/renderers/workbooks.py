@@ -4,6 +4,10 @@ Reading is defensive: the file is checked as a zip before anything is unpacked (
 entries, uncompressed size, compression ratio, macros), openpyxl parses its XML through
 defusedxml, formulas are read as formulas and refused (never evaluated), sheet protection is a
 hint only (every cell is validated again), and the upload is all or nothing.
+
+Writing keeps a user's text a text (cells.keep_text): a note or comment such as `=1+2` is a
+string cell shown as typed, never a formula, and is read back exactly as written, so a workbook
+downloaded and uploaded unchanged changes nothing.
 """
 
 import io
@@ -24,6 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from evaluation.models import Indicator, MonitoredValue, ValueKind
 from evaluation.models.catalogue import MAX_ABS_VALUE
 from evaluation.models.reports import RowInput
+from evaluation.renderers.cells import keep_text
 from projects.domain import MONEY_UNITS, fiscal_year_label, parse_number
 from projects.times import local_isoformat
 
@@ -131,7 +136,7 @@ def report_workbook(report, *, indicators, values, last_year, goals) -> bytes:
             saved.comment if saved else "",
         ]
         for column, value in enumerate(cells, start=1):
-            cell = sheet.cell(row=row, column=column, value=value)
+            cell = keep_text(sheet.cell(row=row, column=column, value=value))
             if column in EDITABLE.values():
                 cell.fill = EDIT_FILL
                 cell.protection = Protection(locked=False)
@@ -383,7 +388,9 @@ def _read_row(sheet, row: int, indicators, parsed: ParsedWorkbook, *, seen, merg
 
 
 def _read_texts(sheet, row: int, parsed: ParsedWorkbook) -> list[str]:
-    """The row's source note and comment, trimmed; formulas and overlong texts are problems."""
+    """The row's source note and comment, trimmed; formulas and overlong texts are problems.
+    A string cell is taken as it is, whatever it begins with: the workbook's own formula-like
+    texts are string cells (cells.keep_text), while a formula a user typed is a formula cell."""
     texts = []
     for column, limit in TEXT_LIMITS.items():
         text_cell = sheet.cell(row=row, column=column)
