@@ -1,7 +1,6 @@
 import pytest
 
-from projects.models import Role
-from tests.factories import BureauFactory, ProjectFactory, UserFactory, staff_of
+from tests.factories import BureauFactory, ProjectFactory, role_users
 
 
 @pytest.fixture
@@ -24,14 +23,7 @@ def project(bureau):
 @pytest.fixture
 def users(bureau, other_bureau):
     """One user per role of DOMAIN.md, plus staff of another bureau and a user with no role."""
-    return {
-        "staff": staff_of(bureau, username="staff-own"),
-        "other_staff": staff_of(other_bureau, username="staff-other"),
-        "manager": UserFactory(username="manager", role=Role.MANAGER),
-        "evaluator": UserFactory(username="evaluator", role=Role.EVALUATOR),
-        "admin": UserFactory(username="admin", role=Role.ADMIN, is_staff=True),
-        "no_role": UserFactory(username="no-role"),
-    }
+    return role_users(bureau, other_bureau)
 
 
 def pytest_report_header(config):

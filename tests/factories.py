@@ -92,6 +92,18 @@ def staff_of(bureau, **kwargs) -> User:
     return UserFactory(bureau=bureau, role=Role.STAFF, **kwargs)
 
 
+def role_users(bureau, other_bureau) -> dict[str, User]:
+    """One user per role of DOMAIN.md, plus staff of another bureau and a user with no role."""
+    return {
+        "staff": staff_of(bureau, username="staff-own"),
+        "other_staff": staff_of(other_bureau, username="staff-other"),
+        "manager": UserFactory(username="manager", role=Role.MANAGER),
+        "evaluator": UserFactory(username="evaluator", role=Role.EVALUATOR),
+        "admin": UserFactory(username="admin", role=Role.ADMIN, is_staff=True),
+        "no_role": UserFactory(username="no-role"),
+    }
+
+
 class ProjectPlanFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "evaluation.ProjectPlan"
