@@ -104,6 +104,17 @@ def role_users(bureau, other_bureau) -> dict[str, User]:
     }
 
 
+def conftest_world():
+    """(bureau, other_bureau, project, users) as tests/conftest.py's fixtures of those names make
+    them, for a fixture of a wider scope that builds its objects once for many tests."""
+    bureau = BureauFactory(code="kanto", name_ja="関東経済産業局")
+    other_bureau = BureauFactory(code="kinki", name_ja="近畿経済産業局")
+    project = ProjectFactory(
+        bureau=bureau, code="kanto-regional", name_ja="地域産業活性化プロジェクト"
+    )
+    return bureau, other_bureau, project, role_users(bureau, other_bureau)
+
+
 class ProjectPlanFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "evaluation.ProjectPlan"

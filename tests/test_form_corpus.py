@@ -227,15 +227,10 @@ def corpus_world(django_db_setup, django_db_blocker):
     """The users and the objects of the screens, built once per module (once per xdist worker)
     inside a transaction rolled back after the module's last test. Each test runs in a savepoint
     of it (pytest-django) and each hypothesis example in one of its own: nothing leaks."""
-    from tests.factories import BureauFactory, ProjectFactory, role_users
+    from tests.factories import conftest_world
 
     with django_db_blocker.unblock(), transaction.atomic():
-        bureau = BureauFactory(code="kanto", name_ja="関東経済産業局")
-        other_bureau = BureauFactory(code="kinki", name_ja="近畿経済産業局")
-        project = ProjectFactory(
-            bureau=bureau, code="kanto-regional", name_ja="地域産業活性化プロジェクト"
-        )
-        users = role_users(bureau, other_bureau)
+        bureau, _other_bureau, project, users = conftest_world()
         yield users, make_corpus_objects(project, users, bureau)
         transaction.set_rollback(True)
 

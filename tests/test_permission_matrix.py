@@ -35,14 +35,7 @@ from evaluation.models import (
 )
 from evaluation.models.workflow import TRANSITIONS, may_take
 from projects.models import Role
-from tests.factories import (
-    BureauFactory,
-    IndicatorFactory,
-    ProjectFactory,
-    role_users,
-    walk_action_item,
-    walk_workflow,
-)
+from tests.factories import IndicatorFactory, conftest_world, walk_action_item, walk_workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -588,12 +581,7 @@ def matrix_world(django_db_setup, django_db_blocker):
     from tests.factories import ProjectPlanFactory
 
     with django_db_blocker.unblock(), transaction.atomic():
-        bureau = BureauFactory(code="kanto", name_ja="関東経済産業局")
-        other_bureau = BureauFactory(code="kinki", name_ja="近畿経済産業局")
-        project = ProjectFactory(
-            bureau=bureau, code="kanto-regional", name_ja="地域産業活性化プロジェクト"
-        )
-        users = role_users(bureau, other_bureau)
+        _bureau, _other_bureau, project, users = conftest_world()
         plan = ProjectPlanFactory(project=project, phase=project.phase)
         objects = {"project": project, "plan": plan, **make_matrix_objects(project, plan, users)}
         yield users, objects
