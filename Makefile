@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
+# pytest-xdist workers of `make test` (one per core; each its own test database): PYTEST_WORKERS=0
+# runs in one process, e.g. for --pdb. PYTEST_ARGS adds options, e.g. PYTEST_ARGS='-m "not browser"'.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test venv setup-data lint format messages clean loadtest bench
 
@@ -25,7 +28,7 @@ run: setup-data
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: venv
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -1,7 +1,6 @@
 import pytest
 
-from projects.models import Role
-from tests.factories import BureauFactory, ProjectFactory, UserFactory, staff_of
+from tests.factories import BureauFactory, ProjectFactory, role_users
 
 
 @pytest.fixture
@@ -24,14 +23,7 @@ def project(bureau):
 @pytest.fixture
 def users(bureau, other_bureau):
     """One user per role of DOMAIN.md, plus staff of another bureau and a user with no role."""
-    return {
-        "staff": staff_of(bureau, username="staff-own"),
-        "other_staff": staff_of(other_bureau, username="staff-other"),
-        "manager": UserFactory(username="manager", role=Role.MANAGER),
-        "evaluator": UserFactory(username="evaluator", role=Role.EVALUATOR),
-        "admin": UserFactory(username="admin", role=Role.ADMIN, is_staff=True),
-        "no_role": UserFactory(username="no-role"),
-    }
+    return role_users(bureau, other_bureau)
 
 
 def pytest_report_header(config):
@@ -64,35 +56,99 @@ def japanese():
         yield
 
 
-def pytest_terminal_summary(terminalreporter):
-    """The figures of the permission matrix and of the hostile-input corpus, when they ran."""
+def suite_figures() -> dict:
+    """The figures of the permission matrix, the forged requests and the hostile-input corpus,
+    from the test modules this process imported (none: an empty dict). Plain values only: an
+    xdist worker sends them to the controller (`pytest_sessionfinish`)."""
     import sys
 
+    figures = {}
     matrix = sys.modules.get("tests.test_permission_matrix")
     if matrix is not None:
-        terminalreporter.write_line(
-            f"permission matrix: {len(matrix.MATRIX)} URL names, {len(matrix.ROLES)} roles "
-            f"(anonymous included), {sum(map(len, matrix.STATES.values()))} states of "
-            f"{len(matrix.STATES)} records ("
-            + ", ".join(f"{record} {len(states)}" for record, states in matrix.STATES.items())
-            + f"), {len(matrix.CASES)} cases"
-        )
+        figures["matrix"] = {
+            "urls": len(matrix.MATRIX),
+            "roles": len(matrix.ROLES),
+            "states": {record: len(states) for record, states in matrix.STATES.items()},
+            "cases": len(matrix.CASES),
+        }
     forged = sys.modules.get("tests.test_forged_requests")
     if forged is not None:
-        terminalreporter.write_line(
-            f"forged requests: {len(forged.FORGERIES)} cases over {len(forged.forged_names())} "
-            f"POST URL names ({len(forged.NOT_BUREAU_SCOPED)} POST URL names not bureau-scoped)"
-        )
+        figures["forged"] = {
+            "cases": len(forged.FORGERIES),
+            "names": len(forged.forged_names()),
+            "not_scoped": len(forged.NOT_BUREAU_SCOPED),
+        }
     corpus = sys.modules.get("tests.test_form_corpus")
-    if corpus is not None and corpus.RUN["examples"]:
-        terminalreporter.write_line(
-            "hostile-input corpus: {forms} forms registered, {examples} examples run "
-            "({accepted} accepted, {refused} refused)".format(**corpus.RUN)
+    if corpus is not None:
+        figures["corpus"] = dict(corpus.RUN)
+        figures["uploads"] = {**corpus.UPLOAD_RUN, "cases": len(corpus.UPLOADS)}
+    return figures
+
+
+def merge_figures(total: dict, part: dict) -> dict:
+    """Adds the figures of one xdist worker to the total: what was counted while tests ran is
+    summed (each worker ran some of them), what is read from the modules is the same in each."""
+    for key, value in part.items():
+        if key not in total:
+            total[key] = value
+        elif key == "corpus":
+            for name in ("examples", "accepted", "refused"):
+                total[key][name] += value[name]
+            total[key]["forms"] = max(total[key]["forms"], value["forms"])
+        elif key == "uploads":
+            for name in ("uploads", "accepted", "refused"):
+                total[key][name] += value[name]
+    return total
+
+
+WORKER_FIGURES = pytest.StashKey[dict]()
+
+
+def pytest_sessionfinish(session):
+    """On an xdist worker: hand the figures to the controller, which prints them."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["suite_figures"] = suite_figures()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """On the xdist controller: sum the figures of each worker as it finishes."""
+    part = getattr(node, "workeroutput", {}).get("suite_figures")
+    if part:
+        total = node.config.stash.setdefault(WORKER_FIGURES, {})
+        merge_figures(total, part)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The figures of the permission matrix and of the hostile-input corpus, when they ran,
+    with or without xdist (the controller imports no test module: the workers send them)."""
+    figures = config.stash.get(WORKER_FIGURES, None) or suite_figures()
+    write = terminalreporter.write_line
+    matrix = figures.get("matrix")
+    if matrix:
+        write(
+            f"permission matrix: {matrix['urls']} URL names, {matrix['roles']} roles "
+            f"(anonymous included), {sum(matrix['states'].values())} states of "
+            f"{len(matrix['states'])} records ("
+            + ", ".join(f"{record} {count}" for record, count in matrix["states"].items())
+            + f"), {matrix['cases']} cases"
         )
-    if corpus is not None and corpus.UPLOAD_RUN["uploads"]:
-        terminalreporter.write_line(
+    forged = figures.get("forged")
+    if forged:
+        write(
+            f"forged requests: {forged['cases']} cases over {forged['names']} "
+            f"POST URL names ({forged['not_scoped']} POST URL names not bureau-scoped)"
+        )
+    corpus = figures.get("corpus")
+    if corpus and corpus["examples"]:
+        write(
+            "hostile-input corpus: {forms} forms registered, {examples} examples run "
+            "({accepted} accepted, {refused} refused)".format(**corpus)
+        )
+    uploads = figures.get("uploads")
+    if uploads and uploads["uploads"]:
+        write(
             "hostile uploads: {uploads} files of {cases} cases through the upload screen "
-            "({accepted} accepted, {refused} refused)".format(
-                cases=len(corpus.UPLOADS), **corpus.UPLOAD_RUN
-            )
+            "({accepted} accepted, {refused} refused)".format(**uploads)
         )

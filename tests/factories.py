@@ -92,6 +92,29 @@ def staff_of(bureau, **kwargs) -> User:
     return UserFactory(bureau=bureau, role=Role.STAFF, **kwargs)
 
 
+def role_users(bureau, other_bureau) -> dict[str, User]:
+    """One user per role of DOMAIN.md, plus staff of another bureau and a user with no role."""
+    return {
+        "staff": staff_of(bureau, username="staff-own"),
+        "other_staff": staff_of(other_bureau, username="staff-other"),
+        "manager": UserFactory(username="manager", role=Role.MANAGER),
+        "evaluator": UserFactory(username="evaluator", role=Role.EVALUATOR),
+        "admin": UserFactory(username="admin", role=Role.ADMIN, is_staff=True),
+        "no_role": UserFactory(username="no-role"),
+    }
+
+
+def conftest_world():
+    """(bureau, other_bureau, project, users) as tests/conftest.py's fixtures of those names make
+    them, for a fixture of a wider scope that builds its objects once for many tests."""
+    bureau = BureauFactory(code="kanto", name_ja="関東経済産業局")
+    other_bureau = BureauFactory(code="kinki", name_ja="近畿経済産業局")
+    project = ProjectFactory(
+        bureau=bureau, code="kanto-regional", name_ja="地域産業活性化プロジェクト"
+    )
+    return bureau, other_bureau, project, role_users(bureau, other_bureau)
+
+
 class ProjectPlanFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "evaluation.ProjectPlan"

@@ -8,15 +8,17 @@ of every table is compared. A forged field is refused on the form, and the same 
 user's own object is accepted, so it is the forged reference that was refused.
 """
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from evaluation.models import ActionItem, Activity, ProjectEvaluation, YearlyPlan
-from tests.factories import ProjectFactory, ProjectPlanFactory
+from tests.factories import ProjectFactory, ProjectPlanFactory, conftest_world
 from tests.test_form_corpus import dump
 from tests.test_permission_matrix import MATRIX, make_matrix_objects
 
@@ -200,8 +202,36 @@ def forged_names() -> set[str]:
     return {forgery.url_name for forgery in FORGERIES}
 
 
+@pytest.fixture(scope="module")
+def forged_world(django_db_setup, django_db_blocker):
+    """The users and both bureaus' objects, built once per module (once per xdist worker) inside
+    a transaction rolled back after the module's last test; each test runs in a savepoint of it
+    (pytest-django), so what a forged or control request changes is gone after the test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        _bureau, other_bureau, project, users = conftest_world()
+        plan = ProjectPlanFactory(project=project, phase=project.phase)
+        own_objects = make_own(project, plan, users)
+        yield users, own_objects, make_other(other_bureau, own_objects)
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def own(project, plan, users):
+def users(forged_world, db):
+    """The module's users (conftest's, built once): a copy each test may change."""
+    return copy.deepcopy(forged_world[0])
+
+
+@pytest.fixture
+def own(forged_world, db):
+    return copy.deepcopy(forged_world[1])
+
+
+@pytest.fixture
+def other(forged_world, db):
+    return copy.deepcopy(forged_world[2])
+
+
+def make_own(project, plan, users):
     """The matrix's objects of the first bureau, all in draft (each editable by its owner), an
     open action item with an activity to plan it, and a project of the bureau without a survey."""
     objects = {"project": project, "plan": plan, **make_matrix_objects(project, plan, users)}
@@ -211,8 +241,7 @@ def own(project, plan, users):
     return objects
 
 
-@pytest.fixture
-def other(other_bureau, own, users):
+def make_other(other_bureau, own):
     """The other bureau's project with a draft plan, a yearly plan with an activity, an action
     item, and an evaluation in the same round assigned to nobody."""
     project = ProjectFactory(bureau=other_bureau, phase=own["project"].phase, code="kinki")

@@ -12,6 +12,7 @@ was: a dump of every table before and after is compared. Each example runs in it
 rolled back, so examples do not leak into each other.
 """
 
+import copy
 import datetime
 import io
 import random
@@ -224,8 +225,31 @@ def clear_error(response) -> bool:
     return 'role="alert"' in text or "errorlist" in text
 
 
+@pytest.fixture(scope="module")
+def corpus_world(django_db_setup, django_db_blocker):
+    """The users and the objects of the screens, built once per module (once per xdist worker)
+    inside a transaction rolled back after the module's last test. Each test runs in a savepoint
+    of it (pytest-django) and each hypothesis example in one of its own: nothing leaks."""
+    from tests.factories import conftest_world
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        bureau, _other_bureau, project, users = conftest_world()
+        yield users, make_corpus_objects(project, users, bureau)
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def corpus_objects(project, users, bureau):
+def users(corpus_world, db):
+    """The module's users (conftest's, built once): a copy each test may change."""
+    return copy.deepcopy(corpus_world[0])
+
+
+@pytest.fixture
+def corpus_objects(corpus_world, db):
+    return copy.deepcopy(corpus_world[1])
+
+
+def make_corpus_objects(project, users, bureau):
     """A draft plan with the common target, a draft yearly plan and report of FY2007, the
     overall plan, a round with the project assigned to the evaluator, an open action item, and a
     project of the bureau without a plan."""

@@ -12,12 +12,16 @@ Forged requests (a user naming, in the URL or in a posted field, an object that 
 are checked for every POST endpoint that names a bureau's object in tests/test_forged_requests.py.
 """
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
+from django.db import transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
 
 from evaluation.models import (
     Action,
@@ -31,7 +35,7 @@ from evaluation.models import (
 )
 from evaluation.models.workflow import TRANSITIONS, may_take
 from projects.models import Role
-from tests.factories import IndicatorFactory, walk_action_item, walk_workflow
+from tests.factories import IndicatorFactory, conftest_world, walk_action_item, walk_workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -561,9 +565,27 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def matrix_objects(project, plan, users):
-    return make_matrix_objects(project, plan, users)
+# The cases of one (URL row, state) share their objects: one test each, which sends every
+# role × method of that row and state (GROUPS), each in a savepoint rolled back after it.
+GROUPS: dict[tuple, list[tuple[str, str]]] = {}
+for case in CASES:
+    name, index, role, method, state = case.values
+    GROUPS.setdefault((name, index, state), []).append((role, method))
+
+
+@pytest.fixture(scope="class")
+def matrix_world(django_db_setup, django_db_blocker):
+    """The users, the project, its plan and every object of the matrix, built once per class
+    (once per xdist worker) inside a transaction rolled back after the class's last test. Each
+    test runs in a savepoint of it (pytest-django), so what a test changes is gone after it."""
+    from tests.factories import ProjectPlanFactory
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        _bureau, _other_bureau, project, users = conftest_world()
+        plan = ProjectPlanFactory(project=project, phase=project.phase)
+        objects = {"project": project, "plan": plan, **make_matrix_objects(project, plan, users)}
+        yield users, objects
+        transaction.set_rollback(True)
 
 
 def make_matrix_objects(project, plan, users):
@@ -640,14 +662,46 @@ def put_in_state(name: str, row: Row, objects: dict, state, users):
     return objects[key]
 
 
-@pytest.mark.parametrize(("name", "index", "role", "method", "state"), CASES)
-def test_matrix(client, users, project, plan, matrix_objects, name, index, role, method, state):
-    row = MATRIX[name][index]
-    objects = {"project": project, "plan": plan, **matrix_objects}
-    subject = put_in_state(name, row, objects, state, users)
-    assert state is None or subject.state == state
-    url = reverse(name, kwargs=row.kwargs(objects))
-    before = (subject.state, subject.version)
+def case_id(name, index, role=None, method=None, state=None) -> str:
+    return f"{name}[{index}]" + "".join(f"-{part}" for part in (role, method, state) if part)
+
+
+class TestMatrix:
+    @pytest.mark.parametrize(
+        ("name", "index", "state"),
+        list(GROUPS),
+        ids=[case_id(name, index, state=state) for name, index, state in GROUPS],
+    )
+    def test_matrix(self, matrix_world, name, index, state):
+        """Every role × method of one URL row in one state: each request in a savepoint rolled
+        back after it, so each case starts from the same objects. Every failing case is named."""
+        users, world = copy.deepcopy(matrix_world)
+        row = MATRIX[name][index]
+        objects = dict(world)
+        subject = put_in_state(name, row, objects, state, users)
+        assert state is None or subject.state == state
+        url = reverse(name, kwargs=row.kwargs(objects))
+        before = (subject.state, subject.version)
+        failures = []
+        for role, method in GROUPS[name, index, state]:
+            case = case_id(name, index, role, method, state)
+            try:
+                with transaction.atomic(), translation.override("ja"):
+                    check_case(Client(), users, url, row, role, method, state, subject, before)
+                    transaction.set_rollback(True)
+            except AssertionError as error:
+                failures.append(f"{case}: {error}")
+            except Exception as error:
+                error.add_note(f"in matrix case {case}")
+                raise
+            subject.refresh_from_db()
+            assert (subject.state, subject.version) == before, f"{case} was not rolled back"
+        assert not failures, "\n".join(failures)
+
+
+def check_case(client, users, url, row, role, method, state, subject, before):
+    """One (URL, role, method, state) case: the expected answer, and a refused or invalid POST
+    changes nothing."""
     if role != "anonymous":
         client.force_login(users[role])
     response = client.get(url) if method == "GET" else client.post(url, {})

@@ -30,9 +30,19 @@ pytestmark = pytest.mark.django_db
 YEARS = (2006, 2013)  # phase II and the start of phase III: two evaluation rounds
 
 
+@pytest.fixture(scope="module")
+def reference_world(django_db_setup, django_db_blocker):
+    """The reference data, loaded once per module (once per xdist worker) inside a transaction
+    rolled back after the module's last test; each test's own data is rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_reference", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def reference(db):
-    call_command("load_reference", verbosity=0)
+def reference(reference_world, db):
+    pass
 
 
 def generator(seed=3, indicators=12):

@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from evaluation.demo.load import DEMO_PASSWORD
 from evaluation.models import MonitoredValue, ValueKind
@@ -23,9 +24,19 @@ def snapshot():
     return counts, sorted(rows)
 
 
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker):
+    """The reference and demo data, loaded once per module (once per xdist worker) inside a
+    transaction rolled back after the module's last test; each test runs in a savepoint of it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_all()
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db):
-    load_all()
+def demo(demo_world, db):
+    pass
 
 
 def test_demo_accounts_exist_with_their_roles_and_log_in(demo, client):

@@ -7,6 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 
 from evaluation.models import EconomicFigure, PanelFigure, PanelFirm, ProjectEvaluation, Survey
@@ -15,10 +16,20 @@ from projects.models import User
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker):
+    """The reference and demo data, loaded once per module (once per xdist worker) inside a
+    transaction rolled back after the module's last test; each test runs in a savepoint of it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_reference", verbosity=0)
+        call_command("load_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db):
-    call_command("load_reference", verbosity=0)
-    call_command("load_demo", stdout=io.StringIO())
+def demo(demo_world, db):
+    pass
 
 
 def charts(response) -> int:
