@@ -14,7 +14,9 @@ from projects.domain import MONEY_UNITS
 
 class ReportEntryForm(VersionedForm):
     """The entry screen of an annual report: one row per indicator (kind, value, source note,
-    comment, optional parts by sub-region), one per activity of the year's plan."""
+    comment, optional parts by sub-region), one per activity of the year's plan. A row whose
+    value of the year is a published figure has no input: the screen shows it read-only, and a
+    post that still carries the row (a forged or stale page) is refused on the row."""
 
     KINDS = [
         (ValueKind.NUMBER, _("数値")),
@@ -35,11 +37,14 @@ class ReportEntryForm(VersionedForm):
         `results` the saved ActivityResults by activity id; `rows` what each row shows besides
         its fields (last year's value, this year's target, a warning) by indicator id."""
         self.row_context = rows or {}
+        self.published = {pk: v for pk, v in values.items() if v.is_published}
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("comment", plan.comment)
         for indicator in indicators:
             saved = values.get(indicator.pk)
             code = indicator.code
+            if indicator.pk in self.published:
+                continue
             if saved is None:
                 initial.setdefault(f"kind-{code}", ValueKind.UNKNOWN)
                 continue
@@ -61,6 +66,12 @@ class ReportEntryForm(VersionedForm):
         self.indicators, self.regions, self.activities = indicators, regions, activities
         for indicator in indicators:
             code = indicator.code
+            if indicator.pk in self.published:
+                # No input; the field carries the row's refusal of a posted value.
+                self.fields[f"value-{code}"] = forms.Field(
+                    label=_("値"), required=False, disabled=True
+                )
+                continue
             self.fields[f"kind-{code}"] = forms.ChoiceField(
                 label=_("値の種類"), choices=self.KINDS, initial=ValueKind.UNKNOWN
             )
@@ -89,6 +100,10 @@ class ReportEntryForm(VersionedForm):
         for indicator in self.indicators:
             code = indicator.code
             field = f"value-{code}"
+            if indicator.pk in self.published:
+                if self.posted_names(indicator):
+                    self.add_error(field, self.published[indicator.pk].refusal)
+                continue
             if field in self.errors or f"kind-{code}" in self.errors:
                 continue
             kind, value = cleaned.get(f"kind-{code}"), cleaned.get(field)
@@ -101,7 +116,15 @@ class ReportEntryForm(VersionedForm):
                 self.add_error(field, problem)
         return cleaned
 
+    def posted_names(self, indicator) -> set[str]:
+        """The names of the row's inputs the post carries."""
+        code = indicator.code
+        names = {f"kind-{code}", f"value-{code}", f"note-{code}", f"comment-{code}"}
+        names |= {f"part-{code}-{r.pk}" for r in self.regions}
+        return names & set(self.data)
+
     def rows(self):
+        """The rows to save: every indicator's but the published figures'."""
         data = self.cleaned_data
         return [
             RowInput(
@@ -113,6 +136,7 @@ class ReportEntryForm(VersionedForm):
                 breakdown={r.pk: data.get(f"part-{i.code}-{r.pk}") for r in self.regions},
             )
             for i in self.indicators
+            if i.pk not in self.published
         ]
 
     def activity_results(self):
@@ -135,7 +159,12 @@ class ReportEntryForm(VersionedForm):
         groups = []
         for value, label in Indicator.Category.choices:
             rows = [
-                {"indicator": i, "fields": self.row_fields(i), **self.row_context.get(i.pk, {})}
+                {
+                    "indicator": i,
+                    "fields": self.row_fields(i),
+                    "published": self.published.get(i.pk),
+                    **self.row_context.get(i.pk, {}),
+                }
                 for i in self.indicators
                 if i.category == value
             ]
@@ -154,6 +183,8 @@ class ReportEntryForm(VersionedForm):
 
     def row_fields(self, indicator):
         code = indicator.code
+        if indicator.pk in self.published:
+            return {"value": self[f"value-{code}"]}
         return {
             "kind": self[f"kind-{code}"],
             "value": self[f"value-{code}"],

@@ -191,5 +191,19 @@ class MonitoredValue(models.Model):
         `report`: join it."""
         return bool(self.report_id and self.report.state != State.APPROVED)
 
+    @property
+    def is_published(self) -> bool:
+        """A figure from a published source (公表資料): read by every signed-in user, changed on
+        no screen. The report of its project and year shows it read-only and refuses a value
+        for it (never keeps it silently)."""
+        return self.origin == self.Origin.REFERENCE
+
+    @property
+    def refusal(self) -> str:
+        """Why a report may not change this published figure (reads `indicator`: join it)."""
+        return _("公表資料の値（%(value)s）のため、ここでは変更できません。") % {
+            "value": self.display_with_unit
+        }
+
     def is_editable_by(self, user) -> bool:
         return self.origin == self.Origin.REPORTED and self.project.is_editable_by(user)

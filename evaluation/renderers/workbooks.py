@@ -137,7 +137,7 @@ def report_workbook(report, *, indicators, values, last_year, goals) -> bytes:
         ]
         for column, value in enumerate(cells, start=1):
             cell = keep_text(sheet.cell(row=row, column=column, value=value))
-            if column in EDITABLE.values():
+            if column in EDITABLE.values() and not (saved and saved.is_published):
                 cell.fill = EDIT_FILL
                 cell.protection = Protection(locked=False)
             if column == 5:

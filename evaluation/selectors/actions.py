@@ -4,8 +4,11 @@ from django.utils import timezone
 
 from evaluation.models import (
     ActionItem,
+    AnnualReport,
     EvaluationRound,
     MonitoredValue,
+    ProjectEvaluation,
+    YearlyPlan,
 )
 from projects.domain import fiscal_year_of
 from projects.models import Bureau, Role
@@ -70,7 +73,8 @@ def may_move(user, item, move: str) -> bool:
 
 def item_thread(user, item) -> dict:
     """The item's thread: its activities, the later values of their output indicators, the
-    scenario revisions it led to, its history (the detail page)."""
+    scenario revisions it led to, its history (the detail page); and which of the records it
+    names the user may open (`opens`), so the page links only to those."""
     activities = list(
         item.activities.select_related("yearly_plan", "output_indicator").order_by(
             "yearly_plan__fiscal_year", "order"
@@ -89,11 +93,30 @@ def item_thread(user, item) -> dict:
     )
     return {
         "activities": activities,
+        "opens": _opens(user, item, activities),
         "later_values": later_values,
         "revisions": list(item.scenario_revisions.select_related("plan__phase")),
         **{f"can_{move}": may_move(user, item, move) for move in MOVES},
         "history": list(item.history.select_related("history_user").order_by("history_date")),
     }
+
+
+def _opens(user, item, activities) -> dict:
+    """Whether the user may open the item's source (its evaluation sheet, else its report) and
+    the ids of its activities' yearly plans they may open: by the same `visible_to` as those
+    pages, one query for each kind the item names."""
+    source = False
+    if item.evaluation_id:
+        source = ProjectEvaluation.objects.visible_to(user).filter(pk=item.evaluation_id).exists()
+    elif item.report_id:
+        source = AnnualReport.objects.visible_to(user).filter(pk=item.report_id).exists()
+    named = {a.yearly_plan_id for a in activities}
+    yearly = (
+        set(YearlyPlan.objects.visible_to(user).filter(pk__in=named).values_list("pk", flat=True))
+        if named
+        else set()
+    )
+    return {"source": source, "yearly_plans": yearly}
 
 
 def current_fiscal_year() -> int:

@@ -52,12 +52,26 @@ def annual_report_check(
 ) -> tuple[dict[str, list[str]], list[tuple]]:
     """Every row checked at once: the problems keyed `row-<indicator code>` and
     `activity-<id>` (empty when all is right), and each row's kind, value and breakdown as they
-    are to be stored. Writes nothing."""
+    are to be stored. Writes nothing. A row of a published figure is refused unless it repeats
+    the figure as published (a downloaded workbook carries it), and is then left out."""
     regions = {r.pk: r for r in report.project.sub_regions.all()}
+    published = {
+        v.indicator_id: v
+        for v in MonitoredValue.objects.filter(
+            project=report.project,
+            fiscal_year=report.fiscal_year,
+            origin=MonitoredValue.Origin.REFERENCE,
+        ).select_related("indicator")
+    }
     errors: dict[str, list[str]] = {}
     prepared = []
     for row in rows:
         kind, value, problems = stored_value(row)
+        if row.indicator.pk in published:
+            figure = published[row.indicator.pk]
+            if problems or not _repeats(figure, row, kind, value):
+                errors[f"row-{row.indicator.code}"] = [figure.refusal]
+            continue
         parts = {k: v for k, v in row.breakdown.items() if v is not None}
         if parts:
             parts = _checked_parts(row, kind, value, parts, regions, problems)
@@ -66,6 +80,16 @@ def annual_report_check(
         prepared.append((row, kind, value, parts))
     errors |= _activity_problems(report, activity_results)
     return errors, prepared
+
+
+def _repeats(figure: MonitoredValue, row: RowInput, kind, value) -> bool:
+    """Whether a row says exactly what the published figure says (changes nothing)."""
+    return (
+        (kind, value) == (figure.kind, figure.value)
+        and row.source_note.strip() == figure.source_note
+        and row.comment.strip() == figure.comment
+        and not any(v is not None for v in row.breakdown.values())
+    )
 
 
 def _checked_parts(row, kind, value, parts, regions, problems: list[str]) -> dict:
@@ -157,8 +181,8 @@ def _write_values(report, prepared, *, by, reason: str) -> None:
     }
     for row, kind, value, parts in prepared:
         record = existing.get(row.indicator.pk)
-        if record is not None and record.origin == MonitoredValue.Origin.REFERENCE:
-            continue  # published figures are not overwritten by a report
+        if record is not None and record.is_published:
+            raise ValidationError({f"row-{row.indicator.code}": [record.refusal]})
         record = record or MonitoredValue(
             project=project, indicator=row.indicator, fiscal_year=report.fiscal_year
         )

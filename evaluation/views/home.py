@@ -30,17 +30,19 @@ def home(request):
     national view (submission summary, heat map of ratings, projects at risk, review queue).
     Evaluators: their assigned sheets. At most 15 queries whatever the number of projects."""
     role = request.user.role
+    filters = DashboardFilter(request.GET)
     if role == Role.STAFF and request.user.bureau_id:
-        context = staff_dashboard(request.user, _year(request))
+        context = staff_dashboard(request.user, filters.values()["year"])
         template = "evaluation/home_staff.html"
     elif role in (Role.MANAGER, Role.ADMIN):
-        context = manager_dashboard(request.user, _year(request))
+        context = manager_dashboard(request.user, filters.values()["year"])
         context["at_risk_shown"] = AT_RISK_SHOWN
         context["at_risk_slice"] = f":{AT_RISK_SHOWN}"
         template = "evaluation/home_manager.html"
     else:
         return render(request, "evaluation/home.html", reader_home(request.user))
     context["years"] = phase_ii_years()
+    context["year_notice"] = filters.year_notice(context["year"])
     context["rows"] = page_of(context["rows"], request.GET.get("page"))
     context["page_query"] = query_without_page(request)
     return render(request, template, context)

@@ -34,7 +34,9 @@ from evaluation.views.helpers import query_without_page
 def national_rollup(request):
     """GET, every signed-in user: the national figures of a fiscal year, built only on settled
     values (published figures and approved reports), so every reader sees the same totals."""
-    context = rollup_context(request.user, **RollupFilter(request.GET).values())
+    filters = RollupFilter(request.GET)
+    context = rollup_context(request.user, **filters.values())
+    context["year_notice"] = filters.year_notice(context["year"])
     context["section_query"] = _section_queries(request)
     # The page stays the same size whatever the number of projects: the projects table is
     # paged, the per-project values of an indicator without a total are previewed and linked

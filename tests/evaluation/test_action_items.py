@@ -303,6 +303,97 @@ def test_the_thread_runs_from_the_finding_to_the_later_values(
     assert MonitoredValue.objects.get(fiscal_year=2009).value == 3
 
 
+def hrefs(page: str) -> list[str]:
+    """The targets of the page's links (<a href>), in-page anchors left out."""
+    from html.parser import HTMLParser
+
+    class Links(HTMLParser):
+        found: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            href = dict(attrs).get("href")
+            if tag == "a" and href and not href.startswith("#"):
+                self.found.append(href)
+
+    parser = Links()
+    parser.found = []
+    parser.feed(page)
+    return parser.found
+
+
+@pytest.fixture
+def overall_plan(project):
+    """The overall plan the menu links to and the common target it rolls up, as the reference
+    data has them."""
+    from evaluation.models import OverallPlan
+
+    IndicatorFactory(code="new-businesses-started", name_ja="新事業開始件数", is_common_target=True)
+    return OverallPlan.objects.create(phase=project.phase, mid_term_fiscal_year=2008)
+
+
+def test_an_evaluator_gets_links_only_to_what_they_may_open(
+    client, project, items, users, yearly_2009, overall_plan
+):
+    """An item of a self-check whose report is a draft again (reopened), planned into a draft
+    yearly plan: the assigned evaluator reads both names, as text; every link answers 200."""
+    report = annual_report_create(project=project, fiscal_year=2008, by=users["staff"])
+    report = report_self_check_save(
+        report=report,
+        expected_version=report.version,
+        by=users["staff"],
+        results="",
+        problems="",
+        actions="商談会を開く",
+        rating="achieved",
+    )
+    report = walk_workflow(report, "reopened", users)
+    item = ActionItem.objects.get(report=report)
+    plan_item(item, users["staff"], [yearly_2009.activities.get(title="商談会の開催")])
+    client.force_login(users["evaluator"])
+    page = client.get(item.get_absolute_url()).content.decode()
+    thread = page.split('id="h-thread"')[1].split("</section>")[0]
+    assert "2008年度（平成20年度）の年度報告" in thread
+    assert "2009年度（平成21年度）の年度計画" in thread and "商談会の開催" in thread
+    assert report.get_absolute_url() not in thread
+    assert yearly_2009.get_absolute_url() not in thread
+    links = hrefs(page)
+    assert reverse("tracking_matrix", args=[project.code]) in links
+    for href in links:
+        assert client.get(href).status_code == 200, href
+
+    client.force_login(users["staff"])  # the bureau opens both
+    thread = client.get(item.get_absolute_url()).content.decode().split('id="h-thread"')[1]
+    assert report.get_absolute_url() in thread and yearly_2009.get_absolute_url() in thread
+
+
+def test_an_evaluator_of_a_later_round_reads_an_earlier_rounds_finding_as_text(
+    client, project, items, users, overall_plan
+):
+    """Items of the project are the evaluator's to read; the sheet of a round they did not
+    evaluate is not."""
+    from tests.factories import UserFactory
+
+    newcomer = UserFactory(username="evaluator-2010", role="evaluator")
+    finished_evaluation(project, {**users, "evaluator": newcomer}, "別の提言", year=2010)
+    client.force_login(newcomer)
+    page = client.get(items[0].get_absolute_url()).content.decode()
+    assert "評価（2008年度）" in page
+    assert items[0].evaluation.get_absolute_url() not in page
+    for href in hrefs(page):
+        assert client.get(href).status_code == 200, href
+
+
+def test_item_page_query_count(client, items, users, yearly_2009, django_assert_max_num_queries):
+    plan_item(items[0], users["staff"], yearly_2009.activities.all())
+    client.force_login(users["evaluator"])
+    # session, user, groups, item (+project, bureau, round, report), activities (+yearly plans,
+    # indicators), later values, whether the reader may open the source and which yearly plans
+    # (2, issue 22), revisions, history, the source's project (its URL)
+    with django_assert_max_num_queries(11):
+        response = client.get(items[0].get_absolute_url())
+    assert response.status_code == 200
+
+
 def test_saving_the_yearly_plan_keeps_links_by_title_and_reopens_orphans(items, users, yearly_2009):
     first, second = items
     plan_item(first, users["staff"], [yearly_2009.activities.get(title="商談会の開催")])

@@ -358,3 +358,45 @@ def test_manager_dashboard_pages_its_heat_map_and_shows_the_first_projects_at_ri
     assert "7 プロジェクトのうち 3 を示しています" in first
     risk = first.split('id="risk-heading"')[1].split("</section>")[0]
     assert risk.count("<li>") == 3
+
+
+@pytest.mark.parametrize(
+    ("asked", "said"),
+    [("2005", "2005年度"), ("2011", "2011年度"), ("abc", "「abc」"), ("99999", "「99999」")],
+)
+def test_a_year_the_rollup_does_not_offer_is_said_not_silently_replaced(
+    two_bureaus, client, users, asked, said
+):
+    client.force_login(users["manager"])
+    page = client.get(reverse("national_rollup"), {"year": asked}).content.decode()
+    notice = (
+        f"{said}は選べません（第II期の2006〜2010年度から選んでください）。"
+        "2007年度を表示しています。"
+    )
+    assert notice in page
+    assert "全国集計（2007年度（平成19年度））" in page  # the default year, as without ?year=
+
+
+@pytest.mark.parametrize("asked", ["2007", "2009", ""])
+def test_a_year_the_rollup_offers_shows_no_notice(two_bureaus, client, users, asked):
+    client.force_login(users["manager"])
+    page = client.get(reverse("national_rollup"), {"year": asked}).content.decode()
+    assert "は選べません" not in page
+    if asked:
+        assert f"全国集計（{asked}年度" in page
+
+
+def test_the_notice_is_in_english_for_an_english_reader(two_bureaus, client, users):
+    client.force_login(users["manager"])
+    page = client.get(
+        reverse("national_rollup"), {"year": "2005"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "FY2005 cannot be chosen" in page and "Showing FY2007." in page
+
+
+@pytest.mark.parametrize("who", ["staff", "manager"])
+def test_a_year_the_dashboard_does_not_offer_is_said(client, users, rated, who):
+    client.force_login(users[who])
+    page = client.get(reverse("home"), {"year": "2005"}).content.decode()
+    assert "2005年度は選べません（第II期の2006〜2010年度から選んでください）。" in page
+    assert "は選べません" not in client.get(reverse("home"), {"year": "2008"}).content.decode()

@@ -388,3 +388,119 @@ def test_missing_reason_after_return_is_listed_at_the_top(client, report, users)
     page = client.post(url, entry_data(report)).content.decode()
     summary = page.split('class="error-summary"')[1].split("</div>")[0]
     assert 'href="#id_reason"' in summary
+
+
+@pytest.fixture
+def published_2005(bureau, users):
+    """FY2005 of kanto-bio-venture: 参画企業数 240 and 参画大学 19 published, a draft report of
+    the year, and a row of the bureau's own (新事業開始件数)."""
+    from tests.factories import MonitoredValueFactory, ProjectFactory
+
+    project = ProjectFactory(code="kanto-bio-venture", name_ja="バイオベンチャー", bureau=bureau)
+    indicators = {
+        "companies": IndicatorFactory(code="companies", name_ja="参画企業数", category="a"),
+        "universities": IndicatorFactory(code="universities", name_ja="参画大学", category="a"),
+        "new": IndicatorFactory(code="new-businesses-started", name_ja="新事業開始件数"),
+    }
+    for key, value in (("companies", 240), ("universities", 19)):
+        MonitoredValueFactory(
+            project=project,
+            indicator=indicators[key],
+            fiscal_year=2005,
+            value=value,
+            origin=MonitoredValue.Origin.REFERENCE,
+            source_note="平成17年度資料",
+        )
+    report = annual_report_create(project=project, fiscal_year=2005, by=users["staff"])
+    return report, indicators
+
+
+def published(code):
+    return MonitoredValue.objects.get(indicator__code=code, fiscal_year=2005)
+
+
+def test_published_figures_are_shown_read_only_on_the_entry_screen(client, published_2005, users):
+    report, _ = published_2005
+    client.force_login(users["staff"])
+    page = client.get(reverse("report_edit", args=[report.project.code, 2005])).content.decode()
+    row = page.split('id="row-companies"')[1].split("</tr>")[0]
+    assert "240" in row and "公表値（平成17年度資料）" in row
+    assert "公表資料の値のため、ここでは変更できません。" in row
+    assert "<input" not in row and "<select" not in row
+    for name in ("kind", "value", "note", "comment"):
+        assert f'name="{name}-companies"' not in page
+        assert f'name="{name}-universities"' not in page
+    assert 'name="value-new-businesses-started"' in page
+
+
+def test_a_posted_published_figure_is_refused_on_its_row_and_nothing_changes(
+    client, published_2005, users
+):
+    """The FY2005 case of issue 22: 999 and 25 typed over 240 and 19 were dropped while the
+    screen said 「保存しました」."""
+    report, _ = published_2005
+    client.force_login(users["staff"])
+    url = reverse("report_edit", args=[report.project.code, 2005])
+    data = {
+        "version": report.version,
+        "comment": "",
+        "kind-new-businesses-started": "number",
+        "value-new-businesses-started": "3",
+        "kind-companies": "number",
+        "value-companies": "999",
+        "kind-universities": "number",
+        "value-universities": "25",
+    }
+    response = client.post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "保存しました" not in page
+    assert "公表資料の値（240 件）のため、ここでは変更できません。" in page
+    assert "公表資料の値（19 件）のため、ここでは変更できません。" in page
+    summary = page.split('class="error-summary"')[1].split("</div>")[0]
+    assert 'href="#row-companies"' in summary and 'href="#row-universities"' in summary
+    assert published("companies").value == 240 and published("universities").value == 19
+    assert not MonitoredValue.objects.filter(indicator__code="new-businesses-started").exists()
+    report.refresh_from_db()
+    assert report.version == 1
+
+    for name in ("kind-companies", "value-companies", "kind-universities", "value-universities"):
+        del data[name]
+    response = client.post(url, data, follow=True)
+    assert "年度報告を保存しました（下書き）。" in response.content.decode()
+    assert published("new-businesses-started").value == 3
+    assert published("companies").value == 240 and published("universities").value == 19
+    assert published("companies").report is None
+
+
+def test_even_an_empty_input_of_a_published_row_is_refused(client, published_2005, users):
+    """A stale page (opened before the figure was published) posts the row left 未把握."""
+    report, _ = published_2005
+    client.force_login(users["staff"])
+    url = reverse("report_edit", args=[report.project.code, 2005])
+    data = {
+        "version": report.version,
+        "kind-new-businesses-started": "unknown",
+        "kind-companies": "unknown",
+        "note-companies": "",
+    }
+    page = client.post(url, data).content.decode()
+    assert "公表資料の値（240 件）のため" in page
+    assert not MonitoredValue.objects.filter(indicator__code="new-businesses-started").exists()
+
+
+def test_service_refuses_a_changed_published_figure_and_passes_one_repeated(published_2005, users):
+    report, indicators = published_2005
+    with pytest.raises(ValidationError) as error:
+        save(
+            report,
+            users["staff"],
+            [RowInput(indicators["companies"], ValueKind.NUMBER, Decimal(999))],
+        )
+    assert "公表資料の値（240 件）" in error.value.message_dict["row-companies"][0]
+    assert published("companies").value == 240
+    same = RowInput(indicators["companies"], ValueKind.NUMBER, Decimal(240), "平成17年度資料")
+    new = RowInput(indicators["new"], ValueKind.NUMBER, Decimal(4))
+    save(report, users["staff"], [same, new])
+    assert published("companies").value == 240 and published("companies").report is None
+    assert published("new-businesses-started").value == 4

@@ -112,3 +112,44 @@ def test_command_refuses_a_bad_file_and_lists_problems(report, users, tmp_path):
         )
     assert "Excel ブック" in err.getvalue()
     assert not MonitoredValue.objects.exists()
+
+
+def test_a_published_figure_is_not_editable_in_the_workbook_and_not_silently_dropped(
+    client, project, users, catalogue
+):
+    from tests.factories import MonitoredValueFactory
+
+    MonitoredValueFactory(
+        project=project,
+        indicator=catalogue[0],
+        fiscal_year=2005,
+        value=240,
+        origin=MonitoredValue.Origin.REFERENCE,
+    )
+    report = annual_report_create(project=project, fiscal_year=2005, by=users["staff"])
+    client.force_login(users["staff"])
+    url = reverse("report_upload", args=[project.code, 2005])
+
+    def upload(workbook):
+        file = io.BytesIO(to_bytes(workbook))
+        file.name = "report.xlsx"
+        return client.post(url, {"file": file})
+
+    workbook = download(client, report)
+    sheet = workbook[DATA_SHEET]
+    row = row_of(sheet, "new-businesses-started")
+    assert sheet.cell(row=row, column=8).value == 240
+    assert all(sheet.cell(row=row, column=c).protection.locked for c in (8, 9, 10))
+    assert sheet.cell(row=row_of(sheet, "sales"), column=8).protection.locked is False
+
+    sheet.cell(row=row, column=8, value=999)
+    response = upload(workbook)
+    assert response.status_code == 400
+    assert f"H{row}" in response.content.decode()
+    assert "公表資料の値（240 件）のため" in response.content.decode()
+
+    workbook = download(client, report)  # unchanged: the published row repeats the figure
+    workbook[DATA_SHEET].cell(row=row_of(sheet, "sales"), column=8, value=12.5)
+    assert upload(workbook).status_code == 302
+    values = dict(MonitoredValue.objects.values_list("indicator__code", "value"))
+    assert values == {"new-businesses-started": 240, "sales": 12_500_000}
