@@ -1,4 +1,5 @@
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from evaluation.renderers.exports import (
     amount,
@@ -6,6 +7,11 @@ from evaluation.renderers.exports import (
     rate_cell,
     unit_label,
     value_cell,
+)
+
+# The by-field table's note, on the page and under the table in its CSV and xlsx.
+FIELD_NOTE = gettext_lazy(
+    "複数の分野に属するプロジェクトは各分野で数えるため、分野別の値を足しても全国の合計にはなりません。"
 )
 
 
@@ -67,7 +73,11 @@ def rollup_bureaus(context):
 
 
 def rollup_fields(context):
-    return rollup_breakdown(context, context["field_columns"], "by_field")
+    """The breakdown by field, then a blank row and the page's note (FIELD_NOTE) in the first
+    column: every row as wide as the header, so the file stays a plain rectangle."""
+    header, rows = rollup_breakdown(context, context["field_columns"], "by_field")
+    blank = [None] * (len(header) - 1)
+    return header, [*rows, [None, *blank], [str(FIELD_NOTE), *blank]]
 
 
 def rollup_common(context):

@@ -60,6 +60,8 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_ENTRIES = 200
 MAX_RATIO = 100
+# A refusal lists this many problems, then says how many there are in all.
+SHOWN_PROBLEMS = 50
 
 EDIT_FILL = PatternFill("solid", start_color="FFF2CC", end_color="FFF2CC")
 HEAD_FILL = PatternFill("solid", start_color="D9E2F3", end_color="D9E2F3")
@@ -184,13 +186,38 @@ class ParsedWorkbook:
     version: int | None = None
     rows: list[RowInput] = field(default_factory=list)
     cells: dict[str, str] = field(default_factory=dict)  # indicator code → value cell
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # the first SHOWN_PROBLEMS
+    problem_count: int = 0  # all of them
+
+    def add_problem(self, problem: Problem) -> None:
+        """Count every problem; keep only the first SHOWN_PROBLEMS (a workbook with 100,000 bad
+        rows is refused as surely with 50 listed, and its page stays small)."""
+        self.problem_count += 1
+        if len(self.problems) < SHOWN_PROBLEMS:
+            self.problems.append(problem)
 
 
 class WorkbookRefused(Exception):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
+    """A refusal: the first SHOWN_PROBLEMS problems, and `total`, how many there are in all."""
+
+    def __init__(self, problems: list[Problem], *, total: int = 0):
+        self.problems = list(problems[:SHOWN_PROBLEMS])
+        self.total = max(total, len(problems))
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+    @property
+    def more(self) -> str:
+        """The sentence after the list when some problems are not listed, else ""."""
+        if self.total <= len(self.problems):
+            return ""
+        return _(
+            "ほかに %(hidden)s 件の問題があります（全 %(total)s 件）。"
+            "最初の %(shown)s 件を表示しています。"
+        ) % {
+            "hidden": f"{self.total - len(self.problems):,}",
+            "total": f"{self.total:,}",
+            "shown": len(self.problems),
+        }
 
 
 def check_container(data: bytes) -> None:
@@ -273,7 +300,8 @@ def _read_number(raw, where: str) -> tuple[str, Decimal | None, Problem | None]:
 
 
 def parse_report_workbook(data: bytes, indicators: dict[str, Indicator]) -> ParsedWorkbook:
-    """Read an uploaded workbook into rows; every problem is listed with its cell."""
+    """Read an uploaded workbook into rows; every problem is counted, the first SHOWN_PROBLEMS
+    kept with their cells (ParsedWorkbook.add_problem)."""
     workbook = _open_workbook(data)
     parsed = ParsedWorkbook()
     _read_meta(workbook, parsed)
@@ -351,11 +379,11 @@ def _read_row(sheet, row: int, indicators, parsed: ParsedWorkbook, *, seen, merg
         return
     where = f"H{row}"
     if code is None or str(code) not in indicators:
-        parsed.problems.append(Problem(f"A{row}", _("この報告にない指標の行です。")))
+        parsed.add_problem(Problem(f"A{row}", _("この報告にない指標の行です。")))
         return
     code = str(code)
     if code in seen:
-        parsed.problems.append(
+        parsed.add_problem(
             Problem(
                 f"A{row}",
                 _("同じ指標の行が二つあります（%(other)s 行目と）。") % {"other": seen[code][1:]},
@@ -364,15 +392,15 @@ def _read_row(sheet, row: int, indicators, parsed: ParsedWorkbook, *, seen, merg
         return
     seen[code] = where
     if any(f"{letter}{row}" in merged for letter in "HIJ"):
-        parsed.problems.append(Problem(where, _("結合されたセルには入力できません。")))
+        parsed.add_problem(Problem(where, _("結合されたセルには入力できません。")))
         return
     cell = sheet.cell(row=row, column=VALUE_COLUMN)
     if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
-        parsed.problems.append(Problem(where, _("数式は受け付けません。値を入力してください。")))
+        parsed.add_problem(Problem(where, _("数式は受け付けません。値を入力してください。")))
         return
     kind, value, problem = _read_number(cell.value, where)
     if problem:
-        parsed.problems.append(problem)
+        parsed.add_problem(problem)
         return
     texts = _read_texts(sheet, row, parsed)
     parsed.cells[code] = where
@@ -395,10 +423,10 @@ def _read_texts(sheet, row: int, parsed: ParsedWorkbook) -> list[str]:
     for column, limit in TEXT_LIMITS.items():
         text_cell = sheet.cell(row=row, column=column)
         if text_cell.data_type == "f":
-            parsed.problems.append(Problem(text_cell.coordinate, _("数式は受け付けません。")))
+            parsed.add_problem(Problem(text_cell.coordinate, _("数式は受け付けません。")))
         text = "" if text_cell.value is None else str(text_cell.value).strip()
         if len(text) > limit:
-            parsed.problems.append(
+            parsed.add_problem(
                 Problem(
                     text_cell.coordinate,
                     _("%(limit)s 文字以内にしてください（%(length)s 文字あります）。")

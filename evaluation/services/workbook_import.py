@@ -17,11 +17,12 @@ def annual_report_import(
 ) -> AnnualReport:
     """Read a workbook downloaded from the report screen and save its values as `by`; with
     `expected`, the workbook must be that report's. Raises WorkbookRefused with every problem
-    (in Japanese, with its cell) and changes nothing when anything is wrong."""
+    (in Japanese, with its cell; the first SHOWN_PROBLEMS of them and their total) and changes
+    nothing when anything is wrong."""
     indicators = {i.code: i for i in Indicator.objects.all()}
     parsed = parse_report_workbook(data, indicators)
-    if parsed.problems:
-        raise WorkbookRefused(parsed.problems)
+    if parsed.problem_count:
+        raise WorkbookRefused(parsed.problems, total=parsed.problem_count)
     if expected is not None and (
         parsed.project_code != expected.project.code or parsed.fiscal_year != expected.fiscal_year
     ):

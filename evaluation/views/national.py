@@ -18,6 +18,7 @@ from evaluation.renderers.exports import (
     workbook_response,
 )
 from evaluation.renderers.national import (
+    FIELD_NOTE,
     rollup_bureaus,
     rollup_common,
     rollup_fields,
@@ -38,6 +39,7 @@ def national_rollup(request):
     context = rollup_context(request.user, **filters.values())
     context["year_notice"] = filters.year_notice(context["year"])
     context["section_query"] = _section_queries(request)
+    context["field_note"] = FIELD_NOTE
     # The page stays the same size whatever the number of projects: the projects table is
     # paged, the per-project values of an indicator without a total are previewed and linked
     # to the cross-project view. The exports hold every row.
@@ -88,7 +90,8 @@ def national_rollup_export(request, fmt):
     target (the year and Phase II so far), and the per-project values of the indicators that
     have no total (and of the common target). A CSV holds one table: `?section=` chooses it
     (totals, the default; bureau; field; common; projects), each with its own header, so
-    that every file is a plain rectangle a spreadsheet opens as it is."""
+    that every file is a plain rectangle a spreadsheet opens as it is (the field breakdown ends
+    with a blank row and the page's note that a project in several fields counts in each)."""
     fmt = export_format(fmt)
     section = request.GET.get("section", "totals")
     if section not in ROLLUP_SECTIONS:

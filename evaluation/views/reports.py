@@ -227,7 +227,7 @@ def report_upload(request, code, fiscal_year):
     workbook; every problem is listed with its cell and nothing changes."""
     report = get_report_for_user(request.user, code, fiscal_year, write=True)
     form = WorkbookUploadForm(posted(request), request.FILES or None, report=report)
-    problems = []
+    refused = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read(MAX_FILE_BYTES + 1)
@@ -235,16 +235,16 @@ def report_upload(request, code, fiscal_year):
             workbook_import.annual_report_import(
                 data=data, by=request.user, expected=report, reason=form.cleaned_data["reason"]
             )
-        except WorkbookRefused as refused:
-            problems = refused.problems
+        except WorkbookRefused as error:
+            refused = error
         else:
             messages.success(request, _("ブックの値を取り込みました。"))
             return redirect(report)
     return render(
         request,
         "evaluation/report_upload.html",
-        {"report": report, "project": report.project, "form": form, "problems": problems},
-        status=400 if problems else 200,
+        {"report": report, "project": report.project, "form": form, "refused": refused},
+        status=400 if refused else 200,
     )
 
 

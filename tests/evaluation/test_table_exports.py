@@ -312,6 +312,31 @@ def test_each_national_rollup_csv_is_one_table_with_its_own_header(client, users
     assert client.get(url, {"section": "nope"}).status_code == 404
 
 
+def test_field_breakdown_carries_the_pages_note_under_a_blank_row(client, users, national_targets):
+    from evaluation.renderers.national import FIELD_NOTE
+
+    note = str(FIELD_NOTE)
+    client.force_login(users["staff"])
+    page = client.get(reverse("national_rollup"), {"year": 2007}).content.decode()
+    assert note in page  # the screen's sentence, written once
+    rows = csv_table(download(client, users["staff"], "national_rollup_export", "csv",
+                              {"year": 2007, "section": "field"}))  # fmt: skip
+    width = len(rows[0])
+    assert rows[-2:] == [[""] * width, [note] + [""] * (width - 1)]
+    assert rows[-3][1] and all(len(row) == width for row in rows)  # data, then blank, then note
+    sheets = xlsx_sheets(download(client, users["staff"], "national_rollup_export", "xlsx",
+                                  {"year": 2007}))  # fmt: skip
+    fields = sheets["分野別"]
+    assert fields[-2:] == [[None] * width, [note] + [None] * (width - 1)]
+    for title, rows in sheets.items():
+        if title != "分野別":
+            assert note not in str(rows), title
+    for section in ("totals", "bureau", "common", "projects"):
+        body = download(client, users["staff"], "national_rollup_export", "csv",
+                        {"year": 2007, "section": section})  # fmt: skip
+        assert note not in body.decode("utf-8-sig"), section
+
+
 # --- Buttons and query counts ---------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from evaluation.models import MonitoredValue
-from evaluation.renderers.workbooks import DATA_SHEET, FIRST_ROW, META_SHEET
+from evaluation.renderers.workbooks import DATA_SHEET, FIRST_ROW, META_SHEET, SHOWN_PROBLEMS
 from evaluation.services.reports import annual_report_create
 from tests.factories import IndicatorFactory
 
@@ -153,3 +153,49 @@ def test_a_published_figure_is_not_editable_in_the_workbook_and_not_silently_dro
     assert upload(workbook).status_code == 302
     values = dict(MonitoredValue.objects.values_list("indicator__code", "value"))
     assert values == {"new-businesses-started": 240, "sales": 12_500_000}
+
+
+def many_bad_rows(workbook, total: int) -> bytes:
+    """The workbook with `total` problems, one per row: text in each value cell, and rows
+    appended under them that repeat the two indicators."""
+    sheet = workbook[DATA_SHEET]
+    codes = [sheet.cell(row=row, column=1).value for row in range(FIRST_ROW, sheet.max_row + 1)]
+    for index in range(total):
+        row = FIRST_ROW + index
+        sheet.cell(row=row, column=1, value=codes[index % len(codes)])
+        sheet.cell(row=row, column=8, value=f"たくさん{index}")
+    return to_bytes(workbook)
+
+
+def test_a_workbook_with_many_problems_lists_the_first_50_and_the_count(client, report, users):
+    client.force_login(users["staff"])
+    data = many_bad_rows(download(client, report), 2000)
+    url = reverse("report_upload", args=[report.project.code, 2007])
+    upload = io.BytesIO(data)
+    upload.name = "report.xlsx"
+    response = client.post(url, {"file": upload})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count("<li><strong>") == SHOWN_PROBLEMS == 50
+    assert f"<strong>H{FIRST_ROW}</strong>" in page and "数値として読めません" in page
+    assert f"<strong>A{FIRST_ROW + 49}</strong>" in page  # the 50th, a repeated indicator
+    assert f"<strong>A{FIRST_ROW + 50}</strong>" not in page
+    assert "2000 件の問題があるため取り込みませんでした" in page
+    assert "ほかに 1,950 件の問題があります（全 2,000 件）。最初の 50 件を表示しています。" in page
+    assert len(page) < 50_000
+    assert not MonitoredValue.objects.exists()
+
+
+def test_command_lists_the_first_50_problems_and_the_count(client, report, users, tmp_path):
+    client.force_login(users["staff"])
+    path = tmp_path / "many.xlsx"
+    path.write_bytes(many_bad_rows(download(client, report), 300))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="300 件の問題のため取り込みませんでした"):
+        call_command(
+            "import_annual_report", str(path), "--user", users["staff"].username, stderr=err
+        )
+    lines = err.getvalue().splitlines()
+    assert len(lines) == 51 and lines[0].startswith(f"H{FIRST_ROW}: ")
+    assert lines[-1] == "ほかに 250 件の問題があります（全 300 件）。最初の 50 件を表示しています。"
+    assert not MonitoredValue.objects.exists()

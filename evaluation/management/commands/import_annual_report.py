@@ -32,7 +32,9 @@ class Command(BaseCommand):
         except WorkbookRefused as refused:
             for problem in refused.problems:
                 self.stderr.write(str(problem))
-            count = len(refused.problems)
-            raise CommandError(f"{file}: {count} 件の問題のため取り込みませんでした。") from None
+            if refused.more:
+                self.stderr.write(refused.more)
+            count = refused.total
+            raise CommandError(f"{file}: {count:,} 件の問題のため取り込みませんでした。") from None
         name, year, version = report.project.name_ja, report.fiscal_year, report.version
         self.stdout.write(f"{file}: {name} {year}年度を取り込みました（版 {version}）。")
