@@ -1,5 +1,7 @@
 """Forms of the plan screens. They only read input; the services check and write."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from evaluation.models import (
     ProjectPlan,
 )
-from projects.domain import PHASE_II, fiscal_year_label, parse_number
+from projects.domain import (
+    MONEY_UNITS,
+    PHASE_II,
+    FractionOfYenError,
+    fiscal_year_label,
+    parse_number,
+    to_yen,
+)
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -86,6 +95,31 @@ def as_typed(value):
         return None
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def as_entered(value, subject):
+    """A stored value as it is typed on an entry screen: money of `subject` (an indicator or a
+    target, see `money_unit`) in its entry unit, exactly; anything else as stored."""
+    if value is None:
+        return None
+    unit = getattr(subject, "money_unit", None)
+    if unit:
+        value = Decimal(value) / MONEY_UNITS[unit].yen
+    return as_typed(value)
+
+
+def entered_yen(value, subject):
+    """A number typed on an entry screen → what is stored: money of `subject` in whole yen
+    (「-20」百万円 is -20,000,000); a fraction of a yen is refused with a field error."""
+    unit = getattr(subject, "money_unit", None)
+    if value is None or not unit:
+        return value
+    try:
+        return Decimal(to_yen(value, unit))
+    except FractionOfYenError:
+        raise forms.ValidationError(
+            _("金額は円単位の整数になるように入力してください。"), code="fraction_of_yen"
+        ) from None
 
 
 # --- Self-check and evaluation rounds ------------------------------------------------------

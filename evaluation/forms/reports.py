@@ -1,15 +1,19 @@
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from evaluation.forms.common import TEXTAREA, NumberField, VersionedForm, as_typed, fy_label
+from evaluation.forms.common import (
+    TEXTAREA,
+    NumberField,
+    VersionedForm,
+    as_entered,
+    as_typed,
+    fy_label,
+)
 from evaluation.models import (
     Indicator,
     ValueKind,
 )
 from evaluation.models.reports import RowInput, stored_value
-from projects.domain import MONEY_UNITS
 
 
 class ReportEntryForm(VersionedForm):
@@ -50,12 +54,12 @@ class ReportEntryForm(VersionedForm):
                 continue
             kind = ValueKind.NUMBER if saved.kind == ValueKind.ZERO else saved.kind
             initial.setdefault(f"kind-{code}", kind)
-            initial.setdefault(f"value-{code}", _entry(saved.value, indicator))
+            initial.setdefault(f"value-{code}", as_entered(saved.value, indicator))
             initial.setdefault(f"note-{code}", saved.source_note)
             initial.setdefault(f"comment-{code}", saved.comment)
             for part in saved.breakdown.all():
                 initial.setdefault(
-                    f"part-{code}-{part.sub_region_id}", _entry(part.amount, indicator)
+                    f"part-{code}-{part.sub_region_id}", as_entered(part.amount, indicator)
                 )
         for activity in activities:
             result = results.get(activity.pk)
@@ -192,15 +196,6 @@ class ReportEntryForm(VersionedForm):
             "comment": self[f"comment-{code}"],
             "parts": [self[f"part-{code}-{r.pk}"] for r in self.regions],
         }
-
-
-def _entry(value, indicator):
-    """A stored value as it is typed on the entry screen (yen rows in their entry unit)."""
-    if value is None:
-        return None
-    if indicator.unit == Indicator.Unit.YEN:
-        value = Decimal(value) / MONEY_UNITS[indicator.entry_money_unit].yen
-    return as_typed(value)
 
 
 class ReportCreateForm(forms.Form):

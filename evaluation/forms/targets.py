@@ -1,7 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from evaluation.forms.common import NumberField, VersionedForm, as_typed, fy_label, year_choices
+from evaluation.forms.common import (
+    NumberField,
+    VersionedForm,
+    as_entered,
+    entered_yen,
+    fy_label,
+    year_choices,
+)
 from evaluation.models import (
     Cumulation,
     Indicator,
@@ -68,12 +75,14 @@ class TargetValuesForm(VersionedForm):
         current = target.versions.order_by("-number").first()
         initial = kwargs.setdefault("initial", {})
         if current:
-            initial.setdefault("baseline_value", as_typed(current.baseline_value))
+            initial.setdefault("baseline_value", as_entered(current.baseline_value, target))
             initial.setdefault("baseline_fiscal_year", current.baseline_fiscal_year)
-            initial.setdefault("target_value", as_typed(current.target_value))
+            initial.setdefault("target_value", as_entered(current.target_value, target))
             initial.setdefault("target_fiscal_year", current.target_fiscal_year)
             for milestone in current.milestones.all():
-                initial.setdefault(f"milestone_{milestone.fiscal_year}", as_typed(milestone.value))
+                initial.setdefault(
+                    f"milestone_{milestone.fiscal_year}", as_entered(milestone.value, target)
+                )
         else:
             initial.setdefault("target_fiscal_year", last)
         super().__init__(*args, plan=plan, **kwargs)
@@ -106,12 +115,23 @@ class TargetValuesForm(VersionedForm):
             )
 
     def clean(self):
+        """Money is typed in the unit of the values it is compared with (the indicator's entry
+        unit) and stored in whole yen, as on the report entry screen."""
         cleaned = super().clean()
+        for name in ("baseline_value", "target_value", *self.milestone_fields()):
+            if name in cleaned:
+                try:
+                    cleaned[name] = entered_yen(cleaned[name], self.target)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
         if any(key.startswith("per_firm") for key in self.data):
             raise forms.ValidationError(
                 _("1社あたりの目標は、目標値と参画企業数から自動で計算されます。入力できません。")
             )
         return cleaned
+
+    def milestone_fields(self) -> list[str]:
+        return [f"milestone_{y}" for y in self.milestone_years]
 
     def milestones(self):
         return {y: self.cleaned_data.get(f"milestone_{y}") for y in self.milestone_years}

@@ -98,6 +98,18 @@ class Indicator(ReferenceModel):
             ),
         ]
 
+    @property
+    def money_unit(self) -> str | None:
+        """The unit money of this indicator is entered and shown in (None when not money)."""
+        return self.entry_money_unit if self.unit == self.Unit.YEN else None
+
+    @property
+    def shown_unit_label(self) -> str:
+        """The unit a value (or a target) of this indicator is entered and shown in."""
+        if self.unit == self.Unit.YEN:
+            return str(self.get_entry_money_unit_display())
+        return str(self.get_unit_display())
+
     def format_number(self, value: Decimal) -> str:
         """A number with this indicator's unit: 「1,234 件」, money in the entry unit
         (「1,234.5 百万円」, rounded only here, on display)."""

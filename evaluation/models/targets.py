@@ -96,7 +96,16 @@ class Target(models.Model):
         return self.indicator.unit if self.indicator_id else self.own_unit
 
     @property
+    def money_unit(self) -> str | None:
+        """The unit money is entered and shown in: a catalogue indicator's entry unit, so that a
+        target reads in the unit of the values it is compared with; an own target keeps its own
+        unit (None)."""
+        return self.indicator.money_unit if self.indicator_id else None
+
+    @property
     def unit_label(self) -> str:
+        if self.indicator_id:
+            return self.indicator.shown_unit_label
         return str(Indicator.Unit(self.unit).label) if self.unit else ""
 
     @property

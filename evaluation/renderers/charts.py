@@ -17,6 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from evaluation.models.economic import reason_text
+from evaluation.renderers.exports import amount, unit_label
 
 INK = "#1a1a1a"
 GRID = "#949494"
@@ -409,16 +410,18 @@ def goal_actual_chart(name: str, years: list[int], goals: list, actuals: list, l
 
 def matrix_charts(rows: list[dict], years: list[int], language="ja") -> list[dict]:
     """The tracking matrix's charts: each row (matrix_context) gets its `chart`, the goals
-    beside the actuals, where any year has a goal (None elsewhere); returns the rows with one."""
+    beside the actuals in the unit of the row (money in its entry unit, named in the title),
+    where any year has a goal (None elsewhere); returns the rows with one."""
     for row in rows:
         cells = row["cells"]
         row["chart"] = None
         if any(cell["goal"] is not None for cell in cells):
+            indicator = row["indicator"]
             row["chart"] = goal_actual_chart(
-                row["indicator"].name,
+                f"{indicator.name}（{unit_label(indicator)}）",
                 years,
-                [cell["goal"] for cell in cells],
-                [cell["actual"] for cell in cells],
+                [amount(indicator, cell["goal"]) for cell in cells],
+                [amount(indicator, cell["actual"]) for cell in cells],
                 language,
             )
     return [row for row in rows if row["chart"]]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from evaluation.renderers.cells import xlsx_row
+from evaluation.renderers.exports import amount, unit_label
 from projects.domain import fiscal_year_label
 
 HEAD_FILL = PatternFill("solid", start_color="D9E2F3", end_color="D9E2F3")
@@ -20,9 +21,17 @@ def _fy(year) -> str:
 
 
 def _unit(target) -> str:
+    """The unit of a target's figures: a catalogue indicator's money in its entry unit."""
     if target.indicator_id:
-        return str(target.indicator.get_unit_display())
+        return unit_label(target.indicator)
     return target.own_unit
+
+
+def _figure(target, value):
+    """A target's stored figure in the unit of `_unit` (money exactly, yen ÷ the unit)."""
+    if value is not None and target.indicator_id:
+        value = amount(target.indicator, value)
+    return _number(value)
 
 
 def _name(target) -> str:
@@ -76,16 +85,16 @@ def target_table(data: dict) -> tuple[list, list]:
                 [
                     _name(target),
                     unit,
-                    _number(in_force.baseline_value) if in_force else None,
-                    _number(original.target_value) if original else None,
-                    _number(in_force.target_value) if in_force else None,
+                    _figure(target, in_force.baseline_value) if in_force else None,
+                    _figure(target, original.target_value) if original else None,
+                    _figure(target, in_force.target_value) if in_force else None,
                     _fy(in_force.target_fiscal_year) if in_force else "",
                     _fy(row["year"]),
-                    _number(row["goal"]),
-                    _number(row["actual"]),
+                    _figure(target, row["goal"]),
+                    _figure(target, row["actual"]),
                     _number(row["rate"]),
                     str(row["rating_label"]),
-                    _number(projected.value),
+                    _figure(target, projected.value),
                     _reach_label(block["reaches"], projected),
                 ]
             )

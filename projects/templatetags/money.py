@@ -1,4 +1,5 @@
 from django import template
+from django.template.defaultfilters import floatformat
 
 from projects.domain import format_amount
 
@@ -12,3 +13,25 @@ def money(yen, unit="thousand"):
     if yen in (None, ""):
         return ""
     return format_amount(int(yen), unit)
+
+
+@register.filter
+def in_unit(value, subject):
+    """{{ goal|in_unit:target }} → 「-20」: a stored number as shown in the unit of `subject`
+    (an indicator or a target: money in its `money_unit`, rounded only here; others to four
+    significant places as before)."""
+    if value in (None, ""):
+        return ""
+    unit = getattr(subject, "money_unit", None)
+    if unit:
+        return format_amount(int(value), unit)
+    return floatformat(value, "-4g")
+
+
+@register.filter
+def with_unit(value, subject):
+    """{{ goal|with_unit:indicator }} → 「-20 百万円」: the number and the unit it is shown in."""
+    if value in (None, ""):
+        return ""
+    label = getattr(subject, "shown_unit_label", None) or getattr(subject, "unit_label", "")
+    return f"{in_unit(value, subject)} {label}".rstrip()
