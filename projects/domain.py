@@ -151,10 +151,16 @@ def to_yen(amount: Decimal | int | str, unit: str) -> int:
     return int(value)
 
 
+def in_money_unit(yen, unit: str) -> Decimal:
+    """Yen → the amount in a money unit, exactly (no rounding): what an entry screen, a workbook
+    or an export shows for a stored amount (-20,000,000 → 百万円 -20)."""
+    return Decimal(yen) / MONEY_UNITS[unit].yen
+
+
 def from_yen(yen: int, unit: str, places: int = 0) -> Decimal:
     """Whole yen → the amount in a display unit, rounded half up to `places` decimals."""
     quantum = Decimal(1).scaleb(-places)
-    return (Decimal(yen) / MONEY_UNITS[unit].yen).quantize(quantum, rounding=ROUND_HALF_UP)
+    return in_money_unit(yen, unit).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def format_amount(yen: int, unit: str) -> str:

@@ -16,6 +16,8 @@ import datetime
 
 from django.utils import timezone
 
+from projects.domain import fiscal_year_of
+
 # The form of the screens' times (`|date:"Y-m-d H:i"` in the templates), so that one time reads
 # the same on a page, in a message and in a downloaded file.
 LABEL_FORMAT = "%Y-%m-%d %H:%M"
@@ -40,3 +42,8 @@ def local_naive(moment: datetime.datetime) -> datetime.datetime:
     """The wall-clock time in the current time zone, without tzinfo: what a spreadsheet cell can
     hold (openpyxl refuses aware datetimes, and a UTC wall clock would read nine hours early)."""
     return timezone.make_naive(moment)
+
+
+def current_fiscal_year() -> int:
+    """The fiscal year of today in Tokyo (1 April starts the next one)."""
+    return fiscal_year_of(timezone.localdate())

@@ -10,10 +10,10 @@ from evaluation.models import (
     ProjectPlan,
 )
 from projects.domain import (
-    MONEY_UNITS,
     PHASE_II,
     FractionOfYenError,
     fiscal_year_label,
+    in_money_unit,
     parse_number,
     to_yen,
 )
@@ -104,7 +104,7 @@ def as_entered(value, subject):
         return None
     unit = getattr(subject, "money_unit", None)
     if unit:
-        value = Decimal(value) / MONEY_UNITS[unit].yen
+        value = in_money_unit(value, unit)
     return as_typed(value)
 
 

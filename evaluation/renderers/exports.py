@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 
 from evaluation.models import Indicator, MonitoredValue, ValueKind
 from evaluation.renderers.cells import csv_text, keep_text, xlsx_value
-from projects.domain import MONEY_UNITS, fiscal_year_label
+from projects.domain import fiscal_year_label, in_money_unit
 from projects.times import local_naive
 
 FORMATS = ("csv", "xlsx")
@@ -42,8 +42,8 @@ def amount(indicator: Indicator, number: Decimal | None) -> Decimal | None:
     """A stored number in the export's unit: money exactly (yen ÷ the unit, no rounding)."""
     if number is None:
         return None
-    if indicator.unit == Indicator.Unit.YEN:
-        return (Decimal(number) / MONEY_UNITS[indicator.entry_money_unit].yen).normalize()
+    if indicator.money_unit:
+        return in_money_unit(number, indicator.money_unit).normalize()
     return Decimal(number).normalize()
 
 

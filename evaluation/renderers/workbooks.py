@@ -29,7 +29,7 @@ from evaluation.models import Indicator, MonitoredValue, ValueKind
 from evaluation.models.catalogue import MAX_ABS_VALUE
 from evaluation.models.reports import RowInput
 from evaluation.renderers.cells import keep_text
-from projects.domain import MONEY_UNITS, fiscal_year_label, parse_number
+from projects.domain import MONEY_UNITS, fiscal_year_label, in_money_unit, parse_number
 from projects.times import local_isoformat
 
 FORMAT = "cluster-pdca/annual-report/1"
@@ -79,8 +79,8 @@ def _unit_label(indicator: Indicator) -> str:
 def _as_entry(value: Decimal | None, indicator: Indicator):
     if value is None:
         return None
-    if indicator.unit == Indicator.Unit.YEN:
-        value = Decimal(value) / MONEY_UNITS[indicator.entry_money_unit].yen
+    if indicator.money_unit:
+        value = in_money_unit(value, indicator.money_unit)
     value = Decimal(value).normalize()
     return int(value) if value == value.to_integral_value() else float(value)
 

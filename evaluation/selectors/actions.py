@@ -1,6 +1,5 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from evaluation.models import (
     ActionItem,
@@ -10,8 +9,8 @@ from evaluation.models import (
     ProjectEvaluation,
     YearlyPlan,
 )
-from projects.domain import fiscal_year_of
 from projects.models import Bureau, Role
+from projects.times import current_fiscal_year
 
 
 def get_item_for_user(user, item_id: int, *, move: str | None = None) -> ActionItem:
@@ -117,7 +116,3 @@ def _opens(user, item, activities) -> dict:
         else set()
     )
     return {"source": source, "yearly_plans": yearly}
-
-
-def current_fiscal_year() -> int:
-    return fiscal_year_of(timezone.localdate())

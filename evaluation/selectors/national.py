@@ -24,8 +24,9 @@ from evaluation.models import (
 )
 from evaluation.selectors.achievement import observed_values, rating_bands, target_achievement
 from evaluation.selectors.paging import page_of
-from projects.domain import PHASE_II, fiscal_year_of, in_phase_ii, phase_ii_years, tracked_years
+from projects.domain import PHASE_II, in_phase_ii, phase_ii_years, tracked_years
 from projects.models import Bureau, Field, Project
+from projects.times import current_fiscal_year
 
 KNOWN = [ValueKind.NUMBER, ValueKind.ZERO]
 AT_RISK = ("limited", "not_toward")
@@ -37,7 +38,7 @@ def default_year(report_years) -> int:
     years = [y for y in report_years if PHASE_II[0] <= y <= PHASE_II[1]]
     if years:
         return max(years)
-    return min(max(fiscal_year_of(timezone.localdate()), PHASE_II[0]), PHASE_II[1])
+    return min(max(current_fiscal_year(), PHASE_II[0]), PHASE_II[1])
 
 
 def chosen_year(year: int | None, default) -> int:
@@ -239,7 +240,7 @@ def rollup_default_year() -> int:
     )
     if latest:
         return latest
-    return min(max(fiscal_year_of(timezone.localdate()) - 1, PHASE_II[0]), PHASE_II[1])
+    return min(max(current_fiscal_year() - 1, PHASE_II[0]), PHASE_II[1])
 
 
 def common_target_progress(year: int, projects, lines: list[RollupLine]) -> dict | None:

@@ -18,7 +18,6 @@ from evaluation.renderers.exports import (
     fy,
 )
 from evaluation.selectors.actions import (
-    current_fiscal_year,
     filtered_items,
     get_item_for_user,
     item_filter_choices,
@@ -27,6 +26,7 @@ from evaluation.selectors.actions import (
 from evaluation.services import actions
 from evaluation.services.editing import StaleEditError
 from evaluation.views.helpers import STALE_STATUS, add_service_errors, posted
+from projects.times import current_fiscal_year
 
 PAGE_SIZE = 100
 
