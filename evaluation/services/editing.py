@@ -1,3 +1,7 @@
+"""What every edit service shares: the row lock with its checks (bureau, workflow state, the
+version the form was opened on, the reason after a return), the stale-edit refusal with the
+changes since, and saving a new version with its audit reason."""
+
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -1,4 +1,5 @@
-"""The shared write mechanisms: workflow transitions, the lock, reasons, and stale-save refusal."""
+"""Workflow transitions (submit, return, approve, reopen) of every submitted record, and what an
+approval sets off. The lock, version and stale-save rules every edit shares are in `editing`."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
