@@ -1,4 +1,5 @@
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.forms.common import (
@@ -34,12 +35,26 @@ class ReportEntryForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    KEEP = [("mine", _("あなたの値を保存する")), ("theirs", _("相手の値を残す"))]
+
     def __init__(
-        self, *args, plan, indicators, values, regions, activities, results, rows=None, **kwargs
+        self,
+        *args,
+        plan,
+        indicators,
+        values,
+        regions,
+        activities,
+        results,
+        rows=None,
+        conflicts=(),
+        **kwargs,
     ):
         """`plan` is the report; `values` the saved MonitoredValues by indicator id;
         `results` the saved ActivityResults by activity id; `rows` what each row shows besides
-        its fields (last year's value, this year's target, a warning) by indicator id."""
+        its fields (last year's value, this year's target, a warning) by indicator id;
+        `conflicts` the fields both people changed (services.reports.FieldConflict), each with a
+        choice `keep-<field>` between this person's value and the other's."""
         self.row_context = rows or {}
         self.published = {pk: v for pk, v in values.items() if v.is_published}
         initial = kwargs.setdefault("initial", {})
@@ -95,6 +110,54 @@ class ReportEntryForm(VersionedForm):
             self.fields[f"actual_note-{activity.pk}"] = forms.CharField(
                 label=_("備考"), required=False, max_length=1000
             )
+        self._add_choices(conflicts)
+
+    def _add_choices(self, conflicts) -> None:
+        """A choice per field both people changed: this person's value (as typed, the default)
+        or the other person's (the value the form was opened on). Posted again, the choice
+        `theirs` puts the field back to the value it was opened on, so nothing is written."""
+        self.conflicts = list(conflicts)
+        keys = {c.key for c in self.conflicts}
+        keys |= {k.removeprefix("keep-") for k in self.data if k.startswith("keep-")}
+        for key in sorted(keys):
+            if not self.unit_fields(key):
+                continue
+            self.fields[f"keep-{key}"] = forms.ChoiceField(
+                label=_("どちらの値を保存するか"),
+                choices=self.KEEP,
+                initial="mine",
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            if self.data.get(f"keep-{key}") == "theirs":
+                data = self.data.copy()
+                for name in self.unit_fields(key):
+                    value = self.get_initial_for_field(self.fields[name], name)
+                    data[name] = "" if value is None else str(value)
+                self.data = data
+
+    def unit_fields(self, key: str) -> list[str]:
+        """The inputs of a field the service merges (`value-<code>` is the kind, the value and
+        the parts by sub-region; `note-`, `comment-`, `actual-`, `actual_note-`, `comment`)."""
+        name, _sep, subject = key.partition("-")
+        if name == "value":
+            names = [f"kind-{subject}", key, *(f"part-{subject}-{r.pk}" for r in self.regions)]
+        else:
+            names = [key]
+        fields = self.fields
+        return [n for n in names if n in fields and not fields[n].disabled]
+
+    def conflict_rows(self):
+        return [{"conflict": c, "choice": self[f"keep-{c.key}"]} for c in self.conflicts]
+
+    def initial_data(self) -> QueryDict:
+        """Every input as the form shows it unbound (the values of its version), as posted data."""
+        data = QueryDict(mutable=True)
+        for name, field in self.fields.items():
+            if not field.disabled:
+                value = self.get_initial_for_field(field, name)
+                data[name] = "" if value is None else str(value)
+        return data
 
     def clean(self):
         """Every row checked at once, with the same rules as the service (which checks again):

@@ -59,15 +59,16 @@ def changes_since(obj: WorkflowModel, version: int) -> list[Change]:
     return changes
 
 
-def lock_for_edit(model, *, pk, expected_version: int, by, reason: str = ""):
+def lock_for_edit(model, *, pk, expected_version: int, by, reason: str = "", merging: bool = False):
     """Fetch the record row-locked for a change and check every rule before the write:
-    bureau (403), lock (LockedError), version (StaleEditError), reason where required."""
+    bureau (403), lock (LockedError), version (StaleEditError), reason where required. A
+    service that merges a save made on an older version (`merging`) checks the version itself."""
     obj = model.objects.select_for_update().get(pk=pk)
     if not obj.project.is_editable_by(by):
         raise PermissionDenied
     if obj.is_locked:
         raise LockedError(obj)
-    if obj.version != expected_version:
+    if obj.version != expected_version and not merging:
         raise StaleEditError(obj, expected_version, changes_since(obj, expected_version))
     if obj.change_needs_reason and not reason.strip():
         raise ValidationError(
@@ -96,3 +97,45 @@ def save_new_version(obj: WorkflowModel, *, by, reason: str = "") -> WorkflowMod
     obj._change_reason = reason
     obj.save()
     return obj
+
+
+# --- Merge, never overwrite ---------------------------------------------------------------
+
+UNKNOWN_ORIGINAL = object()
+"""The value a field had at an older version when the audit trail does not hold it (data loaded
+before the history began): equal to nothing, so a field both sides hold differently is asked
+about, never decided."""
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A three-way merge of one save: `values` to write (theirs for the conflicts, which are
+    not applied), the fields taken from the other person, the fields both changed to
+    different values, and every field this person changed."""
+
+    values: dict
+    taken: list[str]
+    conflicts: list[str]
+    mine_changed: list[str]
+
+
+def merge_three_way(*, original: dict, theirs: dict, mine: dict) -> Merge:
+    """Field by field over the keys of `mine` (what this person sent): the same on both sides
+    → that value; untouched by this person → theirs; untouched by the other → mine; both
+    changed to different values → a conflict. `original` and `theirs` hold every key."""
+    values, taken, conflicts, mine_changed = {}, [], [], []
+    for key, my in mine.items():
+        base, their = original[key], theirs[key]
+        if my != base:
+            mine_changed.append(key)
+        if my == their:
+            values[key] = my
+        elif my == base:
+            values[key] = their
+            taken.append(key)
+        elif their == base:
+            values[key] = my
+        else:
+            values[key] = their
+            conflicts.append(key)
+    return Merge(values=values, taken=taken, conflicts=conflicts, mine_changed=mine_changed)

@@ -1,4 +1,7 @@
-"""Upload of an annual report workbook: the same rules as the entry screen, all or nothing."""
+"""Upload of an annual report workbook: the same rules as the entry screen, all or nothing. A
+workbook made from an older version of the report is merged like the entry screen's save: the
+cells its uploader left as downloaded take what was saved since, and the cells both changed are
+not applied and are listed with both values (`report.conflict_notes`)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -6,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.models import AnnualReport, Indicator
 from evaluation.renderers.workbooks import Problem, WorkbookRefused, parse_report_workbook
-from evaluation.services.editing import LockedError, StaleEditError
+from evaluation.services.editing import LockedError
 from evaluation.services.reports import annual_report_save
 from projects.times import local_time_label
 
@@ -55,7 +58,7 @@ def annual_report_import(
             ]
         )
     try:
-        return annual_report_save(
+        saved = annual_report_save(
             report=report,
             expected_version=parsed.version,
             by=by,
@@ -63,25 +66,8 @@ def annual_report_import(
             activity_results={},
             comment=report.comment,
             reason=reason,
+            on_conflict="keep",
         )
-    except StaleEditError as stale:  # noqa: B904 (the refusal says all there is to say)
-        changes = "; ".join(
-            f"版 {c.version}: {c.user} {local_time_label(c.at)} {c.reason}".strip()
-            for c in stale.changes
-        )
-        raise WorkbookRefused(
-            [
-                Problem(
-                    "",
-                    _(
-                        "このブックを作成した後（版 %(old)s）に年度報告が保存されています"
-                        "（現在は版 %(new)s）。"
-                        "最新のブックをダウンロードし直してください。変更：%(changes)s"
-                    )
-                    % {"old": stale.expected_version, "new": stale.obj.version, "changes": changes},
-                )
-            ]
-        ) from None
     except LockedError as locked:
         raise WorkbookRefused([Problem("", locked.messages[0])]) from None
     except ValidationError as error:
@@ -93,3 +79,30 @@ def annual_report_import(
                 where = ""
             problems += [Problem(where, message) for message in messages]
         raise WorkbookRefused(problems) from None
+    saved.conflict_notes = _conflict_notes(saved.merge, parsed.cells)
+    return saved
+
+
+def _conflict_notes(merge, cells: dict) -> list[Problem]:
+    """Each cell not applied because someone else changed the same value since the workbook's
+    version: both values, who and when."""
+    if merge is None:
+        return []
+    return [
+        Problem(
+            cells.get(c.key.partition("-")[2], ""),
+            _(
+                "%(label)s：ブックの値「%(mine)s」は取り込まず、%(user)sさんが%(at)sに保存した"
+                "「%(theirs)s」のままにしました（ブック作成時は「%(original)s」）。"
+            )
+            % {
+                "label": c.label,
+                "mine": c.mine,
+                "theirs": c.theirs,
+                "original": c.original,
+                "user": c.user or "—",
+                "at": local_time_label(c.at) if c.at else "—",
+            },
+        )
+        for c in merge.conflicts
+    ]

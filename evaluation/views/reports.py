@@ -36,7 +36,13 @@ from evaluation.selectors.reports import (
     value_context,
 )
 from evaluation.services import evaluations, reports, workbook_import
-from evaluation.views.helpers import add_service_errors, edit_screen, posted, transition_screen
+from evaluation.views.helpers import (
+    STALE_STATUS,
+    add_service_errors,
+    edit_screen,
+    posted,
+    transition_screen,
+)
 from projects.selectors import get_project_for_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -100,52 +106,87 @@ def report_self_check_edit(request, code, fiscal_year):
     )
 
 
+def _entry_form(data, report, extra, conflicts=()):
+    return ReportEntryForm(
+        data,
+        plan=report,
+        indicators=extra["indicators"],
+        values=extra["values"],
+        regions=extra["regions"],
+        activities=extra["activities"],
+        results=extra["results"],
+        rows=entry_row_extras(extra),
+        conflicts=conflicts,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_edit(request, code, fiscal_year):
     """GET/POST, staff of the project's bureau while the report is editable: the entry screen.
-    Saves a draft at any time; on an error keeps everything typed and says what is wrong."""
+    Saves a draft at any time; on an error keeps everything typed and says what is wrong. A
+    save on an older version is merged (the other person's changes to fields this person did
+    not touch are kept, and said); fields both changed answer 409 with a choice for each."""
     report = get_report_for_user(request.user, code, fiscal_year, write=True)
     extra = entry_context(report, request.user)
+    form = _entry_form(posted(request), report, extra)
+    context = {"report": report, "project": report.project, "extra": extra}
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = reports.annual_report_save(
+                report=report,
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+                rows=form.rows(),
+                activity_results=form.activity_results(),
+                comment=form.cleaned_data["comment"],
+                reason=form.cleaned_data["reason"],
+            )
+        except reports.EditConflict as conflict:
+            return _conflict_screen(request, conflict, context)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if saved.merge and saved.merge.taken:
+                messages.info(request, merged_message(saved.merge.taken))
+            messages.success(request, _("年度報告を保存しました（下書き）。"))
+            return redirect(report)
+    context["form"] = form
+    return render(request, "evaluation/report_form.html", context)
 
-    def make_form(data, record):
-        return ReportEntryForm(
-            data,
-            plan=record,
-            indicators=extra["indicators"],
-            values=extra["values"],
-            regions=extra["regions"],
-            activities=extra["activities"],
-            results=extra["results"],
-            rows=entry_row_extras(extra),
+
+def merged_message(taken) -> str:
+    """「他の利用者の変更を取り込みました：研究開発プロジェクト採択件数（36 件 → 40 件、…）」"""
+    return _("他の利用者の変更を取り込みました：%(changes)s") % {
+        "changes": "、".join(
+            f"{c.label}（{c.before} → {c.after}、{c.user}）"
+            if c.user
+            else f"{c.label}（{c.before} → {c.after}）"
+            for c in taken
         )
+    }
 
-    def save(form):
-        reports.annual_report_save(
-            report=report,
-            expected_version=form.cleaned_data["version"],
-            by=request.user,
-            rows=form.rows(),
-            activity_results=form.activity_results(),
-            comment=form.cleaned_data["comment"],
-            reason=form.cleaned_data["reason"],
-        )
 
-    response = edit_screen(
-        request,
-        record=report,
-        make_form=make_form,
-        template="evaluation/report_form.html",
-        context={
-            "report": report,
-            "project": report.project,
-            "extra": extra,
-        },
-        save=save,
-        success=_("年度報告を保存しました（下書き）。"),
-        done_url=report.get_absolute_url(),
+def _conflict_screen(request, conflict, context):
+    """409: the form rebuilt on the current version, holding the other person's values except
+    where this person changed a field (their input is kept), with a choice for each field both
+    changed. Its values of the current version are what a second save is compared with, so
+    saving again never writes back a value this person did not type."""
+    report = get_report_for_user(
+        request.user, context["report"].project.code, context["report"].fiscal_year, write=True
     )
-    return response
+    extra = entry_context(report, request.user)
+    data = _entry_form(None, report, extra).initial_data()
+    fresh = _entry_form(data, report, extra)
+    for key in conflict.merge.mine_changed:
+        for name in fresh.unit_fields(key):
+            data.setlist(name, request.POST.getlist(name))
+    data["reason"] = request.POST.get("reason", "")
+    form = _entry_form(data, report, extra, conflicts=conflict.merge.conflicts)
+    form.is_valid()
+    form.add_error(None, _("画面を開いた後に他の利用者が保存しています。"))
+    context.update(report=report, extra=extra, form=form, stale=conflict)
+    return render(request, "evaluation/report_form.html", context, status=STALE_STATUS)
 
 
 @login_required
@@ -232,12 +273,16 @@ def report_upload(request, code, fiscal_year):
         upload = form.cleaned_data["file"]
         data = upload.read(MAX_FILE_BYTES + 1)
         try:
-            workbook_import.annual_report_import(
+            saved = workbook_import.annual_report_import(
                 data=data, by=request.user, expected=report, reason=form.cleaned_data["reason"]
             )
         except WorkbookRefused as error:
             refused = error
         else:
+            if saved.merge and saved.merge.taken:
+                messages.info(request, merged_message(saved.merge.taken))
+            for note in saved.conflict_notes:
+                messages.warning(request, str(note))
             messages.success(request, _("ブックの値を取り込みました。"))
             return redirect(report)
     return render(

@@ -54,11 +54,13 @@ def test_download_edit_upload_and_see_the_values(new_visit, report, tmp_path):
     assert values["new-businesses-started"].value == 420
     assert values["participating-trading-companies"].kind == "not_applicable"
 
-    # the same workbook again is now stale: refused, nothing changes
+    # the same workbook again is now stale. It was refused, all or nothing; now (issue 22,
+    # case 1) it is merged: every cell it holds is what was saved since, so nothing changes
     page = staff.goto(REPORT + "upload/")
     page.get_by_label("年度報告のブック（.xlsx）").set_input_files(str(path))
     page.get_by_role("button", name="取り込む").click()
     staff.checked("stale")
-    assert (
-        "最新のブックをダウンロードし直してください" in page.locator(".error-summary").inner_text()
-    )
+    assert "ブックの値を取り込みました。" in page.locator(".messages").inner_text()
+    again = {v.indicator.code: v for v in MonitoredValue.objects.select_related("indicator")}
+    assert again["new-businesses-started"].value == 420
+    assert again["sales"].source_note == "参画企業アンケート"

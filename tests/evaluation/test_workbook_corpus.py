@@ -566,21 +566,43 @@ def test_a_locked_year_is_refused(client, report, staff, users, path, state):
     assert_refused(data, staff, f"「{state}」の記録は変更できません", where="")
 
 
-def test_a_stale_workbook_is_refused_and_says_which_version(client, report, staff, catalogue):
-    data = _with_meta(download(client, report, staff))
+def test_a_stale_workbook_merges_untouched_cells_and_lists_the_conflicts(
+    client, report, staff, catalogue
+):
+    """Was "a stale workbook is refused, all or nothing"; now (issue 22, case 1) the cells its
+    uploader left as downloaded take what was saved since, the cells only the uploader changed
+    are applied, and a cell both changed is not applied but listed with both values."""
+    workbook = open_workbook(_with_meta(download(client, report, staff)))  # count: 7 → 11
+    sheet = workbook[DATA_SHEET]
+    money_row, count_row = row_of(sheet, MONEY), row_of(sheet, COUNT)
+    sheet.cell(row=money_row, column=VALUE, value=12.5)  # only the workbook changes money
+    data = to_bytes(workbook)
     old = report.version
     annual_report_save(
         report=report,
         expected_version=old,
         by=staff,
-        rows=[RowInput(indicator=catalogue[COUNT], kind=ValueKind.NUMBER, value=Decimal(9))],
+        rows=[
+            RowInput(
+                indicator=catalogue[COUNT],
+                kind=ValueKind.NUMBER,
+                value=Decimal(9),
+                source_note="局の集計（訂正）",
+                comment="初回の保存",
+            )
+        ],
         activity_results={},
         reason="画面から修正",
     )
-    problems = assert_refused(data, staff, "最新のブックをダウンロードし直してください", where="")
-    message = problems[0].message
-    assert f"版 {old}" in message and f"版 {old + 1}" in message
-    assert "画面から修正" in message
+    saved = annual_report_import(data=data, by=staff, expected=report)
+    assert saved.version == old + 2
+    assert stored()[COUNT] == (ValueKind.NUMBER, Decimal(9), "局の集計（訂正）", "初回の保存")
+    assert stored()[MONEY][:2] == (ValueKind.NUMBER, Decimal(12_500_000))
+    [note] = saved.conflict_notes
+    assert note.where == f"H{count_row}"
+    assert "「11 件」は取り込まず" in note.message and "「9 件」のまま" in note.message
+    assert "ブック作成時は「7 件」" in note.message and staff.username in note.message
+    assert [c.label for c in saved.merge.taken] == ["新事業開始件数：出所・注記"]
 
 
 # --- Sheet protection is a hint only ------------------------------------------------------

@@ -36,5 +36,7 @@ class Command(BaseCommand):
                 self.stderr.write(refused.more)
             count = refused.total
             raise CommandError(f"{file}: {count:,} 件の問題のため取り込みませんでした。") from None
+        for note in report.conflict_notes:
+            self.stdout.write(str(note))
         name, year, version = report.project.name_ja, report.fiscal_year, report.version
         self.stdout.write(f"{file}: {name} {year}年度を取り込みました（版 {version}）。")
