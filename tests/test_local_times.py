@@ -2,7 +2,7 @@
 
 A save made at 18:38 in Tokyo is 09:38 UTC in the database. Each test below puts a record's time
 at that moment and reads it back wherever it is printed (`__str__` and the admin, the stale-edit
-409, the stale-workbook refusal on the screen and from the command, the project workbook's change
+409, the stale workbook's conflict note on the screen and from the command, the project workbook's change
 log, table exports, the report workbook's stamp, the API): 18:38 everywhere, 09:38 nowhere.
 The source scan at the end finds the places no test names: a datetime formatted anywhere but
 `projects/times.py` fails it."""
@@ -16,7 +16,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -157,26 +156,30 @@ def test_the_workbook_is_stamped_with_its_tokyo_offset(client, report, users):
 
 
 @pytest.mark.django_db
-def test_a_stale_workbook_is_refused_naming_the_save_in_tokyo_time(client, report, users, tmp_path):
+def test_a_stale_workbooks_conflict_names_the_save_in_tokyo_time(client, report, users, tmp_path):
+    """A stale workbook was refused, naming the save since; now (issue 22, case 1) it is merged,
+    and the cell both changed is left as saved and listed with who saved it and when."""
     client.force_login(users["staff"])
     first, second = download(client, report), download(client, report)
     assert upload(client, report, with_sales(first, 1)).status_code == 302
-    report.history.update(history_date=MOMENT)
+    report.history.filter(version=1).update(history_date=MOMENT - datetime.timedelta(hours=1))
+    MonitoredValue.history.update(history_date=MOMENT)
     stale = with_sales(second, 2)
-    refused = upload(client, report, stale)
-    assert refused.status_code == 400
-    assert f"{users['staff'].username} {TOKYO}" in refused.content.decode()
-    tokyo_only(refused.content.decode())
-    # The command prints the same refusal.
+    url = reverse("report_upload", args=[report.project.code, report.fiscal_year])
+    file = io.BytesIO(stale)
+    file.name = "report.xlsx"
+    told = client.post(url, {"file": file}, follow=True)
+    assert told.status_code == 200
+    page = told.content.decode()
+    assert f"{users['staff'].username}さんが{TOKYO}に保存した" in page
+    tokyo_only(page)
+    # The command prints the same note.
     path = tmp_path / "stale.xlsx"
     path.write_bytes(stale)
-    err = io.StringIO()
-    with pytest.raises(CommandError):
-        call_command(
-            "import_annual_report", str(path), "--user", users["staff"].username, stderr=err
-        )
-    assert TOKYO in err.getvalue()
-    tokyo_only(err.getvalue())
+    out = io.StringIO()
+    call_command("import_annual_report", str(path), "--user", users["staff"].username, stdout=out)
+    assert TOKYO in out.getvalue()
+    tokyo_only(out.getvalue())
     assert MonitoredValue.objects.get(indicator__code="sales").value == 1_000_000
 
 
