@@ -2,10 +2,10 @@
 
 A save made at 18:38 in Tokyo is 09:38 UTC in the database. Each test below puts a record's time
 at that moment and reads it back wherever it is printed (`__str__` and the admin, the stale-edit
-409, the stale workbook's conflict note on the screen and from the command, the project workbook's change
-log, table exports, the report workbook's stamp, the API): 18:38 everywhere, 09:38 nowhere.
-The source scan at the end finds the places no test names: a datetime formatted anywhere but
-`projects/times.py` fails it."""
+409, the stale workbook's conflict note on the screen and from the command, the project
+workbook's change log, table exports, the report workbook's stamp, the API): 18:38 everywhere,
+09:38 nowhere. The source scan at the end finds the places no test names: a datetime formatted
+anywhere but `projects/times.py` fails it."""
 
 import datetime
 import io

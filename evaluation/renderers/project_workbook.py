@@ -21,10 +21,12 @@ from evaluation.models import (
     WorkflowEvent,
     YearlyPlan,
 )
+from evaluation.models.audit import FieldDiff, field_changes
 from evaluation.models.workflow import State
 from evaluation.renderers.exports import amount, fy, unit_label, value_cell
 from projects.times import local_time_label
 
+HIDDEN_FIELDS = {"id", "version", "updated_at", "created_at", "state"}
 HISTORY_KINDS = {"+": gettext_lazy("作成"), "~": gettext_lazy("変更"), "-": gettext_lazy("削除")}
 
 
@@ -156,7 +158,8 @@ def project_sheets(project, user) -> list[tuple]:
         ),
         (
             _("変更履歴"),
-            [_("日時"), _("記録の種類"), _("記録"), _("操作"), _("利用者"), _("理由・コメント")],
+            [_("日時"), _("記録の種類"), _("記録"), _("操作"), _("利用者"), _("理由・コメント"),
+             _("変更内容（変更前 → 変更後）")],
             change_log(
                 [
                     (ProjectPlan, {p.pk: str(p.phase.name) for p in plans}),
@@ -167,7 +170,8 @@ def project_sheets(project, user) -> list[tuple]:
                     (MonitoredValue, {v.pk: f"{v.indicator.name} {fy(v.fiscal_year)}"
                                       for v in values}),
                     (ActionItem, {i.pk: i.text[:40] for i in items}),
-                ]
+                ],
+                indicators={v.pk: v.indicator for v in values},
             ),
         ),
     ]  # fmt: skip
@@ -207,20 +211,45 @@ def _evaluation_row(evaluation) -> list:
     ]
 
 
-def change_log(records: list[tuple]) -> list[list]:
+def _changes_text(tracked, older, row, indicator) -> str:
+    """「値：36 件 → 40 件」, one line per field changed (empty for a creation)."""
+    if older is None or row.history_type != "~":
+        return ""
+    if indicator is not None:  # a monitored value: the number with its unit, as on the screens
+
+        def shown(r):
+            return MonitoredValue(
+                indicator=indicator, kind=r.kind, value=r.value, is_approximate=r.is_approximate
+            ).display_with_unit
+
+        rest = [f for f in tracked if f.name not in ("kind", "value")]
+        diffs = field_changes(rest, older, row)
+        if shown(older) != shown(row):
+            diffs.insert(0, FieldDiff(str(_("値")), shown(older), shown(row)))
+    else:
+        diffs = field_changes(tracked, older, row)
+    return "\n".join(f"{d.label}：{d.before} → {d.after}" for d in diffs)
+
+
+def change_log(records: list[tuple], indicators: dict | None = None) -> list[list]:
     """Every audited change of the records the reader may see (`records`: (model, {pk: name})),
-    and every workflow transition of their plans, yearly plans and reports, oldest first. One
-    query per kind of record."""
+    each with its values before → after (monitored values with their unit, by `indicators`:
+    {value pk: indicator}), and every workflow transition of their plans, yearly plans and
+    reports, oldest first. One query per kind of record."""
     entries = []
     for model, names in records:
         if not names:
             continue
         label = str(model._meta.verbose_name)
+        tracked = [f for f in model._meta.concrete_fields if f.attname not in HIDDEN_FIELDS]
+        value_indicators = (indicators or {}) if model is MonitoredValue else {}
+        last = {}
         for row in (
             model.history.filter(id__in=list(names))
             .select_related("history_user")
             .order_by("history_date", "history_id")
         ):
+            older, last[row.id] = last.get(row.id), row
             entries.append(
                 (
                     row.history_date,
@@ -229,6 +258,7 @@ def change_log(records: list[tuple]) -> list[list]:
                     str(HISTORY_KINDS[row.history_type]),
                     str(row.history_user or ""),
                     row.history_change_reason or "",
+                    _changes_text(tracked, older, row, value_indicators.get(row.id)),
                 )
             )
         if model not in (ProjectPlan, YearlyPlan, AnnualReport):
@@ -246,6 +276,7 @@ def change_log(records: list[tuple]) -> list[list]:
                     f"{_state(event.to_state)}）",
                     str(event.by),
                     event.comment,
+                    "",
                 )
             )
     entries.sort(key=lambda e: e[0])

@@ -81,7 +81,15 @@ def test_the_owner_gets_every_part_of_the_record(client, users, project, record)
     values = {row[2]: row[4] for row in book["モニタリング値"][1:]}
     assert sorted(map(str, values.values())) == ["42", "該当なし"]
     log = book["変更履歴"]
-    assert log[0] == ["日時", "記録の種類", "記録", "操作", "利用者", "理由・コメント"]
+    assert log[0] == [
+        "日時",
+        "記録の種類",
+        "記録",
+        "操作",
+        "利用者",
+        "理由・コメント",
+        "変更内容（変更前 → 変更後）",
+    ]
     submitted = [row for row in log if row[3] and row[3].startswith("提出")]
     assert submitted and submitted[0][4] == "staff-own" and submitted[0][5] == "提出します"
     assert any(row[3] == "作成" and row[1] == "モニタリング値" for row in log)
