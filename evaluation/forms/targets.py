@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.arithmetic import moved_away
 from evaluation.forms.common import (
     NumberField,
     VersionedForm,
@@ -106,6 +107,7 @@ class TargetValuesForm(VersionedForm):
         unit = target.unit_label
         for name in ("baseline_value", "target_value"):
             self.fields[name].label = f"{self.fields[name].label}（{unit}）"
+        self._note_wrong_side(target, current)
         self.milestone_years = list(range(first, last))
         for year in self.milestone_years:
             self.fields[f"milestone_{year}"] = NumberField(
@@ -113,6 +115,33 @@ class TargetValuesForm(VersionedForm):
                 % {"year": fy_label(year), "unit": unit},
                 required=False,
             )
+
+    def _note_wrong_side(self, target: Target, current) -> None:
+        """Say beside the target value that a target on the wrong side of its baseline needs a
+        reason (DOMAIN.md, rating edge cases), and whether the current version is one."""
+        lower = (
+            target.indicator.direction if target.indicator_id else target.direction
+        ) == Indicator.Direction.LOWER
+        self.fields["target_value"].help_text = (
+            _(
+                "低いほど良い指標です。基準値より高い目標値にする場合は、その理由を"
+                "「変更の理由」に書いてください（理由がなければ保存できません）。"
+            )
+            if lower
+            else _(
+                "高いほど良い指標です。基準値より低い目標値にする場合は、その理由を"
+                "「変更の理由」に書いてください（理由がなければ保存できません）。"
+            )
+        )
+        if not self.fields["reason"].required:
+            self.fields["reason"].help_text = _(
+                "差戻し・再開の後の変更と、基準値より悪い方向の目標値では必須です。"
+            )
+        direction = Indicator.Direction.LOWER if lower else Indicator.Direction.HIGHER
+        self.current, self.lower_is_better = current, lower
+        self.wrong_side = bool(
+            current and moved_away(current.target_value, current.baseline_value, direction)
+        )
 
     def clean(self):
         """Money is typed in the unit of the values it is compared with (the indicator's entry

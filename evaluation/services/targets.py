@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from evaluation.arithmetic import moved_away
 from evaluation.models import (
     Action,
     Cumulation,
@@ -118,6 +119,37 @@ def is_frozen(target: Target) -> bool:
     )
 
 
+def direction_of(target: Target) -> str:
+    """The direction of improvement: the catalogue indicator's, or the own target's."""
+    return target.indicator.direction if target.indicator_id else target.direction
+
+
+def shown_amount(target: Target, value: Decimal) -> str:
+    """A target's number with its unit, money in the entry unit: 「200 件」, 「1,234.5 百万円」."""
+    if target.indicator_id:
+        return target.indicator.format_number(value)
+    return f"{value.normalize():,f} {target.unit_label}"
+
+
+def _wrong_side_problem(target: Target, baseline, baseline_year, target_value) -> str:
+    higher = direction_of(target) != Indicator.Direction.LOWER
+    return (
+        _(
+            "目標値（%(target)s）が基準値（%(baseline)s、%(year)s年度）を下回っています。"
+            "高いほど良い指標で基準値より低い目標にするには、その理由を書いてください。"
+        )
+        if higher
+        else _(
+            "目標値（%(target)s）が基準値（%(baseline)s、%(year)s年度）を上回っています。"
+            "低いほど良い指標で基準値より高い目標にするには、その理由を書いてください。"
+        )
+    ) % {
+        "target": shown_amount(target, target_value),
+        "baseline": shown_amount(target, baseline),
+        "year": baseline_year,
+    }
+
+
 def _check_value(target: Target, value: Decimal | None, field: str, errors: dict) -> None:
     if value is not None:
         for problem in unit_value_problems(target.unit, value):
@@ -140,7 +172,9 @@ def target_set_values(
 ) -> TargetVersion:
     """Set a target's baseline, final target and milestones. Before the plan's first approval
     the current version changes in place; afterwards a new version is made, with its reason
-    and the fiscal year from which it applies."""
+    and the fiscal year from which it applies. A target on the wrong side of its baseline
+    (below it where higher is better, above it where lower is better) needs a stated reason,
+    kept as the version's reason."""
     plan = lock_for_edit(
         ProjectPlan, pk=target.plan_id, expected_version=expected_version, by=by, reason=reason
     )
@@ -164,6 +198,12 @@ def target_set_values(
         _check_value(target, value, "milestones", errors)
     _check_value(target, target_value, "target_value", errors)
     _check_value(target, baseline_value, "baseline_value", errors)
+    # a target on the wrong side of its baseline: allowed only with a stated reason
+    wrong_side = moved_away(target_value, baseline_value, direction_of(target))
+    if wrong_side and not reason.strip():
+        errors.setdefault("reason", []).append(
+            _wrong_side_problem(target, baseline_value, baseline_fiscal_year, target_value)
+        )
     current = target.versions.order_by("-number").first()
     frozen = is_frozen(target)
     if frozen:
