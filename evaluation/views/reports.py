@@ -182,6 +182,8 @@ def _conflict_screen(request, conflict, context):
         for name in fresh.unit_fields(key):
             data.setlist(name, request.POST.getlist(name))
     data["reason"] = request.POST.get("reason", "")
+    for field in conflict.merge.conflicts:
+        data[f"keep-{field.key}"] = "mine"  # what this person typed, until they choose
     form = _entry_form(data, report, extra, conflicts=conflict.merge.conflicts)
     form.is_valid()
     form.add_error(None, _("画面を開いた後に他の利用者が保存しています。"))

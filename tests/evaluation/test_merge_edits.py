@@ -198,6 +198,7 @@ def test_the_screen_asks_only_about_the_conflict_and_saving_again_never_writes_3
     form = response.context["form"]
     assert [c.label for c in form.conflicts] == ["研究会・交流会等の開催回数"]
     assert f"keep-value-{MEETINGS}" in form.fields and f"keep-value-{ADOPTED}" not in form.fields
+    assert form[f"keep-value-{MEETINGS}"].value() == "mine"  # B's own value, until B chooses
     # the re-rendered form holds A's 40 (B did not touch it), B's 1830 and B's 250
     assert form[f"value-{ADOPTED}"].value() == "40"
     assert form[f"value-{FIRMS}"].value() == "1830"
@@ -230,3 +231,54 @@ def test_a_merged_save_on_the_screen_says_what_was_taken(client, report, catalog
     assert "他の利用者の変更を取り込みました" in text
     assert "研究開発プロジェクト採択件数（36 件 → 40 件、staff-kanto）" in text
     assert stored() == {ADOPTED: 40, MEETINGS: 300, FIRMS: 1830}
+
+
+def test_activity_results_merge_like_values(report, catalogue, people, project, plan):
+    """The actual outputs of the year's activities are on the same form: merged the same way."""
+    from evaluation.services.yearly import yearly_plan_create, yearly_plan_update
+
+    yearly = yearly_plan_create(plan=plan, fiscal_year=2007, by=people["a"], copy_previous=False)
+    yearly_plan_update(
+        yearly_plan=yearly,
+        expected_version=yearly.version,
+        by=people["a"],
+        summary="",
+        activities=[
+            {"heading": "network", "title": "研究会"},
+            {"heading": "network", "title": "展示会"},
+        ],
+    )
+    meetings, fair = (a.pk for a in yearly.activities.order_by("order", "pk"))
+    same = rows(catalogue, adopted=36, meetings=212, firms=1800)
+    a = annual_report_save(
+        report=report,
+        expected_version=2,
+        by=people["a"],
+        rows=same,
+        activity_results={meetings: (Decimal(12), "A の備考"), fair: (None, "")},
+    )
+    assert a.version == 3
+    with pytest.raises(EditConflict) as told:
+        annual_report_save(
+            report=report,
+            expected_version=2,
+            by=people["b"],
+            rows=same,
+            activity_results={meetings: (Decimal(10), ""), fair: (Decimal(3), "")},
+        )
+    [conflict] = told.value.merge.conflicts
+    assert (conflict.label, conflict.original, conflict.theirs, conflict.mine) == (
+        "研究会：実績値",
+        "—",
+        "12",
+        "10",
+    )
+    saved = annual_report_save(
+        report=report,
+        expected_version=2,
+        by=people["b"],
+        rows=same,
+        activity_results={meetings: (None, ""), fair: (Decimal(3), "")},
+    )
+    results = {r.activity.title: (r.actual_output, r.note) for r in saved.activity_results.all()}
+    assert results == {"研究会": (Decimal(12), "A の備考"), "展示会": (Decimal(3), "")}
