@@ -34,7 +34,12 @@ class TargetAddForm(VersionedForm):
         choices=[("", _("（選択）")), *Indicator.Unit.choices],
     )
     direction = forms.ChoiceField(
-        label=_("改善の方向（独自目標）"), choices=Indicator.Direction.choices
+        label=_("改善の方向（独自目標）"),
+        choices=Indicator.Direction.choices,
+        help_text=_(
+            "目標値を基準値より悪い方向（高いほど良い指標で基準値より低いなど）にするときは、"
+            "値を入力するときに理由が必要です。"
+        ),
     )
     own_definition = forms.CharField(
         label=_("独自目標の定義"),

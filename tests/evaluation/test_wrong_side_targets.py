@@ -141,3 +141,10 @@ def test_the_screen_refuses_without_a_reason_and_shows_the_reason_once_given(cli
     assert saved.status_code == 302
     page = client.get(edit_url(target)).content.decode()
     assert "基準値より低い（悪い方向の）目標値です" in page and reason in page
+
+
+def test_the_add_screen_says_so_beside_the_direction(client, plan, users):
+    client.force_login(users["staff"])
+    url = reverse("target_add", args=[plan.project.code, plan.phase.code])
+    page = client.get(url).content.decode()
+    assert "目標値を基準値より悪い方向（高いほど良い指標で基準値より低いなど）にするときは" in page
