@@ -20,6 +20,7 @@ from tests.factories import IndicatorFactory
 pytestmark = pytest.mark.django_db
 
 YEAR = "2007年度（平成19年度）"
+QUERIES_OF_THE_REPORT_PAGE = 18  # the same at 2 and at 12 saves
 
 
 @pytest.fixture
@@ -159,3 +160,18 @@ def test_the_history_reads_in_the_same_queries_whatever_its_length(
         str(28 + saves) + " 件",
         str(29 + saves) + " 件",
     ) in details(entries[:1])
+
+
+@pytest.mark.parametrize("saves", [2, 12])
+def test_the_report_page_reads_its_history_in_the_same_queries_whatever_its_length(
+    client, report, users, saves, django_assert_max_num_queries
+):
+    for number in range(saves):
+        save(report, users["staff"], 30 + number)
+    client.force_login(users["staff"])
+    client.get(report.get_absolute_url())  # warm the caches (content types, rating bands)
+    # session, user, report, the page's values, targets and plans, timeline, then the history:
+    # the report's rows, its values', its activity results', their indicators and activities
+    with django_assert_max_num_queries(QUERIES_OF_THE_REPORT_PAGE):
+        page = client.get(report.get_absolute_url()).content.decode()
+    assert f'<span class="after">{29 + saves} 件</span>' in page
