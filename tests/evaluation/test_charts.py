@@ -102,3 +102,26 @@ def test_goal_actual_chart_draws_the_goal_through_missing_years():
         ["2008年度", "30.0", "—"],
     ]
     assert str(chart.svg).count("<polyline") == 2  # the goal connected across 2007, actuals
+
+
+def test_a_one_point_series_is_a_marker_and_the_legend_stands_apart():
+    """Issue 24: a series with one value is drawn as a marker only (no line anywhere, not even
+    a leader to its name), and the key sits in its own framed box right of the plot, a line
+    sample only for the series drawn as lines."""
+    chart = line_chart(
+        title="新事業開始件数",
+        description="説明",
+        x_labels=["2006年度", "2007年度", "2008年度"],
+        series=[("目標", [D(10), D(20), D(30)], True), ("実績", [None, D(12), None])],
+    )
+    svg = str(chart.svg)
+    plot, legend = svg.split("</defs>")[1].split('<g class="chart-legend">')
+    assert plot.count("<polyline") == 1  # the target's path; the one actual is not a line
+    assert plot.count("<circle") == 3 and plot.count("<rect x=") == 1  # markers: 3 + 1
+    assert 'x2="466"' not in plot  # no leader line from a last point to the key (640 - 180 + 6)
+    box, keys = legend.split("/>", 1)
+    assert box.startswith("<rect") and 'stroke="' in box  # a framed key
+    assert keys.count("<line ") == 1  # a line sample for the target only
+    assert "目標" in keys and "実績" in keys
+    frame_x = float(box.split('x="')[1].split('"')[0])
+    assert frame_x > 640 - 180  # right of the plot area
