@@ -44,6 +44,13 @@ class Chart:
     wide: bool = False  # the table goes under the graphic rather than beside it
 
 
+def whole_or(values, places: int) -> int:
+    """The decimal places to show `values` with: none where every one is a whole number (a
+    count reads 46, not 46.0), else `places`."""
+    shown = [Decimal(v) for v in values if v is not None]
+    return 0 if all(v == v.to_integral_value() for v in shown) else places
+
+
 def fmt(value: Decimal | None, places: int = 3) -> str:
     if value is None:
         return "—"
@@ -195,12 +202,13 @@ def line_chart(
         return top + plot_h * float((high - Decimal(v)) / (high - low))
 
     body = []
+    tick_places = whole_or(ticks, places)
     for tick in ticks:
         y = y_at(tick)
         width_ = "1.5" if tick == mark else "0.5"
         body.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{GRID}" stroke-width="{width_}"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(fmt(tick, places))}</text>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(fmt(tick, tick_places))}</text>'
         )
     for i, label in enumerate(x_labels):
         body.append(
@@ -220,8 +228,9 @@ def line_chart(
             keys.append((name, dash if "<polyline" in "".join(drawn) else None, marker))
     body.append(_legend(keys, left + plot_w + 16, top))
     headers = [first_header, *(name for name, _v, _c in series)]
+    shown = [whole_or(values, places) for _n, values, _c in series]
     rows = [
-        [label, *(fmt(values[i], places) for _n, values, _c in series)]
+        [label, *(fmt(s[1][i], p) for s, p in zip(series, shown, strict=True))]
         for i, label in enumerate(x_labels)
     ]
     return Chart(

@@ -82,9 +82,9 @@ def test_target_chart_has_path_actuals_and_projection():
     chart = target_chart(block)
     assert chart.headers == ["年度", "目標の道筋", "実績", "見通し（最小二乗法）"]
     rows = {row[0]: row[1:] for row in chart.rows}
-    assert rows["2005年度"] == ["10.0", "—", "—"]
-    assert rows["2008年度"] == ["30.0", "22.0", "22.0"]
-    assert rows["2010年度"] == ["50.0", "—", "30.0"]
+    assert rows["2005年度"] == ["10", "—", "—"]  # counts: no decimals (issue 24)
+    assert rows["2008年度"] == ["30", "22", "22"]
+    assert rows["2010年度"] == ["50", "—", "30"]
     assert "2010年度 30" in chart.description
 
 
@@ -97,9 +97,9 @@ def test_goal_actual_chart_draws_the_goal_through_missing_years():
         "売上高", [2006, 2007, 2008], [D("10"), None, D("30")], [D("12"), D("15"), None]
     )
     assert chart.rows == [
-        ["2006年度", "10.0", "12.0"],
-        ["2007年度", "—", "15.0"],
-        ["2008年度", "30.0", "—"],
+        ["2006年度", "10", "12"],
+        ["2007年度", "—", "15"],
+        ["2008年度", "30", "—"],
     ]
     assert str(chart.svg).count("<polyline") == 2  # the goal connected across 2007, actuals
 
@@ -125,3 +125,14 @@ def test_a_one_point_series_is_a_marker_and_the_legend_stands_apart():
     assert "目標" in keys and "実績" in keys
     frame_x = float(box.split('x="')[1].split('"')[0])
     assert frame_x > 640 - 180  # right of the plot area
+
+
+def test_a_line_charts_table_shows_counts_without_decimals_and_keeps_real_decimals():
+    chart = line_chart(
+        title="参画企業数",
+        description="説明",
+        x_labels=["2006年度", "2007年度"],
+        series=[("目標", [D(46), D(1628)], True), ("実績", [D("12.5"), None])],
+        places=1,
+    )
+    assert [row[1:] for row in chart.rows] == [["46", "12.5"], ["1,628", "—"]]
