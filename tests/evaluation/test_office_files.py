@@ -208,3 +208,14 @@ def test_title_block_time_is_tokyo_time():
     rows = title_rows("表", About(fiscal_year=2007, made_by="staff", made_at=moment))
     assert ["作成日時", "2009-06-30 18:38（日本時間）"] in rows
     assert ["年度", "2007年度（平成19年度）"] in rows and rows[-1] == []
+
+
+def test_dates_on_screens_read_as_japanese_dates():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template("{% load fiscal %}{{ when|day }}")
+    with translation.override("ja"):
+        assert template.render(Context({"when": datetime(2009, 6, 30).date()})) == "2009年6月30日"
+    with translation.override("en"):
+        assert template.render(Context({"when": datetime(2009, 6, 30).date()})) == "June 30, 2009"
