@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from evaluation.models import (
@@ -15,6 +18,13 @@ from evaluation.models import (
     WorkflowEvent,
     YearlyPlan,
 )
+
+
+def plain(number) -> str:
+    """A stored decimal as the screens write it: 7, 1,234.5 (not 7.0000); "—" for none."""
+    if number is None:
+        return "—"
+    return f"{Decimal(number).normalize():,f}"
 
 
 @admin.register(Indicator)
@@ -70,10 +80,15 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 class MonitoredValueAdmin(ReadOnlyAdmin):
     """Read-only: monitored values change only through the bureau's screens and their rules."""
 
-    list_display = ["project", "indicator", "fiscal_year", "kind", "value", "origin", "is_demo"]
+    list_display = ["project", "indicator", "fiscal_year", "kind", "shown", "origin", "is_demo"]
     list_filter = ["origin", "kind", "fiscal_year", "indicator__category", "project__bureau"]
     list_select_related = ["project", "indicator"]
     search_fields = ["project__name_ja", "project__code", "indicator__name_ja", "indicator__code"]
+
+    @admin.display(description=_("値"), ordering="value")
+    def shown(self, obj):
+        """As the screens show it: 「7 件」, 「1,234.5 百万円」, 「該当なし」 (not 7.0000)."""
+        return obj.display_with_unit
 
 
 @admin.register(ProjectPlan)
@@ -100,8 +115,12 @@ class WorkflowEventAdmin(ReadOnlyAdmin):
 
 @admin.register(TargetVersion)
 class TargetVersionAdmin(ReadOnlyAdmin):
-    list_display = ["target", "number", "applies_from_fiscal_year", "target_value", "author"]
+    list_display = ["target", "number", "applies_from_fiscal_year", "shown_target", "author"]
     list_select_related = ["target__indicator", "target__plan__project", "author"]
+
+    @admin.display(description=_("目標値"), ordering="target_value")
+    def shown_target(self, obj):
+        return plain(obj.target_value)
 
 
 @admin.register(YearlyPlan)
@@ -118,8 +137,12 @@ class OverallPlanAdmin(ReadOnlyAdmin):
 
 @admin.register(NationalTarget)
 class NationalTargetAdmin(ReadOnlyAdmin):
-    list_display = ["overall_plan", "indicator", "fiscal_year", "value"]
+    list_display = ["overall_plan", "indicator", "fiscal_year", "shown_value"]
     list_select_related = ["overall_plan__phase", "indicator"]
+
+    @admin.display(description=_("値"), ordering="value")
+    def shown_value(self, obj):
+        return plain(obj.value)
 
 
 @admin.register(AnnualReport)
@@ -136,4 +159,11 @@ class ReportingDeadlineAdmin(SimpleHistoryAdmin):
 
 @admin.register(RatingBand)
 class RatingBandAdmin(admin.ModelAdmin):
-    list_display = ["rating", "minimum_percent"]
+    list_display = ["rating", "shown_minimum"]
+
+    @admin.display(
+        description=RatingBand._meta.get_field("minimum_percent").verbose_name,
+        ordering="minimum_percent",
+    )
+    def shown_minimum(self, obj):
+        return plain(obj.minimum_percent)

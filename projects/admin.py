@@ -1,3 +1,5 @@
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
@@ -8,6 +10,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from projects.models import (
     Bureau,
     Field,
+    LoginAttempt,
+    LoginFailure,
+    LoginLog,
     Phase,
     PolicyFramework,
     PolicyTool,
@@ -101,3 +106,15 @@ class ProjectUserAdmin(UserAdmin):
         *UserAdmin.fieldsets,
         (_("所属"), {"fields": ["bureau"]}),
     ]
+
+
+# django-axes's records under their Japanese names (projects.models: LoginAttempt, …): axes's
+# own admin classes, registered for the proxies in place of axes's English-named models.
+for _model, _proxy, _admin in (
+    (AccessAttempt, LoginAttempt, AccessAttemptAdmin),
+    (AccessLog, LoginLog, AccessLogAdmin),
+    (AccessFailureLog, LoginFailure, AccessFailureLogAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_proxy, _admin)

@@ -3,6 +3,7 @@
 These are reference data: every signed-in user reads them; admins keep them in the Django admin.
 """
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -351,3 +352,29 @@ def user_role(user) -> Role | None:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     return user.role
+
+
+# --- Third-party records under Japanese names (the admin only) --------------------------------
+# django-axes names its records in English only; these proxies (no table of their own) carry
+# Japanese names and take the place of axes's own in the admin (projects/admin.py).
+
+
+class LoginAttempt(AccessAttempt):
+    class Meta:
+        proxy = True
+        verbose_name = _("ログイン失敗の集計（ロック判定）")
+        verbose_name_plural = _("ログイン失敗の集計（ロック判定）")
+
+
+class LoginLog(AccessLog):
+    class Meta:
+        proxy = True
+        verbose_name = _("ログイン・ログアウトの記録")
+        verbose_name_plural = _("ログイン・ログアウトの記録")
+
+
+class LoginFailure(AccessFailureLog):
+    class Meta:
+        proxy = True
+        verbose_name = _("ログイン失敗の記録")
+        verbose_name_plural = _("ログイン失敗の記録")

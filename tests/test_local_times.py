@@ -25,6 +25,7 @@ from evaluation.renderers.workbooks import DATA_SHEET, FIRST_ROW, META_SHEET
 from evaluation.services.reports import annual_report_create
 from projects.times import local_isoformat, local_naive, local_time_label
 from tests.factories import IndicatorFactory, staff_of, walk_workflow
+from tests.sheets import table as sheet_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -191,7 +192,7 @@ def test_the_project_workbooks_change_log_reads_in_tokyo_time(client, users, sub
     client.force_login(users["staff"])
     response = client.get(reverse("project_workbook", args=[submitted_plan.project.code]))
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    log = [list(row) for row in book["変更履歴"].iter_rows(values_only=True)][1:]
+    log = sheet_table(book["変更履歴"])[1:]
     assert log and {row[0] for row in log} == {TOKYO}
 
 
@@ -201,7 +202,7 @@ def test_table_exports_write_times_in_tokyo_time(tmp_path):
     path = tmp_path / "times.xlsx"
     with path.open("wb") as file:
         write_workbook(file, [("日時", ["日時"], [[MOMENT]])])
-    cell = openpyxl.load_workbook(path).active["A2"].value
+    cell = sheet_table(openpyxl.load_workbook(path).active)[1][0]
     assert cell == datetime.datetime(2009, 6, 30, 18, 38)
 
 

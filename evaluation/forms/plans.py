@@ -104,7 +104,7 @@ class ScenarioForm(VersionedForm):
         self.milestone_years = years
         for year in years:
             self.fields[f"milestone_{year}"] = forms.CharField(
-                label=_("%(year)s のマイルストーン") % {"year": fy_label(year)},
+                label=_("%(year)sのマイルストーン") % {"year": fy_label(year)},
                 required=False,
                 max_length=5000,
                 widget=forms.Textarea(attrs={"rows": 2}),

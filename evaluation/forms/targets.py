@@ -116,7 +116,7 @@ class TargetValuesForm(VersionedForm):
         self.milestone_years = list(range(first, last))
         for year in self.milestone_years:
             self.fields[f"milestone_{year}"] = NumberField(
-                label=_("%(year)s のマイルストーン（%(unit)s）")
+                label=_("%(year)sのマイルストーン（%(unit)s）")
                 % {"year": fy_label(year), "unit": unit},
                 required=False,
             )

@@ -44,6 +44,13 @@ class Chart:
     wide: bool = False  # the table goes under the graphic rather than beside it
 
 
+def whole_or(values, places: int) -> int:
+    """The decimal places to show `values` with: none where every one is a whole number (a
+    count reads 46, not 46.0), else `places`."""
+    shown = [Decimal(v) for v in values if v is not None]
+    return 0 if all(v == v.to_integral_value() for v in shown) else places
+
+
 def fmt(value: Decimal | None, places: int = 3) -> str:
     if value is None:
         return "—"
@@ -83,16 +90,6 @@ def _scale(values, *, include_zero: bool, mark: Decimal | None = None):
     return first, last, ticks
 
 
-def _spread(positions: list[float], gap: float = 14) -> list[float]:
-    """Move labels' y positions apart so that none overlaps (kept in their order)."""
-    order = sorted(range(len(positions)), key=lambda i: positions[i])
-    placed = list(positions)
-    for before, after in zip(order, order[1:], strict=False):
-        if placed[after] - placed[before] < gap:
-            placed[after] = placed[before] + gap
-    return placed
-
-
 def _text_width(text: str, size: int = 12) -> float:
     return sum(size if ord(ch) > 0x2E7F else size * 0.6 for ch in text)
 
@@ -128,6 +125,32 @@ def _line(points: list, connect: bool, dash: str, marker: str) -> list[str]:
             )
     body.extend(_marker(marker, x, y) for x, y in (p for p in points if p is not None))
     return body
+
+
+def _legend(keys: list[tuple], x: float, top: float) -> str:
+    """The key of a line chart, apart from the plot in a framed box (no leader lines, so it
+    never reads as data): per series its line style, where it draws a line, and its marker;
+    a series of single points shows its marker alone, as it is drawn."""
+    if not keys:
+        return ""
+    rows = []
+    for k, (name, dash, marker) in enumerate(keys):
+        y = top + 14 + 20 * k
+        sample = (
+            f'<line x1="{x + 6:.1f}" y1="{y:.1f}" x2="{x + 30:.1f}" y2="{y:.1f}" stroke="{INK}" '
+            f'stroke-width="2" stroke-dasharray="{dash}"/>'
+            if dash is not None
+            else ""
+        )
+        rows.append(
+            f"{sample}{_marker(marker, x + 18, y)}"
+            f'<text x="{x + 38:.1f}" y="{y + 4:.1f}">{escape(name)}</text>'
+        )
+    height = 20 * len(keys) + 8
+    return (
+        f'<g class="chart-legend"><rect x="{x:.1f}" y="{top:.1f}" width="158" '
+        f'height="{height}" fill="#fff" stroke="{GRID}"/>{"".join(rows)}</g>'
+    )
 
 
 def _frame(uid: str, width: int, height: int, title: str, description: str, body: list[str]):
@@ -179,12 +202,13 @@ def line_chart(
         return top + plot_h * float((high - Decimal(v)) / (high - low))
 
     body = []
+    tick_places = whole_or(ticks, places)
     for tick in ticks:
         y = y_at(tick)
         width_ = "1.5" if tick == mark else "0.5"
         body.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{GRID}" stroke-width="{width_}"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(fmt(tick, places))}</text>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(fmt(tick, tick_places))}</text>'
         )
     for i, label in enumerate(x_labels):
         body.append(
@@ -193,24 +217,20 @@ def line_chart(
     body.append(
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="{INK}"/>'
     )
-    ends = []
+    keys = []
     for (name, values, connect), (dash, marker) in zip(
         series, itertools.cycle(LINE_STYLES), strict=False
     ):
         points = [(x_at(i), y_at(v)) if v is not None else None for i, v in enumerate(values)]
-        body.extend(_line(points, connect, dash, marker))
-        drawn = [point for point in points if point is not None]
-        if drawn:
-            ends.append((name, marker, *drawn[-1]))
-    for (name, marker, x, y), label_y in zip(ends, _spread([e[3] for e in ends]), strict=True):
-        body.append(
-            f'<line x1="{x + 6:.1f}" y1="{y:.1f}" x2="{left + plot_w + 6}" y2="{label_y:.1f}" stroke="{GRID}" stroke-width="0.5"/>'
-            f"{_marker(marker, left + plot_w + 14, label_y)}"
-            f'<text x="{left + plot_w + 24}" y="{label_y + 4:.1f}">{escape(name)}</text>'
-        )
+        drawn = _line(points, connect, dash, marker)
+        body.extend(drawn)
+        if any(point is not None for point in points):
+            keys.append((name, dash if "<polyline" in "".join(drawn) else None, marker))
+    body.append(_legend(keys, left + plot_w + 16, top))
     headers = [first_header, *(name for name, _v, _c in series)]
+    shown = [whole_or(values, places) for _n, values, _c in series]
     rows = [
-        [label, *(fmt(values[i], places) for _n, values, _c in series)]
+        [label, *(fmt(s[1][i], p) for s, p in zip(series, shown, strict=True))]
         for i, label in enumerate(x_labels)
     ]
     return Chart(

@@ -15,10 +15,21 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils.translation import get_language
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from evaluation.models import Indicator, MonitoredValue, ValueKind
 from evaluation.renderers.cells import csv_text, keep_text, xlsx_value
+from evaluation.renderers.layout import (
+    HEAD_FONT,
+    PERCENT,
+    TITLE_FONT,
+    About,
+    Rate,
+    column_width,
+    content_disposition,
+    number_format,
+    print_setup,
+    title_rows,
+)
 from projects.domain import fiscal_year_label, in_money_unit
 from projects.times import local_naive
 
@@ -73,58 +84,100 @@ def csv_rows(header: Sequence, rows: Iterable[Sequence]):
         yield writer.writerow([csv_text(cell) for cell in row])
 
 
-def write_xlsx(file, title: str, header: Sequence, rows: Iterable[Sequence]) -> None:
+def write_xlsx(file, title: str, header: Sequence, rows: Iterable[Sequence], about=None) -> None:
     """Write a one-sheet workbook to `file` (see write_workbook)."""
-    write_workbook(file, [(title, header, rows)])
+    write_workbook(file, [(title, header, rows)], about=about)
 
 
-def write_workbook(file, sheets: Iterable[tuple[str, Sequence, Iterable[Sequence]]]) -> None:
+def write_workbook(
+    file, sheets: Iterable[tuple[str, Sequence, Iterable[Sequence]]], about: About | None = None
+) -> None:
     """Write sheets of (title, header, rows) to `file` with openpyxl's write-only mode (rows go
-    straight to disk; numbers stay numbers, texts stay texts: see cells)."""
+    straight to disk; numbers stay numbers, texts stay texts: see cells). Each sheet opens with
+    the title block (layout.title_rows), its header row repeated on every printed page, and its
+    numbers formatted (layout.number_format)."""
     book = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = book.create_sheet(str(title)[:31])
-        sheet.freeze_panes = "A2"
+        block = title_rows(title, about)
+        header = [str(text) for text in header]
+        print_setup(sheet, len(block) + 1, [column_width(text) for text in header])
+        for number, line in enumerate(block):
+            cells = [keep_text(WriteOnlyCell(sheet, value=text)) for text in line]
+            if cells:
+                cells[0].font = TITLE_FONT if number == 0 else HEAD_FONT
+            sheet.append(cells)
         head = []
         for text in header:
-            cell = keep_text(WriteOnlyCell(sheet, value=str(text)))
-            cell.font = Font(bold=True)
+            cell = keep_text(WriteOnlyCell(sheet, value=text))
+            cell.font = HEAD_FONT
             head.append(cell)
         sheet.append(head)
         for row in rows:
-            sheet.append([_xlsx_value(sheet, cell) for cell in row])
+            sheet.append(
+                [
+                    _xlsx_value(sheet, cell, header[i] if i < len(header) else "")
+                    for i, cell in enumerate(row)
+                ]
+            )
     book.save(file)
 
 
-def workbook_response(filename: str, sheets) -> FileResponse:
-    """A workbook of several sheets, written to a temporary file and served from it."""
+def attach(response, name: str, fallback: str):
+    """Serve `response` as a download named `name` (Japanese) with the ASCII `fallback`."""
+    response["Content-Disposition"] = content_disposition(name, fallback)
+    return response
+
+
+def workbook_response(filename: str, sheets, *, name: str = "", about=None) -> FileResponse:
+    """A workbook of several sheets, written to a temporary file and served from it as
+    `name`.xlsx (`filename`.xlsx for clients that take only ASCII names)."""
     file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes, so deletes, it)
-    write_workbook(file, sheets)
+    write_workbook(file, sheets, about=about)
     file.seek(0)
-    return FileResponse(file, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX)
+    response = FileResponse(file, content_type=XLSX)
+    return attach(response, f"{name or filename}.xlsx", f"{filename}.xlsx")
 
 
-def _xlsx_value(sheet, cell):
+def _xlsx_value(sheet, cell, header: str = ""):
     if isinstance(cell, datetime):  # openpyxl takes no tzinfo: the Tokyo wall clock
         return local_naive(cell)
-    if isinstance(cell, Decimal):
-        return int(cell) if cell == cell.to_integral_value() else cell
+    if isinstance(cell, Rate):
+        written = WriteOnlyCell(sheet, value=Decimal(cell) / 100)
+        written.number_format = PERCENT
+        return written
+    if isinstance(cell, Decimal) and cell == cell.to_integral_value():
+        cell = int(cell)
+    style = number_format(cell, header)
+    if style:
+        written = WriteOnlyCell(sheet, value=cell)
+        written.number_format = style
+        return written
     if cell is not None and not isinstance(cell, int | float | str):
         cell = str(cell)
     return xlsx_value(sheet, cell)
 
 
-def export_response(fmt: str, filename: str, title: str, header: Sequence, rows: Iterable):
-    """The download of one table: `filename` without its extension; `rows` may be a generator
-    (it is consumed once, while streaming the CSV or writing the workbook)."""
+def export_response(
+    fmt: str,
+    filename: str,
+    title: str,
+    header: Sequence,
+    rows: Iterable,
+    *,
+    name: str = "",
+    about=None,
+):
+    """The download of one table: `filename` (ASCII) and `name` (Japanese, see
+    layout.file_name) without their extension; `rows` may be a generator (it is consumed once,
+    while streaming the CSV or writing the workbook)."""
     if fmt == "csv":
         response = StreamingHttpResponse(
             csv_rows(header, rows), content_type="text/csv; charset=utf-8"
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
+        return attach(response, f"{name or filename}.csv", f"{filename}.csv")
     if fmt == "xlsx":
-        return workbook_response(filename, [(title, header, rows)])
+        return workbook_response(filename, [(title, header, rows)], name=name, about=about)
     raise Http404
 
 
@@ -135,4 +188,5 @@ def export_format(fmt: str) -> str:
 
 
 def rate_cell(rate):
-    return None if rate is None else rate.quantize(rate.__class__("0.1"))
+    """A rate (a percentage) as a cell: 172.0 in a CSV, 172.0 % in a workbook (layout.Rate)."""
+    return None if rate is None else Rate(rate.quantize(Decimal("0.1")))

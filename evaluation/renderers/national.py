@@ -46,15 +46,18 @@ def rollup_totals(context):
 
 
 def rollup_breakdown(context, columns, attribute):
-    """A row per indicator that adds up and has a value in some column: its total under each
-    bureau or field (blank where there is none); the unit in its own column, as indicators
-    differ in unit."""
+    """A row per indicator that adds up (by field: and has a value in some column; by bureau:
+    every one, under all nine bureaus, so that years compare): its total under each bureau or
+    field (blank where there is none); the unit in its own column, as indicators differ in
+    unit."""
     header = [_("区分"), _("指標"), _("単位"), _("年度"), *[str(c.name) for c in columns]]
     year = fy(context["year"])
     rows = []
     for line in context["lines"]:
         totals = getattr(line, attribute)
-        if not line.indicator.adds_up or not any(c.pk in totals for c in columns):
+        if not line.indicator.adds_up:
+            continue
+        if attribute != "by_bureau" and not any(c.pk in totals for c in columns):
             continue
         rows.append(
             [

@@ -21,7 +21,7 @@ import openpyxl
 import openpyxl.xml
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import Alignment, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -29,8 +29,9 @@ from evaluation.models import Indicator, MonitoredValue, ValueKind
 from evaluation.models.catalogue import MAX_ABS_VALUE
 from evaluation.models.reports import RowInput
 from evaluation.renderers.cells import keep_text
+from evaluation.renderers.layout import HEAD_FONT, TITLE_FONT, number_format, print_setup
 from projects.domain import MONEY_UNITS, fiscal_year_label, in_money_unit, parse_number
-from projects.times import local_isoformat
+from projects.times import local_isoformat, local_time_label
 
 FORMAT = "cluster-pdca/annual-report/1"
 DATA_SHEET = "年度報告"
@@ -53,6 +54,7 @@ EDITABLE = {"値": 8, "出所・注記": 9, "コメント": 10}
 # The longest text each text column takes: the same limits as the report's entry screen.
 TEXT_LIMITS = {EDITABLE["出所・注記"]: 500, EDITABLE["コメント"]: 5000}
 VALUE_COLUMN = EDITABLE["値"]
+NUMBER_COLUMNS = (6, 7, VALUE_COLUMN)  # last year's value, this year's target, the value
 NOT_APPLICABLE_WORDS = {"該当なし"}
 UNKNOWN_WORDS = {"未把握", ""}
 
@@ -93,24 +95,30 @@ def _cell_of(saved: MonitoredValue | None, indicator: Indicator):
     return _as_entry(saved.value, indicator)
 
 
-def report_workbook(report, *, indicators, values, last_year, goals) -> bytes:
+def report_workbook(report, *, indicators, values, last_year, goals, made_by: str = "") -> bytes:
     """A pre-filled workbook of an annual report: one row per indicator, a hidden row id, the
-    editable cells marked and validated, a hidden sheet with the report's identity and version."""
+    editable cells marked and validated, a hidden sheet with the report's identity and version.
+    The title block sits in column B (column A, the row ids, is hidden) above the header row,
+    which the upload reads at HEADER_ROW: its layout does not move."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = DATA_SHEET
-    sheet["A1"] = _("年度報告 %(project)s %(year)s") % {
+    sheet["B1"] = _("%(year)s年度報告　%(project)s") % {
         "project": report.project.name_ja,
         "year": fiscal_year_label(report.fiscal_year),
     }
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = _(
+    keep_text(sheet["B1"]).font = TITLE_FONT
+    made = _("作成日時：%(time)s（日本時間）") % {"time": local_time_label(timezone.now())}
+    if made_by:
+        made += "　" + _("作成者：%(name)s") % {"name": made_by}
+    sheet["B3"] = made
+    sheet["B2"] = _(
         "黄色のセル（値・出所・注記・コメント）だけを入力してください。値は数値、「該当なし」、"
         "または空欄（未把握）です。金額は単位の列の単位で入力します。"
     )
     for column, title in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=HEADER_ROW, column=column, value=title)
-        cell.font = Font(bold=True)
+        cell.font = HEAD_FONT
         cell.fill = HEAD_FILL
     validation = DataValidation(
         type="custom",
@@ -144,12 +152,15 @@ def report_workbook(report, *, indicators, values, last_year, goals) -> bytes:
                 cell.protection = Protection(locked=False)
             if column == 5:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if column in NUMBER_COLUMNS and number_format(value):
+                cell.number_format = number_format(value)
         row += 1
     last_row = max(row - 1, FIRST_ROW)
     validation.add(f"H{FIRST_ROW}:H{last_row}")
     sheet.column_dimensions["A"].hidden = True
     for column, width in zip("BCDEFGHIJ", (22, 30, 10, 40, 14, 14, 16, 30, 30), strict=True):
         sheet.column_dimensions[column].width = width
+    print_setup(sheet, HEADER_ROW)
     sheet.freeze_panes = f"D{FIRST_ROW}"
     sheet.protection.sheet = True  # a hint for the user; every cell is validated on upload
     meta = workbook.create_sheet(META_SHEET)

@@ -272,15 +272,17 @@ def common_target_progress(year: int, projects, lines: list[RollupLine]) -> dict
 
 
 def breakdown_columns(lines: list[RollupLine], bureaus, fields) -> tuple[list, list]:
-    """Of all `bureaus` and `fields` (in their order), those that hold any value."""
-    bureau_ids = {b for line in lines for b in line.by_bureau}
+    """Every bureau of `bureaus` (all nine, in their order, with or without a value, unless
+    the page is filtered to one: a fixed layout that compares year by year) and, of all
+    `fields`, those that hold any value."""
     field_ids = {f for line in lines for f in line.by_field}
-    return [b for b in bureaus if b.pk in bureau_ids], [f for f in fields if f.pk in field_ids]
+    return list(bureaus), [f for f in fields if f.pk in field_ids]
 
 
 def breakdown_rows(lines: list[RollupLine], columns, attribute: str) -> list[tuple]:
-    """For each indicator that adds up and has a value: its formatted total under each column
-    (bureau or field; `attribute` is "by_bureau" or "by_field"), None where there is none."""
+    """For each indicator that adds up (by field: and has a value; by bureau: every one, so the
+    table keeps its rows from year to year): its formatted total under each column (bureau or
+    field; `attribute` is "by_bureau" or "by_field"), None where there is none."""
     rows = []
     for line in lines:
         if not line.indicator.adds_up:
@@ -290,7 +292,7 @@ def breakdown_rows(lines: list[RollupLine], columns, attribute: str) -> list[tup
             line.indicator.format_number(totals[c.pk]) if totals.get(c.pk) is not None else None
             for c in columns
         ]
-        if any(cell is not None for cell in cells):
+        if attribute == "by_bureau" or any(cell is not None for cell in cells):
             rows.append((line.indicator, cells))
     return rows
 
@@ -325,7 +327,8 @@ def rollup_context(
         category = ""
     projects, filters = _filtered_projects(user, bureau, field)
     rollup = national_rollup(year, projects, category)
-    bureaus, fields = breakdown_columns(rollup["lines"], filters["bureaus"], filters["fields"])
+    chosen = [b for b in filters["bureaus"] if filters["bureau"] in ("", b.code)]
+    bureaus, fields = breakdown_columns(rollup["lines"], chosen, filters["fields"])
     common = common_target_progress(year, projects, rollup["lines"])
     project_rows = list(projects.select_related("bureau").order_by("bureau__order", "order"))
     common_values = {}

@@ -25,7 +25,7 @@ from evaluation.selectors.actions import (
 )
 from evaluation.services import actions
 from evaluation.services.editing import StaleEditError
-from evaluation.views.helpers import STALE_STATUS, add_service_errors, posted
+from evaluation.views.helpers import STALE_STATUS, add_service_errors, export_about, posted
 from projects.times import current_fiscal_year
 
 PAGE_SIZE = 100
@@ -181,4 +181,7 @@ def action_item_export(request, fmt):
                 item.decision_note,
             ]
 
-    return export_response(fmt, "action-items", _("改善事項"), header, rows())
+    title = _("改善事項")
+    return export_response(
+        fmt, "action-items", title, header, rows(), name=title, about=export_about(request)
+    )

@@ -5,12 +5,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from evaluation.forms.common import TransitionForm
 from evaluation.models import Action
+from evaluation.renderers.layout import About
 from evaluation.services import workflow
 from evaluation.services.editing import StaleEditError
+from projects.domain import fiscal_year_short_label
 
 STALE_STATUS = 409
 
@@ -98,3 +101,17 @@ def transition_screen(request, *, record, action: str, context: dict, label: str
             return redirect(record)
     context.update(form=form, action=action, record=record, label=label)
     return render(request, "evaluation/transition.html", context)
+
+
+def export_about(request, *, fiscal_year: int | None = None, filters=()) -> About:
+    """What the title block of a downloaded workbook says beyond its title: the fiscal year,
+    the filters as (label, text) with a value, and who made it."""
+    user = request.user
+    made_by = (user.get_full_name() or user.get_username()) if user.is_authenticated else ""
+    shown = tuple((str(label), str(text)) for label, text in filters if text not in (None, ""))
+    return About(fiscal_year=fiscal_year, filters=shown, made_by=made_by)
+
+
+def year_name(year: int | None) -> str:
+    """A fiscal year as a part of a file name: 「2007年度」 ("FY2007" in English)."""
+    return fiscal_year_short_label(year, get_language() or "ja") if year else ""

@@ -10,6 +10,7 @@ from evaluation.renderers.exports import (
     fy,
     rate_cell,
 )
+from evaluation.renderers.layout import file_name
 from evaluation.selectors.home import (
     dashboard_tables,
     manager_dashboard,
@@ -17,7 +18,7 @@ from evaluation.selectors.home import (
     staff_dashboard,
 )
 from evaluation.selectors.paging import page_of
-from evaluation.views.helpers import query_without_page
+from evaluation.views.helpers import export_about, query_without_page, year_name
 from projects.domain import phase_ii_years
 from projects.models import Role
 
@@ -70,7 +71,16 @@ def dashboard_summary_export(request, fmt):
     rows.append([year, _("期限超過"), summary["late"]])
     rows.append([year, _("合計（実施中のプロジェクト）"), summary["total"]])
     filename = f"submission-summary-{tables['year']}"
-    return export_response(fmt, filename, _("年度報告の提出状況"), header, rows)
+    title = _("年度報告の提出状況")
+    return export_response(
+        fmt,
+        filename,
+        title,
+        header,
+        rows,
+        name=file_name(title, year_name(tables["year"])),
+        about=export_about(request, fiscal_year=tables["year"]),
+    )
 
 
 @login_required
@@ -100,4 +110,13 @@ def dashboard_heatmap_export(request, fmt):
             yield cells
 
     filename = f"ratings-{tables['year']}"
-    return export_response(fmt, filename, _("目標の評価"), header, rows())
+    title = _("目標の評価")
+    return export_response(
+        fmt,
+        filename,
+        title,
+        header,
+        rows(),
+        name=file_name(title, year_name(tables["year"])),
+        about=export_about(request, fiscal_year=tables["year"]),
+    )

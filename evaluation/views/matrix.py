@@ -18,7 +18,9 @@ from evaluation.renderers.exports import (
     unit_label,
     value_cell,
 )
+from evaluation.renderers.layout import file_name
 from evaluation.selectors.matrix import matrix_context
+from evaluation.views.helpers import export_about
 
 
 @login_required
@@ -76,4 +78,13 @@ def tracking_matrix_export(request, code, fmt):
                 ]
 
     filename = f"matrix-{context['project'].code}"
-    return export_response(fmt, filename, _("指標の推移"), header, rows())
+    title = _("指標の推移")
+    return export_response(
+        fmt,
+        filename,
+        title,
+        header,
+        rows(),
+        name=file_name(title, context["project"].name),
+        about=export_about(request, filters=[(_("プロジェクト"), context["project"].name)]),
+    )

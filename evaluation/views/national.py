@@ -17,6 +17,7 @@ from evaluation.renderers.exports import (
     value_cell,
     workbook_response,
 )
+from evaluation.renderers.layout import file_name
 from evaluation.renderers.national import (
     FIELD_NOTE,
     rollup_bureaus,
@@ -27,7 +28,7 @@ from evaluation.renderers.national import (
 )
 from evaluation.selectors.national import ROLLUP_SECTIONS, across_context, rollup_context
 from evaluation.selectors.paging import page_of
-from evaluation.views.helpers import query_without_page
+from evaluation.views.helpers import export_about, query_without_page, year_name
 
 
 @login_required
@@ -105,13 +106,30 @@ def national_rollup_export(request, fmt):
         "projects": (_("プロジェクト別の値"), rollup_projects),
     }
     filename = f"national-rollup-{context['year']}"
+    about = export_about(request, fiscal_year=context["year"], filters=_chosen(context))
+    name = [_("全国集計"), year_name(context["year"])]
     if fmt == "xlsx":
         sheets = [(title, *table(context)) for title, table in tables.values()]
-        return workbook_response(filename, sheets)
+        return workbook_response(filename, sheets, name=file_name(*name), about=about)
     title, table = tables[section]
     if section != "totals":
         filename += f"-{section}"
-    return export_response(fmt, filename, title, *table(context))
+        name.insert(1, title)
+    return export_response(
+        fmt, filename, title, *table(context), name=file_name(*name), about=about
+    )
+
+
+def _chosen(context) -> list[tuple[str, str]]:
+    """The filters of a roll-up or cross-project export, by name: (label, chosen)."""
+    bureaus = {b.code: b.name for b in context["bureaus"]}
+    fields = {f.code: f.name for f in context["fields"]}
+    categories = dict(context.get("categories", ()))
+    return [
+        (_("経済産業局"), bureaus.get(context["bureau"], "")),
+        (_("分野"), fields.get(context["field"], "")),
+        (_("区分"), categories.get(context.get("category"), "")),
+    ]
 
 
 @login_required
@@ -150,4 +168,12 @@ def indicator_across_export(request, code, fmt):
             ]
 
     title = _("プロジェクト別の値")
-    return export_response(fmt, f"indicator-{indicator.code}", title, header, rows())
+    return export_response(
+        fmt,
+        f"indicator-{indicator.code}",
+        title,
+        header,
+        rows(),
+        name=file_name(indicator.name, title),
+        about=export_about(request, filters=[(_("指標"), indicator.name), *_chosen(context)]),
+    )

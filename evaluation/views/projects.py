@@ -9,8 +9,10 @@ from evaluation.renderers.exports import (
     export_response,
     workbook_response,
 )
+from evaluation.renderers.layout import file_name
 from evaluation.renderers.project_workbook import project_sheets
 from evaluation.selectors.projects import project_page
+from evaluation.views.helpers import export_about
 from projects.filters import ProjectFilter
 from projects.selectors import get_project_for_user, listed_projects
 from projects.tables import ProjectTable
@@ -31,7 +33,12 @@ def project_workbook(request, code):
     """GET, any signed-in user (a project is reference data): the project's full record as one
     workbook, holding only what the user may see on the screens."""
     project = get_project_for_user(request.user, code)
-    return workbook_response(f"project-{project.code}", project_sheets(project, request.user))
+    return workbook_response(
+        f"project-{project.code}",
+        project_sheets(project, request.user),
+        name=file_name(project.name),
+        about=export_about(request),
+    )
 
 
 @login_required
@@ -64,4 +71,7 @@ def project_list_export(request, fmt):
         ]
         for project in table.data
     )
-    return export_response(fmt, "projects", _("プロジェクト一覧"), header, rows)
+    title = _("プロジェクト一覧")
+    return export_response(
+        fmt, "projects", title, header, rows, name=title, about=export_about(request)
+    )

@@ -17,10 +17,12 @@ from evaluation.forms.reports import (
 )
 from evaluation.models import Indicator
 from evaluation.renderers.exports import (
+    attach,
     export_format,
     export_response,
     fy,
 )
+from evaluation.renderers.layout import file_name
 from evaluation.renderers.workbooks import MAX_FILE_BYTES, WorkbookRefused, report_workbook
 from evaluation.selectors.achievement import (
     target_achievements,
@@ -40,8 +42,10 @@ from evaluation.views.helpers import (
     STALE_STATUS,
     add_service_errors,
     edit_screen,
+    export_about,
     posted,
     transition_screen,
+    year_name,
 )
 from projects.selectors import get_project_for_user
 
@@ -256,11 +260,17 @@ def report_download(request, code, fiscal_year):
         values=extra["values"],
         last_year=extra["last_year"],
         goals=extra["goals"],
+        made_by=export_about(request).made_by,
     )
     response = HttpResponse(data, content_type=XLSX)
     filename = f"annual-report-{report.project.code}-{report.fiscal_year}-v{report.version}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    name = file_name(
+        _("年度報告"),
+        report.project.name,
+        year_name(report.fiscal_year),
+        _("第%(version)s版") % {"version": report.version},
+    )
+    return attach(response, f"{name}.xlsx", filename)
 
 
 @login_required
@@ -314,4 +324,7 @@ def submission_board_export(request, fmt):
         + [state(cell) for cell in row["cells"]]
         for row in context["rows"]
     )
-    return export_response(fmt, "submission-board", _("提出状況"), header, rows)
+    title = _("提出状況")
+    return export_response(
+        fmt, "submission-board", title, header, rows, name=title, about=export_about(request)
+    )

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from evaluation.forms.rounds import AssignForm, ConsolidateForm, RatingForm, RoundCreateForm
 from evaluation.renderers.charts import grade_chart, target_chart
-from evaluation.renderers.exports import export_response
+from evaluation.renderers.exports import attach, export_response
+from evaluation.renderers.layout import file_name
 from evaluation.renderers.sheet_workbook import (
     rollup_table,
     rollup_workbook,
@@ -34,7 +35,7 @@ from evaluation.selectors.rounds import (
 )
 from evaluation.services import evaluations
 from evaluation.services.editing import StaleEditError
-from evaluation.views.helpers import STALE_STATUS, add_service_errors, posted
+from evaluation.views.helpers import STALE_STATUS, add_service_errors, posted, year_name
 
 
 def with_target_charts(sheet: dict) -> dict:
@@ -145,8 +146,13 @@ def evaluation_sheet_download(request, round_id, code):
     )
     response = HttpResponse(data, content_type=XLSX)
     filename = f"evaluation-{evaluation.round.fiscal_year}-{evaluation.project.code}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attach(response, f"{_sheet_name(evaluation)}.xlsx", filename)
+
+
+def _sheet_name(evaluation) -> str:
+    return file_name(
+        _("評価シート"), evaluation.project.name, year_name(evaluation.round.fiscal_year)
+    )
 
 
 @login_required
@@ -157,7 +163,8 @@ def evaluation_sheet_csv(request, round_id, code):
     evaluation = get_evaluation_for_user(request.user, round_id, code)
     header, rows = target_table(sheet_data(evaluation))
     filename = f"evaluation-{evaluation.round.fiscal_year}-{evaluation.project.code}"
-    return export_response("csv", filename, _("目標と実績"), header, rows)
+    name = file_name(_sheet_name(evaluation), _("目標と実績"))
+    return export_response("csv", filename, _("目標と実績"), header, rows, name=name)
 
 
 @login_required
@@ -252,8 +259,11 @@ def round_rollup_download(request, round_id):
     evaluation_round, rollup = rollup_context(request.user, round_id)
     response = HttpResponse(rollup_workbook(evaluation_round, rollup), content_type=XLSX)
     filename = f"evaluation-round-{evaluation_round.fiscal_year}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attach(response, f"{_round_name(evaluation_round)}.xlsx", filename)
+
+
+def _round_name(evaluation_round) -> str:
+    return file_name(_("評価の集計"), year_name(evaluation_round.fiscal_year))
 
 
 @login_required
@@ -264,4 +274,5 @@ def round_rollup_csv(request, round_id):
     evaluation_round, rollup = rollup_context(request.user, round_id)
     header, rows = rollup_table(rollup)
     filename = f"evaluation-round-{evaluation_round.fiscal_year}"
-    return export_response("csv", filename, _("ラウンドの一覧"), header, rows)
+    name = _round_name(evaluation_round)
+    return export_response("csv", filename, _("ラウンドの一覧"), header, rows, name=name)

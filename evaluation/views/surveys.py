@@ -20,6 +20,7 @@ from evaluation.renderers.exports import (
     export_response,
     fy,
 )
+from evaluation.renderers.layout import file_name
 from evaluation.selectors.history import change_history
 from evaluation.selectors.surveys import (
     answer_rows,
@@ -28,7 +29,14 @@ from evaluation.selectors.surveys import (
     surveys_in_scope,
 )
 from evaluation.services import surveys
-from evaluation.views.helpers import add_service_errors, edit_screen, posted, transition_screen
+from evaluation.views.helpers import (
+    add_service_errors,
+    edit_screen,
+    export_about,
+    posted,
+    transition_screen,
+    year_name,
+)
 from projects.domain import fiscal_year_short_label
 
 
@@ -212,7 +220,17 @@ def survey_list_export(request, fmt):
         for survey in context["surveys"]
     )
     scope = context["project"].code if context["project"] else "national"
-    return export_response(fmt, f"surveys-{scope}", _("参画企業アンケート"), header, rows)
+    title = _("参画企業アンケート")
+    where = context["project"].name if context["project"] else _("全国")
+    return export_response(
+        fmt,
+        f"surveys-{scope}",
+        title,
+        header,
+        rows,
+        name=file_name(title, where),
+        about=export_about(request, filters=[(_("対象"), where)]),
+    )
 
 
 @login_required
@@ -237,6 +255,14 @@ def survey_detail_export(request, survey_id, fmt):
         for label, answer, share in answer_rows(survey)
     )
     scope = survey.project.code if survey.project_id else "national"
+    title = _("回答の内訳")
+    where = survey.project.name if survey.project_id else _("全国")
     return export_response(
-        fmt, f"survey-{scope}-{survey.fiscal_year}", _("回答の内訳"), header, rows
+        fmt,
+        f"survey-{scope}-{survey.fiscal_year}",
+        title,
+        header,
+        rows,
+        name=file_name(_("参画企業アンケート"), where, year_name(survey.fiscal_year)),
+        about=export_about(request, fiscal_year=survey.fiscal_year, filters=[(_("対象"), where)]),
     )

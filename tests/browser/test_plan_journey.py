@@ -47,7 +47,7 @@ def test_plan_from_draft_to_approval_and_locked(new_visit, people):
 
     page.get_by_role("link", name="シナリオを改訂する").click()
     page.locator("#id_narrative").fill("2006年度：ネットワーク拡大。\n2008年度：事業化。")
-    page.get_by_label("2008年度（平成20年度） のマイルストーン").fill("試作品 10 件")
+    page.get_by_label("2008年度（平成20年度）のマイルストーン").fill("試作品 10 件")
     staff.checked("scenario-form")
     page.get_by_role("button", name="改訂を保存する").click()
     staff.checked("scenario-saved")

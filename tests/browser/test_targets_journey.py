@@ -59,8 +59,8 @@ def test_optional_target_and_yearly_plan_from_last_years(new_visit, plan_with_la
     page.get_by_label("基準値（社）").fill("0")
     page.get_by_label("基準年度").select_option(label="2005年度（平成17年度）")
     page.get_by_label("目標値（社）").fill("２５")  # full-width digits
-    page.get_by_label("2007年度（平成19年度） のマイルストーン（社）").fill("8")
-    page.get_by_label("2008年度（平成20年度） のマイルストーン（社）").fill("14")
+    page.get_by_label("2007年度（平成19年度）のマイルストーン（社）").fill("8")
+    page.get_by_label("2008年度（平成20年度）のマイルストーン（社）").fill("14")
     staff.checked("target-values")
     page.get_by_role("button", name="保存する").click()
     staff.checked("target-saved")

@@ -82,9 +82,9 @@ def test_target_chart_has_path_actuals_and_projection():
     chart = target_chart(block)
     assert chart.headers == ["年度", "目標の道筋", "実績", "見通し（最小二乗法）"]
     rows = {row[0]: row[1:] for row in chart.rows}
-    assert rows["2005年度"] == ["10.0", "—", "—"]
-    assert rows["2008年度"] == ["30.0", "22.0", "22.0"]
-    assert rows["2010年度"] == ["50.0", "—", "30.0"]
+    assert rows["2005年度"] == ["10", "—", "—"]  # counts: no decimals (issue 24)
+    assert rows["2008年度"] == ["30", "22", "22"]
+    assert rows["2010年度"] == ["50", "—", "30"]
     assert "2010年度 30" in chart.description
 
 
@@ -97,8 +97,42 @@ def test_goal_actual_chart_draws_the_goal_through_missing_years():
         "売上高", [2006, 2007, 2008], [D("10"), None, D("30")], [D("12"), D("15"), None]
     )
     assert chart.rows == [
-        ["2006年度", "10.0", "12.0"],
-        ["2007年度", "—", "15.0"],
-        ["2008年度", "30.0", "—"],
+        ["2006年度", "10", "12"],
+        ["2007年度", "—", "15"],
+        ["2008年度", "30", "—"],
     ]
     assert str(chart.svg).count("<polyline") == 2  # the goal connected across 2007, actuals
+
+
+def test_a_one_point_series_is_a_marker_and_the_legend_stands_apart():
+    """Issue 24: a series with one value is drawn as a marker only (no line anywhere, not even
+    a leader to its name), and the key sits in its own framed box right of the plot, a line
+    sample only for the series drawn as lines."""
+    chart = line_chart(
+        title="新事業開始件数",
+        description="説明",
+        x_labels=["2006年度", "2007年度", "2008年度"],
+        series=[("目標", [D(10), D(20), D(30)], True), ("実績", [None, D(12), None])],
+    )
+    svg = str(chart.svg)
+    plot, legend = svg.split("</defs>")[1].split('<g class="chart-legend">')
+    assert plot.count("<polyline") == 1  # the target's path; the one actual is not a line
+    assert plot.count("<circle") == 3 and plot.count("<rect x=") == 1  # markers: 3 + 1
+    assert 'x2="466"' not in plot  # no leader line from a last point to the key (640 - 180 + 6)
+    box, keys = legend.split("/>", 1)
+    assert box.startswith("<rect") and 'stroke="' in box  # a framed key
+    assert keys.count("<line ") == 1  # a line sample for the target only
+    assert "目標" in keys and "実績" in keys
+    frame_x = float(box.split('x="')[1].split('"')[0])
+    assert frame_x > 640 - 180  # right of the plot area
+
+
+def test_a_line_charts_table_shows_counts_without_decimals_and_keeps_real_decimals():
+    chart = line_chart(
+        title="参画企業数",
+        description="説明",
+        x_labels=["2006年度", "2007年度"],
+        series=[("目標", [D(46), D(1628)], True), ("実績", [D("12.5"), None])],
+        places=1,
+    )
+    assert [row[1:] for row in chart.rows] == [["46", "12.5"], ["1,628", "—"]]

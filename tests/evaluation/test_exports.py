@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from evaluation.models import ActionItem, AnnualReport, Indicator, State
 from tests.factories import IndicatorFactory, MonitoredValueFactory
+from tests.sheets import table as sheet_table
 from tests.test_permission_matrix import evaluation_objects
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +32,7 @@ def csv_table(body: bytes) -> list[list[str]]:
 
 
 def xlsx_table(body: bytes) -> list[list]:
-    sheet = openpyxl.load_workbook(io.BytesIO(body)).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    return sheet_table(openpyxl.load_workbook(io.BytesIO(body)).active)
 
 
 @pytest.fixture

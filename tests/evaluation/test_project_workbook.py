@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from evaluation.models import AnnualReport, MonitoredValue, Target, TargetVersion
 from tests.factories import IndicatorFactory, walk_workflow
+from tests.sheets import table as sheet_table
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +58,7 @@ def workbook(client, user, project):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    return {
-        sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]
-        for sheet in book.worksheets
-    }
+    return {sheet.title: sheet_table(sheet) for sheet in book.worksheets}
 
 
 def test_the_owner_gets_every_part_of_the_record(client, users, project, record):

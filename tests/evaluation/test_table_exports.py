@@ -27,6 +27,7 @@ from projects.models import Field, Project, SubRegion
 from tests.evaluation.test_exports import csv_table, download, xlsx_table
 from tests.evaluation.test_national import catalogue, rated, report_with, two_bureaus  # noqa: F401
 from tests.factories import ProjectFactory
+from tests.sheets import table as sheet_table
 from tests.test_permission_matrix import evaluation_objects
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ FY2007 = "2007年度（平成19年度）"
 
 def xlsx_sheets(body: bytes) -> dict[str, list[list]]:
     book = openpyxl.load_workbook(io.BytesIO(body))
-    return {s.title: [list(r) for r in s.iter_rows(values_only=True)] for s in book.worksheets}
+    return {s.title: sheet_table(s) for s in book.worksheets}
 
 
 def as_text(rows):
@@ -109,7 +110,7 @@ def test_heat_map_export_holds_the_ratings_of_the_dashboard(client, users, proje
         assert rows[1][:4] == [project.name_ja, project.bureau.name_ja, FY2007,
                                rated.get_state_display()]  # fmt: skip
         assert row["新事業開始件数：評価"] == "目標に向かっていない"
-        rate = "45.0" if fmt == "csv" else 45  # 18 ÷ the milestone 40
+        rate = "45.0" if fmt == "csv" else 0.45  # 18 ÷ 40; xlsx: the fraction, shown 45.0%
         assert row["新事業開始件数：達成率（%）"] == rate
         others = [row[f"{name}：評価"] for name in targeted if name != "新事業開始件数"]
         assert all(label == "未報告" for label in others)  # targets with no value
@@ -275,7 +276,7 @@ def test_national_rollup_xlsx_holds_every_table_of_the_page(client, users, natio
     assert common[0] == ["指標", "年度", "実績（件）", "全国目標（件）", "達成率（%）",
                          "第II期の累計（2006年度から）（件）", "第II期の全国目標（件）",
                          "進捗率（%）"]  # fmt: skip
-    assert common[1] == ["新事業開始件数", FY2007, 52, 40, 130, 52, 400, 13]
+    assert common[1] == ["新事業開始件数", FY2007, 52, 40, 1.3, 52, 400, 0.13]  # rates: 0.0%
 
 
 def test_national_rollup_per_project_values_match_the_database(client, users, national_targets):

@@ -89,7 +89,8 @@ def test_per_firm_target_is_derived_from_the_firm_count_target(client, new_plan,
     page = client.get(new_plan.get_absolute_url()).content.decode()
     assert "0.100" in page  # 2007: 40 / 400
     assert "0.200" in page  # 2010: 100 / 500
-    assert "算出不可" in page  # 2006: no milestone for either
+    assert page.count("算出不可") == 1  # 2006: no milestone for either; said once, with why
+    assert "算出不可（その年度の目標か参画企業数の目標がないため）" in page
 
 
 def test_per_firm_target_typed_by_hand_is_refused(client, new_plan, users):
