@@ -16,6 +16,7 @@ from evaluation.selectors.history import change_history
 from evaluation.services.plans import plan_update_vision
 from evaluation.services.reports import RowInput, annual_report_create, annual_report_save
 from tests.factories import IndicatorFactory
+from tests.sheets import table
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +138,7 @@ def test_the_project_workbooks_change_log_has_before_and_after(client, report, u
     client.force_login(users["staff"])
     response = client.get(reverse("project_workbook", args=[project.code]))
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    log = [list(row) for row in book["変更履歴"].iter_rows(values_only=True)]
+    log = table(book["変更履歴"])  # the header row under the title block
     assert log[0][-1] == "変更内容（変更前 → 変更後）"
     changes = [row[-1] for row in log[1:] if row[-1]]
     assert "値：36 件 → 40 件" in changes
