@@ -8,6 +8,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from projects.models import (
     Bureau,
     Field,
+    Membership,
+    Organisation,
     Phase,
     PolicyFramework,
     PolicyTool,
@@ -101,3 +103,32 @@ class ProjectUserAdmin(UserAdmin):
         *UserAdmin.fieldsets,
         (_("所属"), {"fields": ["bureau"]}),
     ]
+
+
+# --- The network registry (会員名簿) ---------------------------------------------------------
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["project", "joined", "left", "role", "source"]
+    autocomplete_fields = ["project"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "type", "corporate_number", "prefecture", "municipality", "fictional"]
+    list_filter = ["type", "prefecture", "industry", "fictional"]
+    search_fields = ["name", "kana", "normalised_name", "corporate_number"]
+    ordering = ["type", "normalised_name"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "project", "role", "joined", "left"]
+    list_filter = ["role", "project__bureau", "project"]
+    list_select_related = ["organisation", "project"]
+    search_fields = ["organisation__name", "organisation__normalised_name", "project__name_ja"]
+    autocomplete_fields = ["organisation", "project"]
+    date_hierarchy = "joined"
