@@ -135,6 +135,13 @@ def normalise_name(text: str) -> str:
     return name.lower()
 
 
+def _core(text: str) -> str:
+    core = normalise_name(text)
+    for _short, full in LEGAL_FORMS:
+        core = core.replace(full, "")
+    return core or normalise_name(text)
+
+
 @dataclass(frozen=True)
 class Suggestion:
     key: object  # what the caller passed with the name (an organisation's id)
@@ -145,10 +152,8 @@ class Suggestion:
 def suggestions(name: str, candidates: dict, *, limit: int = 3, cutoff: float = 70.0):
     """ "Did you mean": the candidates (key → name) nearest to `name`, best first, each with its
     score (rapidfuzz's WRatio over the normalised names), those below `cutoff` left out."""
-    keys = {key: normalise_name(text) for key, text in candidates.items()}
-    found = process.extract(
-        normalise_name(name), keys, scorer=fuzz.WRatio, limit=limit, score_cutoff=cutoff
-    )
+    keys = {key: _core(text) for key, text in candidates.items()}
+    found = process.extract(_core(name), keys, scorer=fuzz.WRatio, limit=limit, score_cutoff=cutoff)
     return [
         Suggestion(key=key, name=candidates[key], score=round(score, 1))
         for _choice, score, key in found
