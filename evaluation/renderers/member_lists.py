@@ -283,7 +283,9 @@ def _cell(values, columns, name):
     return values[index]
 
 
-def _text(row: MemberRow, raw, label: str) -> str:
+def _text(row: MemberRow, raw, label: str, *, nfkc: bool = True) -> str:
+    """A cell as text: spaces collapsed; NFKC for what is read as a word (type, date, role),
+    not for a name, which is kept as written (its matching key is normalised apart)."""
     if raw is FORMULA:
         row.problems.append(
             _("%(column)s：数式のセルは読み込みません（値を貼り付けてください）。")
@@ -294,8 +296,8 @@ def _text(row: MemberRow, raw, label: str) -> str:
         return ""
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    text = " ".join(unicodedata.normalize("NFKC", str(raw)).split())
-    if text.startswith("="):
+    text = " ".join((unicodedata.normalize("NFKC", str(raw)) if nfkc else str(raw)).split())
+    if text.startswith(("=", "＝")):
         row.problems.append(_("%(column)s：数式は読み込みません。") % {"column": label})
         return ""
     if len(text) > MAX_TEXT:
@@ -309,10 +311,10 @@ def _text(row: MemberRow, raw, label: str) -> str:
 
 def _read_row(line: int, values, columns) -> MemberRow:
     row = MemberRow(line=line)
-    row.name = _text(row, _cell(values, columns, "name"), _("名称"))
+    row.name = _text(row, _cell(values, columns, "name"), _("名称"), nfkc=False)
     if not row.name and not row.problems:
         row.problems.append(_("名称がありません。"))
-    row.kana = _text(row, _cell(values, columns, "kana"), _("よみがな"))
+    row.kana = _text(row, _cell(values, columns, "kana"), _("よみがな"), nfkc=False)
     _read_type(row, _text(row, _cell(values, columns, "type"), _("種別")))
     _read_corporate_number(row, _cell(values, columns, "corporate_number"))
     _read_address(row, values, columns)
