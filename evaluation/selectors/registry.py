@@ -135,26 +135,32 @@ class RegistryFigure:
     as_of: datetime.date  # 31 March: the list as of that day
 
 
-def list_start(project: Project) -> datetime.date | None:
-    """The first day of the project's member list (its earliest membership), None without one."""
-    return Membership.objects.filter(project=project).aggregate(first=Min("joined"))["first"]
-
-
 def registry_figures(project: Project, years: list[int]) -> dict[tuple[str, int], RegistryFigure]:
     """The member-count b) figures the list gives for each year: {(indicator code, year): figure}.
     A year has figures from the list when the project has a list that had started by the year's
-    end; other years keep the figures staff entered. Two queries."""
-    first = list_start(project)
-    if first is None:
+    end (its earliest membership); other years keep the figures staff entered. One query."""
+    rows = list(
+        Membership.objects.filter(project=project)
+        .values("organisation__type")
+        .annotate(
+            first=Min("joined"),
+            **{f"y{year}": Count("pk", filter=_year_filter(year)) for year in years},
+        )
+    )
+    if not rows:
         return {}
-    covered = [y for y in years if year_end(y) >= first]
-    counts = type_counts(Membership.objects.filter(project=project), covered)
+    first = min(row["first"] for row in rows)
+    counts = {t: dict.fromkeys(years, 0) for t in OrganisationType.values}
+    for row in rows:
+        for year in years:
+            counts[row["organisation__type"]][year] = row[f"y{year}"]
     return {
         (code, year): RegistryFigure(
             code, year, sum(counts[t][year] for t in types), fiscal_year_bounds(year)[1]
         )
         for code, types in MEMBER_COUNT_INDICATORS.items()
-        for year in covered
+        for year in years
+        if year_end(year) >= first
     }
 
 
@@ -186,3 +192,67 @@ def national_member_counts(years: list[int]) -> list[NationalCount]:
             key = f"{code.replace('-', '_')}_{year}"
             counts.append(NationalCount(code, year, found[f"t_{key}"], found[f"d_{key}"]))
     return counts
+
+
+@dataclass(frozen=True)
+class ReportMemberFigure:
+    """One member-count indicator of an annual report: the list's figure (None without a list
+    for that year), the figure staff entered (a MonitoredValue or None), and which one the report
+    takes: "list" (「名簿から」), "entered" (入力値, no list) or "none"."""
+
+    indicator: object
+    listed: RegistryFigure | None
+    entered: object
+    source: str
+
+    @property
+    def value(self):
+        if self.source == "list":
+            return self.listed.value
+        return self.entered.value if self.entered is not None else None
+
+    @property
+    def differs(self) -> bool:
+        """The list and an entered number disagree (the entered one is not used)."""
+        return (
+            self.listed is not None
+            and self.entered is not None
+            and self.entered.value is not None
+            and self.entered.value != self.listed.value
+        )
+
+
+def report_member_figures(report, indicators, values) -> list[ReportMemberFigure]:
+    """The member-count b) figures of an annual report, each with where it comes from: the
+    project's member list at the year's end where the list covers the year, else the entered
+    value (`values`: indicator id → MonitoredValue, as the report page reads them). One
+    query."""
+    figures = registry_figures(report.project, [report.fiscal_year])
+    rows = []
+    for indicator in indicators:
+        if indicator.code not in MEMBER_COUNT_INDICATORS:
+            continue
+        listed = figures.get((indicator.code, report.fiscal_year))
+        entered = values.get(indicator.pk)
+        source = "list" if listed else ("entered" if entered is not None else "none")
+        rows.append(ReportMemberFigure(indicator, listed, entered, source))
+    return rows
+
+
+def national_member_rows(year: int, indicators) -> list[dict]:
+    """The national roll-up's member counts of a fiscal year from the projects' lists: for each
+    member-count indicator among `indicators` (the roll-up's, so its category filter applies),
+    延べ数 (summed over projects) and 実数 (each organisation once). One query."""
+    shown = {i.code: i for i in indicators if i.code in MEMBER_COUNT_INDICATORS}
+    if not shown:
+        return []
+    return [
+        {
+            "indicator": shown[count.indicator_code],
+            "code": count.indicator_code,
+            "total": count.total,
+            "distinct": count.distinct,
+        }
+        for count in national_member_counts([year])
+        if count.indicator_code in shown
+    ]

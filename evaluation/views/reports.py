@@ -26,6 +26,7 @@ from evaluation.selectors.achievement import (
     target_achievements,
 )
 from evaluation.selectors.history import change_history
+from evaluation.selectors.registry import report_member_figures
 from evaluation.selectors.reports import (
     WARNING_TEXT,
     board_context,
@@ -140,6 +141,7 @@ def report_edit(request, code, fiscal_year):
             "report": report,
             "project": report.project,
             "extra": extra,
+            "registry_figures": report_member_figures(report, extra["indicators"], extra["values"]),
         },
         save=save,
         success=_("年度報告を保存しました（下書き）。"),
@@ -164,6 +166,7 @@ def report_detail(request, code, fiscal_year):
             for value, label in Indicator.Category.choices
         ],
         "achievements": target_achievements(report, extra["targets"]),
+        "registry_figures": report_member_figures(report, extra["indicators"], extra["values"]),
         "events": report.events(),
         "changes": change_history(report),
         "can_edit": report.is_editable_by(request.user),
