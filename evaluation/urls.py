@@ -24,6 +24,8 @@ report = "projects/<slug:code>/reports/<int:fiscal_year>/"
 evaluation = "evaluations/<int:round_id>/<slug:code>/"
 
 urlpatterns = [
+    # before the report's `<slug:action>/` (issue 25)
+    path(report + "members/", registry.report_member_counts, name="report_member_counts"),
     path("evaluations/", rounds.round_list, name="round_list"),
     path("evaluations/new/", rounds.round_create, name="round_create"),
     path("evaluations/<int:round_id>/", rounds.round_detail, name="round_detail"),

@@ -125,7 +125,7 @@ FORGERIES = [
     ),
     *(
         Forgery(name, "other_staff", report_kw)
-        for name in ("report_edit", "report_upload", "report_self_check")
+        for name in ("report_edit", "report_upload", "report_self_check", "report_member_counts")
     ),
     Forgery(
         "report_transition", "other_staff", lambda o, x: {**report_kw(o, x), "action": "submit"}

@@ -42,7 +42,11 @@ from evaluation.forms.plans import (
     StrategyNotesForm,
     VisionForm,
 )
-from evaluation.forms.registry import MemberListApplyForm, MemberListUploadForm
+from evaluation.forms.registry import (
+    MemberCountsForm,
+    MemberListApplyForm,
+    MemberListUploadForm,
+)
 from evaluation.forms.reports import (
     ReportCreateForm,
     ReportEntryForm,
@@ -137,6 +141,7 @@ SCREENS = {
     MemberListUploadForm: Screen(
         "member_import", "staff", lambda o: [o["report"].project.code], True
     ),
+    MemberCountsForm: Screen("report_member_counts", "staff", report_args),
     MemberListApplyForm: Screen(
         "member_import_apply", "staff", lambda o: [o["report"].project.code]
     ),

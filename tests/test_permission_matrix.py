@@ -376,6 +376,7 @@ MATRIX: dict[str, list[Row]] = {
     "report_edit": [Row(report_kwargs(), signed_in(plan_edit), stateful=True)],
     "report_download": [Row(report_kwargs(), signed_in(plan_read), stateful=True)],
     "report_upload": [Row(report_kwargs(), signed_in(plan_edit), stateful=True)],
+    "report_member_counts": [Row(report_kwargs(), signed_in(plan_edit), stateful=True)],
     "report_transition": [
         Row(report_kwargs({"action": action.value}), signed_in(plan_transition(action)), True)
         for action in Action

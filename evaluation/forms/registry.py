@@ -5,6 +5,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.forms.common import VersionedForm
 from evaluation.forms.filters import QueryFilter, YearFilter
 from projects.models import Membership, OrganisationType
 
@@ -58,3 +59,8 @@ class MemberListFilter(QueryFilter):
     class Meta:
         model = Membership
         fields = []
+
+
+class MemberCountsForm(VersionedForm):
+    """Write the member list's counts into an annual report: the version the page was opened
+    on, and the reason a change needs after a return or reopen."""

@@ -15,6 +15,7 @@ whole list while any row is refused or left to choose.
 
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,8 +23,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from evaluation.models import ValueKind
+from evaluation.models.reports import RowInput
 from evaluation.renderers.member_lists import MemberRow, read_member_list
 from evaluation.renderers.workbooks import Problem, WorkbookRefused
+from evaluation.services.reports import annual_report_save
 from projects.models import Membership, Organisation, Project
 from projects.registry import suggestions
 
@@ -281,3 +285,34 @@ def _write(project, rows: list[PreviewRow], *, by, reason: str, source: str) -> 
     bulk_create_with_history(memberships, Membership, default_user=by, default_change_reason=reason)
     applied.memberships_created = len(memberships)
     return applied
+
+
+@transaction.atomic
+def report_member_counts_apply(*, report, expected_version: int, by, figures, reason: str = ""):
+    """Write the member list's counts (`figures`: selectors.registry.report_member_figures) into
+    the annual report's values, through the report's own save (its lock, version, bureau and
+    reason rules), each with the day of the list as its source. The report's other values, its
+    comment and its activities are left as they are."""
+    rows = [
+        RowInput(
+            indicator=figure.indicator,
+            kind=ValueKind.NUMBER,
+            value=Decimal(figure.listed.value),
+            source_note=_("会員名簿から（%(day)s 時点）")
+            % {"day": figure.listed.as_of.isoformat()},
+            comment=figure.entered.comment if figure.entered is not None else "",
+        )
+        for figure in figures
+        if figure.source == "list"
+    ]
+    if not rows:
+        raise ValidationError(_("この年度の会員名簿がないため、反映できる会員数はありません。"))
+    return annual_report_save(
+        report=report,
+        expected_version=expected_version,
+        by=by,
+        rows=rows,
+        activity_results={},
+        comment=report.comment,
+        reason=reason,
+    )

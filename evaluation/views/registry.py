@@ -13,14 +13,24 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from evaluation.forms.registry import MemberListApplyForm, MemberListFilter, MemberListUploadForm
+from evaluation.forms.registry import (
+    MemberCountsForm,
+    MemberListApplyForm,
+    MemberListFilter,
+    MemberListUploadForm,
+)
 from evaluation.renderers.charts import bar_chart
 from evaluation.renderers.exports import export_format, export_response
 from evaluation.renderers.workbooks import MAX_FILE_BYTES, WorkbookRefused
 from evaluation.selectors.paging import page_of
-from evaluation.selectors.registry import member_list_page, organisation_page
+from evaluation.selectors.registry import (
+    member_list_page,
+    organisation_page,
+    report_member_figures,
+)
+from evaluation.selectors.reports import entry_context, get_report_for_user
 from evaluation.services import registry
-from evaluation.views.helpers import query_without_page
+from evaluation.views.helpers import edit_screen, query_without_page
 from projects.domain import fiscal_year_short_label
 from projects.selectors import get_project_for_user
 
@@ -190,4 +200,34 @@ def organisation_detail(request, organisation_id):
         request,
         "evaluation/organisation_detail.html",
         organisation_page(request.user, organisation_id),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_member_counts(request, code, fiscal_year):
+    """GET/POST, staff of the project's bureau while the report is editable (as the entry
+    screen): the member list's counts of the year's end, written into the report's values."""
+    report = get_report_for_user(request.user, code, fiscal_year, write=True)
+    extra = entry_context(report, request.user)
+    figures = report_member_figures(report, extra["indicators"], extra["values"])
+
+    def save(form):
+        registry.report_member_counts_apply(
+            report=report,
+            expected_version=form.cleaned_data["version"],
+            by=request.user,
+            figures=figures,
+            reason=form.cleaned_data["reason"],
+        )
+
+    return edit_screen(
+        request,
+        record=report,
+        make_form=lambda data, record: MemberCountsForm(data, plan=record),
+        template="evaluation/report_member_counts.html",
+        context={"report": report, "project": report.project, "registry_figures": figures},
+        save=save,
+        success=_("会員名簿の会員数を年度報告に反映しました。"),
+        done_url=report.get_absolute_url(),
     )

@@ -109,3 +109,59 @@ def test_without_a_list_the_report_uses_the_entered_figure(client, users, projec
         Decimal(1550),
     )
     assert "入力値（名簿なし）" in response.content.decode()
+
+
+def test_staff_write_the_lists_counts_into_the_report(client, users, project, catalogue):  # noqa: F811
+    from evaluation.models import MonitoredValue
+
+    c = catalogue
+    report = report_with(project, 2007, [(c["firms"], "number", Decimal(1550))], users, "draft")
+    for index in range(3):
+        join(
+            org(f"株式会社テスト{index}", OrganisationType.FIRM), project, datetime.date(2006, 4, 1)
+        )
+    client.force_login(users["staff"])
+    url = reverse("report_member_counts", args=[project.code, 2007])
+    detail = client.get(reverse("report_detail", args=[project.code, 2007])).content.decode()
+    assert url in detail  # the report page offers it
+    page = client.get(url)
+    assert page.status_code == 200
+    response = client.post(url, {"version": report.version, "reason": ""})
+    assert response.status_code == 302
+    values = {
+        v.indicator.code: v
+        for v in MonitoredValue.objects.filter(report=report).select_related("indicator")
+    }
+    assert values["participating-firms"].value == 3
+    assert values["participating-firms"].source_note == "会員名簿から（2008-03-31 時点）"
+    assert values["participating-universities"].value == 0
+    entry = values["participating-firms"].history.latest()
+    assert entry.history_user == users["staff"]
+    # a second time on the old version is stale: nothing changes
+    stale = client.post(url, {"version": report.version, "reason": ""})
+    assert stale.status_code == 409
+
+
+def test_without_a_list_nothing_is_written(client, users, project, catalogue):  # noqa: F811
+    from evaluation.models import MonitoredValue
+
+    report = report_with(
+        project, 2007, [(catalogue["firms"], "number", Decimal(9))], users, "draft"
+    )
+    client.force_login(users["staff"])
+    response = client.post(
+        reverse("report_member_counts", args=[project.code, 2007]),
+        {"version": report.version, "reason": ""},
+    )
+    assert response.status_code == 200
+    assert "会員名簿がないため" in response.content.decode()
+    assert MonitoredValue.objects.get(report=report).value == 9
+
+
+def test_another_bureau_cannot_write_the_counts(client, users, project, catalogue):  # noqa: F811
+    report = report_with(project, 2007, [], users, "draft")
+    client.force_login(users["other_staff"])
+    response = client.post(
+        reverse("report_member_counts", args=[project.code, 2007]), {"version": report.version}
+    )
+    assert response.status_code == 404
