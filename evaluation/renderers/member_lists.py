@@ -32,6 +32,7 @@ from evaluation.renderers.workbooks import (
 )
 from projects.models import Membership, OrganisationType
 from projects.registry import CorporateNumberError, normalise_corporate_number, normalise_name
+from projects.times import day_label
 
 MAX_ROWS = 5_000
 MAX_TEXT = 200
@@ -134,7 +135,7 @@ class MemberRow:
             "corporate_number": self.corporate_number,
             "prefecture": self.prefecture,
             "municipality": self.municipality,
-            "joined": self.joined.isoformat() if self.joined else None,
+            "joined": day_label(self.joined) or None,
             "role": self.role,
             "problems": list(self.problems),
         }
@@ -362,7 +363,7 @@ def _read_address(row: MemberRow, values, columns) -> None:
 def _read_joined(row: MemberRow, raw) -> None:
     day = None
     if isinstance(raw, datetime.datetime):
-        day = raw.date()
+        day = datetime.date(raw.year, raw.month, raw.day)  # a spreadsheet's naive cell
     elif isinstance(raw, datetime.date):
         day = raw
     else:
@@ -381,7 +382,7 @@ def _read_joined(row: MemberRow, raw) -> None:
     if not EARLIEST <= day <= timezone.localdate():
         row.problems.append(
             _("参画日 %(day)s は %(first)s から今日までにしてください。")
-            % {"day": day.isoformat(), "first": EARLIEST.isoformat()}
+            % {"day": day_label(day), "first": day_label(EARLIEST)}
         )
         return
     row.joined = day

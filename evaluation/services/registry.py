@@ -30,6 +30,7 @@ from evaluation.renderers.workbooks import Problem, WorkbookRefused
 from evaluation.services.reports import annual_report_save
 from projects.models import Membership, Organisation, Project
 from projects.registry import suggestions
+from projects.times import day_label
 
 NEW, MATCHED, AMBIGUOUS, UNCHANGED, REFUSED = "new", "matched", "ambiguous", "unchanged", "refused"
 CHOOSE_NEW = "new"
@@ -298,8 +299,7 @@ def report_member_counts_apply(*, report, expected_version: int, by, figures, re
             indicator=figure.indicator,
             kind=ValueKind.NUMBER,
             value=Decimal(figure.listed.value),
-            source_note=_("会員名簿から（%(day)s 時点）")
-            % {"day": figure.listed.as_of.isoformat()},
+            source_note=_("会員名簿から（%(day)s 時点）") % {"day": day_label(figure.listed.as_of)},
             comment=figure.entered.comment if figure.entered is not None else "",
         )
         for figure in figures

@@ -33,6 +33,7 @@ from evaluation.services import registry
 from evaluation.views.helpers import edit_screen, query_without_page
 from projects.domain import fiscal_year_short_label
 from projects.selectors import get_project_for_user
+from projects.times import day_label
 
 
 def member_chart(count_rows, years):
@@ -99,8 +100,8 @@ def member_list_export(request, code, fmt):
             m.organisation.prefecture,
             m.organisation.municipality,
             m.get_role_display(),
-            m.joined.isoformat(),
-            m.left.isoformat() if m.left else "",
+            day_label(m.joined),
+            day_label(m.left),
             m.source,
         ]
         for m in context["rows"].iterator(chunk_size=2000)

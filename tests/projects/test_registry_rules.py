@@ -131,3 +131,14 @@ def test_did_you_mean_scores_near_names_best_first():
 
 def test_did_you_mean_finds_nothing_below_the_cutoff():
     assert suggestions("北海道大学", {1: "株式会社多摩精機"}) == []
+
+
+def test_a_day_is_printed_as_iso_and_a_datetime_is_refused():
+    import datetime
+
+    from projects.times import day_label
+
+    assert day_label(datetime.date(2007, 3, 31)) == "2007-03-31"
+    assert day_label(None) == ""
+    with pytest.raises(TypeError):
+        day_label(datetime.datetime(2007, 3, 31, 18, 0))
