@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -122,6 +123,18 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "kana", "normalised_name", "corporate_number"]
     ordering = ["type", "normalised_name"]
     inlines = [MembershipInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """The corporate number may be typed with full-width digits and hyphens (up to 30
+        characters); the model stores it as 13 digits and checks it then."""
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "corporate_number":
+            field.max_length = 30
+            field.widget.attrs["maxlength"] = "30"
+            field.validators = [
+                v for v in field.validators if not isinstance(v, MaxLengthValidator)
+            ]
+        return field
 
 
 @admin.register(Membership)

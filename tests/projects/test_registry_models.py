@@ -111,3 +111,28 @@ def test_a_membership_is_audited(project):
     membership.left = datetime.date(2008, 3, 31)
     membership.save()
     assert membership.history.count() == 2
+
+
+def test_admins_keep_organisations_and_only_read_memberships(client, project):
+    from django.urls import reverse
+
+    from projects.models import Role
+    from tests.factories import UserFactory
+
+    keeper = UserFactory(username="keeper", role=Role.ADMIN, is_staff=True)
+    client.force_login(keeper)
+    assert client.get(reverse("admin:projects_organisation_add")).status_code == 200
+    add = client.post(
+        reverse("admin:projects_organisation_add"),
+        {
+            "name": "国税庁",
+            "type": "other",
+            "corporate_number": "７０００－０１－２０５０００２",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert add.status_code == 302, add.context["adminform"].form.errors
+    assert Organisation.objects.get().corporate_number == "7000012050002"
+    assert client.get(reverse("admin:projects_membership_changelist")).status_code == 200
+    assert client.get(reverse("admin:projects_membership_add")).status_code == 403
