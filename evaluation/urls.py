@@ -9,6 +9,7 @@ from evaluation.views import (
     overall,
     plans,
     projects,
+    registry,
     reports,
     rounds,
     surveys,
@@ -23,6 +24,8 @@ report = "projects/<slug:code>/reports/<int:fiscal_year>/"
 evaluation = "evaluations/<int:round_id>/<slug:code>/"
 
 urlpatterns = [
+    # before the report's `<slug:action>/` (issue 25)
+    path(report + "members/", registry.report_member_counts, name="report_member_counts"),
     path("evaluations/", rounds.round_list, name="round_list"),
     path("evaluations/new/", rounds.round_create, name="round_create"),
     path("evaluations/<int:round_id>/", rounds.round_detail, name="round_detail"),
@@ -153,4 +156,22 @@ urlpatterns = [
     path(year, yearly.yearly_plan_detail, name="yearly_plan_detail"),
     path(year + "edit/", yearly.yearly_plan_edit, name="yearly_plan_edit"),
     path(year + "<slug:action>/", yearly.yearly_plan_transition, name="yearly_plan_transition"),
+    # The network registry (会員名簿, issue 25)
+    path("projects/<slug:code>/members/", registry.member_list, name="member_list"),
+    path(
+        "projects/<slug:code>/members/export.<slug:fmt>",
+        registry.member_list_export,
+        name="member_list_export",
+    ),
+    path("projects/<slug:code>/members/import/", registry.member_import, name="member_import"),
+    path(
+        "projects/<slug:code>/members/import/apply/",
+        registry.member_import_apply,
+        name="member_import_apply",
+    ),
+    path(
+        "organisations/<int:organisation_id>/",
+        registry.organisation_detail,
+        name="organisation_detail",
+    ),
 ]

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -13,6 +14,8 @@ from projects.models import (
     LoginAttempt,
     LoginFailure,
     LoginLog,
+    Membership,
+    Organisation,
     Phase,
     PolicyFramework,
     PolicyTool,
@@ -118,3 +121,42 @@ for _model, _proxy, _admin in (
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
     admin.site.register(_proxy, _admin)
+# --- The network registry (会員名簿) ---------------------------------------------------------
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["project", "joined", "left", "role", "source"]
+    autocomplete_fields = ["project"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "type", "corporate_number", "prefecture", "municipality", "fictional"]
+    list_filter = ["type", "prefecture", "industry", "fictional"]
+    search_fields = ["name", "kana", "normalised_name", "corporate_number"]
+    ordering = ["type", "normalised_name"]
+    inlines = [MembershipInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """The corporate number may be typed with full-width digits and hyphens (up to 30
+        characters); the model stores it as 13 digits and checks it then."""
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "corporate_number":
+            field.max_length = 30
+            field.widget.attrs["maxlength"] = "30"
+            field.validators = [
+                v for v in field.validators if not isinstance(v, MaxLengthValidator)
+            ]
+        return field
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "project", "role", "joined", "left"]
+    list_filter = ["role", "project__bureau", "project"]
+    list_select_related = ["organisation", "project"]
+    search_fields = ["organisation__name", "organisation__normalised_name", "project__name_ja"]
+    autocomplete_fields = ["organisation", "project"]
+    date_hierarchy = "joined"

@@ -18,12 +18,15 @@ ADMIN_MANAGED_MODELS = {
         "policytool",
         "policytoolbudget",
         "user",
+        "organisation",  # the registry's organisations are reference data
     ],
     "evaluation": ["indicator", "reportingdeadline", "ratingband"],
     "auth": ["group"],
     "authtoken": ["token", "tokenproxy"],  # API tokens: admins issue and revoke them
 }
 ADMIN_VIEW_ONLY_MODELS = {
+    # a project's member list changes through its import (previewed, audited, bureau-scoped)
+    "projects": ["membership"],
     "evaluation": [
         "monitoredvalue",
         "projectplan",

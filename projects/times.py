@@ -47,3 +47,13 @@ def local_naive(moment: datetime.datetime) -> datetime.datetime:
 def current_fiscal_year() -> int:
     """The fiscal year of today in Tokyo (1 April starts the next one)."""
     return fiscal_year_of(timezone.localdate())
+
+
+def day_label(day: datetime.date | None) -> str:
+    """A calendar day (a date, no time and no time zone: 参画日, 31 March) as 「2007-03-31」;
+    "" for None. For dates only: a datetime goes through local_time_label."""
+    if day is None:
+        return ""
+    if isinstance(day, datetime.datetime):
+        raise TypeError("day_label takes a date; use local_time_label for a datetime")
+    return day.isoformat()

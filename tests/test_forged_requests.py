@@ -9,11 +9,13 @@ user's own object is accepted, so it is the forged reference that was refused.
 """
 
 import copy
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 
@@ -123,7 +125,7 @@ FORGERIES = [
     ),
     *(
         Forgery(name, "other_staff", report_kw)
-        for name in ("report_edit", "report_upload", "report_self_check")
+        for name in ("report_edit", "report_upload", "report_self_check", "report_member_counts")
     ),
     Forgery(
         "report_transition", "other_staff", lambda o, x: {**report_kw(o, x), "action": "submit"}
@@ -163,6 +165,31 @@ FORGERIES = [
             ("report_create", lambda o, x: {"fiscal_year": 2008}),
         )
     ),
+    # The member list of another bureau's project (issue 25): the import and its apply, with a
+    # file and with a token a preview of the project signed, are 403; a token signed for
+    # another bureau's project, posted to one's own, is refused (and one's own is accepted).
+    Forgery(
+        "member_import",
+        "other_staff",
+        lambda o, x: {"code": o["project"].code},
+        403,
+        data=lambda o, x: {"file": SimpleUploadedFile("list.csv", MEMBER_CSV)},
+    ),
+    Forgery(
+        "member_import_apply",
+        "other_staff",
+        lambda o, x: {"code": o["project"].code},
+        403,
+        data=lambda o, x: {"token": member_token(o["project"])},
+    ),
+    Forgery(
+        "member_import_apply",
+        "staff",
+        lambda o, x: {"code": o["project"].code},
+        400,
+        data=lambda o, x: {"token": member_token(x["project"])},
+        control=lambda o, x: {"token": member_token(o["project"])},
+    ),
     # An evaluator rating an evaluation that is not assigned to them.
     Forgery(
         "rating_edit",
@@ -196,6 +223,21 @@ FORGERIES = [
         control=survey_create_post("own"),
     ),
 ]
+
+
+MEMBER_CSV = "名称,種別,参画日\r\n株式会社偽造検査,企業,2006-04-01\r\n".encode()
+
+
+def member_token(project) -> str:
+    """What a preview of this project's member list signs: one new firm."""
+    from django.core import signing
+
+    from evaluation.renderers.member_lists import MemberRow
+    from evaluation.services.registry import SIGNING_SALT
+
+    row = MemberRow(line=2, name="株式会社偽造検査", type="firm", joined=datetime.date(2006, 4, 1))
+    payload = {"project": project.code, "rows": [row.as_dict()]}
+    return signing.dumps(payload, salt=SIGNING_SALT, compress=True)
 
 
 def forged_names() -> set[str]:

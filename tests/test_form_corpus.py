@@ -42,6 +42,11 @@ from evaluation.forms.plans import (
     StrategyNotesForm,
     VisionForm,
 )
+from evaluation.forms.registry import (
+    MemberCountsForm,
+    MemberListApplyForm,
+    MemberListUploadForm,
+)
 from evaluation.forms.reports import (
     ReportCreateForm,
     ReportEntryForm,
@@ -133,6 +138,13 @@ SCREENS = {
     SurveyCreateForm: Screen("survey_create", "staff", lambda o: []),
     SurveyForm: Screen("survey_edit", "staff", lambda o: [o["survey"].pk]),
     ItemNoteForm: Screen("action_item_move", "manager", lambda o: [o["item"].pk, "dismiss"]),
+    MemberListUploadForm: Screen(
+        "member_import", "staff", lambda o: [o["report"].project.code], True
+    ),
+    MemberCountsForm: Screen("report_member_counts", "staff", report_args),
+    MemberListApplyForm: Screen(
+        "member_import_apply", "staff", lambda o: [o["report"].project.code]
+    ),
 }
 
 

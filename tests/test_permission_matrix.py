@@ -305,6 +305,30 @@ national_survey_kwargs = lambda o: {"survey_id": o["national_survey"].pk}  # noq
 project_kwargs = lambda o: {"code": o["project"].code}  # noqa: E731
 no_kwargs = lambda o: {}  # noqa: E731
 
+
+def member_names(role, method, state):
+    if method == "POST":
+        return 405
+    return 403 if role == "other_staff" else 200
+
+
+def member_import_answer(role, method, state):
+    return 200 if role == "staff" else 403
+
+
+def member_apply_answer(role, method, state):
+    if role != "staff":
+        return 403
+    return 200 if method == "GET" else 400  # an empty POST has no preview to apply
+
+
+def organisation_kwargs(objects):
+    from projects.models import Organisation
+
+    organisation, _created = Organisation.objects.get_or_create(name="行列の組織", type="other")
+    return {"organisation_id": organisation.pk}
+
+
 MATRIX: dict[str, list[Row]] = {
     "home": [Row(no_kwargs, signed_in(read_only_page))],
     "project_list": [Row(no_kwargs, signed_in(read_only_page))],
@@ -352,6 +376,7 @@ MATRIX: dict[str, list[Row]] = {
     "report_edit": [Row(report_kwargs(), signed_in(plan_edit), stateful=True)],
     "report_download": [Row(report_kwargs(), signed_in(plan_read), stateful=True)],
     "report_upload": [Row(report_kwargs(), signed_in(plan_edit), stateful=True)],
+    "report_member_counts": [Row(report_kwargs(), signed_in(plan_edit), stateful=True)],
     "report_transition": [
         Row(report_kwargs({"action": action.value}), signed_in(plan_transition(action)), True)
         for action in Action
@@ -382,6 +407,16 @@ MATRIX: dict[str, list[Row]] = {
     "project_list_export": [
         Row(lambda o, f=fmt: {"fmt": f}, signed_in(read_only_page)) for fmt in ("csv", "xlsx")
     ],
+    # The network registry (issue 25): counts for everyone, names for the bureau, managers,
+    # admins and the assigned evaluator; the import for the bureau's staff only.
+    "member_list": [Row(project_kwargs, signed_in(read_only_page))],
+    "member_list_export": [
+        Row(lambda o, f=fmt: {"code": o["project"].code, "fmt": f}, signed_in(member_names))
+        for fmt in ("csv", "xlsx")
+    ],
+    "member_import": [Row(project_kwargs, signed_in(member_import_answer))],
+    "member_import_apply": [Row(project_kwargs, signed_in(member_apply_answer))],
+    "organisation_detail": [Row(organisation_kwargs, signed_in(read_only_page))],
     "dashboard_summary_export": [
         Row(lambda o, f=fmt: {"fmt": f}, signed_in(dashboard_table)) for fmt in ("csv", "xlsx")
     ],

@@ -28,6 +28,7 @@ from evaluation.renderers.national import (
 )
 from evaluation.selectors.national import ROLLUP_SECTIONS, across_context, rollup_context
 from evaluation.selectors.paging import page_of
+from evaluation.selectors.registry import national_member_rows
 from evaluation.views.helpers import export_about, query_without_page, year_name
 
 
@@ -48,6 +49,9 @@ def national_rollup(request):
     context["page_query"] = query_without_page(request)
     context["per_project_shown"] = PER_PROJECT_PREVIEW
     context["per_project_preview"] = f":{PER_PROJECT_PREVIEW}"
+    context["registry_national"] = national_member_rows(
+        context["year"], [line.indicator for line in context["lines"]]
+    )
     return render(request, "evaluation/national_rollup.html", context)
 
 

@@ -28,6 +28,7 @@ from evaluation.selectors.achievement import (
     target_achievements,
 )
 from evaluation.selectors.history import change_history
+from evaluation.selectors.registry import report_member_figures
 from evaluation.selectors.reports import (
     WARNING_TEXT,
     board_context,
@@ -134,7 +135,12 @@ def report_edit(request, code, fiscal_year):
     report = get_report_for_user(request.user, code, fiscal_year, write=True)
     extra = entry_context(report, request.user)
     form = _entry_form(posted(request), report, extra)
-    context = {"report": report, "project": report.project, "extra": extra}
+    context = {
+        "report": report,
+        "project": report.project,
+        "extra": extra,
+        "registry_figures": report_member_figures(report, extra["indicators"], extra["values"]),
+    }
     if request.method == "POST" and form.is_valid():
         try:
             saved = reports.annual_report_save(
@@ -211,6 +217,7 @@ def report_detail(request, code, fiscal_year):
             for value, label in Indicator.Category.choices
         ],
         "achievements": target_achievements(report, extra["targets"]),
+        "registry_figures": report_member_figures(report, extra["indicators"], extra["values"]),
         "events": report.events(),
         "changes": change_history(report),
         "can_edit": report.is_editable_by(request.user),

@@ -92,3 +92,56 @@ def test_demo_plans_in_several_workflow_states(demo):
     kanto = ProjectPlan.objects.get(project__code="kanto-regional-revitalisation")
     assert kanto.current_scenario().milestones.count() == 3
     assert [e.action for e in kanto.events()] == ["submit", "approve"]
+
+
+# --- The demo member lists (issue 25) ---------------------------------------------------------
+
+
+def test_demo_member_lists_reproduce_the_seeds_counts_on_31_march_2006(demo):
+    from evaluation.selectors.registry import type_counts
+    from projects.models import Membership
+
+    def counts(code):
+        found = type_counts(Membership.objects.filter(project__code=code), [2005])
+        return {kind: years[2005] for kind, years in found.items() if years[2005]}
+
+    tama = counts("kanto-regional-revitalisation")
+    assert tama["firm"] == 280 and tama["university"] == 35 and tama["finance"] == 11
+    assert tama["government"] + tama["chamber"] == 65
+    kinki = counts("kinki-bio")
+    assert (kinki["firm"], kinki["university"] + kinki["research"]) == (230, 50)
+    assert (kinki["government"], kinki["finance"]) == (9, 19)
+    hokkaido = counts("hokkaido-super-cluster")
+    assert (hokkaido["firm"], hokkaido["university"] + hokkaido["research"]) == (360, 21)
+    assert (hokkaido["government"], hokkaido["finance"]) == (6, 42)
+
+
+def test_demo_firms_are_fictional_and_say_so(demo):
+    from projects.models import Organisation
+
+    firms = Organisation.objects.filter(type="firm")
+    assert firms.count() > 1000
+    assert not firms.filter(fictional=False).exists()
+    assert not firms.exclude(name__endswith="（架空）").exists()
+    assert not Organisation.objects.exclude(type="firm").filter(fictional=True).exists()
+
+
+def test_demo_national_distinct_universities_are_fewer_than_the_sum(demo):
+    from evaluation.selectors.registry import national_member_counts
+
+    (count,) = [
+        c
+        for c in national_member_counts([2007])
+        if c.indicator_code == "participating-universities"
+    ]
+    assert count.distinct < count.total
+    assert count.total - count.distinct >= 10  # 東京大学, 東北大学, 産総研 … in several projects
+
+
+def test_demo_member_lists_grow_after_phase_i(demo):
+    from projects.models import Membership
+
+    kanto = Membership.objects.filter(project__code="kanto-regional-revitalisation")
+    firms = kanto.filter(organisation__type="firm")
+    assert firms.at_year_end(2008).count() > firms.at_year_end(2005).count()
+    assert kanto.filter(left__isnull=False).exists()

@@ -8,6 +8,7 @@ fails `test_every_export_url_has_a_case`, so a new export cannot be forgotten. E
 fetched as a manager over one world where every free text we can reach is hostile."""
 
 import csv
+import datetime
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from evaluation.renderers.cells import (
 )
 from evaluation.renderers.workbooks import DATA_SHEET, FIRST_ROW
 from evaluation.services.reports import RowInput, annual_report_create, annual_report_save
-from projects.models import Project
+from projects.models import Membership, Organisation, OrganisationType, Project
 from tests.factories import FieldFactory, IndicatorFactory, walk_action_item, walk_workflow
 from tests.test_permission_matrix import make_matrix_objects
 
@@ -59,6 +60,8 @@ HOSTILE = {
     "project: name": "-地域産業活性化プロジェクト",
     "indicator: name": "@新事業開始件数",
     "field: name": "=分野",
+    "organisation: name": "@株式会社多摩精機（架空）",
+    "membership: 出所・注記": "=名簿2006",
 }
 FILE_ROUTE_ENDS = (".csv", ".xlsx")
 FILE_NAME_ENDS = ("_export", "_download", "_csv")
@@ -160,6 +163,14 @@ def world(project, plan, users):
     Project.objects.filter(pk=project.pk).update(name_ja=HOSTILE["project: name"])
     common.name_ja = HOSTILE["indicator: name"]
     common.save()
+    Membership.objects.create(
+        organisation=Organisation.objects.create(
+            name=HOSTILE["organisation: name"], type=OrganisationType.FIRM
+        ),
+        project=project,
+        joined=datetime.date(2006, 4, 1),
+        source=HOSTILE["membership: 出所・注記"],
+    )
     return {**objects, "project": project, "common": common}
 
 
@@ -214,6 +225,7 @@ CASES = {
     "evaluation_sheet_download": [Case(_evaluation("open")), Case(_evaluation("done"))],
     "evaluation_sheet_csv": [Case(_evaluation("open")), Case(_evaluation("done"), free_text=False)],
     "report_download": [Case(_report)],
+    "member_list_export": [Case(_project)],
 }
 
 

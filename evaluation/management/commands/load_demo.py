@@ -115,6 +115,10 @@ class Command(BaseCommand):
             demo_projects, staff_by_bureau, User.objects.get(username="manager")
         )
         self.stdout.write(f"デモの業績指数とアンケート: {made} を作成しました。")
+        from evaluation.demo.members import load_demo_members
+
+        members = load_demo_members(staff_by_bureau)
+        self.stdout.write(f"デモの会員名簿: {members} 件の参画を作成しました。")
         self.stdout.write(f"デモ用アカウント（パスワードは共通: {DEMO_PASSWORD}）:")
         for username, role, bureau_code in demo_accounts():
             bureau = f" / {bureaus[bureau_code].name_ja}" if bureau_code else ""

@@ -1,0 +1,167 @@
+"""Member counts as b) figures: the annual report takes the list's count at the year's end
+(「名簿から」) where there is a list and the entered figure where there is none; the national
+roll-up counts each organisation once (実数) beside the sum over projects (延べ数)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from evaluation.selectors.registry import (
+    national_member_counts,
+    national_member_rows,
+    registry_figures,
+)
+from projects.models import Membership, Organisation, OrganisationType
+from tests.evaluation.test_national import catalogue, report_with  # noqa: F401
+from tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def org(name, type):
+    return Organisation.objects.create(name=name, type=type, normalised_name=name)
+
+
+def join(organisation, project, day):
+    return Membership.objects.create(organisation=organisation, project=project, joined=day)
+
+
+def test_one_university_in_three_projects_is_three_memberships_and_one_university(project):
+    university = org("北海道大学", OrganisationType.UNIVERSITY)
+    institute = org("産業技術総合研究所", OrganisationType.RESEARCH)
+    for code in ("a", "b"):
+        other = ProjectFactory(code=f"project-{code}", phase=project.phase)
+        join(university, other, datetime.date(2006, 4, 1))
+    join(university, project, datetime.date(2006, 4, 1))
+    join(institute, project, datetime.date(2007, 4, 1))  # counts from FY2007
+    counts = {
+        (c.indicator_code, c.fiscal_year): (c.total, c.distinct)
+        for c in national_member_counts([2006, 2007])
+    }
+    assert counts["participating-universities", 2006] == (3, 1)
+    assert counts["participating-universities", 2007] == (4, 2)
+    assert counts["participating-firms", 2007] == (0, 0)
+
+
+def test_the_national_page_labels_both_counts(client, users, project, catalogue):  # noqa: F811
+    university = org("北海道大学", OrganisationType.UNIVERSITY)
+    for code in ("a", "b"):
+        join(university, ProjectFactory(code=f"p-{code}"), datetime.date(2006, 4, 1))
+    join(university, project, datetime.date(2006, 4, 1))
+    rows = {r["code"]: r for r in national_member_rows(2007, catalogue.values())}
+    assert (
+        rows["participating-universities"]["total"],
+        rows["participating-universities"]["distinct"],
+    ) == (3, 1)
+    client.force_login(users["other_staff"])
+    page = client.get(reverse("national_rollup"), {"year": 2007}).content.decode()
+    assert "延べ数（プロジェクトの合計）" in page and "実数（組織を一度だけ）" in page
+    table = page.split('id="registry-national"')[1].split("</table>")[0]
+    assert "参画大学数" in table and '<td class="num">3</td><td class="num">1</td>' in table
+
+
+def test_a_year_before_the_list_began_keeps_the_entered_figure(project):
+    join(org("株式会社多摩精機", OrganisationType.FIRM), project, datetime.date(2007, 3, 31))
+    join(org("株式会社青葉", OrganisationType.FIRM), project, datetime.date(2007, 4, 1))
+    figures = registry_figures(project, [2005, 2006, 2007])
+    assert ("participating-firms", 2005) not in figures  # the list began in FY2006
+    assert figures["participating-firms", 2006].value == 1  # joined 31 March 2007
+    assert figures["participating-firms", 2007].value == 2  # joined 1 April 2007
+    assert figures["participating-firms", 2006].as_of == datetime.date(2007, 3, 31)
+
+
+def test_the_report_says_which_way_each_member_count_came(client, users, project, catalogue):  # noqa: F811
+    c = catalogue
+    report_with(
+        project,
+        2007,
+        [(c["firms"], "number", Decimal(1550)), (c["universities"], "number", Decimal(58))],
+        users,
+        state="draft",
+    )
+    for index in range(3):
+        join(
+            org(f"株式会社テスト{index}", OrganisationType.FIRM), project, datetime.date(2006, 4, 1)
+        )
+    client.force_login(users["staff"])
+    response = client.get(reverse("report_detail", args=[project.code, 2007]))
+    rows = {r.indicator.code: r for r in response.context["registry_figures"]}
+    assert (rows["participating-firms"].source, rows["participating-firms"].value) == ("list", 3)
+    assert rows["participating-firms"].differs  # 1,550 was entered: not used
+    # the list has started, so every member count of the year comes from it (0 universities)
+    assert rows["participating-universities"].source == "list"
+    page = response.content.decode()
+    assert "名簿から（2008-03-31 時点）" in page
+    assert reverse("member_list", args=[project.code]) + "?year=2007" in page
+    edit = client.get(reverse("report_edit", args=[project.code, 2007])).content.decode()
+    assert 'id="registry-figures"' in edit
+
+
+def test_without_a_list_the_report_uses_the_entered_figure(client, users, project, catalogue):  # noqa: F811
+    report_with(project, 2007, [(catalogue["firms"], "number", Decimal(1550))], users, "draft")
+    client.force_login(users["staff"])
+    response = client.get(reverse("report_detail", args=[project.code, 2007]))
+    rows = {r.indicator.code: r for r in response.context["registry_figures"]}
+    assert (rows["participating-firms"].source, rows["participating-firms"].value) == (
+        "entered",
+        Decimal(1550),
+    )
+    assert "入力値（名簿なし）" in response.content.decode()
+
+
+def test_staff_write_the_lists_counts_into_the_report(client, users, project, catalogue):  # noqa: F811
+    from evaluation.models import MonitoredValue
+
+    c = catalogue
+    report = report_with(project, 2007, [(c["firms"], "number", Decimal(1550))], users, "draft")
+    for index in range(3):
+        join(
+            org(f"株式会社テスト{index}", OrganisationType.FIRM), project, datetime.date(2006, 4, 1)
+        )
+    client.force_login(users["staff"])
+    url = reverse("report_member_counts", args=[project.code, 2007])
+    detail = client.get(reverse("report_detail", args=[project.code, 2007])).content.decode()
+    assert url in detail  # the report page offers it
+    page = client.get(url)
+    assert page.status_code == 200
+    response = client.post(url, {"version": report.version, "reason": ""})
+    assert response.status_code == 302
+    values = {
+        v.indicator.code: v
+        for v in MonitoredValue.objects.filter(report=report).select_related("indicator")
+    }
+    assert values["participating-firms"].value == 3
+    assert values["participating-firms"].source_note == "会員名簿から（2008-03-31 時点）"
+    assert values["participating-universities"].value == 0
+    entry = values["participating-firms"].history.latest()
+    assert entry.history_user == users["staff"]
+    # a second time on the old version is stale: nothing changes
+    stale = client.post(url, {"version": report.version, "reason": ""})
+    assert stale.status_code == 409
+
+
+def test_without_a_list_nothing_is_written(client, users, project, catalogue):  # noqa: F811
+    from evaluation.models import MonitoredValue
+
+    report = report_with(
+        project, 2007, [(catalogue["firms"], "number", Decimal(9))], users, "draft"
+    )
+    client.force_login(users["staff"])
+    response = client.post(
+        reverse("report_member_counts", args=[project.code, 2007]),
+        {"version": report.version, "reason": ""},
+    )
+    assert response.status_code == 200
+    assert "会員名簿がないため" in response.content.decode()
+    assert MonitoredValue.objects.get(report=report).value == 9
+
+
+def test_another_bureau_cannot_write_the_counts(client, users, project, catalogue):  # noqa: F811
+    report = report_with(project, 2007, [], users, "draft")
+    client.force_login(users["other_staff"])
+    response = client.post(
+        reverse("report_member_counts", args=[project.code, 2007]), {"version": report.version}
+    )
+    assert response.status_code == 404
