@@ -3,6 +3,7 @@ Japanese headers with the unit in each header, fiscal-year labels, values kept a
 texts kept as texts (every row goes through cells.xlsx_row)."""
 
 import io
+from decimal import Decimal
 
 import openpyxl
 from django.utils.translation import get_language
@@ -10,8 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from evaluation.renderers.cells import xlsx_row
-from evaluation.renderers.exports import amount, unit_label
-from projects.domain import fiscal_year_label
+from projects.domain import fiscal_year_label, in_money_unit
 
 HEAD_FILL = PatternFill("solid", start_color="D9E2F3", end_color="D9E2F3")
 
@@ -21,21 +21,24 @@ def _fy(year) -> str:
 
 
 def _unit(target) -> str:
-    """The unit of a target's figures: a catalogue indicator's money in its entry unit."""
+    """The unit of a target's figures: a catalogue indicator's money in its entry unit. Reads
+    only plain attributes, so a target of the sheet as rated (a snapshot) reads the same."""
     if target.indicator_id:
-        return unit_label(target.indicator)
+        return str(target.unit_label)
     return target.own_unit
 
 
 def _figure(target, value):
     """A target's stored figure in the unit of `_unit` (money exactly, yen ÷ the unit)."""
     if value is not None and target.indicator_id:
-        value = amount(target.indicator, value)
+        value = (
+            in_money_unit(value, target.money_unit) if target.money_unit else Decimal(value)
+        ).normalize()
     return _number(value)
 
 
 def _name(target) -> str:
-    return str(target.indicator.name) if target.indicator_id else target.own_name
+    return str(target.name)
 
 
 def _sheet(book, title, header, rows):
@@ -74,6 +77,8 @@ def target_table(data: dict) -> tuple[list, list]:
         _("評価"),
         _("計画終了時の見通し"),
         _("目標に届くか"),
+        _("当年度の値"),
+        _("実績がない理由"),
     ]
     rows = []
     for block in data["targets"]:
@@ -96,12 +101,20 @@ def target_table(data: dict) -> tuple[list, list]:
                     str(row["rating_label"]),
                     _figure(target, projected.value),
                     _reach_label(block["reaches"], projected),
+                    _figure(target, _year_value(row)) if row.get("cumulative") else None,
+                    str(row.get("reason_detail") or row.get("reason_label") or ""),
                 ]
             )
     return header, rows
 
 
-def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool) -> bytes:
+def _year_value(row):
+    """The year's own value beside a cumulative actual (None where it is not a number)."""
+    own = row.get("year_value")
+    return own.value if own is not None else None
+
+
+def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool, criteria=None) -> bytes:
     book = openpyxl.Workbook()
     summary = book.active
     summary.title = _("概要")
@@ -112,6 +125,13 @@ def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool) -> byte
         [_("経済産業局"), str(evaluation.project.bureau.name)],
         [_("状態"), str(evaluation.get_state_display())],
     ]
+    if data.get("frozen_at"):
+        basis = (
+            _("現在の数値（評価は %(time)s 時点の数値で確定）")
+            if data.get("showing_current")
+            else _("評価時点（%(time)s）の数値")
+        )
+        lines.append([_("数値の時点"), basis % {"time": data["frozen_label"]}])
     if show_final and evaluation.final_grade:
         lines += [
             [_("総合評価"), str(evaluation.get_final_grade_display())],
@@ -190,24 +210,67 @@ def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool) -> byte
             for r in data["revisions"]
         ],
     )
-    _sheet(
-        book,
-        _("評価者の評価"),
-        [_("評価者"), _("総合評価"), _("観点別の評価"), _("所見"), _("提言")],
-        [
+    _ratings_sheet(book, ratings, criteria)
+    if data.get("changes"):
+        _sheet(
+            book,
+            _("評価時点からの変更"),
             [
-                r.evaluator.get_full_name() or r.evaluator.username,
-                str(r.get_overall_grade_display()),
-                "、".join(f"{g.criterion.name}: {g.grade}" for g in r.grades.all()),
-                r.findings,
-                r.recommendations,
-            ]
-            for r in ratings
-        ],
-    )
+                _("目標"),
+                _("年度"),
+                _("評価時点の実績"),
+                _("評価時点の評価"),
+                _("現在の実績"),
+                _("現在の評価"),
+            ],  # fmt: skip
+            [
+                [
+                    str(change["target"].name),
+                    _fy(change["year"]),
+                    _changed_figure(change["target"], change["before"]),
+                    str(change["before"]["rating_label"]),
+                    _changed_figure(change["target"], change["after"]),
+                    str(change["after"]["rating_label"]) if change["after"] else "",
+                ]
+                for change in data["changes"]
+            ],
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _changed_figure(target, row):
+    if row is None:
+        return ""
+    if row["actual"] is not None:
+        return _figure(target, row["actual"])
+    return str(row["reason_label"] or "")
+
+
+def _ratings_sheet(book, ratings, criteria) -> None:
+    """The evaluators' ratings: one column per criterion, the criterion's name its header
+    (the round's criteria in order; else those the ratings carry)."""
+    if criteria is None:
+        seen = {}
+        for rating in ratings:
+            for grade in rating.grades.all():
+                seen.setdefault(grade.criterion_id, grade.criterion)
+        criteria = list(seen.values())
+    header = [_("評価者"), _("総合評価"), *[str(c.name) for c in criteria], _("所見"), _("提言")]
+    rows = []
+    for rating in ratings:
+        grades = {g.criterion_id: g for g in rating.grades.all()}
+        rows.append(
+            [
+                rating.evaluator.get_full_name() or rating.evaluator.username,
+                str(rating.get_overall_grade_display()),
+                *[grades[c.pk].grade if c.pk in grades else "" for c in criteria],
+                rating.findings,
+                rating.recommendations,
+            ]
+        )
+    _sheet(book, _("評価者の評価"), header, rows)
 
 
 def _reach_label(reaches, projected) -> str:
