@@ -450,6 +450,7 @@ def _frozen_categories(categories) -> list[dict]:
             "rows": [
                 {
                     "name": str(entry["indicator"].name),
+                    "unit": str(entry["indicator"].get_unit_display()),
                     "previous": entry["previous"] and entry["previous"].display_with_unit,
                     "this": entry["this"] and entry["this"].display_with_unit,
                 }
@@ -525,7 +526,9 @@ def _thawed_categories(categories) -> list[dict]:
             **category,
             "rows": [
                 {
-                    "indicator": SimpleNamespace(name=entry["name"]),
+                    "indicator": SimpleNamespace(
+                        name=entry["name"], get_unit_display=lambda unit=entry["unit"]: unit
+                    ),
                     "previous": entry["previous"]
                     and SimpleNamespace(display_with_unit=entry["previous"]),
                     "this": entry["this"] and SimpleNamespace(display_with_unit=entry["this"]),
