@@ -214,12 +214,28 @@ def ratings(request):
                         "missing_reason": f["reason"],
                         "missing_reason_label": str(f["reason_label"]),
                         "missing_reason_detail": str(f["reason_detail"]),
+                        **_per_firm_json(f),
                     }
                     for f in row.figures.values()
                 ],
             }
         )
     return paginator.get_paginated_response(results)
+
+
+def _per_firm_json(figure) -> dict:
+    """The common target's per-firm form: target total ÷ planned firms, settled actual total ÷
+    actual firms, and why the actual is missing (no division by a missing or zero count)."""
+    if "per_firm" not in figure:
+        return {}
+    per_firm = figure["per_firm"]
+    return {
+        "per_firm": {
+            "target": number(per_firm["target"]),
+            "actual": number(per_firm["actual"]),
+            "missing_reason": per_firm["reason"] or None,
+        }
+    }
 
 
 def _year_value(figure):

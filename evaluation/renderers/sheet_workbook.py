@@ -79,6 +79,8 @@ def target_table(data: dict) -> tuple[list, list]:
         _("目標に届くか"),
         _("当年度の値"),
         _("実績がない理由"),
+        _("1社あたりの目標"),
+        _("1社あたりの実績"),
     ]
     rows = []
     for block in data["targets"]:
@@ -103,9 +105,20 @@ def target_table(data: dict) -> tuple[list, list]:
                     _reach_label(block["reaches"], projected),
                     _figure(target, _year_value(row)) if row.get("cumulative") else None,
                     str(row.get("reason_detail") or row.get("reason_label") or ""),
+                    *_per_firm_cells(row.get("per_firm")),
                 ]
             )
     return header, rows
+
+
+def _per_firm_cells(per_firm) -> list:
+    """The common target's per-firm target and actual; where the actual cannot be worked out,
+    the reason instead of a number."""
+    if not per_firm:
+        return [None, None]
+    actual = per_firm["actual"]
+    shown = _number(actual) if actual is not None else per_firm["reason"]
+    return [_number(per_firm["target"]), shown]
 
 
 def _year_value(row):

@@ -14,11 +14,13 @@ from evaluation.arithmetic import (
     actual_for_year,
     change_warning,
     path_in_force,
+    per_firm,
     progress_rate,
     rating_for,
     target_for_year,
 )
 from evaluation.models import MonitoredValue, ProjectPlan, RatingBand, State
+from evaluation.models.targets import COMMON_TARGET_DENOMINATOR
 
 
 def rating_bands() -> tuple[Band, ...]:
@@ -88,6 +90,7 @@ def target_achievements(report, targets: list | None = None) -> list[dict]:
         )
         row["provisional"] = provisional
         rows.append(row)
+    attach_per_firm(rows)
     return rows
 
 
@@ -240,3 +243,49 @@ def year_over_year_warnings(indicators, this_year: dict, last_year: dict) -> dic
 
 def _number(value: MonitoredValue | None) -> Decimal | None:
     return value.value if value is not None and value.value is not None else None
+
+
+# --- The per-firm form of the common target ---------------------------------------------------
+
+
+def _is_firm_count(figure: dict) -> bool:
+    target = figure["target"]
+    return bool(target.indicator_id and target.indicator.code == COMMON_TARGET_DENOMINATOR)
+
+
+def per_firm_figure(common: dict, firms: dict | None) -> dict:
+    """The common target per participating firm in one year, from the figures
+    (`target_achievement`) of the common target and of its denominator, the firm count: the
+    per-firm target (target total ÷ planned firm count) and the per-firm actual (settled actual
+    total ÷ actual firm count), each None where it cannot be worked out, and `reason`: why the
+    actual cannot (no division by a missing or zero firm count)."""
+    firm_goal = firms["goal"] if firms else None
+    firm_actual = firms["actual"] if firms else None
+    actual = per_firm(common["actual"], firm_actual)
+    reason = ""
+    if actual is None:
+        if common["actual"] is None:
+            reason = _("新事業開始件数が%(reason)sのため算出できません") % {
+                "reason": common["reason_label"] or common["rating_label"]
+            }
+        elif firms is None:
+            reason = _("参画企業数の目標がないため算出できません")
+        elif firm_actual is None:
+            reason = _("参画企業数が%(reason)sのため算出できません") % {
+                "reason": firms["reason_label"] or firms["rating_label"]
+            }
+        else:
+            reason = _("参画企業数が0のため算出できません")
+    return {"target": per_firm(common["goal"], firm_goal), "actual": actual, "reason": str(reason)}
+
+
+def attach_per_firm(figures) -> dict | None:
+    """Among one project's figures of one year, give the common target's its per-firm form
+    (`per_firm`) and return it; None where the common target is not among them."""
+    figures = [f for f in figures if f]
+    common = next((f for f in figures if f["target"].is_common), None)
+    if common is None:
+        return None
+    firms = next((f for f in figures if _is_firm_count(f)), None)
+    common["per_firm"] = per_firm_figure(common, firms)
+    return common["per_firm"]

@@ -4,9 +4,12 @@ values only (published figures and approved reports: `MonitoredValue.objects.set
 same for every reader; the project's own bureau sees its values awaiting approval beside them
 as 暫定, never rated."""
 
-from evaluation.models import Indicator, MonitoredValue, ProjectPlan
+from django.db.models import Prefetch
+
+from evaluation.models import Indicator, MonitoredValue, ProjectPlan, Target
 from evaluation.selectors.achievement import (
     REASON_LABELS,
+    attach_per_firm,
     missing_reason,
     observed_and_filed,
     rating_bands,
@@ -62,6 +65,7 @@ def matrix_context(
         }
         for indicator in indicators
     ]
+    _per_firm(rows, years, targets, observed, filed, bands)
     return {
         "project": project,
         "years": years,
@@ -73,6 +77,24 @@ def matrix_context(
         "year_range": tracked_years(),
         "shows_provisional": bool(provisional),
     }
+
+
+def _per_firm(rows, years, targets, observed, filed, bands) -> None:
+    """The common target's cells get its per-firm form (`per_firm`): the per-firm target and
+    actual of the year, from the common target and the firm-count target of that year's plan,
+    whichever indicators the matrix shows."""
+    common_row = next((row for row in rows if row["indicator"].is_common_target), None)
+    if common_row is None:
+        return
+    for index, year in enumerate(years):
+        figures = [
+            target_achievement(
+                target, year, observed.get(indicator_id, {}), bands, filed.get(indicator_id, set())
+            )
+            for (indicator_id, each), target in targets.items()
+            if each == year and target.is_required  # the common target and the firm count
+        ]
+        common_row["cells"][index]["per_firm"] = attach_per_firm(figures)
 
 
 def _provisional(user, project, first: int, last: int) -> dict:
@@ -95,7 +117,10 @@ def _targets_by_year(user, project, years) -> dict:
         ProjectPlan.objects.visible_to(user)
         .filter(project=project)
         .select_related("phase")
-        .prefetch_related("targets__versions__milestones")
+        .prefetch_related(
+            Prefetch("targets", queryset=Target.objects.select_related("indicator")),
+            "targets__versions__milestones",
+        )
     )
     targets = {}
     for plan in plans:

@@ -23,6 +23,7 @@ from evaluation.models import (
     ValueKind,
 )
 from evaluation.selectors.achievement import (
+    attach_per_firm,
     observed_and_filed,
     rating_bands,
     target_achievement,
@@ -122,6 +123,7 @@ def ratings_in_year(
                 bands,
                 filed.get((project.pk, target.indicator_id), set()),
             )
+        attach_per_firm(row.figures.values())
         rows.append(row)
     ordered = sorted(columns.values(), key=lambda i: (not i.is_common_target, i.category, i.order))
     return ordered, rows

@@ -35,6 +35,7 @@ from evaluation.models import (
 )
 from evaluation.models.monitoring import FILED_STATES
 from evaluation.selectors.achievement import (
+    attach_per_firm,
     observed_and_filed,
     rating_bands,
     target_achievement,
@@ -69,6 +70,8 @@ def sheet_data(evaluation) -> dict:
     if plan is not None:
         for target in plan.targets.with_versions():
             targets.append(_target_block(target, years, observed, bands, phase, filed))
+    for index in range(len(years)):
+        attach_per_firm(block["rows"][index] for block in targets)
     return {
         "plan": plan,
         "years": years,
@@ -206,6 +209,7 @@ def round_rollup(evaluation_round, evaluations) -> dict:
             )
             block["now"] = block["rows"][-1]
             blocks[target.indicator_id] = block
+        attach_per_firm(block["now"] for block in blocks.values())
         at_risk = [b for b in blocks.values() if b["reaches"] is False]
         rows.append({"evaluation": evaluation, "blocks": blocks, "at_risk": at_risk})
     grades = [e.final_grade for e in evaluations if e.is_finished]
@@ -400,6 +404,17 @@ def _frozen_row(row: dict) -> dict:
         "reason_detail": str(row.get("reason_detail") or ""),
         "cumulative": bool(row.get("cumulative")),
         "year_value": _text(own.value) if own is not None else None,
+        "per_firm": _frozen_per_firm(row.get("per_firm")),
+    }
+
+
+def _frozen_per_firm(figure: dict | None) -> dict | None:
+    if figure is None:
+        return None
+    return {
+        "target": _text(figure["target"]),
+        "actual": _text(figure["actual"]),
+        "reason": str(figure["reason"]),
     }
 
 
@@ -482,6 +497,12 @@ def _thawed_row(row: dict) -> dict:
         "rate": _decimal(row["rate"]),
         "progress": _decimal(row["progress"]),
         "year_value": SimpleNamespace(value=_decimal(own)) if own is not None else None,
+        "per_firm": row.get("per_firm")
+        and {
+            **row["per_firm"],
+            "target": _decimal(row["per_firm"]["target"]),
+            "actual": _decimal(row["per_firm"]["actual"]),
+        },
     }
 
 
