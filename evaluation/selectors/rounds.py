@@ -272,7 +272,7 @@ def get_evaluation_for_user(
     (403 otherwise)."""
     evaluation = get_object_or_404(
         ProjectEvaluation.objects.visible_to(user).select_related(
-            "round__phase", "project__bureau", "consolidated_by"
+            "round__phase", "project__bureau", "consolidated_by", "snapshot"
         ),
         round_id=round_id,
         project__code=code,
@@ -584,17 +584,21 @@ def _changes(frozen: dict, current: dict) -> list[dict]:
     return changes
 
 
+def _snapshot_of(evaluation) -> EvaluationSnapshot | None:
+    """The evaluation's snapshot (joined by `get_evaluation_for_user`), or None."""
+    try:
+        return evaluation.snapshot
+    except EvaluationSnapshot.DoesNotExist:
+        return None
+
+
 def sheet_for_reader(evaluation, *, current: bool = False) -> dict:
     """The sheet a reader sees (the page, its print view, xlsx and CSV): a finished evaluation
     shows its figures as rated (`frozen_at`: when), with the changes since; `current` (the
     link 「現在の数値」) shows today's figures instead, with the same list of changes. An
     evaluation in progress, or one finished before snapshots were kept, shows today's."""
     data = sheet_data(evaluation)
-    snapshot = (
-        EvaluationSnapshot.objects.filter(evaluation=evaluation).first()
-        if evaluation.is_finished
-        else None
-    )
+    snapshot = _snapshot_of(evaluation) if evaluation.is_finished else None
     data.update(frozen_at=None, frozen_label="", showing_current=True, changes=[])
     if snapshot is None:
         return data

@@ -149,7 +149,6 @@ def evaluation_sheet_download(request, round_id, code):
         sheet_for_reader(evaluation, current=_current(request)),
         ratings_for(request.user, evaluation),
         show_final=sees_final(request.user, evaluation),
-        criteria=list(evaluation.round.criteria.all()),
     )
     response = HttpResponse(data, content_type=XLSX)
     filename = f"evaluation-{evaluation.round.fiscal_year}-{evaluation.project.code}.xlsx"
