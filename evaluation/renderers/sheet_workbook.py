@@ -165,8 +165,12 @@ def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool, criteri
                     str(category["label"]),
                     str(entry["indicator"].name),
                     str(entry["indicator"].get_unit_display()),
-                    entry["previous"].display_with_unit if entry["previous"] else "",
-                    entry["this"].display_with_unit if entry["this"] else "",
+                    entry["previous"].display_with_unit
+                    if entry["previous"]
+                    else str(entry.get("previous_reason", "")),
+                    entry["this"].display_with_unit
+                    if entry["this"]
+                    else str(entry.get("this_reason", "")),
                 ]
             )
     year = evaluation.round.fiscal_year

@@ -35,6 +35,8 @@ from evaluation.models import (
 )
 from evaluation.models.monitoring import FILED_STATES
 from evaluation.selectors.achievement import (
+    REASON_LABELS,
+    UNAPPROVED,
     attach_per_firm,
     observed_and_filed,
     rating_bands,
@@ -60,7 +62,6 @@ def sheet_data(evaluation) -> dict:
         .select_related("indicator")
         .order_by("fiscal_year")
     )
-    values = [v for v in rows if v.counts]
     observed, filed = observed_and_filed(
         (v.indicator_id, v.fiscal_year, v.kind, v.value, v.counts) for v in rows
     )
@@ -76,7 +77,7 @@ def sheet_data(evaluation) -> dict:
         "plan": plan,
         "years": years,
         "targets": targets,
-        "categories": _category_summary(values, year),
+        "categories": _category_summary(rows, year),
         "execution": _execution(project, year),
         "self_checks": list(
             AnnualReport.objects.filter(
@@ -120,16 +121,28 @@ def _target_block(target, years, observed, bands, phase, filed=None) -> dict:
 
 
 def _category_summary(values, year) -> list[dict]:
-    """Each category a–e with its indicators' values in the round's year and the year before."""
+    """Each category a–e with its indicators' values in the round's year and the year before:
+    settled values, and 未承認 where a value is filed but not approved yet (`values` read
+    through `settled(filed=True)`, each with `counts`)."""
     by_indicator: dict[int, dict] = {}
     for value in values:
         entry = by_indicator.setdefault(
-            value.indicator_id, {"indicator": value.indicator, "this": None, "previous": None}
+            value.indicator_id,
+            {
+                "indicator": value.indicator,
+                "this": None,
+                "previous": None,
+                "this_reason": "",
+                "previous_reason": "",
+            },
         )
-        if value.fiscal_year == year:
-            entry["this"] = value
-        elif value.fiscal_year == year - 1:
-            entry["previous"] = value
+        which = {year: "this", year - 1: "previous"}.get(value.fiscal_year)
+        if which is None:
+            continue
+        if value.counts:
+            entry[which] = value
+        else:
+            entry[f"{which}_reason"] = REASON_LABELS[UNAPPROVED]
     summary = []
     for code, label in Indicator.Category.choices:
         rows = sorted(
@@ -468,6 +481,8 @@ def _frozen_categories(categories) -> list[dict]:
                     "unit": str(entry["indicator"].get_unit_display()),
                     "previous": entry["previous"] and entry["previous"].display_with_unit,
                     "this": entry["this"] and entry["this"].display_with_unit,
+                    "previous_reason": str(entry["previous_reason"]),
+                    "this_reason": str(entry["this_reason"]),
                 }
                 for entry in category["rows"]
             ],
@@ -553,6 +568,8 @@ def _thawed_categories(categories) -> list[dict]:
                     "previous": entry["previous"]
                     and SimpleNamespace(display_with_unit=entry["previous"]),
                     "this": entry["this"] and SimpleNamespace(display_with_unit=entry["this"]),
+                    "previous_reason": entry.get("previous_reason", ""),
+                    "this_reason": entry.get("this_reason", ""),
                 }
                 for entry in category["rows"]
             ],

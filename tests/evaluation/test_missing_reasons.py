@@ -131,7 +131,12 @@ def sheet_rows(page: str) -> dict[str, str]:
 def test_the_sheet_says_which_year_awaits_approval(client, users, round_2008):
     evaluation = round_2008.evaluations.get()
     client.force_login(users["manager"])
-    rows = sheet_rows(client.get(evaluation.get_absolute_url()).content.decode())
+    page = client.get(evaluation.get_absolute_url()).content.decode()
+    summary = page.split('id="h-categories"')[1].split("</section>")[0]
+    (line,) = [r for r in summary.split("<tr>") if "新事業開始件数" in r]
+    assert line.count('<td class="number">') == 2
+    assert '<td class="number">未承認</td><td class="number">—</td>' in line  # FY2007, FY2008
+    rows = sheet_rows(page)
     assert "125.0%" in rows["2006年度（平成18年度）"]
     assert (
         "未承認" in rows["2007年度（平成19年度）"]
