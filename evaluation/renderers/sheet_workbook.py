@@ -309,6 +309,11 @@ def rollup_table(rollup: dict) -> tuple[list, list]:
             f"{indicator.name}：{_('計画終了時の見通し')}（{unit}）",
             f"{indicator.name}：{_('目標に届くか')}",
         ]
+        if indicator.is_common_target:
+            header += [
+                f"{indicator.name}：{_('1社あたりの目標')}",
+                f"{indicator.name}：{_('1社あたりの実績')}",
+            ]
     rows = []
     for row in rollup["rows"]:
         evaluation = row["evaluation"]
@@ -320,8 +325,9 @@ def rollup_table(rollup: dict) -> tuple[list, list]:
         ]
         for indicator in rollup["columns"]:
             block = row["blocks"].get(indicator.pk)
+            per_firm = indicator.is_common_target
             if block is None:
-                cells += ["", None, ""]
+                cells += ["", None, ""] + ([None, None] if per_firm else [])
                 continue
             projected = block["projection"]
             cells += [
@@ -329,6 +335,8 @@ def rollup_table(rollup: dict) -> tuple[list, list]:
                 _number(projected.value),
                 _reach_label(block["reaches"], projected),
             ]
+            if per_firm:
+                cells += _per_firm_cells(block["now"].get("per_firm"))
         rows.append(cells)
     return header, rows
 
@@ -340,6 +348,21 @@ def rollup_workbook(evaluation_round, rollup: dict) -> bytes:
     book = openpyxl.Workbook()
     book.remove(book.active)
     _sheet(book, _("ラウンドの一覧"), *rollup_table(rollup))
+    _sheet(
+        book,
+        _("承認されていない年度報告"),
+        [_("プロジェクト"), _("経済産業局"), _("年度"), _("理由"), _("年度報告の状態")],
+        [
+            [
+                str(item["evaluation"].project.name),
+                str(item["evaluation"].project.bureau.name),
+                _fy(evaluation_round.fiscal_year),
+                str(_("未承認") if item["filed"] else _("未報告")),
+                str(item["state_label"]),
+            ]
+            for item in rollup.get("unapproved", [])
+        ],
+    )
     _sheet(
         book,
         _("総合評価の分布"),

@@ -3,8 +3,10 @@
 worked out in one place (`evaluation.selectors.achievement.missing_reason`, pure), table-tested
 here, then read on the evaluation sheet and the round roll-up."""
 
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -16,6 +18,8 @@ from evaluation.services.plans import plan_create
 from evaluation.services.reports import RowInput, annual_report_create, annual_report_save
 from evaluation.services.targets import target_set_values
 from tests.factories import IndicatorFactory, walk_workflow
+
+FY2008 = "2008年度（平成20年度）"
 
 
 def number(value):
@@ -163,3 +167,9 @@ def test_the_round_rollup_names_the_reports_not_approved(client, users, round_20
     waiting = page.split('id="h-unapproved"')[1].split("</section>")[0]
     assert "未承認（提出済み）" in waiting
     assert 'rating--not_reporting">未承認' in page.split('id="h-side"')[1]
+    xlsx = client.get(reverse("round_rollup_download", args=[round_2008.pk])).content
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    listed = list(book["承認されていない年度報告"].iter_rows(values_only=True))
+    assert listed[1] == (project.name_ja, project.bureau.name_ja, FY2008, "未承認", "提出済み")
+    first = list(book["ラウンドの一覧"].iter_rows(values_only=True))
+    assert dict(zip(first[0], first[1], strict=True))["新事業開始件数：評価"] == "未承認"
