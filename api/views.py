@@ -173,7 +173,9 @@ def values(request):
 def ratings(request):
     """Each project's catalogue targets rated in `?fiscal_year=` (FY2006–FY2010; by default
     the latest year with a report the user may see, like the dashboards), figured like the
-    dashboards (evaluation.selectors.national.ratings_in_year). Paginated by project."""
+    dashboards (evaluation.selectors.national.ratings_in_year): settled values only, the same
+    for every reader; a missing figure says why (`missing_reason`: not_reporting 未報告,
+    unapproved 未承認, not_applicable 該当なし, unknown 未把握). Paginated by project."""
     year = year_param(request, "fiscal_year")
     if year is None:
         latest = AnnualReport.objects.visible_to(request.user).aggregate(latest=Max("fiscal_year"))
@@ -208,12 +210,39 @@ def ratings(request):
                         "progress_rate": number(f["progress"]),
                         "rating": f["rating"],
                         "rating_label": str(f["rating_label"]),
+                        "year_value": number(_year_value(f)),
+                        "missing_reason": f["reason"],
+                        "missing_reason_label": str(f["reason_label"]),
+                        "missing_reason_detail": str(f["reason_detail"]),
+                        **_per_firm_json(f),
                     }
                     for f in row.figures.values()
                 ],
             }
         )
     return paginator.get_paginated_response(results)
+
+
+def _per_firm_json(figure) -> dict:
+    """The common target's per-firm form: target total ÷ planned firms, settled actual total ÷
+    actual firms, and why the actual is missing (no division by a missing or zero count)."""
+    if "per_firm" not in figure:
+        return {}
+    per_firm = figure["per_firm"]
+    return {
+        "per_firm": {
+            "target": number(per_firm["target"]),
+            "actual": number(per_firm["actual"]),
+            "missing_reason": per_firm["reason"] or None,
+        }
+    }
+
+
+def _year_value(figure):
+    """The year's own value of a target (beside a cumulative actual); None where it is not a
+    settled number or zero."""
+    own = figure["year_value"]
+    return own.value if own is not None else None
 
 
 @api_view(["GET"])

@@ -272,6 +272,7 @@ def load_demo_round(manager) -> int:
     """The FY2008 mid-term evaluation of the demo projects: two evaluators each rate them, the
     manager consolidates most of them (finished) and leaves the rest in progress. Made once."""
     from evaluation.models import EvaluationCriterion, EvaluationRound
+    from evaluation.selectors.rounds import freeze_sheet
     from evaluation.services.evaluations import (
         evaluation_consolidate,
         rating_save,
@@ -322,6 +323,7 @@ def load_demo_round(manager) -> int:
                 recommendations="販路開拓の支援を強化すること。\n"
                 "第III期に向けた自主財源の確保策を2009年度の年度計画に盛り込むこと。",
                 finish=True,
+                freeze=freeze_sheet,
             )
     return 1
 

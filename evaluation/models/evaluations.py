@@ -236,3 +236,28 @@ class CriterionGrade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.grade}"
+
+
+class EvaluationSnapshot(models.Model):
+    """The evaluation sheet exactly as rated when the evaluation was finished: figures, targets
+    in force, projection and the reasons of missing figures (`sheet`, the sheet's computed rows
+    as JSON), written in the same transaction as the finish. A finished sheet shows it; later
+    approvals change only the current figures beside it."""
+
+    evaluation = models.OneToOneField(
+        ProjectEvaluation,
+        on_delete=models.CASCADE,
+        related_name="snapshot",
+        verbose_name=_("プロジェクトの評価"),
+    )
+    taken_at = models.DateTimeField(_("評価時点"))
+    sheet = models.JSONField(_("評価時点の評価シート"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("評価時点の評価シート")
+        verbose_name_plural = _("評価時点の評価シート")
+
+    def __str__(self) -> str:
+        return f"{self.evaluation}"

@@ -4,13 +4,16 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from evaluation.models.catalogue import Indicator
 from evaluation.models.workflow import State
 from projects.models import FISCAL_YEAR_RANGE, Project, Role, user_role
+
+# Reports filed but not approved: their values count in no figure yet (未承認).
+FILED_STATES = (State.SUBMITTED, State.RETURNED, State.REOPENED)
 
 
 class ValueKind(models.TextChoices):
@@ -57,15 +60,30 @@ class MonitoredValueQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("project", "indicator")
 
-    def settled(self, *, including=()):
+    def settled(self, *, including=(), filed: bool = False):
         """The values a figure counts, for every reader alike: published figures and values of
         approved reports. Drafts, submitted and returned reports never count, except the
-        reports in `including` (reports or their ids): a report page and the dashboards rate
-        the year's own report on its own values whatever its state."""
+        reports in `including` (reports or their ids): a report page rates the year's own
+        report on its own values whatever its state (暫定).
+
+        With `filed`, the values of reports filed but not approved (submitted, returned,
+        reopened) come too, each row annotated `counts` (True for a value that counts): they
+        only tell why a figure is missing (未承認), and are never summed or rated."""
         condition = Q(origin=MonitoredValue.Origin.REFERENCE) | Q(report__state=State.APPROVED)
         if including:
             condition |= Q(report__in=list(including))
-        return self.filter(condition)
+        if not filed:
+            return self.filter(condition)
+        awaiting = Q(report__state__in=FILED_STATES)
+        return self.filter(condition | awaiting).annotate(
+            counts=ExpressionWrapper(condition, output_field=models.BooleanField())
+        )
+
+    def unsettled(self):
+        """The complement of `settled()`: values of reports not approved yet (drafts,
+        submitted, returned, reopened). Shown only where they are entered, and to their own
+        bureau as 暫定; never counted."""
+        return self.filter(report__isnull=False).exclude(report__state=State.APPROVED)
 
     def latest_stock_for(self, project) -> list["MonitoredValue"]:
         """Each stock indicator of a project with its latest fiscal year's value (one query)."""

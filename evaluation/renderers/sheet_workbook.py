@@ -3,6 +3,7 @@ Japanese headers with the unit in each header, fiscal-year labels, values kept a
 texts kept as texts (every row goes through cells.xlsx_row)."""
 
 import io
+from decimal import Decimal
 
 import openpyxl
 from django.utils.translation import get_language
@@ -10,8 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from evaluation.renderers.cells import xlsx_row
-from evaluation.renderers.exports import amount, unit_label
-from projects.domain import fiscal_year_label
+from projects.domain import fiscal_year_label, in_money_unit
 
 HEAD_FILL = PatternFill("solid", start_color="D9E2F3", end_color="D9E2F3")
 
@@ -21,21 +21,24 @@ def _fy(year) -> str:
 
 
 def _unit(target) -> str:
-    """The unit of a target's figures: a catalogue indicator's money in its entry unit."""
+    """The unit of a target's figures: a catalogue indicator's money in its entry unit. Reads
+    only plain attributes, so a target of the sheet as rated (a snapshot) reads the same."""
     if target.indicator_id:
-        return unit_label(target.indicator)
+        return str(target.unit_label)
     return target.own_unit
 
 
 def _figure(target, value):
     """A target's stored figure in the unit of `_unit` (money exactly, yen ÷ the unit)."""
     if value is not None and target.indicator_id:
-        value = amount(target.indicator, value)
+        value = (
+            in_money_unit(value, target.money_unit) if target.money_unit else Decimal(value)
+        ).normalize()
     return _number(value)
 
 
 def _name(target) -> str:
-    return str(target.indicator.name) if target.indicator_id else target.own_name
+    return str(target.name)
 
 
 def _sheet(book, title, header, rows):
@@ -74,6 +77,10 @@ def target_table(data: dict) -> tuple[list, list]:
         _("評価"),
         _("計画終了時の見通し"),
         _("目標に届くか"),
+        _("当年度の値"),
+        _("実績がない理由"),
+        _("1社あたりの目標"),
+        _("1社あたりの実績"),
     ]
     rows = []
     for block in data["targets"]:
@@ -96,12 +103,31 @@ def target_table(data: dict) -> tuple[list, list]:
                     str(row["rating_label"]),
                     _figure(target, projected.value),
                     _reach_label(block["reaches"], projected),
+                    _figure(target, _year_value(row)) if row.get("cumulative") else None,
+                    str(row.get("reason_detail") or row.get("reason_label") or ""),
+                    *_per_firm_cells(row.get("per_firm")),
                 ]
             )
     return header, rows
 
 
-def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool) -> bytes:
+def _per_firm_cells(per_firm) -> list:
+    """The common target's per-firm target and actual; where the actual cannot be worked out,
+    the reason instead of a number."""
+    if not per_firm:
+        return [None, None]
+    actual = per_firm["actual"]
+    shown = _number(actual) if actual is not None else per_firm["reason"]
+    return [_number(per_firm["target"]), shown]
+
+
+def _year_value(row):
+    """The year's own value beside a cumulative actual (None where it is not a number)."""
+    own = row.get("year_value")
+    return own.value if own is not None else None
+
+
+def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool, criteria=None) -> bytes:
     book = openpyxl.Workbook()
     summary = book.active
     summary.title = _("概要")
@@ -112,6 +138,13 @@ def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool) -> byte
         [_("経済産業局"), str(evaluation.project.bureau.name)],
         [_("状態"), str(evaluation.get_state_display())],
     ]
+    if data.get("frozen_at"):
+        basis = (
+            _("現在の数値（評価は %(time)s 時点の数値で確定）")
+            if data.get("showing_current")
+            else _("評価時点（%(time)s）の数値")
+        )
+        lines.append([_("数値の時点"), basis % {"time": data["frozen_label"]}])
     if show_final and evaluation.final_grade:
         lines += [
             [_("総合評価"), str(evaluation.get_final_grade_display())],
@@ -132,8 +165,12 @@ def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool) -> byte
                     str(category["label"]),
                     str(entry["indicator"].name),
                     str(entry["indicator"].get_unit_display()),
-                    entry["previous"].display_with_unit if entry["previous"] else "",
-                    entry["this"].display_with_unit if entry["this"] else "",
+                    entry["previous"].display_with_unit
+                    if entry["previous"]
+                    else str(entry.get("previous_reason", "")),
+                    entry["this"].display_with_unit
+                    if entry["this"]
+                    else str(entry.get("this_reason", "")),
                 ]
             )
     year = evaluation.round.fiscal_year
@@ -190,24 +227,67 @@ def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool) -> byte
             for r in data["revisions"]
         ],
     )
-    _sheet(
-        book,
-        _("評価者の評価"),
-        [_("評価者"), _("総合評価"), _("観点別の評価"), _("所見"), _("提言")],
-        [
+    _ratings_sheet(book, ratings, criteria)
+    if data.get("changes"):
+        _sheet(
+            book,
+            _("評価時点からの変更"),
             [
-                r.evaluator.get_full_name() or r.evaluator.username,
-                str(r.get_overall_grade_display()),
-                "、".join(f"{g.criterion.name}: {g.grade}" for g in r.grades.all()),
-                r.findings,
-                r.recommendations,
-            ]
-            for r in ratings
-        ],
-    )
+                _("目標"),
+                _("年度"),
+                _("評価時点の実績"),
+                _("評価時点の評価"),
+                _("現在の実績"),
+                _("現在の評価"),
+            ],  # fmt: skip
+            [
+                [
+                    str(change["target"].name),
+                    _fy(change["year"]),
+                    _changed_figure(change["target"], change["before"]),
+                    str(change["before"]["rating_label"]),
+                    _changed_figure(change["target"], change["after"]),
+                    str(change["after"]["rating_label"]) if change["after"] else "",
+                ]
+                for change in data["changes"]
+            ],
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _changed_figure(target, row):
+    if row is None:
+        return ""
+    if row["actual"] is not None:
+        return _figure(target, row["actual"])
+    return str(row["reason_label"] or "")
+
+
+def _ratings_sheet(book, ratings, criteria) -> None:
+    """The evaluators' ratings: one column per criterion, the criterion's name its header
+    (the round's criteria in order; else those the ratings carry)."""
+    if criteria is None:
+        seen = {}
+        for rating in ratings:
+            for grade in rating.grades.all():
+                seen.setdefault(grade.criterion_id, grade.criterion)
+        criteria = list(seen.values())
+    header = [_("評価者"), _("総合評価"), *[str(c.name) for c in criteria], _("所見"), _("提言")]
+    rows = []
+    for rating in ratings:
+        grades = {g.criterion_id: g for g in rating.grades.all()}
+        rows.append(
+            [
+                rating.evaluator.get_full_name() or rating.evaluator.username,
+                str(rating.get_overall_grade_display()),
+                *[grades[c.pk].grade if c.pk in grades else "" for c in criteria],
+                rating.findings,
+                rating.recommendations,
+            ]
+        )
+    _sheet(book, _("評価者の評価"), header, rows)
 
 
 def _reach_label(reaches, projected) -> str:
@@ -229,6 +309,11 @@ def rollup_table(rollup: dict) -> tuple[list, list]:
             f"{indicator.name}：{_('計画終了時の見通し')}（{unit}）",
             f"{indicator.name}：{_('目標に届くか')}",
         ]
+        if indicator.is_common_target:
+            header += [
+                f"{indicator.name}：{_('1社あたりの目標')}",
+                f"{indicator.name}：{_('1社あたりの実績')}",
+            ]
     rows = []
     for row in rollup["rows"]:
         evaluation = row["evaluation"]
@@ -240,8 +325,9 @@ def rollup_table(rollup: dict) -> tuple[list, list]:
         ]
         for indicator in rollup["columns"]:
             block = row["blocks"].get(indicator.pk)
+            per_firm = indicator.is_common_target
             if block is None:
-                cells += ["", None, ""]
+                cells += ["", None, ""] + ([None, None] if per_firm else [])
                 continue
             projected = block["projection"]
             cells += [
@@ -249,6 +335,8 @@ def rollup_table(rollup: dict) -> tuple[list, list]:
                 _number(projected.value),
                 _reach_label(block["reaches"], projected),
             ]
+            if per_firm:
+                cells += _per_firm_cells(block["now"].get("per_firm"))
         rows.append(cells)
     return header, rows
 
@@ -260,6 +348,21 @@ def rollup_workbook(evaluation_round, rollup: dict) -> bytes:
     book = openpyxl.Workbook()
     book.remove(book.active)
     _sheet(book, _("ラウンドの一覧"), *rollup_table(rollup))
+    _sheet(
+        book,
+        _("承認されていない年度報告"),
+        [_("プロジェクト"), _("経済産業局"), _("年度"), _("理由"), _("年度報告の状態")],
+        [
+            [
+                str(item["evaluation"].project.name),
+                str(item["evaluation"].project.bureau.name),
+                _fy(evaluation_round.fiscal_year),
+                str(_("未承認") if item["filed"] else _("未報告")),
+                str(item["state_label"]),
+            ]
+            for item in rollup.get("unapproved", [])
+        ],
+    )
     _sheet(
         book,
         _("総合評価の分布"),

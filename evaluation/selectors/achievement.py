@@ -3,19 +3,24 @@ projects.domain (pure); this module only gathers its inputs."""
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from evaluation.arithmetic import (
     DEFAULT_BANDS,
     Band,
+    Kind,
     Observed,
     achievement_rate,
     actual_for_year,
     change_warning,
     path_in_force,
+    per_firm,
     progress_rate,
     rating_for,
     target_for_year,
 )
-from evaluation.models import MonitoredValue, ProjectPlan, RatingBand
+from evaluation.models import MonitoredValue, ProjectPlan, RatingBand, State
+from evaluation.models.targets import COMMON_TARGET_DENOMINATOR
 
 
 def rating_bands() -> tuple[Band, ...]:
@@ -56,7 +61,8 @@ def target_achievements(report, targets: list | None = None) -> list[dict]:
     """For every catalogue target of the year's plan: target in force, actual after the
     cumulation rule, achievement rate, progress from the baseline and the rating. Built on the
     report's own values and on earlier years' settled values only, so every reader sees the
-    same figures and a draft of another year never changes them. `targets`, when the caller
+    same figures and a draft of another year never changes them. A report not yet approved
+    rates on its own values: each row is marked `provisional` (暫定). `targets`, when the caller
     has them already: the year's plan's targets with their versions (`year_targets`)."""
     project, fiscal_year = report.project, report.fiscal_year
     if targets is None:
@@ -64,23 +70,126 @@ def target_achievements(report, targets: list | None = None) -> list[dict]:
     targets = [t for t in targets if t.indicator_id]
     if not targets:
         return []
-    values = MonitoredValue.objects.settled(including=[report]).filter(
-        project=project,
-        indicator__in=[t.indicator_id for t in targets],
-        fiscal_year__lte=fiscal_year,
+    values = (
+        MonitoredValue.objects.settled(including=[report], filed=True)
+        .filter(
+            project=project,
+            indicator__in=[t.indicator_id for t in targets],
+            fiscal_year__lte=fiscal_year,
+        )
+        .values_list("indicator_id", "fiscal_year", "kind", "value", "counts")
     )
-    observed = observed_values((v.indicator_id, v.fiscal_year, v.kind, v.value) for v in values)
+    observed, filed = observed_and_filed(values)
     bands = rating_bands()
-    return [
-        target_achievement(target, fiscal_year, observed.get(target.indicator_id, {}), bands)
-        for target in targets
-    ]
+    provisional = report.state != State.APPROVED
+    rows = []
+    for target in targets:
+        key = target.indicator_id
+        row = target_achievement(
+            target, fiscal_year, observed.get(key, {}), bands, filed.get(key, set())
+        )
+        row["provisional"] = provisional
+        rows.append(row)
+    attach_per_firm(rows)
+    return rows
 
 
-def target_achievement(target, fiscal_year: int, observed: dict[int, Observed], bands) -> dict:
+def observed_and_filed(rows) -> tuple[dict, dict]:
+    """From rows of (key, fiscal year, kind, value, counts) read through
+    `MonitoredValue.objects.settled(filed=True)`: what was observed (`observed_values`, the
+    rows that count) and key → the fiscal years with a value filed but not approved yet."""
+    rows = list(rows)
+    observed = observed_values(row[:4] for row in rows if row[4])
+    filed: dict = {}
+    for key, fiscal_year, _kind, _value, counts in rows:
+        if not counts:
+            filed.setdefault(key, set()).add(fiscal_year)
+    return observed, filed
+
+
+# Why a figure is missing: the one place these reasons are worked out (`missing_reason`).
+NOT_REPORTED = "not_reporting"  # 未報告: nothing filed
+UNAPPROVED = "unapproved"  # 未承認: filed (submitted, returned, reopened), not approved yet
+NOT_APPLICABLE = "not_applicable"  # 該当なし
+UNKNOWN = "unknown"  # 未把握
+
+REASON_LABELS = {
+    NOT_REPORTED: _("未報告"),
+    UNAPPROVED: _("未承認"),
+    NOT_APPLICABLE: _("該当なし"),
+    UNKNOWN: _("未把握"),
+}
+
+
+def _span(observed, cumulation, year, baseline_year) -> list[int]:
+    """The fiscal years a figure of `year` is built on (as `actual_for_year` reads them)."""
+    if cumulation != "cumulative":
+        return [year]
+    if baseline_year is not None:
+        first = baseline_year + 1
+    elif observed:
+        first = min(min(observed), year)
+    else:
+        first = year
+    return list(range(first, year + 1))
+
+
+def missing_reason(
+    observed: dict[int, Observed],
+    cumulation: str,
+    year: int,
+    baseline_year: int | None,
+    filed: set[int] | frozenset = frozenset(),
+) -> tuple[str, int | None] | None:
+    """Why a figure of `year` is missing, with the fiscal year that causes it; None where the
+    figure exists. `observed`: the settled values by fiscal year; `filed`: the years whose
+    report is filed but not approved. 該当なし in the year itself; else the first year of the
+    span (the year alone, or every year of a cumulative figure) without a number: 未承認 where
+    its report is filed, 未把握 where the value is known to be unknown, else 未報告. An empty
+    span (a year not after the baseline year) is 未報告 with no year."""
+    own = observed.get(year)
+    if own is not None and own.kind == Kind.NOT_APPLICABLE:
+        return NOT_APPLICABLE, year
+    span = _span(observed, cumulation, year, baseline_year)
+    if not span:
+        return NOT_REPORTED, None
+    for each in span:
+        observation = observed.get(each)
+        if observation is not None and (
+            observation.kind == Kind.ZERO
+            or (observation.kind == Kind.NUMBER and observation.value is not None)
+        ):
+            continue
+        if observation is not None and observation.kind == Kind.NOT_APPLICABLE:
+            continue  # 該当なし in an earlier year adds nothing to a cumulative figure
+        if each in filed:
+            return UNAPPROVED, each
+        if observation is not None and observation.kind == Kind.UNKNOWN:
+            return UNKNOWN, each
+        return NOT_REPORTED, each
+    return None
+
+
+def reason_detail(reason: str, reason_year: int | None, year: int, cumulative: bool) -> str:
+    """The sentence a screen shows beside the label: which earlier year keeps a cumulative
+    figure from being worked out (「2007年度が未承認のため累計を算出できません」)."""
+    if not cumulative or reason_year is None or reason_year == year:
+        return ""
+    return str(_("%(year)s年度が%(reason)sのため累計を算出できません")) % {
+        "year": reason_year,
+        "reason": REASON_LABELS[reason],
+    }
+
+
+def target_achievement(
+    target, fiscal_year: int, observed: dict[int, Observed], bands, filed=frozenset()
+) -> dict:
     """One target in one fiscal year: the version in force, its target for the year, the
-    actual after the cumulation rule, achievement rate, progress from the baseline, rating.
-    `observed` holds the target's values by fiscal year; `target.versions` is prefetched."""
+    actual after the cumulation rule, achievement rate, progress from the baseline, rating,
+    the year's own value apart from a cumulative actual, and where the actual is missing, why
+    (`missing_reason`: `reason`, `reason_label`, `reason_detail`; the label is the rating's
+    label too). `observed` holds the target's settled values by fiscal year, `filed` the years
+    whose report is filed but not approved; `target.versions` is prefetched."""
     versions = list(target.versions.all())
     path = path_in_force([v.as_path() for v in versions], fiscal_year)
     version = next((v for v in versions if path and v.number == path.number), None)
@@ -89,6 +198,15 @@ def target_achievement(target, fiscal_year: int, observed: dict[int, Observed], 
     baseline_year = version.baseline_fiscal_year if version else None
     actual, status = actual_for_year(observed, target.cumulation, fiscal_year, baseline_year)
     rating = rating_for(actual, status, goal, baseline, target.direction, bands)
+    cumulative = target.cumulation == "cumulative"
+    missing = None
+    if actual is None:
+        missing = missing_reason(observed, target.cumulation, fiscal_year, baseline_year, filed)
+    reason, reason_year = missing or (None, None)
+    rating_label = RatingBand.Rating(rating).label
+    if reason and rating in (NOT_REPORTED, NOT_APPLICABLE):
+        rating_label = REASON_LABELS[reason]
+    own = observed.get(fiscal_year)
     return {
         "target": target,
         "version": version,
@@ -98,7 +216,14 @@ def target_achievement(target, fiscal_year: int, observed: dict[int, Observed], 
         "rate": achievement_rate(actual, goal, target.direction),
         "progress": progress_rate(actual, baseline, goal),
         "rating": rating,
-        "rating_label": RatingBand.Rating(rating).label,
+        "rating_label": rating_label,
+        "cumulative": cumulative,
+        "year_value": own,
+        "reason": reason,
+        "reason_label": REASON_LABELS[reason] if reason else "",
+        "reason_detail": reason_detail(reason, reason_year, fiscal_year, cumulative)
+        if reason
+        else "",
     }
 
 
@@ -118,3 +243,49 @@ def year_over_year_warnings(indicators, this_year: dict, last_year: dict) -> dic
 
 def _number(value: MonitoredValue | None) -> Decimal | None:
     return value.value if value is not None and value.value is not None else None
+
+
+# --- The per-firm form of the common target ---------------------------------------------------
+
+
+def _is_firm_count(figure: dict) -> bool:
+    target = figure["target"]
+    return bool(target.indicator_id and target.indicator.code == COMMON_TARGET_DENOMINATOR)
+
+
+def per_firm_figure(common: dict, firms: dict | None) -> dict:
+    """The common target per participating firm in one year, from the figures
+    (`target_achievement`) of the common target and of its denominator, the firm count: the
+    per-firm target (target total ÷ planned firm count) and the per-firm actual (settled actual
+    total ÷ actual firm count), each None where it cannot be worked out, and `reason`: why the
+    actual cannot (no division by a missing or zero firm count)."""
+    firm_goal = firms["goal"] if firms else None
+    firm_actual = firms["actual"] if firms else None
+    actual = per_firm(common["actual"], firm_actual)
+    reason = ""
+    if actual is None:
+        if common["actual"] is None:
+            reason = _("新事業開始件数が%(reason)sのため算出できません") % {
+                "reason": common["reason_label"] or common["rating_label"]
+            }
+        elif firms is None:
+            reason = _("参画企業数の目標がないため算出できません")
+        elif firm_actual is None:
+            reason = _("参画企業数が%(reason)sのため算出できません") % {
+                "reason": firms["reason_label"] or firms["rating_label"]
+            }
+        else:
+            reason = _("参画企業数が0のため算出できません")
+    return {"target": per_firm(common["goal"], firm_goal), "actual": actual, "reason": str(reason)}
+
+
+def attach_per_firm(figures) -> dict | None:
+    """Among one project's figures of one year, give the common target's its per-firm form
+    (`per_firm`) and return it; None where the common target is not among them."""
+    figures = [f for f in figures if f]
+    common = next((f for f in figures if f["target"].is_common), None)
+    if common is None:
+        return None
+    firms = next((f for f in figures if _is_firm_count(f)), None)
+    common["per_firm"] = per_firm_figure(common, firms)
+    return common["per_firm"]

@@ -1,9 +1,22 @@
 """The indicator tracking matrix of a project: indicators × fiscal years, each cell with the
-target in force, the actual, the achievement rate and the rating."""
+target in force, the actual, the achievement rate and the rating. Figures are built on settled
+values only (published figures and approved reports: `MonitoredValue.objects.settled()`), the
+same for every reader; the project's own bureau sees its values awaiting approval beside them
+as 暫定, never rated."""
 
-from evaluation.models import Indicator, MonitoredValue, ProjectPlan
-from evaluation.selectors.achievement import observed_values, rating_bands, target_achievement
+from django.db.models import Prefetch
+
+from evaluation.models import Indicator, MonitoredValue, ProjectPlan, Target
+from evaluation.selectors.achievement import (
+    REASON_LABELS,
+    attach_per_firm,
+    missing_reason,
+    observed_and_filed,
+    rating_bands,
+    target_achievement,
+)
 from projects.domain import BASELINE_YEAR, PHASE_II, tracked_years
+from projects.models import Role
 from projects.selectors import get_project_for_user
 
 FIRST_YEAR, LAST_YEAR = BASELINE_YEAR, PHASE_II[1]
@@ -30,24 +43,29 @@ def matrix_context(
     indicators = list(
         Indicator.objects.filter(category=category) if category else Indicator.objects.all()
     )
-    # The matrix rates on every value its reader may see, drafts of their own bureau included
-    # (not only settled values): it is the project's working view, not a published figure.
     values = list(
-        MonitoredValue.objects.visible_to(user)
+        MonitoredValue.objects.settled(filed=True)
         .filter(project=project, fiscal_year__lte=last)
         .select_related("indicator")
     )
-    observed = observed_values((v.indicator_id, v.fiscal_year, v.kind, v.value) for v in values)
-    shown = {(v.indicator_id, v.fiscal_year): v for v in values}
+    observed, filed = observed_and_filed(
+        (v.indicator_id, v.fiscal_year, v.kind, v.value, v.counts) for v in values
+    )
+    shown = {(v.indicator_id, v.fiscal_year): v for v in values if v.counts}
+    provisional = _provisional(user, project, first, last)
     targets = _targets_by_year(user, project, years)
     bands = rating_bands()
     rows = [
         {
             "indicator": indicator,
-            "cells": [_cell(year, shown, targets, observed, indicator, bands) for year in years],
+            "cells": [
+                _cell(year, shown, targets, observed, indicator, bands, filed, provisional)
+                for year in years
+            ],
         }
         for indicator in indicators
     ]
+    _per_firm(rows, years, targets, observed, filed, bands)
     return {
         "project": project,
         "years": years,
@@ -57,6 +75,38 @@ def matrix_context(
         "first": first,
         "last": last,
         "year_range": tracked_years(),
+        "shows_provisional": bool(provisional),
+    }
+
+
+def _per_firm(rows, years, targets, observed, filed, bands) -> None:
+    """The common target's cells get its per-firm form (`per_firm`): the per-firm target and
+    actual of the year, from the common target and the firm-count target of that year's plan,
+    whichever indicators the matrix shows."""
+    common_row = next((row for row in rows if row["indicator"].is_common_target), None)
+    if common_row is None:
+        return
+    for index, year in enumerate(years):
+        figures = [
+            target_achievement(
+                target, year, observed.get(indicator_id, {}), bands, filed.get(indicator_id, set())
+            )
+            for (indicator_id, each), target in targets.items()
+            if each == year and target.is_required  # the common target and the firm count
+        ]
+        common_row["cells"][index]["per_firm"] = attach_per_firm(figures)
+
+
+def _provisional(user, project, first: int, last: int) -> dict:
+    """(indicator id, fiscal year) → a value awaiting approval, for staff of the project's own
+    bureau only (暫定: shown apart, never rated); empty for every other reader."""
+    if user.role != Role.STAFF or user.bureau_id != project.bureau_id:
+        return {}
+    return {
+        (v.indicator_id, v.fiscal_year): v
+        for v in MonitoredValue.objects.unsettled()
+        .filter(project=project, fiscal_year__gte=first, fiscal_year__lte=last)
+        .select_related("indicator")
     }
 
 
@@ -67,7 +117,10 @@ def _targets_by_year(user, project, years) -> dict:
         ProjectPlan.objects.visible_to(user)
         .filter(project=project)
         .select_related("phase")
-        .prefetch_related("targets__versions__milestones")
+        .prefetch_related(
+            Prefetch("targets", queryset=Target.objects.select_related("indicator")),
+            "targets__versions__milestones",
+        )
     )
     targets = {}
     for plan in plans:
@@ -79,23 +132,38 @@ def _targets_by_year(user, project, years) -> dict:
     return targets
 
 
-def _cell(year, shown, targets, observed, indicator, bands) -> dict:
+def _cell(year, shown, targets, observed, indicator, bands, filed, provisional) -> dict:
+    """One indicator in one year. A cumulative target's cell carries the cumulative actual the
+    rate is computed on (`actual`) and the year's own value (`value`) apart; a missing figure
+    carries its reason (未報告, 未承認, 該当なし, 未把握)."""
+    own = observed.get(indicator.pk, {})
+    filed = filed.get(indicator.pk, set())
     cell = {
         "year": year,
         "value": shown.get((indicator.pk, year)),
+        "provisional": provisional.get((indicator.pk, year)),
         "goal": None,
         "actual": None,
         "rate": None,
         "rating": None,
+        "cumulative": False,
+        "reason_label": "",
+        "reason_detail": "",
     }
     target = targets.get((indicator.pk, year))
     if target is not None:
-        figures = target_achievement(target, year, observed.get(indicator.pk, {}), bands)
+        figures = target_achievement(target, year, own, bands, filed)
         cell.update(
             goal=figures["goal"],
             actual=figures["actual"],
             rate=figures["rate"],
             rating=figures["rating"],
             rating_label=figures["rating_label"],
+            cumulative=figures["cumulative"],
+            reason_label=figures["reason_label"],
+            reason_detail=figures["reason_detail"],
         )
+    elif cell["value"] is None:
+        reason = missing_reason(own, "flow", year, None, filed)
+        cell["reason_label"] = REASON_LABELS[reason[0]] if reason else ""
     return cell

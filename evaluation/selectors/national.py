@@ -22,7 +22,12 @@ from evaluation.models import (
     Target,
     ValueKind,
 )
-from evaluation.selectors.achievement import observed_values, rating_bands, target_achievement
+from evaluation.selectors.achievement import (
+    attach_per_firm,
+    observed_and_filed,
+    rating_bands,
+    target_achievement,
+)
 from evaluation.selectors.paging import page_of
 from projects.domain import PHASE_II, in_phase_ii, phase_ii_years, tracked_years
 from projects.models import Bureau, Field, Project
@@ -77,9 +82,11 @@ def ratings_in_year(
     user, projects: list[Project], year: int, reports: dict[int, AnnualReport]
 ) -> tuple[list, list[ProjectRatings]]:
     """For each project, every catalogue target of its plan covering `year` (a plan the user
-    may see) with its achievement and rating, built like the report page: settled values plus
-    the values of the year's own report (`reports`, from reports_in_year). Returns the
-    targeted indicators (columns) and one ProjectRatings per project. Six queries."""
+    may see) with its achievement and rating, built on settled values only (published figures
+    and approved reports), the same for every reader; a missing figure carries its reason
+    (未報告, 未承認, 該当なし, 未把握). `reports` (from reports_in_year) gives each row its
+    report. Returns the targeted indicators (columns) and one ProjectRatings per project.
+    Six queries."""
     ids = [p.pk for p in projects]
     plans = (
         ProjectPlan.objects.visible_to(user)
@@ -97,11 +104,11 @@ def ratings_in_year(
     for plan in plans:
         targets[plan.project_id] = [t for t in plan.targets.all() if t.indicator_id]
     values = (
-        MonitoredValue.objects.settled(including=[r.pk for r in reports.values()])
+        MonitoredValue.objects.settled(filed=True)
         .filter(project__in=ids, fiscal_year__lte=year)
-        .values_list("project_id", "indicator_id", "fiscal_year", "kind", "value")
+        .values_list("project_id", "indicator_id", "fiscal_year", "kind", "value", "counts")
     )
-    observed = observed_values(((p, i), y, kind, value) for p, i, y, kind, value in values)
+    observed, filed = observed_and_filed(((p, i), y, k, v, c) for p, i, y, k, v, c in values)
     bands = rating_bands()
     columns: dict[int, Indicator] = {}
     rows = []
@@ -110,8 +117,13 @@ def ratings_in_year(
         for target in targets.get(project.pk, []):
             columns.setdefault(target.indicator_id, target.indicator)
             row.figures[target.indicator_id] = target_achievement(
-                target, year, observed.get((project.pk, target.indicator_id), {}), bands
+                target,
+                year,
+                observed.get((project.pk, target.indicator_id), {}),
+                bands,
+                filed.get((project.pk, target.indicator_id), set()),
             )
+        attach_per_firm(row.figures.values())
         rows.append(row)
     ordered = sorted(columns.values(), key=lambda i: (not i.is_common_target, i.category, i.order))
     return ordered, rows

@@ -4,16 +4,27 @@ projection to the end of the plan; the a–e summary; yearly-plan execution; the
 the scenario's revisions. Built on settled data only (published figures, approved reports and
 plans), so every reader of a sheet sees the same figures. A fixed number of queries."""
 
+from decimal import Decimal
+from types import SimpleNamespace
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
-from evaluation.arithmetic import actual_for_year, path_in_force, projection, reaches
+from evaluation.arithmetic import (
+    Projection,
+    actual_for_year,
+    path_in_force,
+    projection,
+    reaches,
+)
 from evaluation.models import (
     Activity,
     ActivityResult,
     AnnualReport,
     EvaluationRound,
+    EvaluationSnapshot,
     EvaluatorRating,
     Indicator,
     MonitoredValue,
@@ -22,8 +33,17 @@ from evaluation.models import (
     State,
     YearlyPlan,
 )
-from evaluation.selectors.achievement import observed_values, rating_bands, target_achievement
+from evaluation.models.monitoring import FILED_STATES
+from evaluation.selectors.achievement import (
+    REASON_LABELS,
+    UNAPPROVED,
+    attach_per_firm,
+    observed_and_filed,
+    rating_bands,
+    target_achievement,
+)
 from projects.models import Phase, Role
+from projects.times import local_time_label
 
 
 def sheet_data(evaluation) -> dict:
@@ -36,24 +56,28 @@ def sheet_data(evaluation) -> dict:
         .prefetch_related("scenario_revisions")
         .first()
     )
-    values = list(
-        MonitoredValue.objects.settled()
+    rows = list(
+        MonitoredValue.objects.settled(filed=True)
         .filter(project=project, fiscal_year__lte=year)
         .select_related("indicator")
         .order_by("fiscal_year")
     )
-    observed = observed_values((v.indicator_id, v.fiscal_year, v.kind, v.value) for v in values)
+    observed, filed = observed_and_filed(
+        (v.indicator_id, v.fiscal_year, v.kind, v.value, v.counts) for v in rows
+    )
     years = list(range(phase.first_fiscal_year, year + 1))
     bands = rating_bands()
     targets = []
     if plan is not None:
         for target in plan.targets.with_versions():
-            targets.append(_target_block(target, years, observed, bands, phase))
+            targets.append(_target_block(target, years, observed, bands, phase, filed))
+    for index in range(len(years)):
+        attach_per_firm(block["rows"][index] for block in targets)
     return {
         "plan": plan,
         "years": years,
         "targets": targets,
-        "categories": _category_summary(values, year),
+        "categories": _category_summary(rows, year),
         "execution": _execution(project, year),
         "self_checks": list(
             AnnualReport.objects.filter(
@@ -64,13 +88,16 @@ def sheet_data(evaluation) -> dict:
     }
 
 
-def _target_block(target, years, observed, bands, phase) -> dict:
+def _target_block(target, years, observed, bands, phase, filed=None) -> dict:
+    """One target of the sheet; `observed` and `filed` (the years with a value awaiting
+    approval) by indicator id."""
     versions = list(target.versions.all())
     original = versions[0] if versions else None
     path = path_in_force([v.as_path() for v in versions], years[-1])
     in_force = next((v for v in versions if path and v.number == path.number), None)
     own = observed.get(target.indicator_id, {}) if target.indicator_id else {}
-    rows = [{"year": y, **target_achievement(target, y, own, bands)} for y in years]
+    waiting = (filed or {}).get(target.indicator_id, set())
+    rows = [{"year": y, **target_achievement(target, y, own, bands, waiting)} for y in years]
     series = {}
     if in_force is not None and target.indicator_id:
         for y in years:
@@ -94,16 +121,28 @@ def _target_block(target, years, observed, bands, phase) -> dict:
 
 
 def _category_summary(values, year) -> list[dict]:
-    """Each category a–e with its indicators' values in the round's year and the year before."""
+    """Each category a–e with its indicators' values in the round's year and the year before:
+    settled values, and 未承認 where a value is filed but not approved yet (`values` read
+    through `settled(filed=True)`, each with `counts`)."""
     by_indicator: dict[int, dict] = {}
     for value in values:
         entry = by_indicator.setdefault(
-            value.indicator_id, {"indicator": value.indicator, "this": None, "previous": None}
+            value.indicator_id,
+            {
+                "indicator": value.indicator,
+                "this": None,
+                "previous": None,
+                "this_reason": "",
+                "previous_reason": "",
+            },
         )
-        if value.fiscal_year == year:
-            entry["this"] = value
-        elif value.fiscal_year == year - 1:
-            entry["previous"] = value
+        which = {year: "this", year - 1: "previous"}.get(value.fiscal_year)
+        if which is None:
+            continue
+        if value.counts:
+            entry[which] = value
+        else:
+            entry[f"{which}_reason"] = REASON_LABELS[UNAPPROVED]
     summary = []
     for code, label in Indicator.Category.choices:
         rows = sorted(
@@ -156,12 +195,12 @@ def round_rollup(evaluation_round, evaluations) -> dict:
         "targets__versions__milestones",
     )
     targets_of = {p.project_id: [t for t in p.targets.all() if t.indicator_id] for p in plans}
-    observed = observed_values(
-        ((project_id, indicator_id), fiscal_year, kind, value)
-        for project_id, indicator_id, fiscal_year, kind, value in (
-            MonitoredValue.objects.settled()
+    observed, filed = observed_and_filed(
+        ((project_id, indicator_id), fiscal_year, kind, value, counts)
+        for project_id, indicator_id, fiscal_year, kind, value, counts in (
+            MonitoredValue.objects.settled(filed=True)
             .filter(project__in=projects, fiscal_year__lte=year)
-            .values_list("project_id", "indicator_id", "fiscal_year", "kind", "value")
+            .values_list("project_id", "indicator_id", "fiscal_year", "kind", "value", "counts")
         )
     )
     bands = rating_bands()
@@ -172,9 +211,18 @@ def round_rollup(evaluation_round, evaluations) -> dict:
         for target in targets_of.get(evaluation.project_id, []):
             columns.setdefault(target.indicator_id, target.indicator)
             own = observed.get((evaluation.project_id, target.indicator_id), {})
-            block = _target_block(target, years, {target.indicator_id: own}, bands, phase)
+            key = (evaluation.project_id, target.indicator_id)
+            block = _target_block(
+                target,
+                years,
+                {target.indicator_id: own},
+                bands,
+                phase,
+                {target.indicator_id: filed.get(key, set())},
+            )
             block["now"] = block["rows"][-1]
             blocks[target.indicator_id] = block
+        attach_per_firm(block["now"] for block in blocks.values())
         at_risk = [b for b in blocks.values() if b["reaches"] is False]
         rows.append({"evaluation": evaluation, "blocks": blocks, "at_risk": at_risk})
     grades = [e.final_grade for e in evaluations if e.is_finished]
@@ -185,7 +233,33 @@ def round_rollup(evaluation_round, evaluations) -> dict:
         "distribution": [(value, label, grades.count(value)) for value, label in Grade.choices],
         "finished": len(grades),
         "at_risk": [row for row in rows if row["at_risk"]],
+        "unapproved": _unapproved_reports(evaluations, year),
     }
+
+
+def _unapproved_reports(evaluations, year: int) -> list[dict]:
+    """The projects of the round whose report of the round's year is not approved: filed and
+    awaiting approval (未承認: submitted, returned, reopened), in draft, or not made (未作成),
+    so a missing figure says why (one query)."""
+    states = dict(
+        AnnualReport.objects.filter(
+            project__in=[e.project_id for e in evaluations], fiscal_year=year
+        ).values_list("project_id", "state")
+    )
+    rows = []
+    for evaluation in evaluations:
+        state = states.get(evaluation.project_id)
+        if state == State.APPROVED:
+            continue
+        rows.append(
+            {
+                "evaluation": evaluation,
+                "state": state,
+                "state_label": State(state).label if state else _("未作成"),
+                "filed": state in FILED_STATES,
+            }
+        )
+    return rows
 
 
 def may_manage(user, evaluation) -> bool:
@@ -211,7 +285,7 @@ def get_evaluation_for_user(
     (403 otherwise)."""
     evaluation = get_object_or_404(
         ProjectEvaluation.objects.visible_to(user).select_related(
-            "round__phase", "project__bureau", "consolidated_by"
+            "round__phase", "project__bureau", "consolidated_by", "snapshot"
         ),
         round_id=round_id,
         project__code=code,
@@ -315,3 +389,244 @@ def rollup_context(user, round_id: int):
         ProjectEvaluation.objects.filter(round=evaluation_round).select_related("project__bureau")
     )
     return evaluation_round, round_rollup(evaluation_round, evaluations)
+
+
+# --- The sheet as rated: the snapshot stored when an evaluation is finished -----------------
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _decimal(text) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _frozen_row(row: dict) -> dict:
+    own = row.get("year_value")
+    return {
+        "year": row["year"],
+        "goal": _text(row["goal"]),
+        "actual": _text(row["actual"]),
+        "rate": _text(row["rate"]),
+        "progress": _text(row["progress"]),
+        "rating": row["rating"],
+        "rating_label": str(row["rating_label"]),
+        "reason": row.get("reason"),
+        "reason_label": str(row.get("reason_label") or ""),
+        "reason_detail": str(row.get("reason_detail") or ""),
+        "cumulative": bool(row.get("cumulative")),
+        "year_value": _text(own.value) if own is not None else None,
+        "per_firm": _frozen_per_firm(row.get("per_firm")),
+    }
+
+
+def _frozen_per_firm(figure: dict | None) -> dict | None:
+    if figure is None:
+        return None
+    return {
+        "target": _text(figure["target"]),
+        "actual": _text(figure["actual"]),
+        "reason": str(figure["reason"]),
+    }
+
+
+def _frozen_block(block: dict) -> dict:
+    target, original, in_force = block["target"], block["original"], block["in_force"]
+    projected = block["projection"]
+    return {
+        "target": {
+            "key": target.pk,
+            "name": str(target.name),
+            "unit_label": str(target.unit_label),
+            "money_unit": target.money_unit,
+            "indicator_id": target.indicator_id,
+            "own_unit": target.own_unit,
+        },
+        "original": original
+        and {
+            "target_value": _text(original.target_value),
+            "target_fiscal_year": original.target_fiscal_year,
+        },
+        "in_force": in_force
+        and {
+            "number": in_force.number,
+            "baseline_value": _text(in_force.baseline_value),
+            "baseline_fiscal_year": in_force.baseline_fiscal_year,
+            "target_value": _text(in_force.target_value),
+            "target_fiscal_year": in_force.target_fiscal_year,
+            "reason": in_force.reason,
+        },
+        "milestones": [[m.fiscal_year, _text(m.value)] for m in block["milestones"]],
+        "rows": [_frozen_row(row) for row in block["rows"]],
+        "projection": {
+            "year": projected.year,
+            "value": _text(projected.value),
+            "slope": _text(projected.slope),
+            "points": projected.points,
+        },
+        "reaches": block["reaches"],
+        "has_values": block["has_values"],
+    }
+
+
+def _frozen_categories(categories) -> list[dict]:
+    return [
+        {
+            "code": category["code"],
+            "label": str(category["label"]),
+            "rows": [
+                {
+                    "name": str(entry["indicator"].name),
+                    "unit": str(entry["indicator"].get_unit_display()),
+                    "previous": entry["previous"] and entry["previous"].display_with_unit,
+                    "this": entry["this"] and entry["this"].display_with_unit,
+                    "previous_reason": str(entry["previous_reason"]),
+                    "this_reason": str(entry["this_reason"]),
+                }
+                for entry in category["rows"]
+            ],
+        }
+        for category in categories
+    ]
+
+
+def freeze_sheet(evaluation, data: dict | None = None) -> dict:
+    """The sheet's computed figures as JSON (what `EvaluationSnapshot.sheet` holds): each
+    target with the original target and the one in force, milestones, per year the target,
+    actual, rate, rating and the reason of a missing figure, and the projection; the a–e
+    summary as shown. The finishing service stores it (services.evaluations)."""
+    data = sheet_data(evaluation) if data is None else data
+    return {
+        "targets": [_frozen_block(block) for block in data["targets"]],
+        "categories": _frozen_categories(data["categories"]),
+    }
+
+
+def _thawed_row(row: dict) -> dict:
+    own = row["year_value"]
+    return {
+        **row,
+        "goal": _decimal(row["goal"]),
+        "actual": _decimal(row["actual"]),
+        "rate": _decimal(row["rate"]),
+        "progress": _decimal(row["progress"]),
+        "year_value": SimpleNamespace(value=_decimal(own)) if own is not None else None,
+        "per_firm": row.get("per_firm")
+        and {
+            **row["per_firm"],
+            "target": _decimal(row["per_firm"]["target"]),
+            "actual": _decimal(row["per_firm"]["actual"]),
+        },
+    }
+
+
+def _thawed_block(block: dict) -> dict:
+    """A stored block read back in the shape of `_target_block`, for the same templates,
+    charts and tables (targets as plain attributes: name, unit, money unit)."""
+    target = SimpleNamespace(**block["target"])
+    target.shown_unit_label = target.unit_label
+    original, in_force = block["original"], block["in_force"]
+    projected = block["projection"]
+    return {
+        "target": target,
+        "original": original
+        and SimpleNamespace(**{**original, "target_value": _decimal(original["target_value"])}),
+        "in_force": in_force
+        and SimpleNamespace(
+            **{
+                **in_force,
+                "baseline_value": _decimal(in_force["baseline_value"]),
+                "target_value": _decimal(in_force["target_value"]),
+            }
+        ),
+        "milestones": [
+            SimpleNamespace(fiscal_year=year, value=_decimal(value))
+            for year, value in block["milestones"]
+        ],
+        "rows": [_thawed_row(row) for row in block["rows"]],
+        "projection": Projection(
+            projected["year"],
+            _decimal(projected["value"]),
+            _decimal(projected["slope"]),
+            projected["points"],
+        ),
+        "reaches": block["reaches"],
+        "has_values": block["has_values"],
+    }
+
+
+def _thawed_categories(categories) -> list[dict]:
+    return [
+        {
+            **category,
+            "rows": [
+                {
+                    "indicator": SimpleNamespace(
+                        name=entry["name"], get_unit_display=lambda unit=entry["unit"]: unit
+                    ),
+                    "previous": entry["previous"]
+                    and SimpleNamespace(display_with_unit=entry["previous"]),
+                    "this": entry["this"] and SimpleNamespace(display_with_unit=entry["this"]),
+                    "previous_reason": entry.get("previous_reason", ""),
+                    "this_reason": entry.get("this_reason", ""),
+                }
+                for entry in category["rows"]
+            ],
+        }
+        for category in categories
+    ]
+
+
+def _changes(frozen: dict, current: dict) -> list[dict]:
+    """Per target × fiscal year, where the figure as rated differs from the current one: the
+    target (as stored), the year, and both rows (actual, rate, rating, reason)."""
+    now = {block["target"]["key"]: block for block in current["targets"]}
+    changes = []
+    for block in frozen["targets"]:
+        later = now.get(block["target"]["key"])
+        rows_now = {row["year"]: row for row in later["rows"]} if later else {}
+        for row in block["rows"]:
+            after = rows_now.get(row["year"])
+            keys = ("goal", "actual", "rate", "rating", "reason")
+            if after is None or any(row[k] != after[k] for k in keys):
+                changes.append(
+                    {
+                        "target": SimpleNamespace(**block["target"]),
+                        "year": row["year"],
+                        "before": _thawed_row(row),
+                        "after": _thawed_row(after) if after else None,
+                    }
+                )
+    return changes
+
+
+def _snapshot_of(evaluation) -> EvaluationSnapshot | None:
+    """The evaluation's snapshot (joined by `get_evaluation_for_user`), or None."""
+    try:
+        return evaluation.snapshot
+    except EvaluationSnapshot.DoesNotExist:
+        return None
+
+
+def sheet_for_reader(evaluation, *, current: bool = False) -> dict:
+    """The sheet a reader sees (the page, its print view, xlsx and CSV): a finished evaluation
+    shows its figures as rated (`frozen_at`: when), with the changes since; `current` (the
+    link 「現在の数値」) shows today's figures instead, with the same list of changes. An
+    evaluation in progress, or one finished before snapshots were kept, shows today's."""
+    data = sheet_data(evaluation)
+    snapshot = _snapshot_of(evaluation) if evaluation.is_finished else None
+    data.update(frozen_at=None, frozen_label="", showing_current=True, changes=[])
+    if snapshot is None:
+        return data
+    changes = _changes(snapshot.sheet, freeze_sheet(evaluation, data))
+    data.update(
+        frozen_at=snapshot.taken_at,
+        frozen_label=local_time_label(snapshot.taken_at),
+        changes=changes,
+        showing_current=current,
+    )
+    if not current:
+        data["targets"] = [_thawed_block(block) for block in snapshot.sheet["targets"]]
+        data["categories"] = _thawed_categories(snapshot.sheet["categories"])
+    return data

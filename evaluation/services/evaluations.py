@@ -11,6 +11,7 @@ from evaluation.models import AnnualReport
 from evaluation.models.evaluations import (
     CriterionGrade,
     EvaluationRound,
+    EvaluationSnapshot,
     EvaluatorRating,
     Grade,
     ProjectEvaluation,
@@ -183,9 +184,13 @@ def evaluation_consolidate(
     findings: str,
     recommendations: str,
     finish: bool,
+    freeze=None,
 ) -> ProjectEvaluation:
     """The manager writes the consolidated evaluation; with `finish` it becomes final, is
-    locked, and the project's bureau can read it. Finishing needs at least one rating."""
+    locked, and the project's bureau can read it. Finishing needs at least one rating.
+    `freeze`, given when finishing: a function of the evaluation that returns its sheet's
+    computed rows as JSON (`selectors.rounds.freeze_sheet`; services read no selectors); they
+    are stored as the evaluation's snapshot in the same transaction, with the time."""
     _require_manager(by)
     evaluation = ProjectEvaluation.objects.select_for_update().get(pk=evaluation.pk)
     if evaluation.is_finished:
@@ -212,4 +217,23 @@ def evaluation_consolidate(
         from evaluation.services.actions import items_from_evaluation
 
         items_from_evaluation(evaluation, by)
+        if freeze is not None:
+            evaluation_snapshot_take(evaluation=evaluation, by=by, sheet=freeze(evaluation))
     return evaluation
+
+
+def evaluation_snapshot_take(
+    *, evaluation: ProjectEvaluation, by, sheet: dict
+) -> EvaluationSnapshot:
+    """Store the sheet of a finished evaluation as rated, at its finishing time (called inside
+    the finishing transaction). Once taken it is never replaced."""
+    if not evaluation.is_finished:
+        raise ValidationError(_("確定していない評価の数値は固定できません。"))
+    if EvaluationSnapshot.objects.filter(evaluation=evaluation).exists():
+        raise ValidationError(_("この評価の数値はすでに固定されています。"))
+    snapshot = EvaluationSnapshot(
+        evaluation=evaluation, taken_at=evaluation.consolidated_at, sheet=sheet
+    )
+    snapshot.full_clean()
+    _audited(snapshot, by, _("評価の確定")).save()
+    return snapshot

@@ -47,8 +47,10 @@ def _matrix(request, code) -> dict:
 @login_required
 @require_safe
 def tracking_matrix_export(request, code, fmt):
-    """GET, any signed-in user: the matrix of a project, one row per indicator and fiscal year,
-    with the values and targets the user may see."""
+    """GET, any signed-in user: the matrix of a project, one row per indicator and fiscal year:
+    the target, the actual the rate is computed on (a cumulative target's running total), the
+    rate, the rating, the year's own value and the reason a figure is missing (settled values
+    only, the same for every reader)."""
     fmt = export_format(fmt)
     context = _matrix(request, code)
     header = [
@@ -60,6 +62,8 @@ def tracking_matrix_export(request, code, fmt):
         _("実績"),
         _("達成率（%）"),
         _("評価"),
+        _("当年度の値"),
+        _("理由"),
     ]
 
     def rows():
@@ -72,9 +76,11 @@ def tracking_matrix_export(request, code, fmt):
                     unit_label(indicator),
                     fy(cell["year"]),
                     amount(indicator, cell["goal"]),
-                    value_cell(cell["value"]),
+                    _actual(indicator, cell),
                     rate_cell(cell["rate"]),
                     str(cell.get("rating_label", "")) if cell["rating"] else "",
+                    value_cell(cell["value"]),
+                    str(cell["reason_detail"] or cell["reason_label"]),
                 ]
 
     filename = f"matrix-{context['project'].code}"
@@ -88,3 +94,11 @@ def tracking_matrix_export(request, code, fmt):
         name=file_name(title, context["project"].name),
         about=export_about(request, filters=[(_("プロジェクト"), context["project"].name)]),
     )
+
+
+def _actual(indicator, cell):
+    """The actual the rate is computed on: a cumulative target's running total, else the
+    year's own value (one of the four kinds)."""
+    if cell["cumulative"] and cell["actual"] is not None:
+        return amount(indicator, cell["actual"])
+    return value_cell(cell["value"])

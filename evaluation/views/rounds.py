@@ -21,6 +21,7 @@ from evaluation.renderers.sheet_workbook import (
     target_table,
 )
 from evaluation.selectors.rounds import (
+    freeze_sheet,
     get_evaluation_for_user,
     get_phase_for_new_round,
     may_manage,
@@ -31,7 +32,7 @@ from evaluation.selectors.rounds import (
     round_detail_context,
     round_list_context,
     sees_final,
-    sheet_data,
+    sheet_for_reader,
 )
 from evaluation.services import evaluations
 from evaluation.services.editing import StaleEditError
@@ -46,6 +47,11 @@ def with_target_charts(sheet: dict) -> dict:
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _current(request) -> bool:
+    """`?current=1`: a finished sheet with today's figures instead of those as rated."""
+    return request.GET.get("current") == "1"
 
 
 @login_required
@@ -116,13 +122,14 @@ def evaluation_assign(request, round_id, code):
 @require_safe
 def evaluation_sheet(request, round_id, code):
     """GET, whoever may see the evaluation: the sheet filled in from the data, the ratings the
-    reader may see, and the final evaluation once consolidated (print-ready on A4)."""
+    reader may see, and the final evaluation once consolidated (print-ready on A4). Once
+    finished, the figures as rated, with the changes since; `?current=1`: today's figures."""
     evaluation = get_evaluation_for_user(request.user, round_id, code)
     context = {
         "evaluation": evaluation,
         "round": evaluation.round,
         "project": evaluation.project,
-        "sheet": with_target_charts(sheet_data(evaluation)),
+        "sheet": with_target_charts(sheet_for_reader(evaluation, current=_current(request))),
         "ratings": ratings_for(request.user, evaluation),
         "criteria": list(evaluation.round.criteria.all()),
         "can_rate": may_rate(request.user, evaluation),
@@ -140,7 +147,7 @@ def evaluation_sheet_download(request, round_id, code):
     evaluation = get_evaluation_for_user(request.user, round_id, code)
     data = sheet_workbook(
         evaluation,
-        sheet_data(evaluation),
+        sheet_for_reader(evaluation, current=_current(request)),
         ratings_for(request.user, evaluation),
         show_final=sees_final(request.user, evaluation),
     )
@@ -161,7 +168,7 @@ def evaluation_sheet_csv(request, round_id, code):
     """GET, whoever may see the evaluation: the sheet's one table, targets and actuals by
     fiscal year, as CSV (the other sections are prose or short lists: see the xlsx)."""
     evaluation = get_evaluation_for_user(request.user, round_id, code)
-    header, rows = target_table(sheet_data(evaluation))
+    header, rows = target_table(sheet_for_reader(evaluation, current=_current(request)))
     filename = f"evaluation-{evaluation.round.fiscal_year}-{evaluation.project.code}"
     name = file_name(_sheet_name(evaluation), _("目標と実績"))
     return export_response("csv", filename, _("目標と実績"), header, rows, name=name)
@@ -219,6 +226,7 @@ def evaluation_consolidate(request, round_id, code):
                 findings=data["findings"],
                 recommendations=data["recommendations"],
                 finish=finish,
+                freeze=freeze_sheet,
             )
         except StaleEditError:
             form.add_error(None, _("画面を開いた後に、この評価が別の画面で保存されています。"))

@@ -18,7 +18,7 @@ from evaluation.models import (
     TargetVersion,
 )
 from projects.models import Project
-from tests.factories import IndicatorFactory, ProjectFactory
+from tests.factories import IndicatorFactory, ProjectFactory, walk_workflow
 from tests.generated import generate_projects
 
 pytestmark = pytest.mark.django_db
@@ -179,17 +179,31 @@ def test_targets_carry_their_versions(client, users, drafts):
     ]
 
 
+def test_ratings_of_a_draft_say_why_nothing_is_rated(client, users, drafts):
+    (row,) = codes_of(client, users["staff"], "api_ratings", fiscal_year=2007)
+    (figure,) = row["targets"]
+    assert figure["actual"] is None and figure["rating"] == "not_reporting"
+    assert figure["missing_reason"] == "not_reporting"
+    assert figure["missing_reason_label"] == "未報告"
+    walk_workflow(drafts["report"], "submitted", users)
+    (row,) = codes_of(client, users["manager"], "api_ratings", fiscal_year=2007)
+    (figure,) = row["targets"]
+    assert figure["actual"] is None and figure["missing_reason"] == "unapproved"
+    assert figure["missing_reason_label"] == "未承認"
+
+
 def test_ratings_match_the_report_page(client, users, drafts):
     from evaluation.selectors.achievement import target_achievements
 
+    report = walk_workflow(drafts["report"], "approved", users)
     (row,) = codes_of(client, users["staff"], "api_ratings", fiscal_year=2007)
-    (expected,) = target_achievements(drafts["report"])
+    (expected,) = target_achievements(report)
     (figure,) = row["targets"]
-    assert figure["actual"] == "42"
+    assert figure["actual"] == "42" and figure["missing_reason"] is None
     assert figure["rating"] == expected["rating"]
     assert figure["target"] == "40" and expected["goal"] == 40
     assert figure["achievement_rate"] == f"{expected['rate'].normalize():f}"
-    assert row["report_state"] == "draft"
+    assert row["report_state"] == "approved"
 
 
 @pytest.mark.parametrize("year", ["abc", "2020", "2005"])

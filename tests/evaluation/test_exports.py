@@ -112,7 +112,7 @@ def test_matrix_keeps_the_four_kinds_of_value_apart(client, users, project, valu
                         code=project.code)  # fmt: skip
         rows = table(body)
         assert rows[0] == ["区分", "指標", "単位（目標・実績）", "年度", "目標", "実績",
-                           "達成率（%）", "評価"]  # fmt: skip
+                           "達成率（%）", "評価", "当年度の値", "理由"]  # fmt: skip
         actual = {row[1]: (row[2], row[3], row[5]) for row in rows[1:]}
         fy = "2007年度（平成19年度）"
         number = "1550" if fmt == "csv" else 1550

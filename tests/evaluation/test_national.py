@@ -240,6 +240,10 @@ def test_staff_dashboard_lists_what_waits_and_rates_targets(client, project, use
     assert "対応が必要なもの" in page
     assert rated.get_absolute_url() in page  # the draft report waits for them
     assert reverse("plan_detail", args=[project.code, project.phase.code]) in page  # draft plan
+    # The heat map rates settled values only: a draft is nothing filed yet (未報告).
+    assert 'rating--not_reporting">未報告' in page and "目標に向かっていない" not in page
+    walk_workflow(rated, "approved", users)
+    page = client.get(reverse("home"), {"year": 2007}).content.decode()
     assert 'rating--not_toward">目標に向かっていない' in page  # 18 ÷ 40 = 45 %
 
 
@@ -254,10 +258,14 @@ def test_manager_dashboard_shows_summary_heat_map_and_projects_at_risk(
 ):
     client.force_login(users["manager"])
     page = client.get(reverse("home"), {"year": 2007}).content.decode()
+    assert "<strong>1</strong>作成中" in page
+    assert "45.0%" not in page  # a draft is rated by no one, the manager included
+    walk_workflow(rated, "approved", users)
+    page = client.get(reverse("home"), {"year": 2007}).content.decode()
     assert "注意が必要なプロジェクト" in page
     at_risk = page.split("注意が必要なプロジェクト")[1].split("</section>")[0]
     assert project.name in at_risk and "45.0%" in at_risk
-    assert "<strong>1</strong>作成中" in page
+    assert "<strong>1</strong>承認済み" in page
     assert reverse("tracking_matrix", args=[project.code]) in page
 
 

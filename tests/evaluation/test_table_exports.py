@@ -26,7 +26,7 @@ from evaluation.models.surveys import ITEM_CHOICES, SurveyAnswer
 from projects.models import Field, Project, SubRegion
 from tests.evaluation.test_exports import csv_table, download, xlsx_table
 from tests.evaluation.test_national import catalogue, rated, report_with, two_bureaus  # noqa: F401
-from tests.factories import ProjectFactory
+from tests.factories import ProjectFactory, walk_workflow
 from tests.sheets import table as sheet_table
 from tests.test_permission_matrix import evaluation_objects
 
@@ -98,6 +98,7 @@ def test_project_list_export_follows_the_lists_sort_in_xlsx(client, users, liste
 
 
 def test_heat_map_export_holds_the_ratings_of_the_dashboard(client, users, project, rated):
+    rated = walk_workflow(rated, "approved", users)  # the heat map rates settled values only
     targeted = [t.indicator.name_ja for t in Target.objects.filter(plan__project=project)]
     for fmt, table in (("csv", csv_table), ("xlsx", xlsx_table)):
         rows = table(download(client, users["manager"], "dashboard_heatmap_export", fmt,
@@ -121,6 +122,10 @@ def test_heat_map_export_never_shows_another_bureaus_draft(client, users, rated)
                     {"year": 2007})  # fmt: skip
     rows = csv_table(body)
     assert len(rows) == 1 and "目標に向かっていない".encode() not in body
+    own = csv_table(download(client, users["staff"], "dashboard_heatmap_export", "csv",
+                             {"year": 2007}))  # fmt: skip
+    assert own[1][4] == "未報告"  # a draft is rated by no one, its own bureau included
+    walk_workflow(rated, "approved", users)
     own = csv_table(download(client, users["staff"], "dashboard_heatmap_export", "csv",
                              {"year": 2007}))  # fmt: skip
     assert own[1][4] == "目標に向かっていない"
