@@ -1,0 +1,17 @@
+"""What the review loop puts on top of a record's pages: the latest return comment or reopen
+reason, with who and when (`{% latest_sent_back record as back %}`,
+templates/evaluation/_sent_back.html). Reads through the selector."""
+
+from django import template
+
+from evaluation.selectors.review import latest_sent_back as _latest_sent_back
+
+register = template.Library()
+
+
+@register.simple_tag
+def latest_sent_back(record):
+    """The latest return or reopen event of a returned or reopened record, else None."""
+    if record is None or not hasattr(record, "events"):
+        return None
+    return _latest_sent_back(record)
