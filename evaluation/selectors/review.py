@@ -216,3 +216,18 @@ def action_item_counts(user) -> dict:
     return filtered_items(user).aggregate(
         total=Count("pk"), open=Count("pk", filter=Q(state__in=open_states))
     )
+
+
+def submitted_gaps(record) -> list[dict]:
+    """What the latest submission of a submitted record listed as incomplete (stored with its
+    submit event): what the reviewer reads before deciding. [] for a record not submitted. One
+    query."""
+    if record.state != State.SUBMITTED:
+        return []
+    event = (
+        WorkflowEvent.objects.for_object(record)
+        .filter(action=Action.SUBMIT)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return list(event.gaps or []) if event is not None else []

@@ -5,6 +5,7 @@ templates/evaluation/_sent_back.html). Reads through the selector."""
 from django import template
 
 from evaluation.selectors.review import latest_sent_back as _latest_sent_back
+from evaluation.selectors.review import submitted_gaps as _submitted_gaps
 
 register = template.Library()
 
@@ -15,3 +16,11 @@ def latest_sent_back(record):
     if record is None or not hasattr(record, "events"):
         return None
     return _latest_sent_back(record)
+
+
+@register.simple_tag
+def submitted_gaps(record):
+    """What the latest submission of a submitted record listed as incomplete, else []."""
+    if record is None or not hasattr(record, "events"):
+        return []
+    return _submitted_gaps(record)

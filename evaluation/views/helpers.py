@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.forms.common import TransitionForm
 from evaluation.models import Action
-from evaluation.services import workflow
+from evaluation.services import review, workflow
 from evaluation.services.editing import StaleEditError
 
 STALE_STATUS = 409
@@ -83,11 +83,17 @@ def transition_screen(request, *, record, action: str, context: dict, label: str
         raise Http404 from None
     if action not in record.actions_for(request.user):
         raise PermissionDenied
-    form = TransitionForm(posted(request))
+    submitting = action == Action.SUBMIT
+    gaps = review.submission_gaps(record) if submitting else []
+    form = TransitionForm(posted(request), ask_confirmation=bool(gaps))
     if request.method == "POST" and form.is_valid():
         try:
             workflow.workflow_transition(
-                obj=record, action=action, by=request.user, comment=form.cleaned_data["comment"]
+                obj=record,
+                action=action,
+                by=request.user,
+                comment=form.cleaned_data["comment"],
+                confirm_gaps=form.cleaned_data.get("confirm_gaps", False) if submitting else None,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -96,5 +102,5 @@ def transition_screen(request, *, record, action: str, context: dict, label: str
                 request, _("%(what)sを%(done)s。") % {"what": label, "done": action.done}
             )
             return redirect(record)
-    context.update(form=form, action=action, record=record, label=label)
+    context.update(form=form, action=action, record=record, label=label, gaps=gaps)
     return render(request, "evaluation/transition.html", context)
