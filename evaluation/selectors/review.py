@@ -11,14 +11,20 @@ from datetime import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from evaluation.models import (
     Action,
     ActionItem,
+    ActivityResult,
     AnnualReport,
+    Indicator,
+    MonitoredValue,
     ProjectPlan,
     ReportingDeadline,
     State,
+    StrategyItem,
+    SupportAreaNote,
     Survey,
     WorkflowEvent,
     YearlyPlan,
@@ -231,3 +237,135 @@ def submitted_gaps(record) -> list[dict]:
         .first()
     )
     return list(event.gaps or []) if event is not None else []
+
+
+# --- What changed since the return ------------------------------------------------------------
+
+HIDDEN_FIELDS = {"id", "version", "updated_at", "created_at", "state", "order"}
+
+
+@dataclass
+class Change:
+    """One value or text changed since the return: what, before → after, who changed it last."""
+
+    what: str
+    before: str
+    after: str
+    by: str
+    at: datetime
+
+
+def _text(value) -> str:
+    if value is None or value == "":
+        return "—"
+    return str(value)
+
+
+def _walk(rows: list, since: datetime, fields: dict, label: str) -> list[Change]:
+    """Changes of one record from its history rows (oldest first): each field's value at the
+    return against its value now, with who changed it last. `fields`: name → (label, reader)."""
+    before = [r for r in rows if r.history_date <= since]
+    after = [r for r in rows if r.history_date > since]
+    if not after:
+        return []
+    start = before[-1] if before else None
+    last_by, previous = {}, start
+    for row in after:
+        for name, (_label, read) in fields.items():
+            if previous is None or read(row) != read(previous) or row.history_type == "-":
+                last_by[name] = row
+        previous = row
+    end = after[-1]
+    changes = []
+    for name, (field_label, read) in fields.items():
+        old = read(start) if start is not None and start.history_type != "-" else None
+        new = read(end) if end.history_type != "-" else None
+        if _text(old) == _text(new) or name not in last_by:
+            continue
+        who = last_by[name]
+        what = f"{label}：{field_label}" if label else str(field_label)
+        changes.append(
+            Change(what, _text(old), _text(new), str(who.history_user or ""), who.history_date)
+        )
+    return changes
+
+
+def _fields(model, names=None) -> dict:
+    concrete = [
+        f
+        for f in model._meta.concrete_fields
+        if f.attname not in HIDDEN_FIELDS
+        and not f.is_relation
+        and (names is None or f.name in names)
+    ]
+    return {
+        f.attname: (str(f.verbose_name), lambda row, a=f.attname: getattr(row, a)) for f in concrete
+    }
+
+
+def _grouped(history_rows) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for row in history_rows:
+        grouped.setdefault(row.id, []).append(row)
+    return grouped
+
+
+def _report_children(report, since) -> list[Change]:
+    changes = []
+    value_fields = {
+        "value": (_("値"), lambda row: row.instance.display),
+        "source_note": (_("出所・注記"), lambda row: row.source_note),
+    }
+    rows = MonitoredValue.history.filter(report_id=report.pk).select_related("history_user")
+    groups = _grouped(rows.order_by("history_date", "history_id"))
+    names = dict(
+        Indicator.objects.filter(pk__in={r[0].indicator_id for r in groups.values()}).values_list(
+            "pk", "name_ja"
+        )
+    )
+    for group in groups.values():
+        changes += _walk(group, since, value_fields, names.get(group[0].indicator_id, ""))
+    result_fields = _fields(ActivityResult, {"actual_output", "note"})
+    rows = ActivityResult.history.filter(report_id=report.pk).select_related("history_user")
+    for group in _grouped(rows.order_by("history_date", "history_id")).values():
+        changes += _walk(group, since, result_fields, _("活動の実績"))
+    return changes
+
+
+def _plan_children(plan, since) -> list[Change]:
+    changes = []
+    for model, label in ((StrategyItem, _("戦略")), (SupportAreaNote, _("支援分野別の課題"))):
+        rows = model.history.filter(plan_id=plan.pk).select_related("history_user")
+        for group in _grouped(rows.order_by("history_date", "history_id")).values():
+            changes += _walk(group, since, _fields(model), label)
+    return changes
+
+
+def changes_since_return(record) -> dict | None:
+    """What changed in a record since it was last returned or reopened: its own texts, and a
+    report's values and activity results, a plan's strategies and notes; before → after, with
+    who changed each last and when. Shown to staff before they resubmit (returned, reopened) and
+    to the reviewer of the resubmission (submitted). None when the record was never sent back,
+    or is decided, or keeps no history (yearly plans)."""
+    if record.state not in (State.RETURNED, State.REOPENED, State.SUBMITTED):
+        return None
+    if not hasattr(record, "history"):
+        return None
+    back = (
+        WorkflowEvent.objects.for_object(record)
+        .filter(action__in=SENT_BACK)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if back is None:
+        return None
+    since = back.at
+    rows = list(
+        record.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    changes = _walk(rows, since, _fields(type(record)), "")
+    if isinstance(record, AnnualReport):
+        changes += _report_children(record, since)
+    elif isinstance(record, ProjectPlan):
+        changes += _plan_children(record, since)
+    return {"back": back, "changes": sorted(changes, key=lambda c: c.at)}

@@ -4,6 +4,7 @@ templates/evaluation/_sent_back.html). Reads through the selector."""
 
 from django import template
 
+from evaluation.selectors.review import changes_since_return as _changes_since_return
 from evaluation.selectors.review import latest_sent_back as _latest_sent_back
 from evaluation.selectors.review import submitted_gaps as _submitted_gaps
 
@@ -24,3 +25,11 @@ def submitted_gaps(record):
     if record is None or not hasattr(record, "events"):
         return []
     return _submitted_gaps(record)
+
+
+@register.simple_tag
+def changes_since_return(record):
+    """What changed since the record was last returned or reopened (None if it never was)."""
+    if record is None or not hasattr(record, "events"):
+        return None
+    return _changes_since_return(record)
