@@ -18,6 +18,7 @@ from evaluation.models import (
     ActionItem,
     ActivityResult,
     AnnualReport,
+    EvaluatorRating,
     Indicator,
     MonitoredValue,
     ProjectPlan,
@@ -369,3 +370,12 @@ def changes_since_return(record) -> dict | None:
     elif isinstance(record, ProjectPlan):
         changes += _plan_children(record, since)
     return {"back": back, "changes": sorted(changes, key=lambda c: c.at)}
+
+
+def draft_ratings(user) -> set[int]:
+    """The evaluations an evaluator has rated only as a draft so far (their home marks them
+    下書き, not 記入済み). One query; empty for anyone else."""
+    if user.role != Role.EVALUATOR:
+        return set()
+    drafts = EvaluatorRating.objects.filter(evaluator=user, is_draft=True)
+    return set(drafts.values_list("evaluation_id", flat=True))

@@ -17,7 +17,12 @@ from evaluation.selectors.home import (
     staff_dashboard,
 )
 from evaluation.selectors.paging import page_of
-from evaluation.selectors.review import action_item_counts, review_queue, staff_queue
+from evaluation.selectors.review import (
+    action_item_counts,
+    draft_ratings,
+    review_queue,
+    staff_queue,
+)
 from evaluation.views.helpers import query_without_page
 from projects.domain import phase_ii_years
 from projects.models import Role
@@ -46,7 +51,9 @@ def home(request):
         context["review_queue"] = review_queue(request.user)
         template = "evaluation/home_manager.html"
     else:
-        return render(request, "evaluation/home.html", reader_home(request.user))
+        context = reader_home(request.user)
+        context["draft_ratings"] = draft_ratings(request.user)
+        return render(request, "evaluation/home.html", context)
     context["years"] = phase_ii_years()
     context["year_notice"] = filters.year_notice(context["year"])
     context["rows"] = page_of(context["rows"], request.GET.get("page"))
