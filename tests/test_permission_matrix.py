@@ -313,6 +313,7 @@ no_kwargs = lambda o: {}  # noqa: E731
 
 MATRIX: dict[str, list[Row]] = {
     "home": [Row(no_kwargs, signed_in(read_only_page))],
+    "notification_list": [Row(no_kwargs, signed_in(read_only_page))],
     "project_list": [Row(no_kwargs, signed_in(read_only_page))],
     "project_detail": [Row(project_kwargs, signed_in(read_only_page))],
     "tracking_matrix": [Row(project_kwargs, signed_in(read_only_page))],

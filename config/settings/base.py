@@ -160,6 +160,17 @@ def _env_date(name: str) -> date | None:
 # inside Phase II (2009-07-01) so that the demo reads as it would have then; every page then
 # says so in a banner. Audit timestamps always stay real.
 PDCA_TODAY = _env_date("PDCA_TODAY")
+
+# お知らせ by e-mail (docs/deploy.md): the console backend prints them unless SMTP is configured.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cluster-pdca@localhost")
+# The address the e-mails link to.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 USE_I18N = True
 USE_TZ = True
 

@@ -15,6 +15,7 @@ from evaluation.models.evaluations import (
     Grade,
     ProjectEvaluation,
 )
+from evaluation.services import notifications
 from evaluation.services.editing import (
     StaleEditError,
     changes_since,
@@ -100,6 +101,7 @@ def round_create(
         evaluation = _audited(ProjectEvaluation(round=evaluation_round, project=project), by)
         evaluation.save()
         evaluation.evaluators.set(evaluators)
+        notifications.on_assigned(evaluation, evaluators)
     return evaluation_round
 
 
@@ -120,7 +122,9 @@ def evaluation_assign(*, evaluation: ProjectEvaluation, by, evaluators) -> Proje
             {"evaluators": _("すでに評価を記録した評価者は外せません。")}, code="rated"
         )
     _audited(evaluation, by, _("評価者の割当て"))
+    before = set(evaluation.evaluators.values_list("pk", flat=True))
     evaluation.evaluators.set(evaluators)
+    notifications.on_assigned(evaluation, [u for u in evaluators if u.pk not in before])
     evaluation.version += 1
     evaluation.save()
     return evaluation

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evaluation.models.workflow import TRANSITIONS, Action, WorkflowEvent, WorkflowModel
+from evaluation.services import notifications
 from evaluation.services.editing import save_new_version
 from evaluation.services.review import submission_gaps
 
@@ -57,6 +58,8 @@ def workflow_transition(
         comment=comment,
         gaps=gaps,
     )
+    if action in (Action.RETURN, Action.APPROVE):
+        notifications.on_decision(locked, action, by, comment)
     if action == Action.APPROVE:
         on_approve(locked, by)
     return locked
