@@ -121,3 +121,12 @@ def test_the_evaluator_home_marks_a_draft_as_such(client, evaluation, users):
     save(evaluation, users["evaluator"], {criteria[0].pk: "A"}, finish=False)
     sheets = client.get(reverse("home")).content.decode().split("担当する評価シート")[1]
     assert "下書き" in sheets and "記入済み" not in sheets
+
+
+def test_the_manager_sees_a_draft_marked_as_such(client, evaluation, users):
+    criteria = list(evaluation.round.criteria.all())
+    save(evaluation, users["evaluator"], {criteria[0].pk: "A"}, finish=False)
+    client.force_login(users["manager"])
+    page = client.get(evaluation.get_absolute_url()).content.decode()
+    ratings = page[page.index('id="h-ratings"') :]
+    assert "下書き" in ratings
