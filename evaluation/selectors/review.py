@@ -379,3 +379,10 @@ def draft_ratings(user) -> set[int]:
         return set()
     drafts = EvaluatorRating.objects.filter(evaluator=user, is_draft=True)
     return set(drafts.values_list("evaluation_id", flat=True))
+
+
+def values_changed_since(report, moment: datetime) -> int:
+    """How many of a report's values were written (created, changed or removed) since a moment:
+    what an upload changed, for its message. One query."""
+    rows = MonitoredValue.history.filter(report_id=report.pk, history_date__gte=moment)
+    return rows.values("id").distinct().count()
