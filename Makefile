@@ -24,8 +24,12 @@ setup-data: venv
 	$(PY) manage.py load_reference
 	$(PY) manage.py load_demo
 
+# The demo runs as of a day inside Phase II, so that its FY2006–2010 deadlines read as they would
+# have then (every page says 「デモ：2009年7月1日時点」); PDCA_TODAY= runs on the real date.
+PDCA_TODAY ?= 2009-07-01
+
 run: setup-data
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	PDCA_TODAY=$(PDCA_TODAY) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: venv
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -6,6 +6,7 @@ from evaluation.views import (
     home,
     matrix,
     national,
+    notifications,
     overall,
     plans,
     projects,
@@ -41,6 +42,7 @@ urlpatterns = [
         name="round_rollup_csv",
     ),
     path("actions/", actions.action_item_list, name="action_item_list"),
+    path("notifications/", notifications.notification_list, name="notification_list"),
     path("actions/export.<slug:fmt>", actions.action_item_export, name="action_item_export"),
     path(
         "reports/board/export.<slug:fmt>",

@@ -14,6 +14,7 @@ plain values in, plain values out, with no Django in it.
 
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 from projects.domain import fiscal_year_of
@@ -44,9 +45,22 @@ def local_naive(moment: datetime.datetime) -> datetime.datetime:
     return timezone.make_naive(moment)
 
 
+def demo_today() -> datetime.date | None:
+    """The date set by settings.PDCA_TODAY (the demo runs as of a day inside Phase II), None
+    when the app runs on the real date."""
+    return getattr(settings, "PDCA_TODAY", None)
+
+
+def today() -> datetime.date:
+    """The date the app treats as today, for deadlines, overdue marks, waiting times and the
+    current fiscal year: settings.PDCA_TODAY when set, else the real date in Tokyo. Audit
+    timestamps (history, workflow events) stay real and never read it."""
+    return demo_today() or timezone.localdate()
+
+
 def current_fiscal_year() -> int:
-    """The fiscal year of today in Tokyo (1 April starts the next one)."""
-    return fiscal_year_of(timezone.localdate())
+    """The fiscal year of today() (1 April starts the next one)."""
+    return fiscal_year_of(today())
 
 
 def day_label(day: datetime.date | None) -> str:

@@ -119,7 +119,11 @@ def plan_compare(role, method, state):
     return 302 if plan_visible(role, state) else 404  # fewer than two revisions: back to plan
 
 
-def plan_transition(action):
+def plan_transition(action, gaps=True):
+    """`gaps`: the matrix's record leaves something incomplete (an empty plan, yearly plan or
+    report), so an empty POST of a submission is refused until the submitter confirms it (issue
+    23); a survey has no such check."""
+
     def answer(role, method, state):
         if not plan_visible(role, state):
             return 404
@@ -128,6 +132,8 @@ def plan_transition(action):
             return 403
         if method == "GET":
             return 200
+        if action == Action.SUBMIT and gaps:
+            return 200  # the confirmation of the incomplete items is required
         return 200 if action in (Action.RETURN, Action.REOPEN) else 302  # comment required
 
     return answer
@@ -331,6 +337,7 @@ def organisation_kwargs(objects):
 
 MATRIX: dict[str, list[Row]] = {
     "home": [Row(no_kwargs, signed_in(read_only_page))],
+    "notification_list": [Row(no_kwargs, signed_in(read_only_page))],
     "project_list": [Row(no_kwargs, signed_in(read_only_page))],
     "project_detail": [Row(project_kwargs, signed_in(read_only_page))],
     "tracking_matrix": [Row(project_kwargs, signed_in(read_only_page))],
@@ -504,7 +511,7 @@ MATRIX: dict[str, list[Row]] = {
         *(
             Row(
                 lambda o, a=action: {"survey_id": o["survey"].pk, "action": a.value},
-                signed_in(plan_transition(action)),
+                signed_in(plan_transition(action, gaps=False)),
                 True,
             )
             for action in Action

@@ -1,10 +1,11 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -65,6 +66,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "projects.context_processors.demo_today",
             ],
         },
     },
@@ -141,6 +143,34 @@ LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
+
+
+def _env_date(name: str) -> date | None:
+    value = env_str(name)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a date (use YYYY-MM-DD).") from None
+
+
+# The date the app treats as today for deadlines, overdue marks and the current fiscal year
+# (read only through projects.times.today()); unset, the real date in Tokyo. `make run` sets it
+# inside Phase II (2009-07-01) so that the demo reads as it would have then; every page then
+# says so in a banner. Audit timestamps always stay real.
+PDCA_TODAY = _env_date("PDCA_TODAY")
+
+# お知らせ by e-mail (docs/deploy.md): the console backend prints them unless SMTP is configured.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cluster-pdca@localhost")
+# The address the e-mails link to.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 USE_I18N = True
 USE_TZ = True
 

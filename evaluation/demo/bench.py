@@ -185,6 +185,10 @@ PAGE_BUDGETS = {
     # one query per sheet of the workbook (plan, revisions, targets, versions, yearly plans,
     # activities, reports, values, self-checks, evaluations, action items, change log …)
     "project_workbook": 26,
+    # the dashboards (15) and what waits for review (issue 23): plans, yearly plans, reports
+    # and surveys waiting, their workflow events (+ content types), the reporting deadlines,
+    # the action items counted as /actions/ counts them.
+    "home": 20,
 }
 KEY_PAGES = [
     page if page.url_name not in PAGE_BUDGETS else replace(page, budget=PAGE_BUDGETS[page.url_name])

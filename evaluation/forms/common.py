@@ -58,6 +58,15 @@ class TransitionForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # Asked only when a submission leaves something incomplete (services.review).
+    confirm_gaps = forms.BooleanField(
+        label=_("未記入の項目があることを確認のうえ提出する"), required=False
+    )
+
+    def __init__(self, *args, ask_confirmation: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not ask_confirmation:
+            del self.fields["confirm_gaps"]
 
 
 class NumberField(forms.Field):

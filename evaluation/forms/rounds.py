@@ -83,7 +83,8 @@ class RatingForm(forms.Form):
     """An evaluator's own rating: a grade per criterion of the round, an overall grade."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    overall_grade = forms.ChoiceField(label=_("総合評価"))
+    # Not required here: a draft may leave grades blank; finishing checks them (rating_save).
+    overall_grade = forms.ChoiceField(label=_("総合評価"), required=False)
     findings = forms.CharField(label=_("所見"), required=False, max_length=20000, widget=TEXTAREA)
     recommendations = forms.CharField(
         label=_("提言"),
@@ -109,7 +110,10 @@ class RatingForm(forms.Form):
         self.criteria = list(criteria)
         for criterion in self.criteria:
             self.fields[f"criterion_{criterion.pk}"] = forms.ChoiceField(
-                label=criterion.name, choices=choices, initial=grades.get(criterion.pk, "")
+                label=criterion.name,
+                choices=choices,
+                initial=grades.get(criterion.pk, ""),
+                required=False,
             )
         self.order_fields([f"criterion_{c.pk}" for c in self.criteria])
 

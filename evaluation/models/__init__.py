@@ -11,6 +11,7 @@ from evaluation.models.evaluations import (
     ProjectEvaluation,
 )
 from evaluation.models.monitoring import MonitoredValue, ValueKind
+from evaluation.models.notifications import Notification
 from evaluation.models.overall import NationalTarget, OverallPlan
 from evaluation.models.plans import (
     ProjectPlan,
@@ -33,6 +34,7 @@ from evaluation.models.workflow import Action, State, WorkflowEvent
 from evaluation.models.yearly import Activity, YearlyPlan
 
 __all__ = [
+    "Notification",
     "EconomicFigure",
     "Measure",
     "PanelFigure",

@@ -193,9 +193,11 @@ class EvaluatorRating(models.Model):
         related_name="+",
         verbose_name=_("評価者"),
     )
-    overall_grade = models.CharField(_("総合評価"), max_length=1, choices=Grade.choices)
+    overall_grade = models.CharField(_("総合評価"), max_length=1, choices=Grade.choices, blank=True)
     findings = models.TextField(_("所見"), blank=True)
     recommendations = models.TextField(_("提言"), blank=True)
+    # A draft may leave grades blank; finishing needs them all (services.evaluations.rating_save).
+    is_draft = models.BooleanField(_("下書き"), default=False)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
     version = models.PositiveIntegerField(_("版"), default=1)
 

@@ -166,6 +166,9 @@ class WorkflowEvent(models.Model):
     )
     at = models.DateTimeField(_("日時"), auto_now_add=True)
     comment = models.TextField(_("コメント・理由"), blank=True)
+    # What a submission listed as incomplete (未報告 targets, 未把握 values, empty texts …), as
+    # the submitter confirmed it: [{"what": …, "detail": …, "url": …}], shown to the reviewer.
+    gaps = models.JSONField(_("提出時の未記入の項目"), default=list, blank=True)
 
     objects = WorkflowEventQuerySet.as_manager()
 

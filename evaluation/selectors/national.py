@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.arithmetic import achievement_rate
@@ -31,7 +30,7 @@ from evaluation.selectors.achievement import (
 from evaluation.selectors.paging import page_of
 from projects.domain import PHASE_II, in_phase_ii, phase_ii_years, tracked_years
 from projects.models import Bureau, Field, Project
-from projects.times import current_fiscal_year
+from projects.times import current_fiscal_year, today
 
 KNOWN = [ValueKind.NUMBER, ValueKind.ZERO]
 AT_RISK = ("limited", "not_toward")
@@ -139,7 +138,7 @@ def submission_summary(projects: list[Project], year: int, reports: dict) -> dic
     due = ReportingDeadline.objects.filter(fiscal_year=year).values_list("due_date", flat=True)
     due = due[0] if due else None
     late = 0
-    if due and due < timezone.localdate():
+    if due and due < today():
         late = sum(
             1 for p in projects if states.get(p.pk, "none") not in (State.SUBMITTED, State.APPROVED)
         )

@@ -1,6 +1,5 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,6 +14,7 @@ from evaluation.models import (
 )
 from evaluation.models.reports import REPORTABLE_YEARS
 from evaluation.selectors.achievement import year_over_year_warnings, year_targets
+from projects import times
 from projects.domain import phase_ii_years
 from projects.models import Bureau, Project, Role
 
@@ -115,7 +115,7 @@ def board_context(user, *, bureau: str = "", state: str = "") -> dict:
         .select_related("project")
     }
     deadlines = dict(ReportingDeadline.objects.values_list("fiscal_year", "due_date"))
-    today = timezone.localdate()
+    today = times.today()
     rows = []
     for project in projects:
         cells = []

@@ -16,6 +16,7 @@ from evaluation.models.evaluations import (
     Grade,
     ProjectEvaluation,
 )
+from evaluation.services import notifications
 from evaluation.services.editing import (
     StaleEditError,
     changes_since,
@@ -101,6 +102,7 @@ def round_create(
         evaluation = _audited(ProjectEvaluation(round=evaluation_round, project=project), by)
         evaluation.save()
         evaluation.evaluators.set(evaluators)
+        notifications.on_assigned(evaluation, evaluators)
     return evaluation_round
 
 
@@ -121,7 +123,9 @@ def evaluation_assign(*, evaluation: ProjectEvaluation, by, evaluators) -> Proje
             {"evaluators": _("すでに評価を記録した評価者は外せません。")}, code="rated"
         )
     _audited(evaluation, by, _("評価者の割当て"))
+    before = set(evaluation.evaluators.values_list("pk", flat=True))
     evaluation.evaluators.set(evaluators)
+    notifications.on_assigned(evaluation, [u for u in evaluators if u.pk not in before])
     evaluation.version += 1
     evaluation.save()
     return evaluation
@@ -137,41 +141,62 @@ def rating_save(
     findings: str,
     recommendations: str,
     grades: dict[int, str],
+    finish: bool = True,
 ) -> EvaluatorRating:
     """An assigned evaluator records their own rating: a grade for every criterion of the
-    round, an overall grade, findings and recommendations. `expected_version` is 0 for a first
-    rating. Refused once the evaluation is finished."""
+    round, an overall grade, findings and recommendations. With `finish=False` it is kept as a
+    draft, grades may be left blank and it is finished later; finishing needs every grade.
+    `expected_version` is 0 for a first rating. Refused once the evaluation is finished."""
     evaluation = ProjectEvaluation.objects.select_for_update().get(pk=evaluation.pk)
     if by.role != Role.EVALUATOR or not evaluation.evaluators.filter(pk=by.pk).exists():
         raise PermissionDenied
     if evaluation.is_finished:
         raise ValidationError(_("評価は確定しているため変更できません。"), code="locked")
     criteria = list(evaluation.round.criteria.all())
-    missing = [str(c.name) for c in criteria if grades.get(c.pk) not in Grade.values]
-    if missing:
-        raise ValidationError(
-            _("すべての観点に評価を付けてください: %(names)s") % {"names": "、".join(missing)}
-        )
+    if finish:
+        _require_every_grade(criteria, grades, overall_grade)
     rating = EvaluatorRating.objects.filter(evaluation=evaluation, evaluator=by).first()
     current = rating.version if rating else 0
     if current != expected_version:
         raise StaleEditError(rating, expected_version, changes_since(rating, expected_version))
     if rating is None:
         rating = EvaluatorRating(evaluation=evaluation, evaluator=by, version=0)
-    rating.overall_grade = overall_grade
+    rating.overall_grade = overall_grade if overall_grade in Grade.values else ""
     rating.findings = findings.strip()
     rating.recommendations = recommendations.strip()
+    rating.is_draft = not finish
     rating.version += 1
     rating.full_clean()
     _audited(rating, by).save()
+    _save_grades(rating, criteria, grades, by)
+    return rating
+
+
+def _require_every_grade(criteria, grades: dict[int, str], overall_grade: str) -> None:
+    missing = [str(c.name) for c in criteria if grades.get(c.pk) not in Grade.values]
+    if overall_grade not in Grade.values:
+        missing.append(str(_("総合評価")))
+    if missing:
+        raise ValidationError(
+            _("すべての観点に評価を付けてください: %(names)s") % {"names": "、".join(missing)}
+        )
+
+
+def _save_grades(rating, criteria, grades: dict[int, str], by) -> None:
+    """A grade per criterion given; a blank one (a draft) removes the criterion's grade."""
     existing = {g.criterion_id: g for g in rating.grades.all()}
     for criterion in criteria:
-        grade = existing.get(criterion.pk) or CriterionGrade(rating=rating, criterion=criterion)
-        if grade.grade != grades[criterion.pk]:
-            grade.grade = grades[criterion.pk]
+        value = grades.get(criterion.pk) or ""
+        grade = existing.get(criterion.pk)
+        if value not in Grade.values:
+            if grade is not None:
+                _audited(grade, by).delete()
+            continue
+        grade = grade or CriterionGrade(rating=rating, criterion=criterion)
+        if grade.grade != value:
+            grade.grade = value
             grade.full_clean()
             _audited(grade, by).save()
-    return rating
 
 
 @transaction.atomic

@@ -7,13 +7,21 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evaluation.models.workflow import TRANSITIONS, Action, WorkflowEvent, WorkflowModel
+from evaluation.services import notifications
 from evaluation.services.editing import save_new_version
+from evaluation.services.review import submission_gaps
 
 
 @transaction.atomic
-def workflow_transition(*, obj: WorkflowModel, action: str, by, comment: str = "") -> WorkflowModel:
+def workflow_transition(
+    *, obj: WorkflowModel, action: str, by, comment: str = "", confirm_gaps: bool | None = None
+) -> WorkflowModel:
     """Take a workflow action on a record: checks role and bureau, requires the comment of a
-    return or the reason of a reopen, records the event, and bumps the version."""
+    return or the reason of a reopen, records the event, and bumps the version.
+
+    A submission lists what is incomplete (`review.submission_gaps`) and stores it with the
+    event, for the reviewer. A screen passes `confirm_gaps` (the submitter's checkbox): False
+    with gaps is refused. Commands and the demo, which have no one to ask, pass None."""
     action = Action(action)
     locked = type(obj).objects.select_for_update().get(pk=obj.pk)
     if action not in locked.actions_for(by):
@@ -24,6 +32,18 @@ def workflow_transition(*, obj: WorkflowModel, action: str, by, comment: str = "
         raise ValidationError(
             {"comment": _("%(action)sにはコメント（理由）が必要です。") % {"action": action.label}},
             code="comment_required",
+        )
+    gaps = submission_gaps(locked) if action == Action.SUBMIT else []
+    if gaps and confirm_gaps is False:
+        raise ValidationError(
+            {
+                "confirm_gaps": _(
+                    "未記入の項目が %(count)s 件あります。確認のうえ、"
+                    "「未記入の項目があることを確認のうえ提出する」にチェックを入れてください。"
+                )
+                % {"count": len(gaps)}
+            },
+            code="gaps_not_confirmed",
         )
     before = locked.state
     locked.state = reaches
@@ -36,7 +56,10 @@ def workflow_transition(*, obj: WorkflowModel, action: str, by, comment: str = "
         to_state=reaches,
         by=by,
         comment=comment,
+        gaps=gaps,
     )
+    if action in (Action.RETURN, Action.APPROVE):
+        notifications.on_decision(locked, action, by, comment)
     if action == Action.APPROVE:
         on_approve(locked, by)
     return locked

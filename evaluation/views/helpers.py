@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from evaluation.forms.common import TransitionForm
 from evaluation.models import Action
 from evaluation.renderers.layout import About
-from evaluation.services import workflow
+from evaluation.services import review, workflow
 from evaluation.services.editing import StaleEditError
 from projects.domain import fiscal_year_short_label
 
@@ -86,11 +86,17 @@ def transition_screen(request, *, record, action: str, context: dict, label: str
         raise Http404 from None
     if action not in record.actions_for(request.user):
         raise PermissionDenied
-    form = TransitionForm(posted(request))
+    submitting = action == Action.SUBMIT
+    gaps = review.submission_gaps(record) if submitting else []
+    form = TransitionForm(posted(request), ask_confirmation=bool(gaps))
     if request.method == "POST" and form.is_valid():
         try:
             workflow.workflow_transition(
-                obj=record, action=action, by=request.user, comment=form.cleaned_data["comment"]
+                obj=record,
+                action=action,
+                by=request.user,
+                comment=form.cleaned_data["comment"],
+                confirm_gaps=form.cleaned_data.get("confirm_gaps", False) if submitting else None,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -99,7 +105,7 @@ def transition_screen(request, *, record, action: str, context: dict, label: str
                 request, _("%(what)sを%(done)s。") % {"what": label, "done": action.done}
             )
             return redirect(record)
-    context.update(form=form, action=action, record=record, label=label)
+    context.update(form=form, action=action, record=record, label=label, gaps=gaps)
     return render(request, "evaluation/transition.html", context)
 
 

@@ -18,6 +18,12 @@ from evaluation.selectors.home import (
     staff_dashboard,
 )
 from evaluation.selectors.paging import page_of
+from evaluation.selectors.review import (
+    action_item_counts,
+    draft_ratings,
+    review_queue,
+    staff_queue,
+)
 from evaluation.views.helpers import export_about, query_without_page, year_name
 from projects.domain import phase_ii_years
 from projects.models import Role
@@ -27,21 +33,28 @@ from projects.models import Role
 @require_safe
 def home(request):
     """GET, any signed-in user: a dashboard by role. Staff: their bureau's projects with the
-    year's report state and target ratings, and what waits for them. Managers and admins: the
-    national view (submission summary, heat map of ratings, projects at risk, review queue).
+    year's report state and target ratings, and what waits for them (returned records with
+    their reasons, drafts, years that are over; the action items counted as /actions/ counts
+    them). Managers and admins: the national view (submission summary, heat map of ratings,
+    projects at risk) and everything waiting for their decision, oldest first.
     Evaluators: their assigned sheets. At most 15 queries whatever the number of projects."""
     role = request.user.role
     filters = DashboardFilter(request.GET)
     if role == Role.STAFF and request.user.bureau_id:
         context = staff_dashboard(request.user, filters.values()["year"])
+        context["waiting"] = staff_queue(request.user)
+        context["action_items"] = action_item_counts(request.user)
         template = "evaluation/home_staff.html"
     elif role in (Role.MANAGER, Role.ADMIN):
         context = manager_dashboard(request.user, filters.values()["year"])
         context["at_risk_shown"] = AT_RISK_SHOWN
         context["at_risk_slice"] = f":{AT_RISK_SHOWN}"
+        context["review_queue"] = review_queue(request.user)
         template = "evaluation/home_manager.html"
     else:
-        return render(request, "evaluation/home.html", reader_home(request.user))
+        context = reader_home(request.user)
+        context["draft_ratings"] = draft_ratings(request.user)
+        return render(request, "evaluation/home.html", context)
     context["years"] = phase_ii_years()
     context["year_notice"] = filters.year_notice(context["year"])
     context["rows"] = page_of(context["rows"], request.GET.get("page"))

@@ -6,7 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from evaluation.forms.reports import (
@@ -38,6 +40,7 @@ from evaluation.selectors.reports import (
     reportable_years,
     value_context,
 )
+from evaluation.selectors.review import values_changed_since
 from evaluation.services import evaluations, reports, workbook_import
 from evaluation.views.helpers import (
     STALE_STATUS,
@@ -291,6 +294,7 @@ def report_upload(request, code, fiscal_year):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read(MAX_FILE_BYTES + 1)
+        started = timezone.now()
         try:
             saved = workbook_import.annual_report_import(
                 data=data, by=request.user, expected=report, reason=form.cleaned_data["reason"]
@@ -302,7 +306,16 @@ def report_upload(request, code, fiscal_year):
                 messages.info(request, merged_message(saved.merge.taken))
             for note in saved.conflict_notes:
                 messages.warning(request, str(note))
-            messages.success(request, _("ブックの値を取り込みました。"))
+            changed = values_changed_since(report, started)
+            messages.success(
+                request,
+                _("ブックの値を取り込みました。")
+                + " "
+                + ngettext(
+                    "変更した値は %(count)s 件です。", "変更した値は %(count)s 件です。", changed
+                )
+                % {"count": changed},
+            )
             return redirect(report)
     return render(
         request,

@@ -136,6 +136,10 @@ def evaluation_sheet(request, round_id, code):
         "can_consolidate": may_manage(request.user, evaluation),
         "show_final": sees_final(request.user, evaluation),
     }
+    if context["can_rate"]:
+        rating = own_rating(request.user, evaluation)
+        context["rating"] = rating
+        context["rating_form"] = RatingForm(None, criteria=context["criteria"], rating=rating)
     return render(request, "evaluation/evaluation_sheet.html", context)
 
 
@@ -177,7 +181,9 @@ def evaluation_sheet_csv(request, round_id, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def rating_edit(request, round_id, code):
-    """GET/POST, an evaluator assigned to the project, until the evaluation is final."""
+    """GET/POST, an evaluator assigned to the project, until the evaluation is final.
+    「下書きとして保存する」 keeps a partial rating; 「評価を完了する」 (`finish`) needs every
+    grade. The form also sits on the sheet it rates (evaluation_sheet)."""
     evaluation = get_evaluation_for_user(request.user, round_id, code, rate=True)
     criteria = list(evaluation.round.criteria.all())
     rating = own_rating(request.user, evaluation)
@@ -185,6 +191,7 @@ def rating_edit(request, round_id, code):
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        finish = "finish" in request.POST
         try:
             evaluations.rating_save(
                 evaluation=evaluation,
@@ -194,6 +201,7 @@ def rating_edit(request, round_id, code):
                 findings=data["findings"],
                 recommendations=data["recommendations"],
                 grades=form.grades(),
+                finish=finish,
             )
         except StaleEditError:
             form.add_error(None, _("画面を開いた後に、この評価が別の画面で保存されています。"))
@@ -201,7 +209,8 @@ def rating_edit(request, round_id, code):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("評価を保存しました。"))
+            done = _("評価を完了しました。") if finish else _("評価を下書きとして保存しました。")
+            messages.success(request, done)
             return redirect(evaluation.get_absolute_url())
     context = {"evaluation": evaluation, "form": form, "heading": _("評価の記入")}
     return render(request, "evaluation/evaluation_form.html", context, status=status)

@@ -53,9 +53,9 @@ def test_round_from_opening_to_the_bureau_reading_the_final_evaluation(new_visit
         select.select_option("A")
     page_e.get_by_label("所見").fill("ネットワークは着実に広がっている。")
     page_e.get_by_label("提言").fill("販路開拓の支援を強化すること。")
-    page_e.get_by_role("button", name="保存する").click()
+    page_e.get_by_role("button", name="評価を完了する").click()
     evaluator.checked("rated")
-    assert "評価を保存しました。" in page_e.locator(".messages").inner_text()
+    assert "評価を完了しました。" in page_e.locator(".messages").inner_text()
     assert "ネットワークは着実に広がっている。" in page_e.locator("main").inner_text()
 
     staff = new_visit("staff")

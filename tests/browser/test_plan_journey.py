@@ -6,6 +6,7 @@ import pytest
 
 from evaluation.models import ProjectPlan, State
 from projects.models import Bureau, Role
+from tests.browser.conftest import confirm_and_submit
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -55,7 +56,7 @@ def test_plan_from_draft_to_approval_and_locked(new_visit, people):
 
     page.get_by_role("link", name="計画を提出する").click()
     staff.checked("submit-confirm")
-    page.get_by_role("button", name="提出する").click()
+    confirm_and_submit(page)
     staff.checked("submitted")
     assert "提出済み" in page.locator(".page-header").inner_text()
 
@@ -85,7 +86,7 @@ def test_plan_from_draft_to_approval_and_locked(new_visit, people):
     assert page.locator("table.diff ins").count() > 0
     assert "中間評価を踏まえ" in page.locator("table.diff").last.inner_text()
     page = staff.goto(PLAN + "submit/")
-    page.get_by_role("button", name="提出する").click()
+    confirm_and_submit(page)
     staff.checked("resubmitted")
 
     mpage = manager.goto(PLAN + "approve/")

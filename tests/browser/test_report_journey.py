@@ -6,6 +6,7 @@ import pytest
 
 from evaluation.models import AnnualReport, MonitoredValue
 from projects.models import Bureau, Role
+from tests.browser.conftest import confirm_and_submit
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -51,7 +52,7 @@ def test_report_from_entry_to_approval_and_locked(new_visit, people):
     assert "1,234.5 百万円" in page.locator("main").inner_text()
 
     page.get_by_role("link", name="年度報告を提出する").click()
-    page.get_by_role("button", name="提出する").click()
+    confirm_and_submit(page)
     staff.checked("submitted")
 
     manager = new_visit("manager")
@@ -69,7 +70,7 @@ def test_report_from_entry_to_approval_and_locked(new_visit, people):
     page.get_by_role("button", name="下書きを保存する").click()
     staff.checked("fixed")
     page = staff.goto(REPORT + "submit/")
-    page.get_by_role("button", name="提出する").click()
+    confirm_and_submit(page)
 
     mpage = manager.goto(REPORT + "approve/")
     mpage.get_by_role("button", name="承認する").click()

@@ -4,6 +4,8 @@ the economic index and the survey comparison with the demo data; every page pass
 import pytest
 from django.core.management import call_command
 
+from tests.browser.conftest import confirm_and_submit
+
 pytestmark = pytest.mark.browser
 
 
@@ -43,7 +45,7 @@ def test_manager_enters_a_national_survey_and_sees_bars_and_table(visit, demo):
 
     page.get_by_role("link", name="提出する").click()
     visit.checked("submit")
-    page.get_by_role("button", name="提出する").click()
+    confirm_and_submit(page)
     visit.checked("submitted")
     page.get_by_role("link", name="承認する").click()
     page.get_by_role("button", name="承認する").click()

@@ -10,6 +10,7 @@ from evaluation.models import Indicator, YearlyPlan
 from evaluation.services.plans import plan_create
 from evaluation.services.yearly import yearly_plan_create, yearly_plan_update
 from projects.models import Bureau, Phase, Project, Role
+from tests.browser.conftest import confirm_and_submit
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -87,7 +88,7 @@ def test_optional_target_and_yearly_plan_from_last_years(new_visit, plan_with_la
     assert "1,200,000" in page.locator("main").inner_text()
 
     page.get_by_role("link", name="年度計画を提出する").click()
-    page.get_by_role("button", name="提出する").click()
+    confirm_and_submit(page)
     staff.checked("yearly-submitted")
     assert "提出済み" in page.locator(".page-header").inner_text()
     yearly = YearlyPlan.objects.get(fiscal_year=2007)

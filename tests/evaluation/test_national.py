@@ -310,7 +310,9 @@ def test_pages_cost_the_same_queries_at_19_and_at_300_projects(client, bureau, u
         (who, name): count_queries(client, users[who], name, params) for who, name, params in PAGES
     }
     assert large == small
-    assert max(large.values()) <= 15, large
+    # the homes also list what waits for review (issue 23): one query per kind of record (plans,
+    # yearly plans, reports, surveys), their workflow events and, for staff, the action items
+    assert max(large.values()) <= 18, large
 
 
 def test_generated_projects_are_rated_and_totalled(client, bureau, users, catalogue):

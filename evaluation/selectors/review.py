@@ -1,0 +1,388 @@
+"""The review loop as people live it: what waits for a manager (every submitted plan, yearly
+plan, annual report and survey, oldest first, first submission or resubmission), what waits for a
+bureau's staff (each returned record with its reason; drafts; years that are over), and the
+latest return or reopen reason of one record (shown on top of its pages).
+
+Reads only; the homes (`views/home.py`) and the detail pages call these."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from evaluation.models import (
+    Action,
+    ActionItem,
+    ActivityResult,
+    AnnualReport,
+    EvaluatorRating,
+    Indicator,
+    MonitoredValue,
+    ProjectPlan,
+    ReportingDeadline,
+    State,
+    StrategyItem,
+    SupportAreaNote,
+    Survey,
+    WorkflowEvent,
+    YearlyPlan,
+)
+from evaluation.selectors.actions import filtered_items
+from projects.models import Role
+from projects.times import current_fiscal_year, today
+
+# What goes through the review loop, in the order the homes list the kinds.
+KINDS = {
+    "plan": ProjectPlan,
+    "yearly": YearlyPlan,
+    "report": AnnualReport,
+    "survey": Survey,
+}
+RELATED = {
+    "plan": ("project__bureau", "phase"),
+    "yearly": ("project__bureau",),
+    "report": ("project__bureau",),
+    "survey": ("project__bureau",),
+}
+SENT_BACK = (Action.RETURN, Action.REOPEN)
+
+
+@dataclass
+class QueueItem:
+    """One record in a queue, with what its timeline says about it."""
+
+    kind: str
+    record: object
+    events: list = field(default_factory=list)
+    overdue: bool = False
+
+    @property
+    def bureau(self):
+        project = self.record.project
+        return project.bureau if project is not None else None
+
+    @property
+    def submitted(self) -> WorkflowEvent | None:
+        """The latest submission (what the reviewer is asked to decide on)."""
+        submits = [e for e in self.events if e.action == Action.SUBMIT]
+        return submits[-1] if submits else None
+
+    @property
+    def since(self) -> datetime | None:
+        event = self.submitted
+        return event.at if event else None
+
+    @property
+    def days_waiting(self) -> int | None:
+        """Whole days since the latest submission, against today() (never below 0: a demo date
+        may lie before a real submission made while trying the demo)."""
+        if self.since is None:
+            return None
+        return max(0, (today() - timezone.localdate(self.since)).days)
+
+    @property
+    def resubmitted(self) -> bool:
+        """再提出: the record was returned (or reopened) before its latest submission."""
+        return any(e.action in SENT_BACK for e in self.events)
+
+    @property
+    def sent_back(self) -> WorkflowEvent | None:
+        """The latest return or reopen: its comment is the reason, with who and when."""
+        backs = [e for e in self.events if e.action in SENT_BACK]
+        return backs[-1] if backs else None
+
+    @property
+    def gaps(self) -> list:
+        """What the latest submission listed as incomplete (stored with the submit event)."""
+        event = self.submitted
+        return list(event.gaps or []) if event is not None else []
+
+    @property
+    def never_started(self) -> bool:
+        """Created and never saved since: every save and transition bumps the version."""
+        return self.record.version == 1
+
+
+def _events_of(records_by_kind: dict[str, list]) -> dict[tuple[int, int], list]:
+    """Every workflow event of the given records, oldest first, by (content type, pk): one query
+    whatever the number of records."""
+    types = ContentType.objects.get_for_models(*KINDS.values())
+    condition = Q(pk__in=[])
+    for kind, records in records_by_kind.items():
+        if records:
+            ct = types[KINDS[kind]]
+            condition |= Q(content_type=ct, object_id__in=[r.pk for r in records])
+    found: dict[tuple[int, int], list] = {}
+    if not any(records_by_kind.values()):
+        return found
+    for event in WorkflowEvent.objects.filter(condition).select_related("by").order_by("at", "pk"):
+        found.setdefault((event.content_type_id, event.object_id), []).append(event)
+    return found
+
+
+def _items(records_by_kind: dict[str, list]) -> list[QueueItem]:
+    if not any(records_by_kind.values()):
+        return []
+    events = _events_of(records_by_kind)
+    types = ContentType.objects.get_for_models(*KINDS.values())
+    items = []
+    for kind, records in records_by_kind.items():
+        ct = types[KINDS[kind]]
+        for record in records:
+            items.append(QueueItem(kind, record, events.get((ct.pk, record.pk), [])))
+    return items
+
+
+def review_queue(user) -> list[QueueItem]:
+    """Managers and admins: every record waiting for a decision (submitted), oldest submission
+    first, with its bureau, how long it has waited and whether it is a resubmission. Five
+    queries whatever the number of records (one per kind, one for their events); [] for
+    anyone else."""
+    if user.role not in (Role.MANAGER, Role.ADMIN):
+        return []
+    records = {
+        kind: list(
+            model.objects.visible_to(user)
+            .filter(state=State.SUBMITTED)
+            .select_related(*RELATED[kind])
+        )
+        for kind, model in KINDS.items()
+    }
+    items = _items(records)
+    never = datetime.max.replace(tzinfo=timezone.get_current_timezone())
+    return sorted(items, key=lambda item: (item.since or never, item.kind, item.record.pk))
+
+
+def staff_queue(user) -> dict:
+    """A bureau's staff: what waits for them. `returned`: each returned or reopened record with
+    its reason (the latest return or reopen: comment, who, when); `working`: drafts of years not
+    over; `overdue`: drafts of years that are over (a yearly plan of a past fiscal year, a report
+    past its deadline), marked 未着手 when never saved. At most seven queries whatever the
+    number of records (one per kind, the deadlines when a report is a draft, the events and
+    their content types when there is anything)."""
+    if user.role != Role.STAFF or not user.bureau_id:
+        return {"returned": [], "working": [], "overdue": []}
+    editable = [State.DRAFT, State.RETURNED, State.REOPENED]
+    records = {
+        kind: list(
+            model.objects.filter(project__bureau_id=user.bureau_id, state__in=editable)
+            .select_related(*RELATED[kind])
+            .order_by("project__order", "pk")
+        )
+        for kind, model in KINDS.items()
+    }
+    deadlines = {}
+    if any(r.state == State.DRAFT for r in records["report"]):
+        deadlines = dict(ReportingDeadline.objects.values_list("fiscal_year", "due_date"))
+    this_year, now = current_fiscal_year(), today()
+    queue = {"returned": [], "working": [], "overdue": []}
+    for item in _items(records):
+        if item.record.state != State.DRAFT:
+            queue["returned"].append(item)
+            continue
+        item.overdue = _is_over(item, this_year, now, deadlines)
+        queue["overdue" if item.overdue else "working"].append(item)
+    queue["returned"].sort(key=lambda i: i.sent_back.at if i.sent_back else timezone.now())
+    for name in ("working", "overdue"):
+        queue[name].sort(key=lambda i: (getattr(i.record, "fiscal_year", 0), i.kind))
+    return queue
+
+
+def _is_over(item: QueueItem, this_year: int, now, deadlines: dict) -> bool:
+    """A draft whose time is over: a yearly plan or survey of a past fiscal year, a report past
+    its deadline (or, with no deadline set, of a year before last), a plan whose phase ended."""
+    record = item.record
+    if item.kind == "plan":
+        return record.phase.last_fiscal_year < this_year
+    if item.kind == "report":
+        due = deadlines.get(record.fiscal_year)
+        return due < now if due else record.fiscal_year < this_year - 1
+    return record.fiscal_year < this_year
+
+
+def latest_sent_back(record) -> WorkflowEvent | None:
+    """The latest return or reopen of a record that is returned or reopened now (its reason is
+    shown on top of the record's pages), None otherwise. One query."""
+    if record.state not in (State.RETURNED, State.REOPENED):
+        return None
+    return (
+        WorkflowEvent.objects.for_object(record)
+        .filter(action__in=SENT_BACK)
+        .order_by("-at", "-pk")
+        .first()
+    )
+
+
+def action_item_counts(user) -> dict:
+    """How many action items the user may see and how many are not done yet: counted over the
+    same selector as the list (/actions/), so the home and the list agree. One query."""
+    open_states = [ActionItem.State.OPEN, ActionItem.State.PLANNED]
+    return filtered_items(user).aggregate(
+        total=Count("pk"), open=Count("pk", filter=Q(state__in=open_states))
+    )
+
+
+def submitted_gaps(record) -> list[dict]:
+    """What the latest submission of a submitted record listed as incomplete (stored with its
+    submit event): what the reviewer reads before deciding. [] for a record not submitted. One
+    query."""
+    if record.state != State.SUBMITTED:
+        return []
+    event = (
+        WorkflowEvent.objects.for_object(record)
+        .filter(action=Action.SUBMIT)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return list(event.gaps or []) if event is not None else []
+
+
+# --- What changed since the return ------------------------------------------------------------
+
+HIDDEN_FIELDS = {"id", "version", "updated_at", "created_at", "state", "order"}
+
+
+@dataclass
+class Change:
+    """One value or text changed since the return: what, before → after, who changed it last."""
+
+    what: str
+    before: str
+    after: str
+    by: str
+    at: datetime
+
+
+def _text(value) -> str:
+    if value is None or value == "":
+        return "—"
+    return str(value)
+
+
+def _walk(rows: list, since: datetime, fields: dict, label: str) -> list[Change]:
+    """Changes of one record from its history rows (oldest first): each field's value at the
+    return against its value now, with who changed it last. `fields`: name → (label, reader)."""
+    before = [r for r in rows if r.history_date <= since]
+    after = [r for r in rows if r.history_date > since]
+    if not after:
+        return []
+    start = before[-1] if before else None
+    last_by, previous = {}, start
+    for row in after:
+        for name, (_label, read) in fields.items():
+            if previous is None or read(row) != read(previous) or row.history_type == "-":
+                last_by[name] = row
+        previous = row
+    end = after[-1]
+    changes = []
+    for name, (field_label, read) in fields.items():
+        old = read(start) if start is not None and start.history_type != "-" else None
+        new = read(end) if end.history_type != "-" else None
+        if _text(old) == _text(new) or name not in last_by:
+            continue
+        who = last_by[name]
+        what = f"{label}：{field_label}" if label else str(field_label)
+        changes.append(
+            Change(what, _text(old), _text(new), str(who.history_user or ""), who.history_date)
+        )
+    return changes
+
+
+def _fields(model, names=None) -> dict:
+    concrete = [
+        f
+        for f in model._meta.concrete_fields
+        if f.attname not in HIDDEN_FIELDS
+        and not f.is_relation
+        and (names is None or f.name in names)
+    ]
+    return {
+        f.attname: (str(f.verbose_name), lambda row, a=f.attname: getattr(row, a)) for f in concrete
+    }
+
+
+def _grouped(history_rows) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for row in history_rows:
+        grouped.setdefault(row.id, []).append(row)
+    return grouped
+
+
+def _report_children(report, since) -> list[Change]:
+    changes = []
+    value_fields = {
+        "value": (_("値"), lambda row: row.instance.display),
+        "source_note": (_("出所・注記"), lambda row: row.source_note),
+    }
+    rows = MonitoredValue.history.filter(report_id=report.pk).select_related("history_user")
+    groups = _grouped(rows.order_by("history_date", "history_id"))
+    names = dict(
+        Indicator.objects.filter(pk__in={r[0].indicator_id for r in groups.values()}).values_list(
+            "pk", "name_ja"
+        )
+    )
+    for group in groups.values():
+        changes += _walk(group, since, value_fields, names.get(group[0].indicator_id, ""))
+    result_fields = _fields(ActivityResult, {"actual_output", "note"})
+    rows = ActivityResult.history.filter(report_id=report.pk).select_related("history_user")
+    for group in _grouped(rows.order_by("history_date", "history_id")).values():
+        changes += _walk(group, since, result_fields, _("活動の実績"))
+    return changes
+
+
+def _plan_children(plan, since) -> list[Change]:
+    changes = []
+    for model, label in ((StrategyItem, _("戦略")), (SupportAreaNote, _("支援分野別の課題"))):
+        rows = model.history.filter(plan_id=plan.pk).select_related("history_user")
+        for group in _grouped(rows.order_by("history_date", "history_id")).values():
+            changes += _walk(group, since, _fields(model), label)
+    return changes
+
+
+def changes_since_return(record) -> dict | None:
+    """What changed in a record since it was last returned or reopened: its own texts, and a
+    report's values and activity results, a plan's strategies and notes; before → after, with
+    who changed each last and when. Shown to staff before they resubmit (returned, reopened) and
+    to the reviewer of the resubmission (submitted). None when the record was never sent back,
+    or is decided, or keeps no history (yearly plans)."""
+    if record.state not in (State.RETURNED, State.REOPENED, State.SUBMITTED):
+        return None
+    if not hasattr(record, "history"):
+        return None
+    back = (
+        WorkflowEvent.objects.for_object(record)
+        .filter(action__in=SENT_BACK)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if back is None:
+        return None
+    since = back.at
+    rows = list(
+        record.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    changes = _walk(rows, since, _fields(type(record)), "")
+    if isinstance(record, AnnualReport):
+        changes += _report_children(record, since)
+    elif isinstance(record, ProjectPlan):
+        changes += _plan_children(record, since)
+    return {"back": back, "changes": sorted(changes, key=lambda c: c.at)}
+
+
+def draft_ratings(user) -> set[int]:
+    """The evaluations an evaluator has rated only as a draft so far (their home marks them
+    下書き, not 記入済み). One query; empty for anyone else."""
+    if user.role != Role.EVALUATOR:
+        return set()
+    drafts = EvaluatorRating.objects.filter(evaluator=user, is_draft=True)
+    return set(drafts.values_list("evaluation_id", flat=True))
+
+
+def values_changed_since(report, moment: datetime) -> int:
+    """How many of a report's values were written (created, changed or removed) since a moment:
+    what an upload changed, for its message. One query."""
+    rows = MonitoredValue.history.filter(report_id=report.pk, history_date__gte=moment)
+    return rows.values("id").distinct().count()
