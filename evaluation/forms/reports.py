@@ -16,6 +16,9 @@ from evaluation.models import (
 )
 from evaluation.models.reports import RowInput, stored_value
 
+# A row's note and comment: two lines, wide, so a note like 「デモデータ（自動生成）」 shows whole.
+ROW_TEXT = forms.Textarea(attrs={"rows": 2, "cols": 24})
+
 
 class ReportEntryForm(VersionedForm):
     """The entry screen of an annual report: one row per indicator (kind, value, source note,
@@ -96,10 +99,10 @@ class ReportEntryForm(VersionedForm):
             )
             self.fields[f"value-{code}"] = NumberField(label=_("値"), required=False)
             self.fields[f"note-{code}"] = forms.CharField(
-                label=_("出所・注記"), required=False, max_length=500
+                label=_("出所・注記"), required=False, max_length=500, widget=ROW_TEXT
             )
             self.fields[f"comment-{code}"] = forms.CharField(
-                label=_("コメント"), required=False, max_length=5000
+                label=_("コメント"), required=False, max_length=5000, widget=ROW_TEXT
             )
             for region in regions:
                 self.fields[f"part-{code}-{region.pk}"] = NumberField(
@@ -108,7 +111,7 @@ class ReportEntryForm(VersionedForm):
         for activity in activities:
             self.fields[f"actual-{activity.pk}"] = NumberField(label=_("実績値"), required=False)
             self.fields[f"actual_note-{activity.pk}"] = forms.CharField(
-                label=_("備考"), required=False, max_length=1000
+                label=_("備考"), required=False, max_length=1000, widget=ROW_TEXT
             )
         self._add_choices(conflicts)
 

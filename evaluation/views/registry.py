@@ -21,6 +21,7 @@ from evaluation.forms.registry import (
 )
 from evaluation.renderers.charts import bar_chart
 from evaluation.renderers.exports import export_format, export_response
+from evaluation.renderers.layout import file_name
 from evaluation.renderers.workbooks import MAX_FILE_BYTES, WorkbookRefused
 from evaluation.selectors.paging import page_of
 from evaluation.selectors.registry import (
@@ -30,7 +31,7 @@ from evaluation.selectors.registry import (
 )
 from evaluation.selectors.reports import entry_context, get_report_for_user
 from evaluation.services import registry
-from evaluation.views.helpers import edit_screen, query_without_page
+from evaluation.views.helpers import edit_screen, export_about, query_without_page
 from projects.domain import fiscal_year_short_label
 from projects.selectors import get_project_for_user
 from projects.times import day_label
@@ -106,7 +107,16 @@ def member_list_export(request, code, fmt):
         ]
         for m in context["rows"].iterator(chunk_size=2000)
     )
-    return export_response(fmt, f"members-{project.code}", _("会員名簿"), header, rows)
+    title = _("会員名簿")
+    return export_response(
+        fmt,
+        f"members-{project.code}",
+        title,
+        header,
+        rows,
+        name=file_name(title, project.name),
+        about=export_about(request, filters=[(_("プロジェクト"), project.name)]),
+    )
 
 
 @login_required
