@@ -332,7 +332,9 @@ def round_list_context(user) -> dict:
         for evaluation_round in EvaluationRound.objects.all():
             rounds.setdefault(evaluation_round, [])
     rated = set(
-        EvaluatorRating.objects.filter(evaluator=user).values_list("evaluation_id", flat=True)
+        EvaluatorRating.objects.filter(evaluator=user, is_draft=False).values_list(
+            "evaluation_id", flat=True
+        )
     )
     return {
         "rounds": sorted(rounds.items(), key=lambda item: (-item[0].fiscal_year, item[0].pk)),
@@ -364,7 +366,14 @@ def round_detail_context(user, round_id: int) -> dict:
         ProjectEvaluation.objects.visible_to(user)
         .filter(round=evaluation_round)
         .select_related("project__bureau")
-        .prefetch_related("evaluators", "ratings")
+        .prefetch_related(
+            "evaluators",
+            Prefetch(
+                "ratings",
+                queryset=EvaluatorRating.objects.filter(is_draft=False),
+                to_attr="finished_ratings",
+            ),
+        )
     )
     grades = [e.final_grade for e in evaluations if e.is_finished]
     return {

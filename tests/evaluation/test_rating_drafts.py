@@ -130,3 +130,41 @@ def test_the_manager_sees_a_draft_marked_as_such(client, evaluation, users):
     page = client.get(evaluation.get_absolute_url()).content.decode()
     ratings = page[page.index('id="h-ratings"') :]
     assert "下書き" in ratings
+
+
+def test_a_draft_counts_as_no_rating_yet(client, evaluation, users):
+    """A draft is not 記入済み on the evaluator's round list, not counted on the round page, and
+    the manager cannot finish an evaluation whose only rating is a draft."""
+    from evaluation.services.evaluations import evaluation_consolidate
+
+    criteria = list(evaluation.round.criteria.all())
+    draft = save(evaluation, users["evaluator"], {criteria[0].pk: "B"}, finish=False)
+    client.force_login(users["evaluator"])
+    listing = client.get(reverse("round_list")).content.decode()
+    assert "未記入" in listing and "記入済み" not in listing
+    client.force_login(users["manager"])
+    page = client.get(reverse("round_detail", args=[evaluation.round_id])).content.decode()
+    assert "0 / 1" in page
+    with pytest.raises(ValidationError) as refused:
+        evaluation_consolidate(
+            evaluation=evaluation,
+            by=users["manager"],
+            expected_version=evaluation.version,
+            final_grade="B",
+            findings="",
+            recommendations="",
+            finish=True,
+        )
+    assert "1件もない" in str(refused.value)
+    save(
+        evaluation,
+        users["evaluator"],
+        {c.pk: "B" for c in criteria},
+        overall="B",
+        version=draft.version,
+    )
+    client.force_login(users["evaluator"])
+    assert "記入済み" in client.get(reverse("round_list")).content.decode()
+    client.force_login(users["manager"])
+    page = client.get(reverse("round_detail", args=[evaluation.round_id])).content.decode()
+    assert "1 / 1" in page
