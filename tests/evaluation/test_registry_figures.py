@@ -93,7 +93,7 @@ def test_the_report_says_which_way_each_member_count_came(client, users, project
     # the list has started, so every member count of the year comes from it (0 universities)
     assert rows["participating-universities"].source == "list"
     page = response.content.decode()
-    assert "名簿から（2008-03-31 時点）" in page
+    assert "名簿から（2008年3月31日 時点）" in page
     assert reverse("member_list", args=[project.code]) + "?year=2007" in page
     edit = client.get(reverse("report_edit", args=[project.code, 2007])).content.decode()
     assert 'id="registry-figures"' in edit
