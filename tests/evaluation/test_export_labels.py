@@ -40,6 +40,11 @@ PAGES = {
     ),
     "evaluation/action_item_list.html": ("action_item_list", lambda w: {}, "manager"),
     "evaluation/survey_list.html": ("survey_list", lambda w: {}, "manager"),
+    "evaluation/member_list.html": (
+        "member_list",
+        lambda w: {"code": w["project"].code},
+        "manager",
+    ),
     "evaluation/survey_detail.html": (
         "survey_detail",
         lambda w: {"survey_id": w["survey"].pk},
