@@ -1,0 +1,141 @@
+"""The d) and a) figures the case and adoption lists give, the cost per outcome and the review
+sheet of a policy tool (issue 26)."""
+
+import pytest
+
+from evaluation.selectors.cases import (
+    list_figures,
+    project_costs,
+    review_sheet,
+    stage_counts,
+    tool_costs,
+)
+from evaluation.services.cases import adoption_save, case_save
+from projects.cases import StageStep
+from projects.models import (
+    Adoption,
+    CollaborationCase,
+    Organisation,
+    OrganisationType,
+    PolicyTool,
+    PolicyToolBudget,
+)
+from tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tools():
+    rnd = PolicyTool.objects.create(
+        code="regional-consortium-rnd",
+        name_ja="地域新生コンソーシアム研究開発事業",
+        support_area="rnd",
+    )
+    network = PolicyTool.objects.create(
+        code="network", name_ja="ネットワーク形成事業", support_area="network"
+    )
+    PolicyToolBudget.objects.create(tool=rnd, fiscal_year=2006, amount_yen=13_720_000_000)
+    return rnd, network
+
+
+def make_case(project, staff, title, steps):
+    firm = Organisation.objects.create(name=f"{title}株式会社", type=OrganisationType.FIRM)
+    return case_save(
+        case=CollaborationCase(project=project, title=title, lead=firm),
+        stages=[StageStep(*s) for s in steps],
+        partners=[],
+        by=staff,
+    )
+
+
+def adopt(project, staff, tool, year, amount, case=None):
+    return adoption_save(
+        adoption=Adoption(
+            tool=tool,
+            fiscal_year=year,
+            project=project,
+            consortium_name="コンソーシアム",
+            amount_yen=amount,
+            case=case,
+        ),
+        by=staff,
+    )
+
+
+@pytest.fixture
+def world(project, users, tools):
+    rnd, network = tools
+    staff = users["staff"]
+    success = make_case(
+        project,
+        staff,
+        "成功",
+        [("rd", 2006), ("prototype", 2006), ("product", 2007), ("business", 2007)],
+    )
+    product = make_case(
+        project, staff, "製品", [("rd", 2006), ("prototype", 2007), ("product", 2008)]
+    )
+    make_case(project, staff, "研究", [("rd", 2007)])
+    adopt(project, staff, rnd, 2006, 60_000_000, success)
+    adopt(project, staff, rnd, 2006, 30_000_000, product)
+    adopt(project, staff, rnd, 2007, 30_000_000)
+    adopt(project, staff, network, 2007, 5_000_000)
+    return project, rnd, network
+
+
+def test_cases_reaching_each_stage_are_counted_by_year(world):
+    project, _, _ = world
+    counts = stage_counts(project, [2006, 2007, 2008])
+    assert counts[("rd", 2006)] == 2 and counts[("rd", 2007)] == 1
+    assert counts[("business", 2007)] == 1 and counts[("business", 2006)] == 0
+    assert counts[("product", 2008)] == 1
+
+
+def test_the_lists_give_success_cases_and_adoptions_by_year(world, django_assert_max_num_queries):
+    project, _, _ = world
+    with django_assert_max_num_queries(2):  # stages by year, adoptions by year
+        figures = list_figures(project, [2006, 2007])
+    assert figures[("success-cases", 2007)].value == 1
+    assert figures[("success-cases", 2007)].source == "事例から"
+    assert figures[("success-cases", 2006)].value == 0
+    assert figures[("policy-tools-used", 2007)].value == 2
+    assert figures[("rnd-projects-adopted", 2007)].value == 1
+    assert figures[("rnd-projects-adopted", 2006)].source == "採択一覧から"
+
+
+def test_cost_per_outcome_per_project_keeps_numerator_and_denominator(world, bureau):
+    project, _, _ = world
+    empty = ProjectFactory(bureau=bureau)
+    row, none = project_costs([project, empty])
+    assert (row.granted_yen, row.success_cases, row.product_cases) == (125_000_000, 1, 2)
+    assert row.per_success.yen == 125_000_000 and row.per_product.yen == 62_500_000
+    assert none.per_success.yen is None
+    assert none.per_success_note == "事業化に至った事例がないため算出できません"
+
+
+def test_cost_per_outcome_nationally_per_tool_counts_the_cases_it_funded(world):
+    _, rnd, network = world
+    rnd_row, network_row = tool_costs([rnd, network])
+    assert (rnd_row.granted_yen, rnd_row.success_cases, rnd_row.product_cases) == (
+        120_000_000,
+        1,
+        2,
+    )
+    assert rnd_row.per_success.yen == 120_000_000
+    assert network_row.per_success.yen is None and network_row.per_product_note
+
+
+@pytest.mark.parametrize("extra", [0, 20])
+def test_the_review_sheet_of_a_tool(world, users, extra, django_assert_max_num_queries):
+    project, rnd, _ = world
+    for _i in range(extra):
+        adopt(project, users["staff"], rnd, 2008, 1_000_000)
+    # tool, budgets, adoptions by year, funded cases' stages and count, cost: granted + outcomes
+    with django_assert_max_num_queries(7):
+        sheet = review_sheet(users["other_staff"], "regional-consortium-rnd")
+    by_year = {y.fiscal_year: y for y in sheet.years}
+    assert by_year[2006].budget_yen == 13_720_000_000 and by_year[2006].adoptions == 2
+    assert by_year[2006].granted_yen == 90_000_000
+    assert sheet.stages == {"business": 1, "product": 1} and sheet.cases == 2
+    assert sheet.cost.per_success.yen == 120_000_000 + extra * 1_000_000
