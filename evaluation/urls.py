@@ -2,6 +2,7 @@ from django.urls import path
 
 from evaluation.views import (
     actions,
+    cases,
     economic,
     home,
     matrix,
@@ -174,4 +175,5 @@ urlpatterns = [
         registry.organisation_detail,
         name="organisation_detail",
     ),
+    path("policy-tools/<slug:code>/review/", cases.tool_review_sheet, name="tool_review_sheet"),
 ]

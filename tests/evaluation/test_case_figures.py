@@ -55,7 +55,7 @@ def adopt(project, staff, tool, year, amount, case=None):
             tool=tool,
             fiscal_year=year,
             project=project,
-            consortium_name="コンソーシアム",
+            consortium_name="札幌テスト連携体",
             amount_yen=amount,
             case=case,
         ),
@@ -139,3 +139,16 @@ def test_the_review_sheet_of_a_tool(world, users, extra, django_assert_max_num_q
     assert by_year[2006].granted_yen == 90_000_000
     assert sheet.stages == {"business": 1, "product": 1} and sheet.cases == 2
     assert sheet.cost.per_success.yen == 120_000_000 + extra * 1_000_000
+
+
+def test_the_review_sheet_page_shows_figures_to_another_bureau(world, users, client):
+    from django.urls import reverse
+
+    client.force_login(users["other_staff"])
+    page = client.get(reverse("tool_review_sheet", args=["regional-consortium-rnd"]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "単位当たりコスト" in text and "120,000,000" in text and "札幌テスト連携体" not in text
+    client.force_login(users["manager"])
+    empty = client.get(reverse("tool_review_sheet", args=["network"])).content.decode()
+    assert "事業化に至った事例がないため算出できません" in empty
