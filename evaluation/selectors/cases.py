@@ -273,3 +273,36 @@ def cases_by_stage(user, project: Project) -> dict[str, list[CollaborationCase]]
     for case in CollaborationCase.objects.visible_to(user).filter(project=project).with_related():
         groups[case.stage_reached or ""].append(case)
     return dict(groups)
+
+
+@dataclass(frozen=True)
+class ReportListFigure:
+    """A d) or a) indicator of an annual report beside the figure the lists give for its year
+    (「事例から」/「採択一覧から」) and the value entered (a MonitoredValue or None)."""
+
+    indicator: object
+    listed: ListFigure
+    entered: object
+
+    @property
+    def differs(self) -> bool:
+        return (
+            self.entered is not None
+            and self.entered.value is not None
+            and self.entered.value != self.listed.value
+        )
+
+
+def report_list_figures(report, indicators, values) -> list[ReportListFigure]:
+    """The report's indicators the case and adoption lists count, for the report's year; none
+    while the project has neither cases nor adoptions. Two queries."""
+    codes = {*CASE_INDICATORS, *ADOPTION_INDICATORS}
+    wanted = [indicator for indicator in indicators if indicator.code in codes]
+    if not wanted:
+        return []
+    figures = list_figures(report.project, [report.fiscal_year])
+    if not any(figure.value for figure in figures.values()):
+        return []
+    return [
+        ReportListFigure(i, figures[(i.code, report.fiscal_year)], values.get(i.pk)) for i in wanted
+    ]

@@ -152,3 +152,24 @@ def test_the_review_sheet_page_shows_figures_to_another_bureau(world, users, cli
     client.force_login(users["manager"])
     empty = client.get(reverse("tool_review_sheet", args=["network"])).content.decode()
     assert "事業化に至った事例がないため算出できません" in empty
+
+
+def test_the_report_page_shows_the_success_cases_from_the_case_list(world, users, client):
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from tests.evaluation.test_national import report_with
+    from tests.factories import IndicatorFactory
+
+    project, _, _ = world
+    success = IndicatorFactory(
+        code="success-cases", name_ja="成功事例数", unit="cases", category="d"
+    )
+    IndicatorFactory(code="new-businesses-started", name_ja="新事業開始件数", is_common_target=True)
+    report_with(project, 2007, [(success, "number", Decimal(3))], users, state="draft")
+    client.force_login(users["staff"])
+    response = client.get(reverse("report_detail", args=[project.code, 2007]))
+    (row,) = response.context["list_figures"]
+    assert (row.listed.value, row.listed.source, row.differs) == (1, "事例から", True)
+    assert "一覧と異なります" in response.content.decode()
