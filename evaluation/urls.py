@@ -176,4 +176,9 @@ urlpatterns = [
         name="organisation_detail",
     ),
     path("policy-tools/<slug:code>/review/", cases.tool_review_sheet, name="tool_review_sheet"),
+    path(
+        "policy-tools/<slug:code>/review/export.<slug:fmt>",
+        cases.tool_review_sheet_export,
+        name="tool_review_sheet_export",
+    ),
 ]

@@ -426,6 +426,10 @@ MATRIX: dict[str, list[Row]] = {
     "organisation_detail": [Row(organisation_kwargs, signed_in(read_only_page))],
     # Cases and adoptions (issue 26): a policy tool's review sheet, figures only, for everyone.
     "tool_review_sheet": [Row(tool_kwargs, signed_in(read_only_page))],
+    "tool_review_sheet_export": [
+        Row(lambda o, f=fmt: {**tool_kwargs(o), "fmt": f}, signed_in(read_only_page))
+        for fmt in ("csv", "xlsx")
+    ],
     "dashboard_summary_export": [
         Row(lambda o, f=fmt: {"fmt": f}, signed_in(dashboard_table)) for fmt in ("csv", "xlsx")
     ],

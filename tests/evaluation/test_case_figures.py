@@ -173,3 +173,21 @@ def test_the_report_page_shows_the_success_cases_from_the_case_list(world, users
     (row,) = response.context["list_figures"]
     assert (row.listed.value, row.listed.source, row.differs) == (1, "事例から", True)
     assert "一覧と異なります" in response.content.decode()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_review_sheet_downloads_with_its_japanese_name(world, users, client, fmt):
+    from urllib.parse import unquote
+
+    from django.urls import reverse
+
+    client.force_login(users["manager"])
+    url = reverse("tool_review_sheet_export", args=["regional-consortium-rnd", fmt])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "レビューシート_地域新生コンソーシアム研究開発事業" in unquote(
+        response["Content-Disposition"]
+    )
+    if fmt == "csv":
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        assert "120000000" in text and "事業化に至った事例（成功事例）" in text
