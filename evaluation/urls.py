@@ -2,6 +2,7 @@ from django.urls import path
 
 from evaluation.views import (
     actions,
+    cases,
     economic,
     home,
     matrix,
@@ -175,5 +176,11 @@ urlpatterns = [
         "organisations/<int:organisation_id>/",
         registry.organisation_detail,
         name="organisation_detail",
+    ),
+    path("policy-tools/<slug:code>/review/", cases.tool_review_sheet, name="tool_review_sheet"),
+    path(
+        "policy-tools/<slug:code>/review/export.<slug:fmt>",
+        cases.tool_review_sheet_export,
+        name="tool_review_sheet_export",
     ),
 ]

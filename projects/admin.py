@@ -9,7 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import (
+    Adoption,
     Bureau,
+    CasePartner,
+    CaseStage,
+    CollaborationCase,
     Field,
     LoginAttempt,
     LoginFailure,
@@ -160,3 +164,56 @@ class MembershipAdmin(SimpleHistoryAdmin):
     search_fields = ["organisation__name", "organisation__normalised_name", "project__name_ja"]
     autocomplete_fields = ["organisation", "project"]
     date_hierarchy = "joined"
+
+
+# --- Cases and adoptions (連携事例・採択一覧) ----------------------------------------------------
+
+
+class CaseStageInline(admin.TabularInline):
+    model = CaseStage
+    extra = 0
+    fields = ["stage", "fiscal_year", "skipped", "skip_reason"]
+
+
+class CasePartnerInline(admin.TabularInline):
+    model = CasePartner
+    extra = 0
+    fields = ["organisation", "role"]
+    autocomplete_fields = ["organisation"]
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Kept on the bureau's screens (validated, scoped, audited there); the admin reads them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CollaborationCase)
+class CollaborationCaseAdmin(ReadOnlyAdmin):
+    list_display = ["title", "project", "lead", "reference"]
+    list_filter = ["project__bureau", "project", "reference"]
+    list_select_related = ["project", "lead"]
+    search_fields = ["title", "theme", "lead_label"]
+    inlines = [CaseStageInline, CasePartnerInline]
+
+
+@admin.register(Adoption)
+class AdoptionAdmin(ReadOnlyAdmin):
+    list_display = [
+        "tool",
+        "fiscal_year",
+        "project",
+        "organisation",
+        "consortium_name",
+        "amount_yen",
+    ]
+    list_filter = ["tool", "fiscal_year", "project__bureau"]
+    list_select_related = ["tool", "project", "organisation"]
+    search_fields = ["consortium_name", "theme", "organisation__name"]

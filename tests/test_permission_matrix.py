@@ -335,6 +335,13 @@ def organisation_kwargs(objects):
     return {"organisation_id": organisation.pk}
 
 
+def tool_kwargs(objects):
+    from projects.models import PolicyTool
+
+    tool, _created = PolicyTool.objects.get_or_create(code="matrix-tool", name_ja="行列の施策")
+    return {"code": tool.code}
+
+
 MATRIX: dict[str, list[Row]] = {
     "home": [Row(no_kwargs, signed_in(read_only_page))],
     "notification_list": [Row(no_kwargs, signed_in(read_only_page))],
@@ -424,6 +431,12 @@ MATRIX: dict[str, list[Row]] = {
     "member_import": [Row(project_kwargs, signed_in(member_import_answer))],
     "member_import_apply": [Row(project_kwargs, signed_in(member_apply_answer))],
     "organisation_detail": [Row(organisation_kwargs, signed_in(read_only_page))],
+    # Cases and adoptions (issue 26): a policy tool's review sheet, figures only, for everyone.
+    "tool_review_sheet": [Row(tool_kwargs, signed_in(read_only_page))],
+    "tool_review_sheet_export": [
+        Row(lambda o, f=fmt: {**tool_kwargs(o), "fmt": f}, signed_in(read_only_page))
+        for fmt in ("csv", "xlsx")
+    ],
     "dashboard_summary_export": [
         Row(lambda o, f=fmt: {"fmt": f}, signed_in(dashboard_table)) for fmt in ("csv", "xlsx")
     ],

@@ -29,6 +29,7 @@ from evaluation.renderers.workbooks import MAX_FILE_BYTES, WorkbookRefused, repo
 from evaluation.selectors.achievement import (
     target_achievements,
 )
+from evaluation.selectors.cases import report_list_figures
 from evaluation.selectors.history import change_history
 from evaluation.selectors.registry import report_member_figures
 from evaluation.selectors.reports import (
@@ -221,6 +222,7 @@ def report_detail(request, code, fiscal_year):
         ],
         "achievements": target_achievements(report, extra["targets"]),
         "registry_figures": report_member_figures(report, extra["indicators"], extra["values"]),
+        "list_figures": report_list_figures(report, extra["indicators"], extra["values"]),
         "events": report.events(),
         "changes": change_history(report),
         "can_edit": report.is_editable_by(request.user),

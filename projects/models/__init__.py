@@ -1,6 +1,16 @@
 """The models of `projects`: reference data and users (`reference`), the network registry
-(`registry`: organisations and memberships). Importers write `from projects.models import …`."""
+(`registry`: organisations and memberships), cases and adoptions (`cases`). Importers write
+`from projects.models import …`."""
 
+from projects.models.cases import (
+    Adoption,
+    AdoptionQuerySet,
+    CasePartner,
+    CaseStage,
+    CollaborationCase,
+    CollaborationCaseQuerySet,
+    Stage,
+)
 from projects.models.reference import (
     FISCAL_YEAR_RANGE,
     ROLE_PRECEDENCE,
@@ -39,6 +49,13 @@ from projects.models.registry import (
 )
 
 __all__ = [
+    "Adoption",
+    "AdoptionQuerySet",
+    "CasePartner",
+    "CaseStage",
+    "CollaborationCase",
+    "CollaborationCaseQuerySet",
+    "Stage",
     "FISCAL_YEAR_RANGE",
     "ROLE_PRECEDENCE",
     "BilingualNameMixin",

@@ -181,6 +181,13 @@ class Case:
     free_text: bool = True  # False: nothing a user typed reaches this file
 
 
+def _tool(w):
+    from projects.models import PolicyTool
+
+    tool, _created = PolicyTool.objects.get_or_create(code="export-tool", name_ja="出力の施策")
+    return {"code": tool.code}
+
+
 def _project(w):
     return {"code": w["project"].code}
 
@@ -226,6 +233,7 @@ CASES = {
     "evaluation_sheet_csv": [Case(_evaluation("open")), Case(_evaluation("done"), free_text=False)],
     "report_download": [Case(_report)],
     "member_list_export": [Case(_project)],
+    "tool_review_sheet_export": [Case(_tool, free_text=False)],  # figures only
 }
 
 

@@ -119,6 +119,12 @@ class Command(BaseCommand):
 
         members = load_demo_members(staff_by_bureau)
         self.stdout.write(f"デモの会員名簿: {members} 件の参画を作成しました。")
+        from evaluation.demo.cases import load_demo_cases
+
+        cases, adoptions = load_demo_cases(staff_by_bureau)
+        self.stdout.write(
+            f"デモの連携事例と採択: 事例 {cases} 件、採択 {adoptions} 件を作成しました。"
+        )
         self.stdout.write(f"デモ用アカウント（パスワードは共通: {DEMO_PASSWORD}）:")
         for username, role, bureau_code in demo_accounts():
             bureau = f" / {bureaus[bureau_code].name_ja}" if bureau_code else ""

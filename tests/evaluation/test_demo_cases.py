@@ -1,0 +1,50 @@
+"""The demo's cases and adoptions (issue 26): the review sheet of 地域新生コンソーシアム研究開発事業
+shows adoptions, cases by stage and the cost per success case."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from evaluation.selectors.cases import review_sheet
+from projects.models import Adoption, CollaborationCase, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("load_reference", verbosity=0)
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def test_the_demo_review_sheet_of_the_consortium_rnd_tool(demo):
+    manager = User.objects.get(groups__name="manager", is_active=True)
+    sheet = review_sheet(manager, "regional-consortium-rnd")
+    by_year = {year.fiscal_year: year for year in sheet.years}
+    assert sum(by_year[y].adoptions for y in (2001, 2002, 2003) if y in by_year) >= 31
+    assert by_year[2005].budget_yen == 13_720_000_000
+    assert sheet.stages["business"] >= 2  # Toyo Body and the Open SOAP venture among them
+    assert sheet.cost.success_cases == sheet.stages["business"]
+    assert sheet.cost.per_success.yen == round(sheet.cost.granted_yen / sheet.cost.success_cases)
+    assert sheet.cost.per_success_note == ""
+
+
+def test_the_demo_has_the_seeds_reference_cases_and_31_hokkaido_adoptions(demo):
+    reference = {
+        c.project.code: c for c in CollaborationCase.objects.filter(reference=True).with_related()
+    }
+    assert reference["kanto-regional-revitalisation"].stage_reached == "business"
+    assert reference["kinki-bio"].stage_reached == "product"
+    assert reference["hokkaido-super-cluster"].stage_reached == "business"
+    hokkaido = Adoption.objects.filter(
+        project__code="hokkaido-super-cluster",
+        tool__code="regional-consortium-rnd",
+        fiscal_year__in=[2001, 2002, 2003],
+    )
+    assert hokkaido.count() == 31
+    assert all("架空" in note for note in hokkaido.values_list("note", flat=True))
+    stages = {c.stage_reached for c in CollaborationCase.objects.with_related()}
+    assert {"rd", "prototype", "product", "business"} <= stages
+    call_command("load_demo", stdout=io.StringIO())  # idempotent
+    assert Adoption.objects.filter(project__code="hokkaido-super-cluster").count() == 35
