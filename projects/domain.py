@@ -16,6 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import get_language
+
 FIRST_FISCAL_YEAR = 1926
 LAST_FISCAL_YEAR = 2100
 
@@ -219,3 +221,14 @@ def parse_number(text: str) -> Decimal:
 
 
 # --- Economic index against the nation, survey shares (Reports 2/3) ---
+
+
+# Japanese punctuation a template writes between translated words and data, and its English form.
+PUNCTUATION_EN = {"、": ", ", "：": ": ", "（": " (", "）": ") ", "・": " · ", "／": " / "}
+
+
+def punctuation(mark: str) -> str:
+    """The mark in the active language (Python code that joins words and data uses it too)."""
+    if (get_language() or "ja").startswith("en"):
+        return PUNCTUATION_EN.get(mark, mark)
+    return mark

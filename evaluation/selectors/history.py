@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.models import Activity, ActivityResult, AnnualReport, Indicator, MonitoredValue
 from evaluation.models.audit import FieldDiff, field_changes, texts
-from projects.domain import fiscal_year_label
+from projects.domain import fiscal_year_label, punctuation
 
 HIDDEN_FIELDS = {"id", "version", "updated_at", "created_at", "state"}
 
@@ -112,7 +112,7 @@ def _value_diffs(indicator, year: str, older, record) -> list[FieldDiff]:
     """A monitored value's change: 「研究開発プロジェクト採択件数（2007年度（平成19年度））」
     36 件 → 40 件, and its source note and comment where they changed. A value created as
     未把握 with nothing written is no change worth reading."""
-    label = f"{indicator.name}（{year}）"
+    label = f"{indicator.name}{punctuation('（')}{year}{punctuation('）')}".rstrip()
 
     def shown(r):
         if r is None or r.history_type == "-":
@@ -128,7 +128,7 @@ def _value_diffs(indicator, year: str, older, record) -> list[FieldDiff]:
         before = getattr(older, name, "") if older is not None else ""
         after = getattr(record, name, "") if record.history_type != "-" else ""
         if before != after:
-            diffs.append(FieldDiff(f"{label}：{what}", *texts(before, after)))
+            diffs.append(FieldDiff(f"{label}{punctuation('：')}{what}", *texts(before, after)))
     if older is None and record.kind == "unknown" and len(diffs) == 1:
         return []
     return diffs

@@ -2,7 +2,7 @@ from django import template
 from django.template.defaultfilters import date as date_filter
 from django.utils.translation import get_language
 
-from projects.domain import fiscal_year_label, fiscal_year_short_label
+from projects.domain import fiscal_year_label, fiscal_year_short_label, punctuation
 
 register = template.Library()
 
@@ -31,14 +31,8 @@ def day(value):
     return date_filter(value, "DATE_FORMAT")
 
 
-# Japanese punctuation a template writes between translated words and data, and its English form.
-PUNCTUATION_EN = {"、": ", ", "：": ": ", "（": " (", "）": ") ", "・": " · "}
-
-
 @register.simple_tag
 def punct(mark: str) -> str:
     """{% punct "（" %} → 「（」 in Japanese, " (" in English: the marks a template puts between
     translated words and data, so that the English frame carries no Japanese punctuation."""
-    if (get_language() or "ja").startswith("en"):
-        return PUNCTUATION_EN.get(mark, mark)
-    return mark
+    return punctuation(mark)

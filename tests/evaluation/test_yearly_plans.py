@@ -150,7 +150,9 @@ def test_yearly_plan_workflow_and_lock(client, plan, users):
     yearly = yearly_plan_create(plan=plan, fiscal_year=2006, by=users["staff"])
     client.force_login(users["staff"])
     base = reverse("yearly_plan_detail", args=[plan.project.code, 2006])
-    assert client.post(base + "submit/").status_code == 302
+    # a plan with no activities has gaps: submitting needs the explicit confirmation
+    assert client.post(base + "submit/").status_code == 200
+    assert client.post(base + "submit/", {"confirm_gaps": "on"}).status_code == 302
     yearly.refresh_from_db()
     assert yearly.state == "submitted"
     assert client.get(base + "edit/").status_code == 403
