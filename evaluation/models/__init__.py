@@ -1,6 +1,13 @@
 from evaluation.models.actions import ActionItem
 from evaluation.models.catalogue import Indicator
-from evaluation.models.economic import EconomicFigure, Measure, PanelFigure, PanelFirm, Series
+from evaluation.models.economic import (
+    EconomicFigure,
+    Measure,
+    NationalIndustryFigure,
+    PanelFigure,
+    PanelFirm,
+    Series,
+)
 from evaluation.models.evaluations import (
     CriterionGrade,
     EvaluationCriterion,
@@ -34,6 +41,7 @@ from evaluation.models.yearly import Activity, YearlyPlan
 __all__ = [
     "EconomicFigure",
     "Measure",
+    "NationalIndustryFigure",
     "PanelFigure",
     "PanelFirm",
     "Series",

@@ -119,6 +119,10 @@ class Command(BaseCommand):
 
         members = load_demo_members(staff_by_bureau)
         self.stdout.write(f"デモの会員名簿: {members} 件の参画を作成しました。")
+        from evaluation.demo.reports import link_demo_panel
+
+        linked = link_demo_panel(demo_projects)
+        self.stdout.write(f"パネル企業 {linked} 社を会員名簿の企業に結び付けました。")
         self.stdout.write(f"デモ用アカウント（パスワードは共通: {DEMO_PASSWORD}）:")
         for username, role, bureau_code in demo_accounts():
             bureau = f" / {bureaus[bureau_code].name_ja}" if bureau_code else ""
