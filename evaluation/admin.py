@@ -8,6 +8,7 @@ from evaluation.models import (
     AnnualReport,
     Indicator,
     MonitoredValue,
+    NationalIndustryFigure,
     NationalTarget,
     OverallPlan,
     ProjectPlan,
@@ -155,6 +156,15 @@ class AnnualReportAdmin(ReadOnlyAdmin):
 @admin.register(ReportingDeadline)
 class ReportingDeadlineAdmin(SimpleHistoryAdmin):
     list_display = ["fiscal_year", "due_date"]
+
+
+@admin.register(NationalIndustryFigure)
+class NationalIndustryFigureAdmin(SimpleHistoryAdmin):
+    """法人企業統計 by industry: kept by admins here and by managers on the national figures
+    screen."""
+
+    list_display = ["fiscal_year", "industry", "measure", "value"]
+    list_filter = ["fiscal_year", "industry", "measure"]
 
 
 @admin.register(RatingBand)

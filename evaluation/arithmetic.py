@@ -560,6 +560,51 @@ def panel_index(firms: dict[object, dict[int, Decimal | None]], years: list[int]
     return IndexSeries(result.years, result.index, result.reason, len(panel), excluded)
 
 
+WEIGHT_PLACES = Decimal("0.001")
+
+
+@dataclass(frozen=True)
+class IndustryMix:
+    """The national series adjusted to the panel's industry mix: the weights used (division →
+    share of the panel's firms, summing to 1) and the adjusted values per fiscal year; empty
+    weights when no division of the panel has national figures in every year."""
+
+    weights: dict[str, Decimal]
+    values: dict[int, Decimal]
+    missing: tuple[str, ...] = ()  # divisions of the panel without national figures
+
+    @property
+    def adjusted(self) -> bool:
+        return bool(self.weights)
+
+
+def industry_mix_series(
+    firm_industries: list[str], national: dict[str, dict[int, Decimal]], years: list[int]
+) -> IndustryMix:
+    """Adjust the national series to the panel's industry mix (the seed's 「業種別構成比を…同じ
+    として設定し、調整」): weight_d = the panel's firms in JSIC division d ÷ its firms with a
+    division that has a national figure in every year; the adjusted value of a year =
+    Σ weight_d × national_d(year) (national figures per firm, so the sum is the national firm of
+    the panel's mix). Firms of unknown division are left out of the weights; divisions without
+    national figures in every year are left out and named in `missing`."""
+    counts: dict[str, int] = {}
+    for division in firm_industries:
+        if division:
+            counts[division] = counts.get(division, 0) + 1
+    covered = {
+        d: n
+        for d, n in counts.items()
+        if years and all(national.get(d, {}).get(y) is not None for y in years)
+    }
+    missing = tuple(sorted(set(counts) - set(covered)))
+    total = sum(covered.values())
+    if not total:
+        return IndustryMix({}, {}, missing)
+    weights = {d: Decimal(n) / Decimal(total) for d, n in sorted(covered.items())}
+    values = {y: sum(w * Decimal(national[d][y]) for d, w in weights.items()) for y in years}
+    return IndustryMix(weights, values, missing)
+
+
 SHARE_PLACES = Decimal("0.1")
 
 

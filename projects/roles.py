@@ -20,7 +20,7 @@ ADMIN_MANAGED_MODELS = {
         "user",
         "organisation",  # the registry's organisations are reference data
     ],
-    "evaluation": ["indicator", "reportingdeadline", "ratingband"],
+    "evaluation": ["indicator", "reportingdeadline", "ratingband", "nationalindustryfigure"],
     "auth": ["group"],
     "authtoken": ["token", "tokenproxy"],  # API tokens: admins issue and revoke them
 }

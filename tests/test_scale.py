@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from evaluation.demo import bench
 from evaluation.demo.generate import Generator
@@ -24,6 +25,7 @@ from evaluation.models import (
     ValueKind,
 )
 from evaluation.services.panel import panel_figures_import
+from projects.models import Membership, OrganisationType
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +47,14 @@ def reference(reference_world, db):
     pass
 
 
-def generator(seed=3, indicators=12):
-    return Generator(seed=seed, first_year=YEARS[0], last_year=YEARS[1], indicator_count=indicators)
+def generator(seed=3, indicators=12, members=20):
+    return Generator(
+        seed=seed,
+        first_year=YEARS[0],
+        last_year=YEARS[1],
+        indicator_count=indicators,
+        members=members,
+    )
 
 
 def counts(sample) -> dict[tuple[str, str], tuple[int, int]]:
@@ -112,6 +120,7 @@ def generated(seed: int) -> tuple[list, dict]:
             "--indicators=25",
             f"--seed={seed}",
             "--chunk=2",
+            "--members=20",
             "--no-progress",
             stdout=open("/dev/null", "w"),  # noqa: SIM115
         )
@@ -156,3 +165,31 @@ def test_generate_data_refuses_a_database_that_has_generated_data(reference):
     generator().run(1, chunk=1)
     with pytest.raises(Exception, match="生成済み"):
         call_command("generate_data", "--projects=1", "--no-progress")
+
+
+def test_generated_registries_share_organisations_across_projects(reference, client):
+    """Each project's member list draws universities (and other bodies, and some firms) from
+    shared pools: the distinct universities are fewer than the memberships summed over projects
+    (実数 < 延べ数), and every project has its list."""
+    generator(members=40).run(6, chunk=3)
+    universities = Membership.objects.filter(
+        project__code__startswith="gen-", organisation__type=OrganisationType.UNIVERSITY
+    )
+    assert universities.values("project").distinct().count() == 6
+    distinct = universities.values("organisation").distinct().count()
+    assert 0 < distinct < universities.count()
+    firms = Membership.objects.filter(
+        project__code__startswith="gen-", organisation__type=OrganisationType.FIRM
+    )
+    assert firms.values("organisation").distinct().count() < firms.count()
+    assert Membership.history.filter(history_type="+").count() >= 6 * 40 * 0.9
+    per_project = Membership.objects.filter(project__code="gen-00001").count()
+    assert 36 <= per_project <= 44  # about the size asked for
+    # the national roll-up (a row of the benchmark) shows them: 実数 < 延べ数
+    sample = bench.sample()
+    client.force_login(sample.users["manager"])
+    response = client.get(reverse("national_rollup"), {"year": sample.fiscal_year})
+    rows = {r["code"]: r for r in response.context["registry_national"]}
+    universities = rows["participating-universities"]
+    assert 0 < universities["distinct"] < universities["total"]
+    assert b'id="registry-national"' in response.content

@@ -14,9 +14,15 @@ III: 2011–2020):
   last two years and approved before;
 - a value per indicator and year, of all four kinds (数値, ゼロ, 該当なし, 未把握);
 - evaluation rounds in the third year of each phase, with two evaluators' ratings, most
-  evaluations finished, and action items from the recommendations in every state.
+  evaluations finished, and action items from the recommendations in every state;
+- a member list (会員名簿) of about `members` organisations (300 by default): four in five
+  firms, most of them the project's own and some shared, and universities, research
+  institutes, local governments, chambers, banks, support bodies and trading companies drawn
+  from pools shared by every project, so an organisation is a member of several projects and
+  the distinct count is below the sum (as the national roll-up's 実数 and 延べ数 show).
 """
 
+import datetime
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -51,7 +57,18 @@ from evaluation.models import (
     YearlyPlan,
 )
 from evaluation.models.reports import SELF_RATINGS
-from projects.models import Bureau, Field, Phase, Project, Role, User
+from projects.models import (
+    Bureau,
+    Field,
+    Membership,
+    Organisation,
+    OrganisationType,
+    Phase,
+    Project,
+    Role,
+    User,
+)
+from projects.registry import normalise_name
 
 PREFIX = "gen-"
 BATCH = 2000
@@ -74,6 +91,23 @@ PATHS = {
         ("reopen", "approved", "reopened", "公表値の訂正のため再開します。"),
     ],
 }
+
+
+# A member list's make-up by type (share of its members) and how many times larger than one
+# project's count each shared pool is. Firms: the project's own, plus a fifth drawn from a pool.
+MEMBER_SHARES = {
+    OrganisationType.FIRM: 0.80,
+    OrganisationType.UNIVERSITY: 0.05,
+    OrganisationType.RESEARCH: 0.03,
+    OrganisationType.GOVERNMENT: 0.05,
+    OrganisationType.CHAMBER: 0.025,
+    OrganisationType.FINANCE: 0.03,
+    OrganisationType.SUPPORT: 0.01,
+    OrganisationType.TRADING: 0.005,
+}
+POOL_FACTOR = 20
+SHARED_FIRMS = 0.2
+INDUSTRIES = "DEEEEEGHIKLLR"  # manufacturing most often, as in the seed's clusters
 
 
 @dataclass
@@ -171,8 +205,18 @@ def _value(rng: random.Random, base: int, year_index: int) -> tuple[str, Decimal
 
 
 class Generator:
-    def __init__(self, *, seed: int, first_year: int, last_year: int, indicator_count: int):
+    def __init__(
+        self,
+        *,
+        seed: int,
+        first_year: int,
+        last_year: int,
+        indicator_count: int,
+        members: int = 300,
+    ):
         self.seed = seed
+        self.members = members
+        self._pools: dict[str, list[Organisation]] | None = None
         self.years = range(first_year, last_year + 1)
         self.bureaus = list(Bureau.objects.order_by("order"))
         self.fields = list(Field.objects.order_by("order"))
@@ -403,6 +447,90 @@ class Generator:
                     values[p.pk, indicator.pk, year] = _value(rng, base, k)
         self._insert_values(values, report_of)
         self._evaluations(rng, projects, yearly, activities)
+        self._registry(rng, projects)
+
+    def _per_project(self) -> dict[str, int]:
+        return {t: max(1, round(self.members * share)) for t, share in MEMBER_SHARES.items()}
+
+    def _organisation(self, rng, name: str, type_: str) -> Organisation:
+        org = Organisation(
+            name=name, normalised_name=normalise_name(name), type=type_, fictional=True
+        )
+        if type_ == OrganisationType.FIRM:
+            org.industry = rng.choice(INDUSTRIES)
+            org.trade = "wholesale" if org.industry == "I" else ""
+            capital = rng.choice([10, 30, 50, 100, 300, 1000, 5000])
+            org.capital_yen = capital * 1_000_000 if rng.random() < 0.9 else None
+            org.employees = rng.randint(3, 1200) if rng.random() < 0.9 else None
+        return org
+
+    def pools(self) -> dict[str, list[Organisation]]:
+        """The organisations every project draws from, made once (the same names whatever the
+        seed or the start, so a run in several parts shares them)."""
+        if self._pools is None:
+            rng = random.Random("pools")
+            sizes = {t: n * POOL_FACTOR for t, n in self._per_project().items()}
+            sizes[OrganisationType.FIRM] = max(
+                1, round(self._per_project()[OrganisationType.FIRM] * SHARED_FIRMS) * POOL_FACTOR
+            )
+            wanted = [
+                self._organisation(rng, f"{PREFIX}{t}-共有{k + 1:05d}", t)
+                for t, size in sizes.items()
+                for k in range(size)
+            ]
+            have = {
+                o.name: o for o in Organisation.objects.filter(name__in=[o.name for o in wanted])
+            }
+            missing = [o for o in wanted if o.name not in have]
+            for o in self._save(Organisation, missing, "参画機関（共有）"):
+                have[o.name] = o
+            self._pools = {}
+            for o in wanted:
+                self._pools.setdefault(o.type, []).append(have[o.name])
+        return self._pools
+
+    def _registry(self, rng: random.Random, projects: list[Project]) -> None:
+        """Each project's member list: its own firms, and members drawn from the shared pools;
+        joined over the first fiscal years, a few of them left since."""
+        pools = self.pools()
+        per_project = self._per_project()
+        firms = per_project[OrganisationType.FIRM]
+        shared_firms = round(firms * SHARED_FIRMS)
+        own = self._save(
+            Organisation,
+            [
+                self._organisation(rng, f"{p.code}-企業{k + 1:04d}", OrganisationType.FIRM)
+                for p in projects
+                for k in range(firms - shared_firms)
+            ],
+        )
+        own_of: dict[str, list[Organisation]] = {}
+        for o in own:
+            own_of.setdefault(o.name.rsplit("-企業", 1)[0], []).append(o)
+        first, last = self.years[0], self.years[-1]
+        memberships = []
+        for p in projects:
+            chosen = list(own_of.get(p.code, []))
+            for t, n in per_project.items():
+                if t == OrganisationType.FIRM:
+                    n = shared_firms
+                chosen += rng.sample(pools[t], k=min(n, len(pools[t])))
+            for o in chosen:
+                joined = datetime.date(rng.randint(first - 5, first + 1), rng.randint(4, 12), 1)
+                left = None
+                if rng.random() < 0.1:
+                    left = datetime.date(rng.randint(first + 1, last), 3, 31)
+                memberships.append(
+                    Membership(
+                        organisation=o,
+                        project=p,
+                        joined=joined,
+                        left=left if left and left >= joined else None,
+                        role=Membership.Role.CORE if o is chosen[0] else Membership.Role.MEMBER,
+                        source="生成データ",
+                    )
+                )
+        self._save(Membership, memberships)
 
     def _insert_values(self, values: dict, report_of: dict) -> None:
         """Monitored values are four in five of all rows: they skip the ORM's per-value SQL

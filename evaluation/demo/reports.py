@@ -5,6 +5,8 @@ seed's FY2004 survey (its headline shares and university ventures), and surveys 
 import random
 from decimal import Decimal
 
+from simple_history.utils import bulk_update_with_history
+
 from evaluation.models import EconomicFigure, Measure, PanelFigure, PanelFirm, Series, Survey
 from evaluation.models.surveys import EFFECT_ITEMS, HEADLINE_ITEMS
 from evaluation.services.economic import national_figures_save
@@ -60,6 +62,36 @@ def load_demo_panel(projects) -> int:
                     net_profit_yen=profit,
                 )
     return created
+
+
+def link_demo_panel(projects) -> int:
+    """Link each demo panel firm not yet linked to one of its project's SME firm members of the
+    demo registry (`demo/members.py`), in order of name, so the panel's size and industry come
+    from the registry. Returns the firms linked."""
+    from projects.models import Membership, OrganisationType
+
+    linked = []
+    for project in projects:
+        members = [
+            m.organisation
+            for m in Membership.objects.filter(
+                project=project, organisation__type=OrganisationType.FIRM
+            )
+            .select_related("organisation")
+            .order_by("organisation__normalised_name")
+        ]
+        smes = iter(o for o in members if o.is_sme)
+        for firm in PanelFirm.objects.filter(project=project, organisation=None).order_by("code"):
+            organisation = next(smes, None)
+            if organisation is None:
+                break
+            firm.organisation = organisation
+            firm.name = organisation.name
+            linked.append(firm)
+    bulk_update_with_history(
+        linked, PanelFirm, ["organisation", "name"], default_change_reason="デモデータの生成"
+    )
+    return len(linked)
 
 
 def load_demo_national(manager) -> int:

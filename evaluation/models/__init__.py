@@ -1,6 +1,13 @@
 from evaluation.models.actions import ActionItem
 from evaluation.models.catalogue import Indicator
-from evaluation.models.economic import EconomicFigure, Measure, PanelFigure, PanelFirm, Series
+from evaluation.models.economic import (
+    EconomicFigure,
+    Measure,
+    NationalIndustryFigure,
+    PanelFigure,
+    PanelFirm,
+    Series,
+)
 from evaluation.models.evaluations import (
     CriterionGrade,
     EvaluationCriterion,
@@ -37,6 +44,7 @@ __all__ = [
     "Notification",
     "EconomicFigure",
     "Measure",
+    "NationalIndustryFigure",
     "PanelFigure",
     "PanelFirm",
     "Series",

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from evaluation.arithmetic import NO_BASE, NO_PANEL, NO_VALUE
-from projects.models import Project, Role, user_role
+from projects.models import Industry, Organisation, Project, Role, user_role
 
 
 def reason_text(reason: str | None) -> str:
@@ -100,6 +100,17 @@ class PanelFirm(models.Model):
     )
     code = models.CharField(_("企業コード"), max_length=40)
     name = models.CharField(_("企業名"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="panel_firms",
+        verbose_name=_("参画機関"),
+        help_text=_(
+            "会員名簿の企業（取込時に法人番号または名称で照合）。規模と業種はここから読みます。"
+        ),
+    )
     is_demo = models.BooleanField(_("デモデータ"), default=False)
 
     history = HistoricalRecords()
@@ -114,6 +125,41 @@ class PanelFirm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.code}/{self.code}"
+
+
+class NationalIndustryFigure(models.Model):
+    """法人企業統計 by JSIC major division: one measure's value per firm (1社当たり) of a fiscal
+    year in one division. The national series is adjusted to the panel's industry mix from
+    these (`evaluation.arithmetic.industry_mix_series`); entered by managers (service) and
+    admins (Django admin)."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    industry = models.CharField(
+        _("業種（日本標準産業分類 大分類）"), max_length=1, choices=Industry.choices
+    )
+    measure = models.CharField(_("指標"), max_length=12, choices=Measure.choices)
+    value = models.DecimalField(
+        _("1社当たりの値"),
+        max_digits=20,
+        decimal_places=3,
+        help_text=_("法人企業統計の業種別・1社当たりの値（円または人）。"),
+    )
+    source_note = models.CharField(_("出典"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("業種別の全国値")
+        verbose_name_plural = _("業種別の全国値")
+        ordering = ["fiscal_year", "industry", "measure"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "industry", "measure"], name="national_industry_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year} {self.industry} {self.get_measure_display()}"
 
 
 class PanelFigure(models.Model):

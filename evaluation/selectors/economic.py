@@ -7,10 +7,19 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from evaluation.arithmetic import NO_PANEL, IndexSeries, panel_index, series_index
-from evaluation.models import EconomicFigure, Measure, PanelFigure, Series
+from evaluation.arithmetic import (
+    NO_PANEL,
+    IndexSeries,
+    IndustryMix,
+    industry_mix_series,
+    panel_index,
+    series_index,
+)
+from evaluation.models import EconomicFigure, Measure, NationalIndustryFigure, PanelFigure, Series
 from evaluation.models.economic import reason_text
-from projects.models import Project
+from projects.models import Industry, OrganisationType, Project
+from projects.registry import is_small_or_medium, sme_sector
+from projects.templatetags.fiscal import punct
 
 MAX_YEARS = 12  # the longest span the page shows
 
@@ -23,6 +32,27 @@ class MeasureIndex:
     cluster_published: bool  # the cluster line is a published index, not our panel
     national: IndexSeries
     chart: object = None  # drawn by the view (renderers.charts.index_charts)
+    mix: IndustryMix | None = None  # the national series' industry-mix adjustment, if computed
+    unknown_size: int = 0  # firms left out of an SME-only panel: size not known
+    large: int = 0  # firms left out of an SME-only panel: not SMEs
+
+    @property
+    def adjustment(self) -> str:
+        """Which adjustment the national series had, in words."""
+        if self.cluster_published:
+            return _("全国値は公表資料の値です。")
+        if self.mix is None or not self.mix.adjusted:
+            return _("業種別の全国値がないため調整していません。")
+        separator = punct("、")
+        shares = separator.join(
+            f"{Industry(d).label} {w * 100:.1f}%" for d, w in self.mix.weights.items()
+        )
+        text = _("全国値は参加企業の業種構成（%(shares)s）で調整済み。") % {"shares": shares}
+        if self.mix.missing:
+            text += _("業種別の全国値がない業種（%(missing)s）の企業は構成比に含めていません。") % {
+                "missing": separator.join(self.mix.missing)
+            }
+        return text
 
     @property
     def reasons(self) -> list[str]:
@@ -42,10 +72,39 @@ def available_years(project=None) -> list[int]:
     return sorted(years)
 
 
-def measure_indexes(*, years: list[int], project=None) -> list[MeasureIndex]:
+ORGANISATION_FIELDS = (
+    "firm__organisation__type",
+    "firm__organisation__industry",
+    "firm__organisation__trade",
+    "firm__organisation__capital_yen",
+    "firm__organisation__employees",
+)
+
+
+def _firm_profile(org_type, industry, trade, capital, employees) -> tuple[bool | None, str]:
+    """(SME status, JSIC division) of a panel firm read from its registry organisation; status
+    None when it is not linked to a firm of the registry or its size cannot be told."""
+    if org_type != OrganisationType.FIRM:
+        return None, ""
+    return is_small_or_medium(sme_sector(industry, trade), capital, employees), industry or ""
+
+
+def _national_by_industry(years: list[int]) -> dict[str, dict[str, dict[int, object]]]:
+    """measure → division → fiscal year → value per firm. One query."""
+    table: dict[str, dict[str, dict[int, object]]] = {}
+    for f in NationalIndustryFigure.objects.filter(fiscal_year__in=years):
+        table.setdefault(f.measure, {}).setdefault(f.industry, {})[f.fiscal_year] = f.value
+    return table
+
+
+def measure_indexes(
+    *, years: list[int], project=None, sme_only: bool = False
+) -> list[MeasureIndex]:
     """For each measure: the cluster's index over `years` (the constant panel of firms of
-    `project`, or of every project; where no firm has figures, the published index) beside
-    the nation's. Two queries."""
+    `project`, or of every project — only the registry's SMEs when `sme_only`, firms of unknown
+    size left out and counted; where no firm has figures, the published index) beside the
+    nation's, adjusted to the panel's industry mix where national figures by industry exist.
+    Three queries."""
     figures = EconomicFigure.objects.filter(fiscal_year__in=years)
     aggregate: dict[tuple[str, str], dict[int, object]] = {}
     for f in figures:
@@ -53,19 +112,41 @@ def measure_indexes(*, years: list[int], project=None) -> list[MeasureIndex]:
     panel = PanelFigure.objects.filter(fiscal_year__in=years)
     if project is not None:
         panel = panel.filter(firm__project=project)
-    rows = list(panel.values_list("firm_id", "fiscal_year", *PanelFigure.MEASURE_FIELDS.values()))
+    rows = list(
+        panel.values_list(
+            "firm_id",
+            "fiscal_year",
+            *PanelFigure.MEASURE_FIELDS.values(),
+            *ORGANISATION_FIELDS,
+        )
+    )
+    by_industry = _national_by_industry(years)
+    profiles = {row[0]: _firm_profile(*row[-len(ORGANISATION_FIELDS) :]) for row in rows}
+    unknown = sum(1 for sme, _industry in profiles.values() if sme is None)
+    large = sum(1 for sme, _industry in profiles.values() if sme is False)
+    kept = {f for f, (sme, _industry) in profiles.items() if not sme_only or sme}
     result = []
     for m, measure in enumerate(Measure):
         firms: dict[int, dict[int, object]] = {}
         for firm_id, fiscal_year, *values in rows:
-            firms.setdefault(firm_id, {})[fiscal_year] = values[m]
+            if firm_id in kept:
+                firms.setdefault(firm_id, {})[fiscal_year] = values[m]
         cluster = panel_index(firms, years)
         published = False
-        if cluster.reason == NO_PANEL and not firms and project is None:
+        if cluster.reason == NO_PANEL and not rows and project is None:
             published_values = aggregate.get((Series.CLUSTER_PUBLISHED, measure), {})
             if published_values:
                 cluster, published = series_index(published_values, years), True
-        national = series_index(aggregate.get((Series.NATIONAL, measure), {}), years)
+        in_panel = [
+            profiles[f][1]
+            for f, by_year in firms.items()
+            if all(by_year.get(y) is not None for y in years)
+        ]
+        mix = industry_mix_series(in_panel, by_industry.get(measure, {}), years)
+        if mix.adjusted and not published:
+            national = series_index(mix.values, years)
+        else:
+            national = series_index(aggregate.get((Series.NATIONAL, measure), {}), years)
         result.append(
             MeasureIndex(
                 measure,
@@ -73,16 +154,26 @@ def measure_indexes(*, years: list[int], project=None) -> list[MeasureIndex]:
                 cluster,
                 published,
                 national,
+                mix=mix,
+                unknown_size=unknown if sme_only else 0,
+                large=large if sme_only else 0,
             )
         )
     return result
 
 
-def index_context(*, project_code: str = "", first: int | None = None, last: int | None = None):
+def index_context(
+    *,
+    project_code: str = "",
+    first: int | None = None,
+    last: int | None = None,
+    sme_only: bool = True,
+):
     """The page: the projects to choose from, the one chosen (`project_code`; every firm where
     none or an unknown code), the years with data, the span shown (`first`–`last` where both
     have data, in order, and span fewer than MAX_YEARS years; else the latest four years with
-    data) and its measures. Returns the context and the span's years."""
+    data) and its measures, over the registry's SMEs only unless `sme_only` is False (the
+    seed's 「大企業を除く」). Returns the context and the span's years."""
     projects = list(Project.objects.order_by("code").only("code", "name_ja", "name_en"))
     project = next((p for p in projects if p.code == project_code), None)
     years = available_years(project)
@@ -97,7 +188,10 @@ def index_context(*, project_code: str = "", first: int | None = None, last: int
         "years": years,
         "first": first,
         "last": last,
-        "measures": measure_indexes(years=span, project=project) if span else [],
+        "sme_only": sme_only,
+        "measures": (
+            measure_indexes(years=span, project=project, sme_only=sme_only) if span else []
+        ),
     }
     return context, span
 
@@ -112,3 +206,11 @@ def national_figures_table() -> list[tuple[int, dict]]:
         row = table.setdefault(f.fiscal_year, {"is_reference": f.is_reference})
         row[f.measure] = f.value
     return sorted(table.items())
+
+
+def national_industry_table() -> list[tuple[int, str, dict]]:
+    """The national figures by industry: (year, division label, {measure: value per firm})."""
+    table: dict[tuple[int, str], dict] = {}
+    for f in NationalIndustryFigure.objects.order_by("fiscal_year", "industry", "measure"):
+        table.setdefault((f.fiscal_year, f.industry), {})[f.measure] = f.value
+    return [(y, Industry(d).label, row) for (y, d), row in table.items()]

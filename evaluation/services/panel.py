@@ -6,12 +6,14 @@ import io
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from evaluation.models import PanelFigure, PanelFirm
 from projects.domain import parse_number
-from projects.models import Project, Role, user_role
+from projects.models import Organisation, OrganisationType, Project, Role, user_role
+from projects.registry import CorporateNumberError, normalise_corporate_number, normalise_name
 
 BATCH = 2000
 FIGURE_FIELDS = ("sales_yen", "employees", "net_profit_yen")
@@ -130,6 +132,34 @@ def panel_figures_import(*, text: str, by) -> int:
     return _write(parsed, by)
 
 
+def _registry_key(code: str) -> tuple[str, str]:
+    """How a firm code finds its registry organisation: ("number", 13 digits) when it is a
+    corporate number, else ("name", the normalised name)."""
+    try:
+        number = normalise_corporate_number(code)
+    except CorporateNumberError:
+        number = ""
+    return ("number", number) if number else ("name", normalise_name(code))
+
+
+def registry_matches(codes: set[str]) -> dict[str, Organisation]:
+    """The registry's firm for each code that names exactly one: by corporate number, else by
+    normalised name (a name shared by several firms links none). One query."""
+    keys = {code: _registry_key(code) for code in codes}
+    numbers = {v for kind, v in keys.values() if kind == "number"}
+    names = {v for kind, v in keys.values() if kind == "name" and v}
+    if not numbers and not names:
+        return {}
+    found: dict[tuple[str, str], list[Organisation]] = {}
+    for org in Organisation.objects.filter(type=OrganisationType.FIRM).filter(
+        Q(corporate_number__in=numbers) | Q(normalised_name__in=names)
+    ):
+        if org.corporate_number in numbers:
+            found.setdefault(("number", org.corporate_number), []).append(org)
+        found.setdefault(("name", org.normalised_name), []).append(org)
+    return {code: found[key][0] for code, key in keys.items() if len(found.get(key, ())) == 1}
+
+
 def _write(parsed: list, by) -> int:
     """Create the missing firms, create or update the figures: a fixed number of queries
     whatever the number of rows (bulk writes, each with its audit history rows)."""
@@ -137,15 +167,30 @@ def _write(parsed: list, by) -> int:
     firms = {
         (f.project_id, f.code): f for f in PanelFirm.objects.filter(project_id__in=project_ids)
     }
-    new_firms = []
+    unlinked = {code for project, code, _y, _v in parsed}
+    unlinked -= {code for (_p, code), f in firms.items() if f.organisation_id is not None}
+    matches = registry_matches(unlinked)
+    new_firms, linked = [], []
     for project, code, _year, _values in parsed:
-        if (project.pk, code) not in firms:
-            firm = PanelFirm(project=project, code=code)
-            # the project was read above: no query to check it exists
-            firm.full_clean(exclude=["project"], validate_unique=False, validate_constraints=False)
+        firm = firms.get((project.pk, code))
+        if firm is None:
+            firm = PanelFirm(project=project, code=code, organisation=matches.get(code))
+            # the project and organisation were read above: no query to check they exist
+            firm.full_clean(
+                exclude=["project", "organisation"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
             firms[project.pk, code] = firm
             new_firms.append(firm)
+        elif firm.organisation_id is None and code in matches and firm not in linked:
+            firm.organisation = matches[code]
+            linked.append(firm)
     bulk_create_with_history(new_firms, PanelFirm, batch_size=BATCH, default_user=by)
+    if linked:
+        bulk_update_with_history(
+            linked, PanelFirm, ["organisation"], batch_size=BATCH, default_user=by
+        )
     existing = {
         (f.firm_id, f.fiscal_year): f
         for f in PanelFigure.objects.filter(firm__project_id__in=project_ids)

@@ -11,7 +11,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from evaluation.forms.economic import IndexFilter, NationalFiguresForm
 from evaluation.models import EconomicFigure, Measure
 from evaluation.renderers.charts import index_charts
-from evaluation.selectors.economic import index_context, national_figures_table
+from evaluation.selectors.economic import (
+    index_context,
+    national_figures_table,
+    national_industry_table,
+)
 from evaluation.services import economic
 from evaluation.views.helpers import add_service_errors, posted
 
@@ -22,7 +26,10 @@ def economic_index(request):
     """GET, everyone signed in: the index of the participating firms beside the nation."""
     filters = IndexFilter(request.GET).values()
     context, span = index_context(
-        project_code=filters["project"], first=filters["first"], last=filters["last"]
+        project_code=filters["project"],
+        first=filters["first"],
+        last=filters["last"],
+        sme_only=filters["size"] != "all",
     )
     context["measures"] = index_charts(context["measures"], span, get_language())
     context["can_edit"] = EconomicFigure.is_editable_by(request.user)
@@ -44,11 +51,17 @@ def national_figures_edit(request):
                 values={m: data[m.value] for m in Measure},
                 source_note=data["source_note"],
                 by=request.user,
+                industry=data["industry"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("全国の値を保存しました。"))
             return redirect("economic_index")
-    context = {"form": form, "table": national_figures_table(), "measures": list(Measure)}
+    context = {
+        "form": form,
+        "table": national_figures_table(),
+        "industry_table": national_industry_table(),
+        "measures": list(Measure),
+    }
     return render(request, "evaluation/national_figures_form.html", context)

@@ -12,15 +12,24 @@ from evaluation.models import EconomicFigure, Measure, PanelFigure, PanelFirm, S
 from evaluation.renderers.charts import index_charts
 from evaluation.selectors.economic import measure_indexes
 from evaluation.services.economic import national_figures_save
+from projects.models import Organisation, OrganisationType
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 YEARS = [2005, 2006, 2007]
 
 
-def firm(project, code, figures):
-    """figures: fiscal year → (sales, employees, net profit)."""
-    f = PanelFirm.objects.create(project=project, code=code)
+def firm(project, code, figures, *, capital=10_000_000, industry="E"):
+    """figures: fiscal year → (sales, employees, net profit). The firm is a registry firm (an
+    SME of manufacturing unless told otherwise), as the panel's firms are."""
+    organisation = Organisation.objects.create(
+        name=f"{project.code}-{code}",
+        normalised_name=f"{project.code}-{code}",
+        type=OrganisationType.FIRM,
+        capital_yen=capital,
+        industry=industry,
+    )
+    f = PanelFirm.objects.create(project=project, code=code, organisation=organisation)
     for year, (sales, employees, profit) in figures.items():
         PanelFigure.objects.create(
             firm=f, fiscal_year=year, sales_yen=sales, employees=employees, net_profit_yen=profit
@@ -164,12 +173,12 @@ def test_page_query_count_is_flat_in_the_number_of_firms(
     client.force_login(users["staff"])
     url = reverse("economic_index")
     add(2, 0)
-    # session, user, projects, panel years, figure years, figures, panel figures, the user's
-    # groups (role) and bureau (page header)
-    with django_assert_num_queries(9):
+    # session, user, projects, panel years, figure years, figures, panel figures with their
+    # registry firms, national figures by industry, the user's groups (role) and bureau
+    with django_assert_num_queries(10):
         assert client.get(url, {"first": 2005, "last": 2007}).status_code == 200
     add(40, 100)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(url, {"first": 2005, "last": 2007})
 
 

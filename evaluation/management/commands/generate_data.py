@@ -30,11 +30,14 @@ class Command(BaseCommand):
         parser.add_argument("--projects", type=int, required=True)
         parser.add_argument("--fiscal-years", default="2006-2020", type=year_range)
         parser.add_argument("--indicators", type=int, default=40)
+        parser.add_argument(
+            "--members", type=int, default=300, help="1 プロジェクトの会員数（会員名簿）"
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--chunk", type=int, default=50, help="1 トランザクションの件数")
         parser.add_argument("--no-progress", action="store_true")
 
-    def handle(self, *args, projects, fiscal_years, indicators, seed, chunk, **options):
+    def handle(self, *args, projects, fiscal_years, indicators, members, seed, chunk, **options):
         if projects < 1:
             raise CommandError("--projects は 1 以上にしてください。")
         if not Phase.objects.exists():
@@ -47,7 +50,11 @@ class Command(BaseCommand):
         first, last = fiscal_years
         started = time.perf_counter()
         generator = Generator(
-            seed=seed, first_year=first, last_year=last, indicator_count=indicators
+            seed=seed,
+            first_year=first,
+            last_year=last,
+            indicator_count=indicators,
+            members=members,
         )
         with tqdm(
             total=projects, unit="件", desc="プロジェクト", disable=options["no_progress"]

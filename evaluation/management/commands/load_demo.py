@@ -125,6 +125,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"デモの連携事例と採択: 事例 {cases} 件、採択 {adoptions} 件を作成しました。"
         )
+
+        from evaluation.demo.reports import link_demo_panel
+
+        linked = link_demo_panel(demo_projects)
+        self.stdout.write(f"パネル企業 {linked} 社を会員名簿の企業に結び付けました。")
         self.stdout.write(f"デモ用アカウント（パスワードは共通: {DEMO_PASSWORD}）:")
         for username, role, bureau_code in demo_accounts():
             bureau = f" / {bureaus[bureau_code].name_ja}" if bureau_code else ""
