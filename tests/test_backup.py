@@ -31,7 +31,8 @@ def load_demo_data():
 
 def workbook_cells(data: bytes):
     """Every sheet's visibility and cell values, but for the time of the download itself
-    (`_meta`'s generated_at; the file's own properties are not read)."""
+    (`_meta`'s generated_at and the title block's 作成日時 line; the file's own properties are
+    not read)."""
     book = load_workbook(io.BytesIO(data))
     return {
         sheet.title: (
@@ -40,6 +41,7 @@ def workbook_cells(data: bytes):
                 [cell.value for cell in row]
                 for row in sheet.iter_rows()
                 if row[0].value != "generated_at"
+                and not any(str(cell.value or "").startswith("作成日時") for cell in row)
             ],
         )
         for sheet in book.worksheets
