@@ -161,6 +161,7 @@ urlpatterns = [
     path(year + "<slug:action>/", yearly.yearly_plan_transition, name="yearly_plan_transition"),
     # The network registry (会員名簿, issue 25)
     path("projects/<slug:code>/members/", registry.member_list, name="member_list"),
+    path("network/", registry.network, name="member_network"),
     path(
         "projects/<slug:code>/members/export.<slug:fmt>",
         registry.member_list_export,

@@ -431,6 +431,7 @@ MATRIX: dict[str, list[Row]] = {
     "member_import": [Row(project_kwargs, signed_in(member_import_answer))],
     "member_import_apply": [Row(project_kwargs, signed_in(member_apply_answer))],
     "organisation_detail": [Row(organisation_kwargs, signed_in(read_only_page))],
+    "member_network": [Row(no_kwargs, signed_in(read_only_page))],
     # Cases and adoptions (issue 26): a policy tool's review sheet, figures only, for everyone.
     "tool_review_sheet": [Row(tool_kwargs, signed_in(read_only_page))],
     "tool_review_sheet_export": [

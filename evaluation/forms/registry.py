@@ -61,6 +61,18 @@ class MemberListFilter(QueryFilter):
         fields = []
 
 
+class NetworkFilter(QueryFilter):
+    """The network view's filters (?type=…&year=…); a value that is not a choice falls back to
+    all types and the last tracked year."""
+
+    type = django_filters.ChoiceFilter(choices=OrganisationType.choices, initial="")
+    year = YearFilter()
+
+    class Meta:
+        model = Membership
+        fields = []
+
+
 class MemberCountsForm(VersionedForm):
     """Write the member list's counts into an annual report: the version the page was opened
     on, and the reason a change needs after a return or reopen."""

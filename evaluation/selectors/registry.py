@@ -10,7 +10,7 @@ assigned to the project (`Membership.objects.visible_to`); others see the counts
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, F, Min, Q
 from django.shortcuts import get_object_or_404
 
 from projects.domain import fiscal_year_bounds, tracked_years
@@ -256,3 +256,50 @@ def national_member_rows(year: int, indicators) -> list[dict]:
         for count in national_member_counts([year])
         if count.indicator_code in shown
     ]
+
+
+NETWORK_PAIRS_SHOWN = 30
+
+
+def network_page(*, type: str = "", year=None) -> dict:
+    """Which projects share members (the network view; counts only, so every signed-in user):
+    for the members at a fiscal year's end (of one type, or all), the pairs of projects with the
+    number of organisations they share, most first (the first NETWORK_PAIRS_SHOWN), and the number
+    of organisations in two projects or more. Three queries whatever the number of projects and
+    members."""
+    years = tracked_years()
+    if year not in years:
+        year = years[-1]
+    other = "organisation__memberships__"
+    shared = _year_filter(year) & _year_filter(year, other)
+    shared &= Q(**{f"{other}project_id__gt": F("project_id")})
+    if type in OrganisationType.values:
+        shared &= Q(organisation__type=type)
+    pairs = (
+        Membership.objects.filter(shared)
+        .values("project_id", f"{other}project_id")
+        .annotate(shared=Count("organisation_id", distinct=True))
+        .order_by("-shared", "project_id", f"{other}project_id")
+    )
+    rows = list(pairs[:NETWORK_PAIRS_SHOWN])
+    summary = Membership.objects.filter(shared).aggregate(
+        organisations=Count("organisation_id", distinct=True)
+    )
+    ids = {r["project_id"] for r in rows} | {r[f"{other}project_id"] for r in rows}
+    titles = {p.pk: p for p in Project.objects.filter(pk__in=ids).select_related("bureau")}
+    return {
+        "year": year,
+        "years": years,
+        "types": OrganisationType.choices,
+        "filters": {"type": type, "year": year},
+        "pairs": [
+            {
+                "first": titles[r["project_id"]],
+                "second": titles[r[f"{other}project_id"]],
+                "shared": r["shared"],
+            }
+            for r in rows
+        ],
+        "shared_organisations": summary["organisations"],
+        "shown": NETWORK_PAIRS_SHOWN,
+    }

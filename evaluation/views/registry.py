@@ -18,6 +18,7 @@ from evaluation.forms.registry import (
     MemberListApplyForm,
     MemberListFilter,
     MemberListUploadForm,
+    NetworkFilter,
 )
 from evaluation.renderers.charts import bar_chart
 from evaluation.renderers.exports import export_format, export_response
@@ -26,6 +27,7 @@ from evaluation.renderers.workbooks import MAX_FILE_BYTES, WorkbookRefused
 from evaluation.selectors.paging import page_of
 from evaluation.selectors.registry import (
     member_list_page,
+    network_page,
     organisation_page,
     report_member_figures,
 )
@@ -200,6 +202,31 @@ def member_import_apply(request, code):
         refused = error
     context = {"project": project, "form": MemberListUploadForm(), "refused": refused}
     return render(request, "evaluation/member_import.html", context, status=400)
+
+
+def network_chart(pairs):
+    """The pairs of projects that share the most members, as bars (inline SVG); the chart's
+    table holds the same numbers."""
+    return bar_chart(
+        title=_("会員を共有するプロジェクトの組"),
+        description="、".join(
+            f"{p['first'].name} × {p['second'].name} {p['shared']}" for p in pairs
+        ),
+        categories=[f"{p['first'].name} × {p['second'].name}" for p in pairs],
+        series=[(_("共有する会員数"), [Decimal(p["shared"]) for p in pairs])],
+        places=0,
+        first_header=_("プロジェクトの組"),
+    )
+
+
+@login_required
+@require_safe
+def network(request):
+    """GET, every signed-in user (counts only, no names of members): which projects share
+    members at a fiscal year's end, as a chart and a table of the same numbers."""
+    context = network_page(**NetworkFilter(request.GET).values())
+    context["chart"] = network_chart(context["pairs"]) if context["pairs"] else None
+    return render(request, "evaluation/member_network.html", context)
 
 
 @login_required

@@ -34,6 +34,7 @@ FRAME = ", ".join(
         "/projects/kanto-regional-revitalisation/matrix/",
         "/overall/II/",
         "/national/",
+        "/network/",
         "/indicators/participating-universities/",
         "/evaluations/",
     ],
