@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from evaluation.renderers.exports import export_format, export_response, fy
 from evaluation.renderers.layout import file_name
 from evaluation.selectors.cases import review_sheet
+from evaluation.views.helpers import export_about
 
 
 @login_required
@@ -82,4 +83,5 @@ def tool_review_sheet_export(request, code, fmt):
         header,
         review_rows(sheet),
         name=file_name(_("レビューシート"), sheet.tool.name),
+        about=export_about(request, filters=[(_("政策ツール（施策）"), sheet.tool.name)]),
     )
