@@ -177,6 +177,13 @@ class ProjectEvaluation(models.Model):
         return [line.strip() for line in self.final_recommendations.splitlines() if line.strip()]
 
 
+class EvaluatorRatingQuerySet(models.QuerySet):
+    def finished(self):
+        """Ratings the evaluator finished: a draft counts as no rating yet (not 記入済み, not
+        counted on the round page, not enough to finish an evaluation)."""
+        return self.filter(is_draft=False)
+
+
 class EvaluatorRating(models.Model):
     """One evaluator's own rating of a project: a grade per criterion, an overall grade,
     findings and recommendations. Other evaluators never see it; the manager does."""
@@ -201,6 +208,7 @@ class EvaluatorRating(models.Model):
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
     version = models.PositiveIntegerField(_("版"), default=1)
 
+    objects = EvaluatorRatingQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -332,9 +332,9 @@ def round_list_context(user) -> dict:
         for evaluation_round in EvaluationRound.objects.all():
             rounds.setdefault(evaluation_round, [])
     rated = set(
-        EvaluatorRating.objects.filter(evaluator=user, is_draft=False).values_list(
-            "evaluation_id", flat=True
-        )
+        EvaluatorRating.objects.finished()
+        .filter(evaluator=user)
+        .values_list("evaluation_id", flat=True)
     )
     return {
         "rounds": sorted(rounds.items(), key=lambda item: (-item[0].fiscal_year, item[0].pk)),
@@ -370,7 +370,7 @@ def round_detail_context(user, round_id: int) -> dict:
             "evaluators",
             Prefetch(
                 "ratings",
-                queryset=EvaluatorRating.objects.filter(is_draft=False),
+                queryset=EvaluatorRating.objects.finished(),
                 to_attr="finished_ratings",
             ),
         )

@@ -226,7 +226,7 @@ def evaluation_consolidate(
         )
     if finish and not final_grade:
         raise ValidationError({"final_grade": _("確定するには総合評価を選んでください。")})
-    if finish and not evaluation.ratings.filter(is_draft=False).exists():  # drafts do not count
+    if finish and not evaluation.ratings.finished().exists():
         raise ValidationError(_("評価者の評価が1件もないため、確定できません。"))
     evaluation.final_grade = final_grade
     evaluation.final_findings = findings.strip()
