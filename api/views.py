@@ -20,6 +20,7 @@ from evaluation.models import (
     Target,
     TargetVersion,
 )
+from evaluation.selectors.achievement import own_target_ratings
 from evaluation.selectors.national import default_year, ratings_in_year, reports_in_year
 from projects.domain import PHASE_II, fiscal_year_label, in_phase_ii
 from projects.models import Project
@@ -190,6 +191,7 @@ def ratings(request):
     page = paginator.paginate_queryset(rows, request)
     reports = reports_in_year(request.user, page, year)
     _, project_rows = ratings_in_year(request.user, page, year, reports)
+    own = own_target_ratings(request.user, page, year)
     results = []
     for row in project_rows:
         results.append(
@@ -217,6 +219,25 @@ def ratings(request):
                         **_per_firm_json(f),
                     }
                     for f in row.figures.values()
+                ],
+                "own_targets": [
+                    {
+                        "id": f["target"].pk,
+                        "name_ja": f["target"].name,
+                        "unit": f["target"].unit,
+                        "target": number(f["goal"]),
+                        "actual": number(f["actual"]),
+                        "status": f["status"],
+                        "achievement_rate": number(f["rate"]),
+                        "progress_rate": number(f["progress"]),
+                        "rating": f["rating"],
+                        "rating_label": str(f["rating_label"]),
+                        "year_value": number(_year_value(f)),
+                        "missing_reason": f["reason"],
+                        "missing_reason_label": str(f["reason_label"]),
+                        "missing_reason_detail": str(f["reason_detail"]),
+                    }
+                    for f in own.get(row.project.pk, [])
                 ],
             }
         )

@@ -14,7 +14,7 @@ from evaluation.models import (
     Indicator,
     ValueKind,
 )
-from evaluation.models.reports import RowInput, stored_value
+from evaluation.models.reports import RowInput, own_code, stored_value
 
 # A row's note and comment: two lines, wide, so a note like 「デモデータ（自動生成）」 shows whole.
 ROW_TEXT = forms.Textarea(attrs={"rows": 2, "cols": 24})
@@ -51,14 +51,23 @@ class ReportEntryForm(VersionedForm):
         results,
         rows=None,
         conflicts=(),
+        own_targets=(),
+        own_values=None,
+        own_rows=None,
         **kwargs,
     ):
         """`plan` is the report; `values` the saved MonitoredValues by indicator id;
         `results` the saved ActivityResults by activity id; `rows` what each row shows besides
         its fields (last year's value, this year's target, a warning) by indicator id;
         `conflicts` the fields both people changed (services.reports.FieldConflict), each with a
-        choice `keep-<field>` between this person's value and the other's."""
+        choice `keep-<field>` between this person's value and the other's. `own_targets`: the
+        project's own targets of the year's plan, a row each (`own<id>`, no breakdown), their
+        saved OwnTargetValues in `own_values` and what each row shows besides in `own_rows`, by
+        target id."""
         self.row_context = rows or {}
+        self.own_targets = list(own_targets)
+        self.own_context = own_rows or {}
+        own_values = own_values or {}
         self.published = {pk: v for pk, v in values.items() if v.is_published}
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("comment", plan.comment)
@@ -79,6 +88,7 @@ class ReportEntryForm(VersionedForm):
                 initial.setdefault(
                     f"part-{code}-{part.sub_region_id}", as_entered(part.amount, indicator)
                 )
+        self._own_initial(initial, own_values)
         for activity in activities:
             result = results.get(activity.pk)
             if result is not None:
@@ -94,26 +104,41 @@ class ReportEntryForm(VersionedForm):
                     label=_("値"), required=False, disabled=True
                 )
                 continue
-            self.fields[f"kind-{code}"] = forms.ChoiceField(
-                label=_("値の種類"), choices=self.KINDS, initial=ValueKind.UNKNOWN
-            )
-            self.fields[f"value-{code}"] = NumberField(label=_("値"), required=False)
-            self.fields[f"note-{code}"] = forms.CharField(
-                label=_("出所・注記"), required=False, max_length=500, widget=ROW_TEXT
-            )
-            self.fields[f"comment-{code}"] = forms.CharField(
-                label=_("コメント"), required=False, max_length=5000, widget=ROW_TEXT
-            )
-            for region in regions:
-                self.fields[f"part-{code}-{region.pk}"] = NumberField(
-                    label=region.name, required=False
-                )
+            self._add_row_fields(code, regions)
+        for target in self.own_targets:
+            self._add_row_fields(own_code(target), ())
         for activity in activities:
             self.fields[f"actual-{activity.pk}"] = NumberField(label=_("実績値"), required=False)
             self.fields[f"actual_note-{activity.pk}"] = forms.CharField(
                 label=_("備考"), required=False, max_length=1000, widget=ROW_TEXT
             )
         self._add_choices(conflicts)
+
+    def _own_initial(self, initial: dict, own_values: dict) -> None:
+        for target in self.own_targets:
+            saved, code = own_values.get(target.pk), own_code(target)
+            if saved is None:
+                initial.setdefault(f"kind-{code}", ValueKind.UNKNOWN)
+                continue
+            kind = ValueKind.NUMBER if saved.kind == ValueKind.ZERO else saved.kind
+            initial.setdefault(f"kind-{code}", kind)
+            initial.setdefault(f"value-{code}", as_typed(saved.value))
+            initial.setdefault(f"note-{code}", saved.source_note)
+            initial.setdefault(f"comment-{code}", saved.comment)
+
+    def _add_row_fields(self, code: str, regions) -> None:
+        self.fields[f"kind-{code}"] = forms.ChoiceField(
+            label=_("値の種類"), choices=self.KINDS, initial=ValueKind.UNKNOWN
+        )
+        self.fields[f"value-{code}"] = NumberField(label=_("値"), required=False)
+        self.fields[f"note-{code}"] = forms.CharField(
+            label=_("出所・注記"), required=False, max_length=500, widget=ROW_TEXT
+        )
+        self.fields[f"comment-{code}"] = forms.CharField(
+            label=_("コメント"), required=False, max_length=5000, widget=ROW_TEXT
+        )
+        for region in regions:
+            self.fields[f"part-{code}-{region.pk}"] = NumberField(label=region.name, required=False)
 
     def _add_choices(self, conflicts) -> None:
         """A choice per field both people changed: this person's value (as typed, the default)
@@ -174,17 +199,23 @@ class ReportEntryForm(VersionedForm):
                 if self.posted_names(indicator):
                     self.add_error(field, self.published[indicator.pk].refusal)
                 continue
-            if field in self.errors or f"kind-{code}" in self.errors:
-                continue
-            kind, value = cleaned.get(f"kind-{code}"), cleaned.get(field)
-            if kind == ValueKind.UNKNOWN and value is not None:
-                kind = cleaned[f"kind-{code}"] = ValueKind.NUMBER
-            if kind == ValueKind.NOT_APPLICABLE and value is not None:
-                self.add_error(field, _("「該当なし」のときは値を空欄にしてください。"))
-                continue
-            for problem in stored_value(RowInput(indicator, kind, value))[2]:
-                self.add_error(field, problem)
+            self._clean_row(cleaned, code, indicator=indicator)
+        for target in self.own_targets:
+            self._clean_row(cleaned, own_code(target), own_target=target)
         return cleaned
+
+    def _clean_row(self, cleaned, code: str, *, indicator=None, own_target=None) -> None:
+        field = f"value-{code}"
+        if field in self.errors or f"kind-{code}" in self.errors:
+            return
+        kind, value = cleaned.get(f"kind-{code}"), cleaned.get(field)
+        if kind == ValueKind.UNKNOWN and value is not None:
+            kind = cleaned[f"kind-{code}"] = ValueKind.NUMBER
+        if kind == ValueKind.NOT_APPLICABLE and value is not None:
+            self.add_error(field, _("「該当なし」のときは値を空欄にしてください。"))
+            return
+        for problem in stored_value(RowInput(indicator, kind, value, own_target=own_target))[2]:
+            self.add_error(field, problem)
 
     def posted_names(self, indicator) -> set[str]:
         """The names of the row's inputs the post carries."""
@@ -207,6 +238,31 @@ class ReportEntryForm(VersionedForm):
             )
             for i in self.indicators
             if i.pk not in self.published
+        ] + [
+            RowInput(
+                indicator=None,
+                own_target=t,
+                kind=data[f"kind-{own_code(t)}"],
+                value=data.get(f"value-{own_code(t)}"),
+                source_note=data.get(f"note-{own_code(t)}", ""),
+                comment=data.get(f"comment-{own_code(t)}", ""),
+            )
+            for t in self.own_targets
+        ]
+
+    def own_target_rows(self):
+        """The rows of the project's own targets: each target with its fields and what it
+        shows besides (last year's value, this year's target)."""
+        return [
+            {
+                "target": t,
+                "fields": {
+                    name: self[f"{name}-{own_code(t)}"]
+                    for name in ("kind", "value", "note", "comment")
+                },
+                **self.own_context.get(t.pk, {}),
+            }
+            for t in self.own_targets
         ]
 
     def activity_results(self):

@@ -17,7 +17,7 @@ from evaluation.models.evaluations import (
     Grade,
     ProjectEvaluation,
 )
-from evaluation.models.monitoring import MonitoredValue, ValueKind
+from evaluation.models.monitoring import MonitoredValue, OwnTargetValue, ValueKind
 from evaluation.models.notifications import Notification
 from evaluation.models.overall import NationalTarget, OverallPlan
 from evaluation.models.plans import (
@@ -72,6 +72,7 @@ __all__ = [
     "YearlyPlan",
     "Indicator",
     "MonitoredValue",
+    "OwnTargetValue",
     "NationalTarget",
     "OverallPlan",
     "ProjectPlan",

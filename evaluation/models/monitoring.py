@@ -25,7 +25,47 @@ class ValueKind(models.TextChoices):
     UNKNOWN = "unknown", _("未把握")
 
 
-class MonitoredValueQuerySet(models.QuerySet):
+class SettledQuerySet(models.QuerySet):
+    """Which values count for a figure: the one rule, for catalogue values (MonitoredValue)
+    and a project's own targets' values (OwnTargetValue) alike."""
+
+    def always_counts(self) -> Q | None:
+        """Values that count whatever their report (published figures); None where none do."""
+        return None
+
+    def settled(self, *, including=(), filed: bool = False):
+        """The values a figure counts, for every reader alike: published figures and values of
+        approved reports. Drafts, submitted and returned reports never count, except the
+        reports in `including` (reports or their ids): a report page rates the year's own
+        report on its own values whatever its state (暫定).
+
+        With `filed`, the values of reports filed but not approved (submitted, returned,
+        reopened) come too, each row annotated `counts` (True for a value that counts): they
+        only tell why a figure is missing (未承認), and are never summed or rated."""
+        condition = Q(report__state=State.APPROVED)
+        always = self.always_counts()
+        if always is not None:
+            condition = always | condition
+        if including:
+            condition |= Q(report__in=list(including))
+        if not filed:
+            return self.filter(condition)
+        awaiting = Q(report__state__in=FILED_STATES)
+        return self.filter(condition | awaiting).annotate(
+            counts=ExpressionWrapper(condition, output_field=models.BooleanField())
+        )
+
+    def unsettled(self):
+        """The complement of `settled()`: values of reports not approved yet (drafts,
+        submitted, returned, reopened). Shown only where they are entered, and to their own
+        bureau as 暫定; never counted."""
+        return self.filter(report__isnull=False).exclude(report__state=State.APPROVED)
+
+
+class MonitoredValueQuerySet(SettledQuerySet):
+    def always_counts(self) -> Q:
+        return Q(origin=MonitoredValue.Origin.REFERENCE)
+
     def get_by_natural_key(self, project_code, indicator_code, fiscal_year):
         return self.get(
             project__code=project_code, indicator__code=indicator_code, fiscal_year=fiscal_year
@@ -59,31 +99,6 @@ class MonitoredValueQuerySet(models.QuerySet):
 
     def with_related(self):
         return self.select_related("project", "indicator")
-
-    def settled(self, *, including=(), filed: bool = False):
-        """The values a figure counts, for every reader alike: published figures and values of
-        approved reports. Drafts, submitted and returned reports never count, except the
-        reports in `including` (reports or their ids): a report page rates the year's own
-        report on its own values whatever its state (暫定).
-
-        With `filed`, the values of reports filed but not approved (submitted, returned,
-        reopened) come too, each row annotated `counts` (True for a value that counts): they
-        only tell why a figure is missing (未承認), and are never summed or rated."""
-        condition = Q(origin=MonitoredValue.Origin.REFERENCE) | Q(report__state=State.APPROVED)
-        if including:
-            condition |= Q(report__in=list(including))
-        if not filed:
-            return self.filter(condition)
-        awaiting = Q(report__state__in=FILED_STATES)
-        return self.filter(condition | awaiting).annotate(
-            counts=ExpressionWrapper(condition, output_field=models.BooleanField())
-        )
-
-    def unsettled(self):
-        """The complement of `settled()`: values of reports not approved yet (drafts,
-        submitted, returned, reopened). Shown only where they are entered, and to their own
-        bureau as 暫定; never counted."""
-        return self.filter(report__isnull=False).exclude(report__state=State.APPROVED)
 
     def latest_stock_for(self, project) -> list["MonitoredValue"]:
         """Each stock indicator of a project with its latest fiscal year's value (one query)."""
@@ -225,3 +240,119 @@ class MonitoredValue(models.Model):
 
     def is_editable_by(self, user) -> bool:
         return self.origin == self.Origin.REPORTED and self.project.is_editable_by(user)
+
+
+class OwnTargetValueQuerySet(SettledQuerySet):
+    def visible_to(self, user):
+        """As a reported MonitoredValue: the values follow their annual report (the project's
+        bureau staff always, other bureaus' staff once approved, managers and admins always,
+        evaluators once submitted for the projects assigned to them)."""
+        role = user_role(user)
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if role in (Role.MANAGER, Role.ADMIN):
+            return self.all()
+        if role == Role.STAFF:
+            return self.filter(
+                Q(report__project__bureau_id=user.bureau_id) | Q(report__state="approved")
+            )
+        if role == Role.EVALUATOR:
+            from evaluation.models.workflow import assigned_projects
+
+            return self.filter(
+                report__project__in=assigned_projects(user),
+                report__state__in=["submitted", "approved"],
+            )
+        return self.none()
+
+
+class OwnTargetValue(models.Model):
+    """The actual of a project's own target (a Target not in the catalogue: own name, unit,
+    direction) in a fiscal year, entered in its annual report. The four kinds and the note
+    as a MonitoredValue; which of them count is the same rule (`SettledQuerySet.settled`).
+    Kept apart from MonitoredValue so that no catalogue figure (national totals, grids, the
+    economic index, the API's values) can ever read it."""
+
+    target = models.ForeignKey(
+        "evaluation.Target",
+        on_delete=models.PROTECT,
+        related_name="own_values",
+        verbose_name=_("独自目標"),
+    )
+    report = models.ForeignKey(
+        "evaluation.AnnualReport",
+        on_delete=models.PROTECT,
+        related_name="own_values",
+        verbose_name=_("年度報告"),
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("値の種類"), max_length=20, choices=ValueKind.choices)
+    value = models.DecimalField(_("値"), max_digits=20, decimal_places=4, null=True, blank=True)
+    source_note = models.CharField(_("出所・注記"), max_length=500, blank=True)
+    comment = models.TextField(_("コメント"), blank=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    objects = OwnTargetValueQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("独自目標の実績")
+        verbose_name_plural = _("独自目標の実績")
+        ordering = ["target", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "target"], name="own_value_once_per_report"),
+            models.UniqueConstraint(
+                fields=["target", "fiscal_year"], name="own_value_unique_per_year"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    (Q(kind="number") & Q(value__isnull=False) & ~Q(value=0))
+                    | (Q(kind="zero") & Q(value=0))
+                    | (Q(kind__in=["not_applicable", "unknown"]) & Q(value__isnull=True))
+                ),
+                name="own_value_matches_kind",
+            ),
+            models.CheckConstraint(condition=FISCAL_YEAR_RANGE, name="own_value_fiscal_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} / {self.fiscal_year}: {self.display}"
+
+    @property
+    def display(self) -> str:
+        return own_value_display(self.kind, self.value)
+
+    @property
+    def display_with_unit(self) -> str:
+        """「12 件」「0 件」「該当なし」 (reads `target`)."""
+        return own_value_display(self.kind, self.value, self.target.unit_label)
+
+    @property
+    def awaits_approval(self) -> bool:
+        return self.report.state != State.APPROVED
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind == ValueKind.NUMBER and self.value in (None, Decimal(0)):
+            errors["value"] = _("数値を入力してください。")
+        elif self.kind == ValueKind.ZERO:
+            self.value = Decimal(0)
+        elif self.kind in (ValueKind.NOT_APPLICABLE, ValueKind.UNKNOWN) and self.value is not None:
+            errors["value"] = _("「該当なし」「未把握」には数値を入れません。")
+        if self.target_id and self.target.indicator_id:
+            errors["target"] = _("カタログの指標の値はモニタリング値として記録します。")
+        if errors:
+            raise ValidationError(errors)
+
+
+def own_value_display(kind: str, value, unit_label: str = "") -> str:
+    """What a person reads of an own target's value: the number with its unit, 0, 該当なし or
+    未把握 (the unit only where there is a number)."""
+    if kind == ValueKind.NUMBER and value is not None:
+        text = f"{value.normalize():,f}"
+    elif kind == ValueKind.ZERO:
+        text = "0"
+    else:
+        return str(ValueKind(kind).label) if kind in ValueKind.values else ""
+    return f"{text} {unit_label}".strip()

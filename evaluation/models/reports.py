@@ -231,14 +231,39 @@ REPORTABLE_YEARS = (BASELINE_YEAR, PHASE_II[1])
 @dataclass
 class RowInput:
     """One row of the entry screen as typed: a kind and, for a number, the value in the row's
-    entry unit (yen rows: the indicator's entry_money_unit)."""
+    entry unit (yen rows: the indicator's entry_money_unit). A row of a project's own target
+    has no indicator but `own_target` (a Target with its own name and unit; no breakdown)."""
 
-    indicator: Indicator
+    indicator: Indicator | None
     kind: str
     value: Decimal | None = None
     source_note: str = ""
     comment: str = ""
     breakdown: dict[int, Decimal | None] = field(default_factory=dict)
+    own_target: object = None
+
+    @property
+    def code(self) -> str:
+        """The row's key in field names and merges: the indicator's code, or `own<target id>`."""
+        return own_code(self.own_target) if self.own_target is not None else self.indicator.code
+
+    @property
+    def unit(self) -> str:
+        return self.own_target.own_unit if self.own_target is not None else self.indicator.unit
+
+    @property
+    def money_unit(self) -> str | None:
+        """The unit money is typed in (an own target's money is typed in yen: None)."""
+        if self.own_target is not None:
+            return None
+        return (
+            self.indicator.entry_money_unit if self.indicator.unit == Indicator.Unit.YEN else None
+        )
+
+
+def own_code(target) -> str:
+    """An own target's row key on the entry screen and in merges: 「own12」."""
+    return f"own{target.pk}"
 
 
 def stored_value(row: RowInput) -> tuple[str, Decimal | None, list[str]]:
@@ -257,12 +282,12 @@ def stored_value(row: RowInput) -> tuple[str, Decimal | None, list[str]]:
             None,
             [gettext("数値を入力してください（分からない場合は「未把握」を選びます）。")],
         )
-    if row.indicator.unit == Indicator.Unit.YEN:
+    if row.money_unit:
         try:
-            value = Decimal(to_yen(value, row.indicator.entry_money_unit))
+            value = Decimal(to_yen(value, row.money_unit))
         except FractionOfYenError:
             problems.append(gettext("金額は円単位の整数になるように入力してください。"))
-    problems = problems or unit_value_problems(row.indicator.unit, value)
+    problems = problems or unit_value_problems(row.unit, value)
     if not problems and value == 0:
         kind = ValueKind.ZERO
     elif kind == ValueKind.ZERO and value != 0:

@@ -42,8 +42,11 @@ def fy(year: int | None) -> str:
     return fiscal_year_label(year, get_language() or "ja") if year else ""
 
 
-def unit_label(indicator: Indicator) -> str:
-    """The unit a value of `indicator` is exported in: money in its entry unit (千円, 百万円…)."""
+def unit_label(indicator) -> str:
+    """The unit a value of `indicator` is exported in: money in its entry unit (千円, 百万円…);
+    a project's own target (a Target) in its own unit."""
+    if not isinstance(indicator, Indicator):
+        return str(indicator.unit_label)
     if indicator.unit == Indicator.Unit.YEN:
         return str(indicator.get_entry_money_unit_display())
     return str(indicator.get_unit_display())
@@ -64,7 +67,8 @@ def value_cell(value: MonitoredValue | None):
     if value is None:
         return None
     if value.kind == ValueKind.NUMBER:
-        return amount(value.indicator, value.value)
+        subject = getattr(value, "indicator", None) or value.target  # an OwnTargetValue's
+        return amount(subject, value.value)
     if value.kind == ValueKind.ZERO:
         return Decimal(0)
     return str(ValueKind(value.kind).label)

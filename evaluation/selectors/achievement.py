@@ -19,7 +19,7 @@ from evaluation.arithmetic import (
     rating_for,
     target_for_year,
 )
-from evaluation.models import MonitoredValue, ProjectPlan, RatingBand, State
+from evaluation.models import MonitoredValue, OwnTargetValue, ProjectPlan, RatingBand, State
 from evaluation.models.targets import COMMON_TARGET_DENOMINATOR
 
 
@@ -58,40 +58,68 @@ def year_targets(project, fiscal_year: int) -> list:
 
 
 def target_achievements(report, targets: list | None = None) -> list[dict]:
-    """For every catalogue target of the year's plan: target in force, actual after the
-    cumulation rule, achievement rate, progress from the baseline and the rating. Built on the
-    report's own values and on earlier years' settled values only, so every reader sees the
-    same figures and a draft of another year never changes them. A report not yet approved
-    rates on its own values: each row is marked `provisional` (暫定). `targets`, when the caller
-    has them already: the year's plan's targets with their versions (`year_targets`)."""
+    """For every target of the year's plan, catalogue or the project's own: target in force,
+    actual after the cumulation rule, achievement rate, progress from the baseline and the
+    rating. Built on the report's own values and on earlier years' settled values only, so
+    every reader sees the same figures and a draft of another year never changes them. A
+    report not yet approved rates on its own values: each row is marked `provisional` (暫定).
+    `targets`, when the caller has them already: the year's plan's targets with their
+    versions (`year_targets`). An own target's row is marked `own` (its values are
+    OwnTargetValues, in its own unit)."""
     project, fiscal_year = report.project, report.fiscal_year
     if targets is None:
         targets = year_targets(project, fiscal_year)
-    targets = [t for t in targets if t.indicator_id]
+    catalogue = [t for t in targets if t.indicator_id]
+    own = [t for t in targets if not t.indicator_id]
     if not targets:
         return []
     values = (
         MonitoredValue.objects.settled(including=[report], filed=True)
         .filter(
             project=project,
-            indicator__in=[t.indicator_id for t in targets],
+            indicator__in=[t.indicator_id for t in catalogue],
             fiscal_year__lte=fiscal_year,
         )
         .values_list("indicator_id", "fiscal_year", "kind", "value", "counts")
+        if catalogue
+        else []
     )
     observed, filed = observed_and_filed(values)
+    own_observed, own_filed = own_observed_and_filed(own, fiscal_year, including=[report])
     bands = rating_bands()
     provisional = report.state != State.APPROVED
     rows = []
-    for target in targets:
+    for target in catalogue:
         key = target.indicator_id
         row = target_achievement(
             target, fiscal_year, observed.get(key, {}), bands, filed.get(key, set())
         )
         row["provisional"] = provisional
         rows.append(row)
+    for target in own:
+        row = target_achievement(
+            target,
+            fiscal_year,
+            own_observed.get(target.pk, {}),
+            bands,
+            own_filed.get(target.pk, set()),
+        )
+        row["provisional"] = provisional
+        rows.append(row)
     attach_per_firm(rows)
     return rows
+
+
+def own_observed_and_filed(targets, last_year: int, *, including=()) -> tuple[dict, dict]:
+    """`observed_and_filed` for a project's own targets, keyed by target id: their values up to
+    `last_year` through the one rule (`OwnTargetValue.objects.settled(filed=True)`)."""
+    if not targets:
+        return {}, {}
+    return observed_and_filed(
+        OwnTargetValue.objects.settled(including=including, filed=True)
+        .filter(target__in=targets, fiscal_year__lte=last_year)
+        .values_list("target_id", "fiscal_year", "kind", "value", "counts")
+    )
 
 
 def observed_and_filed(rows) -> tuple[dict, dict]:
@@ -208,6 +236,7 @@ def target_achievement(
         rating_label = REASON_LABELS[reason]
     own = observed.get(fiscal_year)
     return {
+        "own": not target.indicator_id,
         "target": target,
         "version": version,
         "goal": goal,
@@ -289,3 +318,42 @@ def attach_per_firm(figures) -> dict | None:
     firms = next((f for f in figures if _is_firm_count(f)), None)
     common["per_firm"] = per_firm_figure(common, firms)
     return common["per_firm"]
+
+
+def own_target_ratings(user, projects, year: int) -> dict[int, list[dict]]:
+    """Project id → its own targets (not in the catalogue) of the plan covering `year` (a plan
+    the user may see), each rated like the catalogue targets (`target_achievement`), on settled
+    values only, the same for every reader. Kept apart from the catalogue's columns: an own
+    target belongs to its project alone. The same few queries whatever the number of projects."""
+    from django.db.models import Prefetch
+
+    from evaluation.models import Target
+
+    plans = (
+        ProjectPlan.objects.visible_to(user)
+        .filter(
+            project__in=[p.pk for p in projects],
+            phase__first_fiscal_year__lte=year,
+            phase__last_fiscal_year__gte=year,
+        )
+        .prefetch_related(
+            Prefetch(
+                "targets",
+                queryset=Target.objects.filter(indicator__isnull=True).prefetch_related(
+                    "versions__milestones"
+                ),
+            )
+        )
+    )
+    own = {plan.project_id: list(plan.targets.all()) for plan in plans}
+    targets = [t for each in own.values() for t in each]
+    observed, filed = own_observed_and_filed(targets, year)
+    bands = rating_bands() if targets else DEFAULT_BANDS
+    return {
+        project_id: [
+            target_achievement(t, year, observed.get(t.pk, {}), bands, filed.get(t.pk, set()))
+            for t in each
+        ]
+        for project_id, each in own.items()
+        if each
+    }

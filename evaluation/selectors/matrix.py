@@ -6,7 +6,7 @@ as 暫定, never rated."""
 
 from django.db.models import Prefetch
 
-from evaluation.models import Indicator, MonitoredValue, ProjectPlan, Target
+from evaluation.models import Indicator, MonitoredValue, OwnTargetValue, ProjectPlan, Target
 from evaluation.selectors.achievement import (
     REASON_LABELS,
     attach_per_firm,
@@ -53,7 +53,8 @@ def matrix_context(
     )
     shown = {(v.indicator_id, v.fiscal_year): v for v in values if v.counts}
     provisional = _provisional(user, project, first, last)
-    targets = _targets_by_year(user, project, years)
+    plans = _plans(user, project)
+    targets = _targets_by_year(plans, years)
     bands = rating_bands()
     rows = [
         {
@@ -70,6 +71,7 @@ def matrix_context(
         "project": project,
         "years": years,
         "rows": rows,
+        "own_rows": _own_rows(user, project, plans, years, bands),
         "category": category,
         "categories": Indicator.Category.choices,
         "first": first,
@@ -110,10 +112,9 @@ def _provisional(user, project, first: int, last: int) -> dict:
     }
 
 
-def _targets_by_year(user, project, years) -> dict:
-    """(indicator id, fiscal year) → the target of the plan covering that year (plans the user
-    may see, targets with their versions and milestones)."""
-    plans = list(
+def _plans(user, project) -> list:
+    """The project's plans the user may see, targets with their versions and milestones."""
+    return list(
         ProjectPlan.objects.visible_to(user)
         .filter(project=project)
         .select_related("phase")
@@ -122,6 +123,59 @@ def _targets_by_year(user, project, years) -> dict:
             "targets__versions__milestones",
         )
     )
+
+
+def _own_rows(user, project, plans, years, bands) -> list[dict]:
+    """A row per own target of the plans (a project's targets not in the catalogue), cells as
+    the indicators' (`_cell`) over the years its plan covers (None elsewhere): settled
+    OwnTargetValues only, the own bureau's awaiting approval beside them as 暫定. No query
+    where the plans have no own target."""
+    own = [
+        (plan, target) for plan in plans for target in plan.targets.all() if not target.indicator_id
+    ]
+    if not own:
+        return []
+    values = list(
+        OwnTargetValue.objects.settled(filed=True)
+        .filter(target__in=[t for _plan, t in own], fiscal_year__lte=years[-1])
+        .select_related("target")
+    )
+    observed, filed = observed_and_filed(
+        (v.target_id, v.fiscal_year, v.kind, v.value, v.counts) for v in values
+    )
+    shown = {(v.target_id, v.fiscal_year): v for v in values if v.counts}
+    provisional = {}
+    if user.role == Role.STAFF and user.bureau_id == project.bureau_id:
+        provisional = {
+            (v.target_id, v.fiscal_year): v
+            for v in OwnTargetValue.objects.unsettled()
+            .filter(target__in=[t for _plan, t in own], fiscal_year__in=years)
+            .select_related("target")
+        }
+    rows = []
+    for plan, target in own:
+        cells = []
+        for year in years:
+            if not plan.phase.contains(year):
+                cells.append(None)
+                continue
+            cell = _cell(
+                year,
+                shown,
+                {(target.pk, year): target},
+                observed,
+                target,
+                bands,
+                filed,
+                provisional,
+            )
+            cells.append(cell)
+        rows.append({"target": target, "plan": plan, "cells": cells})
+    return rows
+
+
+def _targets_by_year(plans, years) -> dict:
+    """(indicator id, fiscal year) → the target of the plan covering that year (`_plans`)."""
     targets = {}
     for plan in plans:
         covered = [year for year in years if plan.phase.contains(year)]
@@ -133,7 +187,8 @@ def _targets_by_year(user, project, years) -> dict:
 
 
 def _cell(year, shown, targets, observed, indicator, bands, filed, provisional) -> dict:
-    """One indicator in one year. A cumulative target's cell carries the cumulative actual the
+    """One indicator (or an own target: every mapping then keyed by its id) in one year. A
+    cumulative target's cell carries the cumulative actual the
     rate is computed on (`actual`) and the year's own value (`value`) apart; a missing figure
     carries its reason (未報告, 未承認, 該当なし, 未把握)."""
     own = observed.get(indicator.pk, {})

@@ -8,6 +8,7 @@ from evaluation.models import (
     AnnualReport,
     Indicator,
     MonitoredValue,
+    OwnTargetValue,
     ReportingDeadline,
     State,
     YearlyPlan,
@@ -48,17 +49,36 @@ def value_context(report, user):
         .select_related("indicator")
     }
     targets = year_targets(project, report.fiscal_year)
-    goals = {}
+    goals, own_goals = {}, {}
     for target in targets:
+        path = path_in_force(target.paths(), report.fiscal_year)
         if target.indicator_id:
-            path = path_in_force(target.paths(), report.fiscal_year)
             goals[target.indicator_id] = target_for_year(path, report.fiscal_year)
+        else:
+            own_goals[target.pk] = target_for_year(path, report.fiscal_year)
+    own_targets = [t for t in targets if not t.indicator_id]
+    own_values, own_last_year = {}, {}
+    if own_targets:
+        for v in OwnTargetValue.objects.filter(
+            target__in=own_targets, fiscal_year=report.fiscal_year
+        ).select_related("target"):
+            own_values[v.target_id] = v
+        for v in (
+            OwnTargetValue.objects.visible_to(user)
+            .filter(target__in=own_targets, fiscal_year=report.fiscal_year - 1)
+            .select_related("target", "report")
+        ):
+            own_last_year[v.target_id] = v
     return {
         "indicators": indicators,
         "targets": targets,
         "values": values,
         "last_year": last_year,
         "goals": goals,
+        "own_targets": own_targets,
+        "own_values": own_values,
+        "own_last_year": own_last_year,
+        "own_goals": own_goals,
     }
 
 
@@ -88,6 +108,14 @@ def entry_row_extras(extra) -> dict:
             "warning": WARNING_TEXT.get(extra["warnings"].get(i.pk)),
         }
         for i in extra["indicators"]
+    }
+
+
+def own_row_extras(extra) -> dict:
+    """What each own target's entry row shows besides its fields, by target id."""
+    return {
+        t.pk: {"last": extra["own_last_year"].get(t.pk), "goal": extra["own_goals"].get(t.pk)}
+        for t in extra["own_targets"]
     }
 
 

@@ -39,6 +39,7 @@ from evaluation.selectors.achievement import (
     UNAPPROVED,
     attach_per_firm,
     observed_and_filed,
+    own_observed_and_filed,
     rating_bands,
     target_achievement,
 )
@@ -69,7 +70,13 @@ def sheet_data(evaluation) -> dict:
     bands = rating_bands()
     targets = []
     if plan is not None:
-        for target in plan.targets.with_versions():
+        plan_targets = list(plan.targets.with_versions())
+        own_observed, own_filed = own_observed_and_filed(
+            [t for t in plan_targets if not t.indicator_id], year
+        )
+        observed |= {own_key(pk): figures for pk, figures in own_observed.items()}
+        filed |= {own_key(pk): years_ for pk, years_ in own_filed.items()}
+        for target in plan_targets:
             targets.append(_target_block(target, years, observed, bands, phase, filed))
     for index in range(len(years)):
         attach_per_firm(block["rows"][index] for block in targets)
@@ -88,18 +95,24 @@ def sheet_data(evaluation) -> dict:
     }
 
 
+def own_key(target_id: int) -> tuple:
+    """The key of an own target's values among a sheet's `observed` (by indicator id)."""
+    return ("own", target_id)
+
+
 def _target_block(target, years, observed, bands, phase, filed=None) -> dict:
     """One target of the sheet; `observed` and `filed` (the years with a value awaiting
-    approval) by indicator id."""
+    approval) by indicator id, an own target's by `own_key(target id)`."""
     versions = list(target.versions.all())
     original = versions[0] if versions else None
     path = path_in_force([v.as_path() for v in versions], years[-1])
     in_force = next((v for v in versions if path and v.number == path.number), None)
-    own = observed.get(target.indicator_id, {}) if target.indicator_id else {}
-    waiting = (filed or {}).get(target.indicator_id, set())
+    key = target.indicator_id or own_key(target.pk)
+    own = observed.get(key, {})
+    waiting = (filed or {}).get(key, set())
     rows = [{"year": y, **target_achievement(target, y, own, bands, waiting)} for y in years]
     series = {}
-    if in_force is not None and target.indicator_id:
+    if in_force is not None:
         for y in years:
             actual, _status = actual_for_year(
                 own, target.cumulation, y, in_force.baseline_fiscal_year
@@ -116,7 +129,7 @@ def _target_block(target, years, observed, bands, phase, filed=None) -> dict:
         "rows": rows,
         "projection": projected,
         "reaches": reaches(projected.value, final, target.direction),
-        "has_values": bool(target.indicator_id),
+        "has_values": True,  # own targets' actuals are entered in the annual report too
     }
 
 

@@ -16,10 +16,12 @@ from evaluation.models import (
     AnnualReport,
     Indicator,
     MonitoredValue,
+    OwnTargetValue,
     ValueBreakdown,
     ValueKind,
     YearlyPlan,
 )
+from evaluation.models.monitoring import own_value_display
 from evaluation.models.reports import REPORTABLE_YEARS, RowInput, stored_value
 from evaluation.services.editing import (
     UNKNOWN_ORIGINAL,
@@ -76,8 +78,18 @@ def annual_report_check(
     }
     errors: dict[str, list[str]] = {}
     prepared = []
+    own_targets = None
     for row in rows:
         kind, value, problems = stored_value(row)
+        if row.own_target is not None:
+            if own_targets is None:
+                own_targets = {t.pk for t in report_own_targets(report)}
+            if row.own_target.pk not in own_targets:
+                problems = [_("この年度の個別計画の独自目標ではありません。")]
+            if problems:
+                errors[f"row-{row.code}"] = problems
+            prepared.append((row, kind, value, {}))
+            continue
         if row.indicator.pk in published:
             figure = published[row.indicator.pk]
             if problems or not _repeats(figure, row, kind, value):
@@ -91,6 +103,14 @@ def annual_report_check(
         prepared.append((row, kind, value, parts))
     errors |= _activity_problems(report, activity_results)
     return errors, prepared
+
+
+def report_own_targets(report: AnnualReport) -> list:
+    """The project's own targets (not in the catalogue) of the plan in force in the report's
+    fiscal year: the rows of own actuals the report takes."""
+    from evaluation.selectors.achievement import year_targets
+
+    return [t for t in year_targets(report.project, report.fiscal_year) if not t.indicator_id]
 
 
 def _repeats(figure: MonitoredValue, row: RowInput, kind, value) -> bool:
@@ -254,7 +274,7 @@ class ReportMerge:
         values = self.values
         rows = []
         for row, _kind, _value, _parts in prepared:
-            code = row.indicator.code
+            code = row.code
             kind, value, parts = values[f"value-{code}"]
             row = dataclasses.replace(
                 row, source_note=values[f"note-{code}"], comment=values[f"comment-{code}"]
@@ -288,7 +308,7 @@ def _mine(prepared, activity_results, comment: str) -> dict:
     """The fields of the save as this person sent them, in stored terms."""
     state = {}
     for row, kind, value, parts in prepared:
-        code = row.indicator.code
+        code = row.code
         state[f"value-{code}"] = _value_state(kind, value, parts)
         state[f"note-{code}"] = row.source_note.strip()
         state[f"comment-{code}"] = row.comment.strip()
@@ -299,9 +319,15 @@ def _mine(prepared, activity_results, comment: str) -> dict:
     return state
 
 
-def _theirs(report, keys: set[str], codes: dict[int, str]) -> dict:
-    """The same fields as they are now (every key of `keys`; a missing record is 未把握)."""
+def _theirs(report, keys: set[str], codes: dict[int, str], own: dict[int, str]) -> dict:
+    """The same fields as they are now (every key of `keys`; a missing record is 未把握).
+    `codes`: indicator id → row key; `own`: own target id → row key."""
     state = {}
+    for value in OwnTargetValue.objects.filter(report=report, target_id__in=own):
+        code = own[value.target_id]
+        state[f"value-{code}"] = _value_state(value.kind, value.value, {})
+        state[f"note-{code}"] = value.source_note
+        state[f"comment-{code}"] = value.comment
     for value in MonitoredValue.objects.filter(
         project=report.project, fiscal_year=report.fiscal_year, indicator_id__in=codes
     ).prefetch_related("breakdown"):
@@ -374,9 +400,9 @@ class _Replay:
         }
 
 
-def _replayed(report, version: int, codes: dict[int, str]) -> _Replay:
-    """Replay the report's audit trail (the report, its values and their breakdowns, its
-    activity results) up to `version` and after it: four queries."""
+def _replayed(report, version: int, codes: dict[int, str], own: dict[int, str]) -> _Replay:
+    """Replay the report's audit trail (the report, its values and their breakdowns, its own
+    targets' values, its activity results) up to `version` and after it: five queries."""
     record = report.history.filter(version=version).order_by("-history_date", "-history_id")
     record = record.first()
     replay = _Replay(record.history_date if record else None)
@@ -393,20 +419,35 @@ def _replayed(report, version: int, codes: dict[int, str]) -> _Replay:
         )
     ]
     events += [
+        ("own", h)
+        for h in OwnTargetValue.history.filter(
+            report_id=report.pk, target_id__in=own
+        ).select_related("history_user")
+    ]
+    events += [
         ("result", h)
         for h in ActivityResult.history.filter(report_id=report.pk).select_related("history_user")
     ]
     events += [("report", h) for h in report.history.select_related("history_user")]
     events.sort(key=lambda e: (e[1].history_date, e[1].history_id))
     for kind, h in events:
-        replay.record((kind, h.id), h, _units(replay, kind, h, codes))
+        replay.record((kind, h.id), h, _units(replay, kind, h, codes, own))
     replay.finish()
     return replay
 
 
-def _units(replay: _Replay, kind: str, h, codes: dict[int, str]) -> dict:
+def _units(replay: _Replay, kind: str, h, codes: dict[int, str], own: dict[int, str]) -> dict:
     """The fields a history record sets, as they stand after it."""
     gone = h.history_type == "-"
+    if kind == "own":
+        code = own[h.target_id]
+        if gone:
+            return {f"value-{code}": ABSENT_VALUE, f"note-{code}": "", f"comment-{code}": ""}
+        return {
+            f"value-{code}": _value_state(h.kind, h.value, {}),
+            f"note-{code}": h.source_note,
+            f"comment-{code}": h.comment,
+        }
     if kind == "value":
         replay.values[h.id] = (
             [codes[h.indicator_id], *ABSENT_VALUE[:2], "", ""]
@@ -436,14 +477,16 @@ def report_merge(
 ) -> ReportMerge:
     """Merge a save made on `expected_version` with the report as it is now (three-way, field
     by field; the original read back from the audit trail). Writes nothing."""
-    indicators = {row.indicator.pk: row.indicator for row, *_rest in prepared}
+    indicators = {row.indicator.pk: row.indicator for row, *_rest in prepared if row.indicator}
+    targets = {row.code: row.own_target for row, *_rest in prepared if row.own_target}
     codes = {pk: i.code for pk, i in indicators.items()}
+    own = {t.pk: code for code, t in targets.items()}
     mine = _mine(prepared, activity_results, comment)
-    theirs = _theirs(report, set(mine), codes)
-    replay = _replayed(report, expected_version, codes)
+    theirs = _theirs(report, set(mine), codes, own)
+    replay = _replayed(report, expected_version, codes, own)
     original = {key: replay.original.get(key, theirs[key]) for key in mine}
     merged = merge_three_way(original=original, theirs=theirs, mine=mine)
-    shown = _Shown(report, indicators)
+    shown = _Shown(report, indicators, targets)
     changes = [
         FieldChange(
             key,
@@ -479,8 +522,9 @@ def report_merge(
 class _Shown:
     """Fields and their values as people read them: 「研究開発プロジェクト採択件数」, 「36 件」."""
 
-    def __init__(self, report, indicators: dict):
+    def __init__(self, report, indicators: dict, targets: dict | None = None):
         self.indicators = {i.code: i for i in indicators.values()}
+        self.targets = targets or {}  # row key → own target
         self.regions = {r.pk: r.name for r in report.project.sub_regions.all()}
         self.activities = {
             a.pk: a.title for a in Activity.objects.filter(results__report=report).distinct()
@@ -499,7 +543,8 @@ class _Shown:
             title = self.activities.get(int(subject), subject)
             what = _("実績値") if name == "actual" else _("備考")
             return f"{title}：{what}"
-        indicator = self.indicators[subject].name
+        subject_of = self.targets.get(subject) or self.indicators[subject]
+        indicator = subject_of.name
         if name == "note":
             return f"{indicator}：{_('出所・注記')}"
         if name == "comment":
@@ -510,6 +555,9 @@ class _Shown:
         if value is UNKNOWN_ORIGINAL:
             return str(_("（記録なし）"))
         name, _sep, subject = key.partition("-")
+        if name == "value" and subject in self.targets:
+            kind, number, _parts = value
+            return own_value_display(kind, number, self.targets[subject].unit_label)
         if name == "value":
             return self._value(self.indicators[subject], value)
         if name == "actual":
@@ -538,7 +586,11 @@ def _write_values(report, prepared, *, by, reason: str) -> None:
             project=project, fiscal_year=report.fiscal_year
         )
     }
+    own = {v.target_id: v for v in OwnTargetValue.objects.select_for_update().filter(report=report)}
     for row, kind, value, parts in prepared:
+        if row.own_target is not None:
+            _write_own_value(report, own.get(row.own_target.pk), row, kind, value, by, reason)
+            continue
         record = existing.get(row.indicator.pk)
         if record is not None and record.is_published:
             raise ValidationError({f"row-{row.indicator.code}": [record.refusal]})
@@ -562,6 +614,26 @@ def _write_values(report, prepared, *, by, reason: str) -> None:
             record._change_reason = reason
             record.save()
         _write_breakdown(record, parts, by=by)
+
+
+def _write_own_value(report, record, row, kind, value, by, reason: str) -> None:
+    """One own target's actual of the report's year (created, or changed where it differs)."""
+    record = record or OwnTargetValue(
+        target=row.own_target, report=report, fiscal_year=report.fiscal_year
+    )
+    note, comment = row.source_note.strip(), row.comment.strip()
+    if record.pk and (record.kind, record.value, record.source_note, record.comment) == (
+        kind,
+        value,
+        note,
+        comment,
+    ):
+        return
+    record.kind, record.value, record.source_note, record.comment = kind, value, note, comment
+    record.full_clean()
+    record._history_user = by
+    record._change_reason = reason
+    record.save()
 
 
 def _write_breakdown(record, parts, *, by) -> None:

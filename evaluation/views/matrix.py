@@ -82,6 +82,21 @@ def tracking_matrix_export(request, code, fmt):
                     value_cell(cell["value"]),
                     str(cell["reason_detail"] or cell["reason_label"]),
                 ]
+        for row in context["own_rows"]:
+            target = row["target"]
+            for cell in filter(None, row["cells"]):
+                yield [
+                    str(_("独自目標")),
+                    str(target.name),
+                    unit_label(target),
+                    fy(cell["year"]),
+                    amount(target, cell["goal"]),
+                    _actual(target, cell),
+                    rate_cell(cell["rate"]),
+                    str(cell.get("rating_label", "")) if cell["rating"] else "",
+                    value_cell(cell["value"]),
+                    str(cell["reason_detail"] or cell["reason_label"]),
+                ]
 
     filename = f"matrix-{context['project'].code}"
     title = _("指標の推移")

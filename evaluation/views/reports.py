@@ -38,6 +38,7 @@ from evaluation.selectors.reports import (
     entry_context,
     entry_row_extras,
     get_report_for_user,
+    own_row_extras,
     reportable_years,
     value_context,
 )
@@ -126,6 +127,9 @@ def _entry_form(data, report, extra, conflicts=()):
         results=extra["results"],
         rows=entry_row_extras(extra),
         conflicts=conflicts,
+        own_targets=extra["own_targets"],
+        own_values=extra["own_values"],
+        own_rows=own_row_extras(extra),
     )
 
 
