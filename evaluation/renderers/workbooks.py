@@ -27,7 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from evaluation.models import Indicator, MonitoredValue, ValueKind
 from evaluation.models.catalogue import MAX_ABS_VALUE
-from evaluation.models.reports import RowInput
+from evaluation.models.reports import RowInput, own_code
 from evaluation.renderers.cells import keep_text
 from evaluation.renderers.layout import HEAD_FONT, TITLE_FONT, number_format, print_setup
 from projects.domain import MONEY_UNITS, fiscal_year_label, in_money_unit, parse_number
@@ -95,11 +95,57 @@ def _cell_of(saved: MonitoredValue | None, indicator: Indicator):
     return _as_entry(saved.value, indicator)
 
 
-def report_workbook(report, *, indicators, values, last_year, goals, made_by: str = "") -> bytes:
-    """A pre-filled workbook of an annual report: one row per indicator, a hidden row id, the
-    editable cells marked and validated, a hidden sheet with the report's identity and version.
-    The title block sits in column B (column A, the row ids, is hidden) above the header row,
-    which the upload reads at HEADER_ROW: its layout does not move."""
+def _workbook_rows(indicators, values, last_year, goals, own: dict | None):
+    """Each row's id, category, name, unit, definition and cells, and whether it is published:
+    the catalogue's indicators, then the project's own targets (id `own<target id>`, category
+    「独自目標」, their own unit)."""
+    for indicator in indicators:
+        saved = values.get(indicator.pk)
+        last = last_year.get(indicator.pk)
+        yield (
+            [
+                indicator.code,
+                str(indicator.get_category_display()),
+                indicator.name_ja,
+                _unit_label(indicator),
+                indicator.definition_ja,
+                _cell_of(last, indicator) if last else None,
+                _as_entry(goals.get(indicator.pk), indicator),
+                _cell_of(saved, indicator),
+                saved.source_note if saved else "",
+                saved.comment if saved else "",
+            ],
+            bool(saved and saved.is_published),
+        )
+    own = own or {}
+    for target in own.get("own_targets", ()):
+        saved = own["own_values"].get(target.pk)
+        last = own["own_last_year"].get(target.pk)
+        yield (
+            [
+                own_code(target),
+                _("独自目標"),
+                target.own_name,
+                str(target.unit_label),
+                target.own_definition,
+                _cell_of(last, target) if last else None,
+                _as_entry(own["own_goals"].get(target.pk), target),
+                _cell_of(saved, target),
+                saved.source_note if saved else "",
+                saved.comment if saved else "",
+            ],
+            False,
+        )
+
+
+def report_workbook(
+    report, *, indicators, values, last_year, goals, made_by: str = "", own: dict | None = None
+) -> bytes:
+    """A pre-filled workbook of an annual report: one row per indicator and per own target
+    (`own`: the own_targets, own_values, own_last_year and own_goals of value_context), a
+    hidden row id, the editable cells marked and validated, a hidden sheet with the report's
+    identity and version. The title block sits in column B (column A, the row ids, is hidden)
+    above the header row, which the upload reads at HEADER_ROW: its layout does not move."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = DATA_SHEET
@@ -130,24 +176,10 @@ def report_workbook(report, *, indicators, values, last_year, goals, made_by: st
     )
     sheet.add_data_validation(validation)
     row = FIRST_ROW
-    for indicator in indicators:
-        saved = values.get(indicator.pk)
-        last = last_year.get(indicator.pk)
-        cells = [
-            indicator.code,
-            str(indicator.get_category_display()),
-            indicator.name_ja,
-            _unit_label(indicator),
-            indicator.definition_ja,
-            _cell_of(last, indicator) if last else None,
-            _as_entry(goals.get(indicator.pk), indicator),
-            _cell_of(saved, indicator),
-            saved.source_note if saved else "",
-            saved.comment if saved else "",
-        ]
+    for cells, published in _workbook_rows(indicators, values, last_year, goals, own):
         for column, value in enumerate(cells, start=1):
             cell = keep_text(sheet.cell(row=row, column=column, value=value))
-            if column in EDITABLE.values() and not (saved and saved.is_published):
+            if column in EDITABLE.values() and not published:
                 cell.fill = EDIT_FILL
                 cell.protection = Protection(locked=False)
             if column == 5:
@@ -310,12 +342,17 @@ def _read_number(raw, where: str) -> tuple[str, Decimal | None, Problem | None]:
     return ValueKind.NUMBER, value, None
 
 
-def parse_report_workbook(data: bytes, indicators: dict[str, Indicator]) -> ParsedWorkbook:
+def parse_report_workbook(
+    data: bytes, indicators: dict[str, Indicator], own_targets=None
+) -> ParsedWorkbook:
     """Read an uploaded workbook into rows; every problem is counted, the first SHOWN_PROBLEMS
-    kept with their cells (ParsedWorkbook.add_problem)."""
+    kept with their cells (ParsedWorkbook.add_problem). `own_targets(project code, fiscal
+    year)`, where given, names the rows of the report's own targets (row id → Target)."""
     workbook = _open_workbook(data)
     parsed = ParsedWorkbook()
     _read_meta(workbook, parsed)
+    if own_targets is not None:
+        indicators = indicators | own_targets(parsed.project_code, parsed.fiscal_year)
     sheet = workbook[DATA_SHEET]
     _check_header(sheet)
     merged = {
@@ -415,9 +452,12 @@ def _read_row(sheet, row: int, indicators, parsed: ParsedWorkbook, *, seen, merg
         return
     texts = _read_texts(sheet, row, parsed)
     parsed.cells[code] = where
+    subject = indicators[code]
+    own = not isinstance(subject, Indicator)
     parsed.rows.append(
         RowInput(
-            indicator=indicators[code],
+            indicator=None if own else subject,
+            own_target=subject if own else None,
             kind=kind,
             value=value,
             source_note=texts[0],

@@ -17,6 +17,7 @@ from evaluation.models import (
     Indicator,
     MonitoredValue,
     OwnTargetValue,
+    Target,
     ValueBreakdown,
     ValueKind,
     YearlyPlan,
@@ -107,10 +108,19 @@ def annual_report_check(
 
 def report_own_targets(report: AnnualReport) -> list:
     """The project's own targets (not in the catalogue) of the plan in force in the report's
-    fiscal year: the rows of own actuals the report takes."""
-    from evaluation.selectors.achievement import year_targets
+    fiscal year: the rows of own actuals the report takes (and the workbook upload reads)."""
+    return own_targets_of(report.project, report.fiscal_year)
 
-    return [t for t in year_targets(report.project, report.fiscal_year) if not t.indicator_id]
+
+def own_targets_of(project, fiscal_year: int) -> list[Target]:
+    return list(
+        Target.objects.filter(
+            indicator__isnull=True,
+            plan__project=project,
+            plan__phase__first_fiscal_year__lte=fiscal_year,
+            plan__phase__last_fiscal_year__gte=fiscal_year,
+        )
+    )
 
 
 def _repeats(figure: MonitoredValue, row: RowInput, kind, value) -> bool:

@@ -8,9 +8,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evaluation.models import AnnualReport, Indicator
+from evaluation.models.reports import own_code
 from evaluation.renderers.workbooks import Problem, WorkbookRefused, parse_report_workbook
 from evaluation.services.editing import LockedError
-from evaluation.services.reports import annual_report_save
+from evaluation.services.reports import annual_report_save, own_targets_of
+from projects.models import Project
 from projects.times import local_time_label
 
 
@@ -23,7 +25,7 @@ def annual_report_import(
     (in Japanese, with its cell; the first SHOWN_PROBLEMS of them and their total) and changes
     nothing when anything is wrong."""
     indicators = {i.code: i for i in Indicator.objects.all()}
-    parsed = parse_report_workbook(data, indicators)
+    parsed = parse_report_workbook(data, indicators, own_targets=_own_targets)
     if parsed.problem_count:
         raise WorkbookRefused(parsed.problems, total=parsed.problem_count)
     if expected is not None and (
@@ -81,6 +83,14 @@ def annual_report_import(
         raise WorkbookRefused(problems) from None
     saved.conflict_notes = _conflict_notes(saved.merge, parsed.cells)
     return saved
+
+
+def _own_targets(project_code: str, fiscal_year: int) -> dict:
+    """The rows of the report's own targets a workbook may carry (row id → Target)."""
+    project = Project.objects.filter(code=project_code).first()
+    if project is None:
+        return {}
+    return {own_code(t): t for t in own_targets_of(project, fiscal_year)}
 
 
 def _conflict_notes(merge, cells: dict) -> list[Problem]:

@@ -277,6 +277,7 @@ def report_download(request, code, fiscal_year):
         last_year=extra["last_year"],
         goals=extra["goals"],
         made_by=export_about(request).made_by,
+        own=extra,
     )
     response = HttpResponse(data, content_type=XLSX)
     filename = f"annual-report-{report.project.code}-{report.fiscal_year}-v{report.version}.xlsx"

@@ -275,3 +275,43 @@ def test_other_bureau_and_other_projects_targets_are_refused(client, users, worl
         )
     assert f"row-own{foreign.pk}" in refused.value.message_dict
     assert not OwnTargetValue.objects.filter(target=foreign).exists()
+
+
+def test_the_report_workbook_carries_the_own_target_row_both_ways(client, users, world):
+    import openpyxl
+
+    from evaluation.renderers.workbooks import DATA_SHEET, FIRST_ROW
+
+    annual_report_save(
+        report=world["report"],
+        expected_version=1,
+        by=users["staff"],
+        rows=[own_row(world["target"], 9)],
+        activity_results={},
+    )
+    client.force_login(users["staff"])
+    response = client.get(reverse("report_download", args=["kanto-regional", 2007]))
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = workbook[DATA_SHEET]
+    code = f"own{world['target'].pk}"
+    (row,) = [r for r in range(FIRST_ROW, sheet.max_row + 1) if sheet.cell(r, 1).value == code]
+    cells = [sheet.cell(row, c).value for c in range(2, 9)]
+    assert cells == ["独自目標", FAIRS, "回", "海外の展示会に出展した回数", 6, 8, 9]
+    assert sheet.cell(row, 8).protection.locked is False
+    sheet.cell(row, 8, value="１１")
+    sheet.cell(row, 9, value="=1+2")  # text, never a formula: refused on the row
+    upload = io.BytesIO()
+    workbook.save(upload)
+    upload.seek(0)
+    upload.name = "report.xlsx"
+    url = reverse("report_upload", args=["kanto-regional", 2007])
+    refused = client.post(url, {"file": upload})
+    assert refused.status_code == 400 and f"I{row}" in refused.content.decode()
+    sheet.cell(row, 9, value="出展記録")
+    upload = io.BytesIO()
+    workbook.save(upload)
+    upload.seek(0)
+    upload.name = "report.xlsx"
+    assert client.post(url, {"file": upload}).status_code == 302
+    value = OwnTargetValue.objects.get(target=world["target"], fiscal_year=2007)
+    assert (value.value, value.source_note) == (11, "出展記録")
