@@ -21,11 +21,10 @@ def _fy(year) -> str:
 
 
 def _unit(target) -> str:
-    """The unit of a target's figures: a catalogue indicator's money in its entry unit. Reads
-    only plain attributes, so a target of the sheet as rated (a snapshot) reads the same."""
-    if target.indicator_id:
-        return str(target.unit_label)
-    return target.own_unit
+    """The unit of a target's figures: a catalogue indicator's money in its entry unit, an own
+    target's own unit. Reads only plain attributes, so a target of the sheet as rated (a
+    snapshot) reads the same."""
+    return str(target.unit_label)  # an own target's too: 「回」, not its code
 
 
 def _figure(target, value):

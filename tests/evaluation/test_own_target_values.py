@@ -186,7 +186,8 @@ def test_once_approved_matrix_sheet_api_and_exports_rate_the_own_target(
     client.force_login(users["manager"])
     sheet = client.get(reverse("evaluation_sheet_csv", args=[evaluation_round.pk, project.code]))
     text = b"".join(sheet.streaming_content).decode("utf-8-sig")
-    assert FAIRS in text and "125" in text
+    (line,) = [r for r in csv.reader(io.StringIO(text)) if r[:1] == [FAIRS] and FY2007 in r]
+    assert line[1] == "回" and "125" in line[9], line  # its own unit, its rate
 
 
 def test_an_unapproved_year_is_unapproved_everywhere_but_its_report(client, project, users, world):
