@@ -324,36 +324,27 @@ def own_target_ratings(user, projects, year: int) -> dict[int, list[dict]]:
     """Project id → its own targets (not in the catalogue) of the plan covering `year` (a plan
     the user may see), each rated like the catalogue targets (`target_achievement`), on settled
     values only, the same for every reader. Kept apart from the catalogue's columns: an own
-    target belongs to its project alone. The same few queries whatever the number of projects."""
-    from django.db.models import Prefetch
-
+    target belongs to its project alone. One query where no plan has an own target; five where
+    some do (versions, milestones, values, rating bands), whatever the number of projects."""
     from evaluation.models import Target
 
-    plans = (
-        ProjectPlan.objects.visible_to(user)
-        .filter(
-            project__in=[p.pk for p in projects],
-            phase__first_fiscal_year__lte=year,
-            phase__last_fiscal_year__gte=year,
-        )
-        .prefetch_related(
-            Prefetch(
-                "targets",
-                queryset=Target.objects.filter(indicator__isnull=True).prefetch_related(
-                    "versions__milestones"
-                ),
-            )
-        )
+    plans = ProjectPlan.objects.visible_to(user).filter(
+        project__in=[p.pk for p in projects],
+        phase__first_fiscal_year__lte=year,
+        phase__last_fiscal_year__gte=year,
     )
-    own = {plan.project_id: list(plan.targets.all()) for plan in plans}
-    targets = [t for each in own.values() for t in each]
+    targets = list(
+        Target.objects.filter(plan__in=plans, indicator__isnull=True)
+        .select_related("plan")
+        .prefetch_related("versions__milestones")
+    )
+    if not targets:
+        return {}
     observed, filed = own_observed_and_filed(targets, year)
-    bands = rating_bands() if targets else DEFAULT_BANDS
-    return {
-        project_id: [
+    bands = rating_bands()
+    own: dict[int, list[dict]] = {}
+    for t in targets:
+        own.setdefault(t.plan.project_id, []).append(
             target_achievement(t, year, observed.get(t.pk, {}), bands, filed.get(t.pk, set()))
-            for t in each
-        ]
-        for project_id, each in own.items()
-        if each
-    }
+        )
+    return own

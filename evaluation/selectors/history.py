@@ -10,8 +10,16 @@ from dataclasses import dataclass, field
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from evaluation.models import Activity, ActivityResult, AnnualReport, Indicator, MonitoredValue
+from evaluation.models import (
+    Activity,
+    ActivityResult,
+    AnnualReport,
+    Indicator,
+    MonitoredValue,
+    OwnTargetValue,
+)
 from evaluation.models.audit import FieldDiff, field_changes, texts
+from evaluation.models.monitoring import own_value_display
 from projects.domain import fiscal_year_label, punctuation
 
 HIDDEN_FIELDS = {"id", "version", "updated_at", "created_at", "state"}
@@ -27,8 +35,10 @@ class ChangeEntry:
     details: list[FieldDiff] = field(default_factory=list)
 
 
-def change_history(record, limit: int = 30) -> list[ChangeEntry]:
-    """The latest `limit` changes of a record, newest first, each with before → after."""
+def change_history(record, limit: int = 30, *, own_targets=()) -> list[ChangeEntry]:
+    """The latest `limit` changes of a record, newest first, each with before → after. An
+    annual report with `own_targets` (the project's own targets of its year: the caller has
+    them) lists the changes of their actuals too (one query more)."""
     rows = list(
         record.history.select_related("history_user").order_by("-history_date", "-history_id")[
             : limit + 1
@@ -36,7 +46,9 @@ def change_history(record, limit: int = 30) -> list[ChangeEntry]:
     )
     model = type(record)
     tracked = [f for f in model._meta.concrete_fields if f.attname not in HIDDEN_FIELDS]
-    children = _report_children(record, rows) if isinstance(record, AnnualReport) else {}
+    children = (
+        _report_children(record, rows, own_targets) if isinstance(record, AnnualReport) else {}
+    )
     entries = []
     for index, row in enumerate(rows[:limit]):
         older = rows[index + 1] if index + 1 < len(rows) else None
@@ -57,7 +69,7 @@ def change_history(record, limit: int = 30) -> list[ChangeEntry]:
 # --- An annual report's values and activity results, grouped by the save that changed them ---
 
 
-def _report_children(report: AnnualReport, rows) -> dict[int, list[FieldDiff]]:
+def _report_children(report: AnnualReport, rows, own_targets=()) -> dict[int, list[FieldDiff]]:
     """The changes of the report's monitored values and activity results, keyed by the index
     of the report's history row whose save made them (a save writes them just before the
     report's new version)."""
@@ -95,6 +107,15 @@ def _report_children(report: AnnualReport, rows) -> dict[int, list[FieldDiff]]:
         indicator = indicators.get(record.indicator_id)
         if indicator is not None:
             place(record, _value_diffs(indicator, year, older, record))
+    if own_targets:
+        names = {t.pk: t for t in own_targets}
+        own = OwnTargetValue.history.filter(report_id=report.pk, history_date__lte=newest).order_by(
+            "history_date", "history_id"
+        )
+        for older, record in _pairs(own):
+            target = names.get(record.target_id)
+            if target is not None:
+                place(record, _value_diffs(target, year, older, record))
     for older, record in _pairs(results):
         place(record, _result_diffs(titles.get(record.activity_id, ""), older, record))
     return children
@@ -117,6 +138,8 @@ def _value_diffs(indicator, year: str, older, record) -> list[FieldDiff]:
     def shown(r):
         if r is None or r.history_type == "-":
             return "—"
+        if not isinstance(indicator, Indicator):  # an own target's actual, in its own unit
+            return own_value_display(r.kind, r.value, indicator.unit_label)
         return MonitoredValue(
             indicator=indicator, kind=r.kind, value=r.value, is_approximate=r.is_approximate
         ).display_with_unit

@@ -228,7 +228,7 @@ def report_detail(request, code, fiscal_year):
         "registry_figures": report_member_figures(report, extra["indicators"], extra["values"]),
         "list_figures": report_list_figures(report, extra["indicators"], extra["values"]),
         "events": report.events(),
-        "changes": change_history(report),
+        "changes": change_history(report, own_targets=extra["own_targets"]),
         "can_edit": report.is_editable_by(request.user),
         "actions": report.actions_for(request.user),
         "warning_text": WARNING_TEXT,

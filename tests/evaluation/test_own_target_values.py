@@ -136,6 +136,8 @@ def test_an_own_actual_entered_on_screen_is_rated_on_the_report_page(client, use
     assert "8 回" in row and "10 回" in row and "125.0%" in row, row
     assert "目標超過達成" in row and "暫定" in row, row
     assert "独自目標の実績" in page and "展示会の出展記録" in page
+    history = page.split(f"{FAIRS}（{FY2007}）")  # the change history, before → after
+    assert len(history) > 1 and "10 回" in history[1][:300], history[1][:300]
     # the entry screen opens again on the saved value
     form = client.get(reverse("report_edit", args=["kanto-regional", 2007])).content.decode()
     assert f'name="value-own{world["target"].pk}" value="10"' in form
