@@ -21,6 +21,7 @@ from evaluation.models import (
     EvaluatorRating,
     Indicator,
     MonitoredValue,
+    OwnTargetValue,
     ProjectPlan,
     ReportingDeadline,
     State,
@@ -383,6 +384,7 @@ def draft_ratings(user) -> set[int]:
 
 def values_changed_since(report, moment: datetime) -> int:
     """How many of a report's values were written (created, changed or removed) since a moment:
-    what an upload changed, for its message. One query."""
+    what an upload changed, for its message; its own targets' actuals too. Two queries."""
     rows = MonitoredValue.history.filter(report_id=report.pk, history_date__gte=moment)
-    return rows.values("id").distinct().count()
+    own = OwnTargetValue.history.filter(report_id=report.pk, history_date__gte=moment)
+    return rows.values("id").distinct().count() + own.values("id").distinct().count()

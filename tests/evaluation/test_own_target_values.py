@@ -315,6 +315,14 @@ def test_the_report_workbook_carries_the_own_target_row_both_ways(client, users,
     workbook.save(upload)
     upload.seek(0)
     upload.name = "report.xlsx"
-    assert client.post(url, {"file": upload}).status_code == 302
+    from django.utils import timezone
+
+    from evaluation.models import MonitoredValue
+
+    before = timezone.now()
+    saved = client.post(url, {"file": upload}, follow=True).content.decode()
+    catalogue = MonitoredValue.history.filter(history_date__gte=before).values("id").distinct()
+    changed = catalogue.count() + 1  # the catalogue rows written, and the own value
+    assert f"変更した値は {changed} 件です。" in saved, saved.split("変更した値")[1:2]
     value = OwnTargetValue.objects.get(target=world["target"], fiscal_year=2007)
     assert (value.value, value.source_note) == (11, "出展記録")
