@@ -84,6 +84,7 @@ def round_create(request):
                 phase=phase,
                 fiscal_year=data["fiscal_year"],
                 title=data["title"],
+                name_en=data["name_en"],
                 criteria=list(data["criteria"]),
                 assignments={project: evaluators for project in data["projects"]},
             )
