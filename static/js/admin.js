@@ -10,6 +10,12 @@
   }
 
   function nameWidgets(root) {
+    // The list's search box: its label is an icon; it takes the search button's name.
+    const search = root.querySelector("#searchbar");
+    const button = search && search.form && search.form.querySelector("input[type=submit]");
+    if (search && button && !search.hasAttribute("aria-label")) {
+      search.setAttribute("aria-label", button.value);
+    }
     // SelectFilter2's search icons carry an aria-label, which a span may hold only with a role.
     root.querySelectorAll(".search-label-icon[aria-label]").forEach((icon) => {
       icon.setAttribute("role", "img");
