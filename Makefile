@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 # runs in one process, e.g. for --pdb. PYTEST_ARGS adds options, e.g. PYTEST_ARGS='-m "not browser"'.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test venv setup-data lint format messages clean loadtest bench
+.PHONY: run test venv setup-data lint format messages clean loadtest bench screenshots
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) が見つかりません (Python 3.11 が必要です)"; exit 1; }
@@ -60,3 +60,8 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts
+
+# The PNGs of docs/screenshots.md, from the demo data on a throw-away SQLite database, Chromium and
+# LibreOffice headless (apt-get install -y chromium libreoffice-calc-nogui poppler-utils; local only, not in CI).
+screenshots: venv
+	$(PY) scripts/screenshots.py

@@ -227,6 +227,14 @@ def parse_number(text: str) -> Decimal:
 PUNCTUATION_EN = {"、": ", ", "：": ": ", "（": " (", "）": ") ", "・": " · ", "／": " / "}
 
 
+def in_active_language(ja: str, en: str) -> str:
+    """A record's name in the active language: the English one in English where it has one,
+    else the Japanese one (every bilingual name shown goes through here)."""
+    if (get_language() or "ja").startswith("en") and en:
+        return en
+    return ja
+
+
 def punctuation(mark: str) -> str:
     """The mark in the active language (Python code that joins words and data uses it too)."""
     if (get_language() or "ja").startswith("en"):

@@ -293,6 +293,7 @@ def load_demo_round(manager) -> int:
         phase=phase,
         fiscal_year=2008,
         title="第II期 中間評価（2008年度）",
+        name_en="Phase II mid-term evaluation (FY2008)",
         criteria=criteria,
         assignments={project: evaluators for project in projects},
     )

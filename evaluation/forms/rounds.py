@@ -29,6 +29,7 @@ class ModelIdsField(forms.ModelMultipleChoiceField):
 
 class RoundCreateForm(forms.Form):
     title = forms.CharField(label=_("名称"), max_length=200)
+    name_en = forms.CharField(label=_("名称（英語）"), max_length=200, required=False)
     fiscal_year = forms.TypedChoiceField(label=_("評価の年度"), coerce=int)
     criteria = ModelIdsField(
         label=_("評価の観点"), queryset=None, widget=forms.CheckboxSelectMultiple

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from projects.domain import in_active_language
 from projects.models import FISCAL_YEAR_RANGE, Phase, Project, ReferenceModel, Role, user_role
 
 
@@ -60,6 +61,7 @@ class EvaluationRound(models.Model):
     )
     fiscal_year = models.PositiveSmallIntegerField(_("評価の年度"))
     title = models.CharField(_("名称"), max_length=200)
+    name_en = models.CharField(_("名称（英語）"), max_length=200, blank=True)
     criteria = models.ManyToManyField(
         EvaluationCriterion, related_name="rounds", verbose_name=_("評価の観点")
     )
@@ -84,7 +86,12 @@ class EvaluationRound(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The round's name in the active language (`title` is the Japanese one)."""
+        return in_active_language(self.title, self.name_en)
 
     def get_absolute_url(self) -> str:
         return reverse("round_detail", args=[self.pk])

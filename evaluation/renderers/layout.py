@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from projects.domain import fiscal_year_label
+from projects.domain import fiscal_year_label, punctuation
 from projects.times import local_time_label
 
 COUNT = "#,##0"
@@ -61,7 +61,9 @@ def title_rows(title: str, about: About | None) -> list[list]:
     if about.fiscal_year:
         rows.append([_("年度"), fiscal_year_label(about.fiscal_year, get_language() or "ja")])
     if about.filters:
-        rows.append([_("条件"), "、".join(f"{label}：{text}" for label, text in about.filters)])
+        comma, colon = punctuation("、"), punctuation("：")
+        shown = comma.join(f"{label}{colon}{text}" for label, text in about.filters)
+        rows.append([_("条件"), shown])
     made_at = _("%(time)s（日本時間）") % {"time": local_time_label(about.made_at)}
     rows.append([_("作成日時"), made_at])
     if about.made_by:

@@ -202,7 +202,7 @@ def _version_row(version) -> list:
 def _evaluation_row(evaluation) -> list:
     finished = evaluation.state == ProjectEvaluation.State.FINISHED
     return [
-        evaluation.round.title,
+        evaluation.round.name,
         fy(evaluation.round.fiscal_year),
         str(evaluation.get_state_display()),
         str(evaluation.get_final_grade_display()) if finished else "",

@@ -1,6 +1,9 @@
 """The evaluation sheet as an xlsx workbook: the same sections as the screen, one sheet each,
 Japanese headers with the unit in each header, fiscal-year labels, values kept as numbers, and
-texts kept as texts (every row goes through cells.xlsx_row)."""
+texts kept as texts (every row goes through cells.xlsx_row). Every sheet, here and in the round
+roll-up, has the office layout of the other workbooks (layout.py): the title block (what, the
+fiscal year, the filters, 「作成日時」 in Tokyo time, who made it), A4 landscape fit to the
+width with the header row repeated on every page, and numbers formatted."""
 
 import io
 from decimal import Decimal
@@ -11,7 +14,16 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from evaluation.renderers.cells import xlsx_row
-from projects.domain import fiscal_year_label, in_money_unit
+from evaluation.renderers.layout import (
+    HEAD_FONT,
+    TITLE_FONT,
+    About,
+    column_width,
+    number_format,
+    print_setup,
+    title_rows,
+)
+from projects.domain import fiscal_year_label, in_money_unit, punctuation
 
 HEAD_FILL = PatternFill("solid", start_color="D9E2F3", end_color="D9E2F3")
 
@@ -40,19 +52,40 @@ def _name(target) -> str:
     return str(target.name)
 
 
-def _sheet(book, title, header, rows):
-    sheet = book.create_sheet(title)
+def _title_block(sheet, title: str, about: About | None) -> int:
+    """Write the title block (layout.title_rows) on top of `sheet`; the next row's number."""
+    block = title_rows(title, about)
+    for number, line in enumerate(block, start=1):
+        sheet.append(xlsx_row(sheet, line))
+        if line:
+            sheet.cell(row=number, column=1).font = TITLE_FONT if number == 1 else HEAD_FONT
+    return len(block) + 1
+
+
+def _sheet(book, title, header, rows, *, what: str = "", about: About | None = None):
+    """A table sheet named `title`: the title block (`what`, then the sheet's name), the header
+    row (repeated on every printed page) and the rows, numbers formatted by their header."""
+    sheet = book.create_sheet(str(title)[:31])
+    head = _title_block(sheet, _joined(what, title), about)
+    header = [str(text) for text in header]
+    print_setup(sheet, head, [max(column_width(text), 14) for text in header])
     sheet.append(xlsx_row(sheet, header))
-    for cell in sheet[1]:
+    for cell in sheet[head]:
         cell.font = Font(bold=True)
         cell.fill = HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         sheet.append(xlsx_row(sheet, row))
-    for column in sheet.columns:
-        sheet.column_dimensions[column[0].column_letter].width = 18
-    sheet.freeze_panes = "A2"
+        for cell, text in zip(sheet[sheet.max_row], header, strict=False):
+            style = number_format(cell.value, text)
+            if style:
+                cell.number_format = style
     return sheet
+
+
+def _joined(what: str, title) -> str:
+    """「評価シート（…）：目標と実績」: the workbook's subject and the sheet's name."""
+    return f"{what}{punctuation('：')}{title}".strip() if what else str(title)
 
 
 def _number(value):
@@ -126,12 +159,18 @@ def _year_value(row):
     return own.value if own is not None else None
 
 
-def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool, criteria=None) -> bytes:
+def sheet_workbook(
+    evaluation, data: dict, ratings, *, show_final: bool, criteria=None, about=None
+) -> bytes:
+    """The sheet of `evaluation` as `data` (selectors.rounds.sheet_for_reader) holds it;
+    `about` (layout.About) says who made it, for the title block of each sheet."""
+    about = about or About(fiscal_year=evaluation.round.fiscal_year)
+    what = _("%(project)sの評価シート") % {"project": evaluation.project.name}
     book = openpyxl.Workbook()
     summary = book.active
     summary.title = _("概要")
     lines = [
-        [_("評価ラウンド"), evaluation.round.title],
+        [_("評価ラウンド"), str(evaluation.round)],
         [_("評価の年度"), _fy(evaluation.round.fiscal_year)],
         [_("プロジェクト"), str(evaluation.project.name)],
         [_("経済産業局"), str(evaluation.project.bureau.name)],
@@ -150,12 +189,12 @@ def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool, criteri
             [_("評価結果（所見）"), evaluation.final_findings],
             [_("提言（改善事項）"), evaluation.final_recommendations],
         ]
+    head = _title_block(summary, _joined(what, summary.title), about)
+    print_setup(summary, head, [22, 60])
     for line in lines:
         summary.append(xlsx_row(summary, line))
-    summary.column_dimensions["A"].width = 22
-    summary.column_dimensions["B"].width = 60
-
-    _sheet(book, _("目標と実績"), *target_table(data))
+    on_sheet = {"what": what, "about": about}
+    _sheet(book, _("目標と実績"), *target_table(data), **on_sheet)
     category_rows = []
     for category in data["categories"]:
         for entry in category["rows"]:
@@ -178,6 +217,7 @@ def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool, criteri
         _("a〜eの概要"),
         [_("区分"), _("指標"), _("単位"), _fy(year - 1), _fy(year)],
         category_rows,
+        **on_sheet,
     )
     execution_rows = [
         [
@@ -195,6 +235,7 @@ def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool, criteri
         _("年度計画の実施"),
         [_("年度"), _("活動"), _("アウトプット指標"), _("計画"), _("実績")],
         execution_rows,
+        **on_sheet,
     )
     _sheet(
         book,
@@ -210,6 +251,7 @@ def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool, criteri
             ]
             for r in data["self_checks"]
         ],
+        **on_sheet,
     )
     _sheet(
         book,
@@ -225,8 +267,9 @@ def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool, criteri
             ]
             for r in data["revisions"]
         ],
+        **on_sheet,
     )
-    _ratings_sheet(book, ratings, criteria)
+    _ratings_sheet(book, ratings, criteria, on_sheet)
     if data.get("changes"):
         _sheet(
             book,
@@ -250,6 +293,7 @@ def sheet_workbook(evaluation, data: dict, ratings, *, show_final: bool, criteri
                 ]
                 for change in data["changes"]
             ],
+            **on_sheet,
         )
     buffer = io.BytesIO()
     book.save(buffer)
@@ -264,7 +308,7 @@ def _changed_figure(target, row):
     return str(row["reason_label"] or "")
 
 
-def _ratings_sheet(book, ratings, criteria) -> None:
+def _ratings_sheet(book, ratings, criteria, on_sheet) -> None:
     """The evaluators' ratings: one column per criterion, the criterion's name its header
     (the round's criteria in order; else those the ratings carry)."""
     if criteria is None:
@@ -286,7 +330,7 @@ def _ratings_sheet(book, ratings, criteria) -> None:
                 rating.recommendations,
             ]
         )
-    _sheet(book, _("評価者の評価"), header, rows)
+    _sheet(book, _("評価者の評価"), header, rows, **on_sheet)
 
 
 def _reach_label(reaches, projected) -> str:
@@ -304,15 +348,14 @@ def rollup_table(rollup: dict) -> tuple[list, list]:
     for indicator in rollup["columns"]:
         unit = indicator.get_unit_display()
         header += [
-            f"{indicator.name}：{_('評価')}",
-            f"{indicator.name}：{_('計画終了時の見通し')}（{unit}）",
-            f"{indicator.name}：{_('目標に届くか')}",
+            _of(indicator, _("評価")),
+            _of(
+                indicator, f"{_('計画終了時の見通し')}{punctuation('（')}{unit}{punctuation('）')}"
+            ),
+            _of(indicator, _("目標に届くか")),
         ]
         if indicator.is_common_target:
-            header += [
-                f"{indicator.name}：{_('1社あたりの目標')}",
-                f"{indicator.name}：{_('1社あたりの実績')}",
-            ]
+            header += [_of(indicator, _("1社あたりの目標")), _of(indicator, _("1社あたりの実績"))]
     rows = []
     for row in rollup["rows"]:
         evaluation = row["evaluation"]
@@ -340,13 +383,20 @@ def rollup_table(rollup: dict) -> tuple[list, list]:
     return header, rows
 
 
-def rollup_workbook(evaluation_round, rollup: dict) -> bytes:
+def _of(indicator, label) -> str:
+    """A roll-up column of an indicator: 「新事業開始件数：評価」."""
+    return f"{indicator.name}{punctuation('：')}{label}".strip()
+
+
+def rollup_workbook(evaluation_round, rollup: dict, *, about=None) -> bytes:
     """The round roll-up: a row per project with its grade, and per key target the rating in
     the round's year, the projection and whether it reaches the target; then the grade
-    distribution."""
+    distribution. `about` (layout.About) says who made it, for each sheet's title block."""
+    about = about or About(fiscal_year=evaluation_round.fiscal_year)
+    on_sheet = {"what": _("%(round)sの集計") % {"round": evaluation_round}, "about": about}
     book = openpyxl.Workbook()
     book.remove(book.active)
-    _sheet(book, _("ラウンドの一覧"), *rollup_table(rollup))
+    _sheet(book, _("ラウンドの一覧"), *rollup_table(rollup), **on_sheet)
     _sheet(
         book,
         _("承認されていない年度報告"),
@@ -361,12 +411,14 @@ def rollup_workbook(evaluation_round, rollup: dict) -> bytes:
             ]
             for item in rollup.get("unapproved", [])
         ],
+        **on_sheet,
     )
     _sheet(
         book,
         _("総合評価の分布"),
         [_("総合評価"), _("件数")],
         [[str(label), count] for _value, label, count in rollup["distribution"]],
+        **on_sheet,
     )
     buffer = io.BytesIO()
     book.save(buffer)

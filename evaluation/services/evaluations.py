@@ -71,7 +71,7 @@ def _check_evaluators(evaluators) -> None:
 
 @transaction.atomic
 def round_create(
-    *, by, phase, fiscal_year: int, title: str, criteria, assignments
+    *, by, phase, fiscal_year: int, title: str, criteria, assignments, name_en: str = ""
 ) -> EvaluationRound:
     """Open a round: its fiscal year (inside the phase), title, criteria (at least one) and the
     projects with their evaluators (`assignments`: project → evaluators; at least one project)."""
@@ -92,7 +92,13 @@ def round_create(
     for evaluators in assignments.values():
         _check_evaluators(evaluators)
     evaluation_round = _audited(
-        EvaluationRound(phase=phase, fiscal_year=fiscal_year, title=title.strip(), created_by=by),
+        EvaluationRound(
+            phase=phase,
+            fiscal_year=fiscal_year,
+            title=title.strip(),
+            name_en=name_en.strip(),
+            created_by=by,
+        ),
         by,
     )
     evaluation_round.full_clean()

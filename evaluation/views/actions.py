@@ -173,7 +173,7 @@ def action_item_export(request, fmt):
                 str(item.project.name),
                 str(item.project.bureau.name),
                 str(item.get_source_display()),
-                item.evaluation.round.title if item.evaluation_id else "",
+                item.evaluation.round.name if item.evaluation_id else "",
                 item.text,
                 fy(item.due_fiscal_year),
                 str(item.get_state_display()),

@@ -36,7 +36,13 @@ from evaluation.selectors.rounds import (
 )
 from evaluation.services import evaluations
 from evaluation.services.editing import StaleEditError
-from evaluation.views.helpers import STALE_STATUS, add_service_errors, posted, year_name
+from evaluation.views.helpers import (
+    STALE_STATUS,
+    add_service_errors,
+    export_about,
+    posted,
+    year_name,
+)
 
 
 def with_target_charts(sheet: dict) -> dict:
@@ -78,6 +84,7 @@ def round_create(request):
                 phase=phase,
                 fiscal_year=data["fiscal_year"],
                 title=data["title"],
+                name_en=data["name_en"],
                 criteria=list(data["criteria"]),
                 assignments={project: evaluators for project in data["projects"]},
             )
@@ -154,6 +161,11 @@ def evaluation_sheet_download(request, round_id, code):
         sheet_for_reader(evaluation, current=_current(request)),
         ratings_for(request.user, evaluation),
         show_final=sees_final(request.user, evaluation),
+        about=export_about(
+            request,
+            fiscal_year=evaluation.round.fiscal_year,
+            filters=[(_("評価ラウンド"), evaluation.round)],
+        ),
     )
     response = HttpResponse(data, content_type=XLSX)
     filename = f"evaluation-{evaluation.round.fiscal_year}-{evaluation.project.code}.xlsx"
@@ -274,7 +286,10 @@ def round_rollup(request, round_id):
 def round_rollup_download(request, round_id):
     """GET, managers and admins: the round roll-up as xlsx."""
     evaluation_round, rollup = rollup_context(request.user, round_id)
-    response = HttpResponse(rollup_workbook(evaluation_round, rollup), content_type=XLSX)
+    about = export_about(request, fiscal_year=evaluation_round.fiscal_year)
+    response = HttpResponse(
+        rollup_workbook(evaluation_round, rollup, about=about), content_type=XLSX
+    )
     filename = f"evaluation-round-{evaluation_round.fiscal_year}.xlsx"
     return attach(response, f"{_round_name(evaluation_round)}.xlsx", filename)
 

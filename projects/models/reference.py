@@ -10,11 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from projects.domain import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
+from projects.domain import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, in_active_language
 
 FISCAL_YEAR_RANGE = Q(fiscal_year__gte=FIRST_FISCAL_YEAR) & Q(fiscal_year__lte=LAST_FISCAL_YEAR)
 
@@ -30,9 +29,7 @@ class BilingualNameMixin(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "ja").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_ja
+        return in_active_language(self.name_ja, self.name_en)
 
     def __str__(self) -> str:
         return self.name

@@ -3,8 +3,9 @@
    - a block copied from Excel (cells split by tabs, rows by new lines) pasted into a field
      fills the same field of the following rows and, for several columns, the next fields of
      each row. The rows are either a formset's ("prefix-N-name" inputs: the yearly plan's
-     activities) or, on a form marked data-grid="col col …", the form's [data-grid-row] rows,
-     whose cells [data-grid-col] hold one field each (the annual report's indicators);
+     activities) or, on a form or a table marked data-grid="col col …", its [data-grid-row]
+     rows, whose cells [data-grid-col] hold one field each (the annual report's indicators, and
+     apart from them its activity results: a field belongs to the nearest grid around it);
    - in a grid, Enter and ArrowDown move to the same column of the next row, Shift+Enter and
      ArrowUp back (in a text area only from its last / first line, so typing is not broken). */
 (function () {
@@ -79,11 +80,18 @@
     return true;
   }
 
-  /* The grid of a form marked data-grid: rows in page order, columns by name. */
-  function gridOf(form) {
-    var names = (form.getAttribute("data-grid") || "").split(/\s+/).filter(Boolean);
+  /* The grid `field` is in: the nearest element marked data-grid around it (the form or a
+     table in it); its rows in page order (not those of a grid inside it), columns by name. */
+  function gridOf(form, field) {
+    var host = field && field.closest ? field.closest("[data-grid]") : null;
+    if (!host || !form.contains(host)) host = form.hasAttribute("data-grid") ? form : null;
+    if (!host) return null;
+    var names = (host.getAttribute("data-grid") || "").split(/\s+/).filter(Boolean);
     if (!names.length) return null;
-    return { names: names, rows: Array.prototype.slice.call(form.querySelectorAll("[data-grid-row]")) };
+    var rows = Array.prototype.filter.call(host.querySelectorAll("[data-grid-row]"), function (row) {
+      return row.closest("[data-grid]") === host;
+    });
+    return { names: names, rows: rows };
   }
 
   function cellField(row, name) {
@@ -118,7 +126,7 @@
   }
 
   function pasteBlock(form, field, text) {
-    var grid = gridOf(form);
+    var grid = gridOf(form, field);
     if (grid) return pasteGrid(form, grid, field, text);
     var match = NAME.exec(field.name || "");
     if (!match || (text.indexOf("\t") < 0 && text.indexOf("\n") < 0)) return false;
@@ -184,8 +192,12 @@
       var text = (event.clipboardData || window.clipboardData).getData("text");
       if (pasteBlock(form, field, text)) event.preventDefault();
     });
-    var grid = gridOf(form);
-    if (grid) form.addEventListener("keydown", function (event) { keyed(grid, event); });
+    if (form.matches("[data-grid]") || form.querySelector("[data-grid]")) {
+      form.addEventListener("keydown", function (event) {
+        var grid = gridOf(form, event.target);
+        if (grid) keyed(grid, event);
+      });
+    }
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("form[data-warn-unsaved]"), watch);

@@ -99,3 +99,56 @@ def test_leaving_the_report_with_unsaved_changes_asks_first(visit, report):
     assert asked == ["beforeunload"]
     assert page.url.endswith(EDIT)
     assert value_cells(page).first.input_value() == "99"
+
+
+@pytest.fixture
+def activities(report):
+    """Three activities of the project's FY2007 yearly plan."""
+    from evaluation.models import Activity, ProjectPlan, YearlyPlan
+    from projects.models import Phase
+    from tests.factories import ProjectPlanFactory, YearlyPlanFactory
+
+    project = report.project
+    yearly = YearlyPlan.objects.filter(project=project, fiscal_year=2007).first()
+    if yearly is None:
+        plan = ProjectPlan.objects.filter(project=project).first() or ProjectPlanFactory(
+            project=project, phase=Phase.objects.get(code="II")
+        )
+        yearly = YearlyPlanFactory(plan=plan, project=project, fiscal_year=2007)
+    yearly.activities.all().delete()
+    return [
+        Activity.objects.create(yearly_plan=yearly, heading="network", title=title, order=n)
+        for n, title in enumerate(["研究会", "交流会", "商談会"])
+    ]
+
+
+def test_activity_results_are_a_grid_of_their_own(visit, report, activities):
+    """Two rows of (実績値, 備考) copied from Excel fill the first two activities' results, not
+    the indicators above them; the arrows move between activities; saved as the results."""
+    from evaluation.models import ActivityResult
+
+    visit.login("staff-kanto")
+    page = visit.goto(EDIT)
+    actual = page.locator("[data-grid=actual\\ note] [data-grid-row] [data-grid-col=actual] input")
+    notes = page.locator("[data-grid=actual\\ note] [data-grid-row] [data-grid-col=note] textarea")
+    assert actual.count() == 3
+    first = actual.first
+    first.focus()
+    page.evaluate(PASTE, [f"#{first.get_attribute('id')}", "3\t初回\r\n5\t二回目\r\n"])
+    assert [actual.nth(i).input_value() for i in range(3)] == ["3", "5", ""]
+    assert [notes.nth(i).input_value() for i in range(2)] == ["初回", "二回目"]
+    assert value_cells(page).first.input_value() == ""  # the indicators' grid is apart
+    assert "4" in page.locator("[data-paste-status]").text_content()
+    focused = "() => document.activeElement.id"
+    first.click()
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate(focused) == actual.nth(1).get_attribute("id")
+    page.keyboard.press("Enter")
+    assert page.evaluate(focused) == actual.nth(2).get_attribute("id")
+    page.get_by_role("button", name="下書きを保存する").click()
+    visit.checked("activity-results-saved")
+    assert "年度報告を保存しました" in page.locator(".messages").inner_text()
+    saved = dict(
+        ActivityResult.objects.filter(report=report).values_list("activity__title", "actual_output")
+    )
+    assert saved == {"研究会": Decimal(3), "交流会": Decimal(5), "商談会": None}

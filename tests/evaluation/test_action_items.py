@@ -29,6 +29,7 @@ from evaluation.services.reports import RowInput, annual_report_create, annual_r
 from evaluation.services.workflow import workflow_transition
 from evaluation.services.yearly import yearly_plan_create, yearly_plan_update
 from tests.factories import IndicatorFactory, ProjectFactory, rate_and_finish, walk_workflow
+from tests.sheets import table
 
 pytestmark = pytest.mark.django_db
 
@@ -539,10 +540,10 @@ def test_round_rollup_side_by_side_with_distribution_and_export(client, bureau, 
     assert "<strong>1</strong>A（優れている）" in page and "確定 1 件／3 件" in page
     response = client.get(reverse("round_rollup_download", args=[evaluation_round.pk]))
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    rows = list(book["ラウンドの一覧"].iter_rows(values_only=True))
+    rows = table(book["ラウンドの一覧"])
     assert [r[0] for r in rows[1:]] == ["一覧0", "一覧1", "一覧2"]
     assert rows[1][3] == "A" and rows[2][3] in ("", None)
-    distribution = dict(list(book["総合評価の分布"].iter_rows(values_only=True))[1:])
+    distribution = dict(table(book["総合評価の分布"])[1:])
     assert distribution["A（優れている）"] == 1 and sum(distribution.values()) == 1
 
 

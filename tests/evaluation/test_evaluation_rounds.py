@@ -30,6 +30,7 @@ from evaluation.services.reports import RowInput, annual_report_create, annual_r
 from evaluation.services.targets import target_set_values
 from projects.models import Role
 from tests.factories import IndicatorFactory, ProjectFactory, UserFactory, walk_workflow
+from tests.sheets import table
 
 pytestmark = pytest.mark.django_db
 
@@ -223,7 +224,7 @@ def test_ratings_are_blind_before_and_after_consolidation(
         reverse("evaluation_sheet_download", args=[evaluation.round_id, "kanto-regional"])
     )
     book = openpyxl.load_workbook(io.BytesIO(workbook.content))
-    texts = [c for row in book["評価者の評価"].iter_rows(values_only=True) for c in row]
+    texts = [c for row in table(book["評価者の評価"]) for c in row]
     assert "二人目の所見" in texts and "一人目の所見" not in texts
 
 
@@ -414,7 +415,7 @@ def test_sheet_workbook_holds_the_same_figures(client, users, evaluation, tracke
     response = client.get(url)
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    rows = list(book["目標と実績"].iter_rows(values_only=True))
+    rows = [tuple(r) for r in table(book["目標と実績"])]
     header, data = rows[0], rows[1:]
     assert "単位" in header and "実績" in header
     by_year = {row[header.index("年度")]: row for row in data}
@@ -422,7 +423,7 @@ def test_sheet_workbook_holds_the_same_figures(client, users, evaluation, tracke
     assert by_year["2007年度（平成19年度）"][header.index("達成率（%）")] == pytest.approx(112.5)
     assert data[0][header.index("計画終了時の見通し")] == pytest.approx(95.8333, abs=1e-4)
     assert data[0][header.index("目標に届くか")] == "届かない見通し"
-    self_rows = list(book["自己評価"].iter_rows(values_only=True))
+    self_rows = table(book["自己評価"])
     assert [r[2] for r in self_rows[1:]] == ["2006年度の成果", "2007年度の成果", "2008年度の成果"]
 
 

@@ -20,6 +20,7 @@ from evaluation.services.targets import target_set_values
 from evaluation.services.workflow import workflow_transition
 from projects.times import local_time_label
 from tests.factories import IndicatorFactory, walk_workflow
+from tests.sheets import table
 
 pytestmark = pytest.mark.django_db
 
@@ -111,10 +112,10 @@ def row_of(page: str, year_label: str) -> str:
 def xlsx_rows(client, evaluation, **params):
     url = reverse("evaluation_sheet_download", args=[evaluation.round_id, "kanto-regional"])
     book = openpyxl.load_workbook(io.BytesIO(client.get(url, params).content))
-    rows = list(book["目標と実績"].iter_rows(values_only=True))
+    rows = [tuple(r) for r in table(book["目標と実績"])]
     header = rows[0]
     by_year = {row[header.index("年度")]: row for row in rows[1:]}
-    summary = dict(book["概要"].iter_rows(values_only=True))
+    summary = dict(table(book["概要"]))
     return header, by_year, summary, book
 
 
@@ -160,7 +161,7 @@ def test_the_finished_sheet_keeps_its_figures_after_a_later_approval(client, use
     assert "2007年度（平成19年度）" in changes  # 45 against 30 came in too
     assert "2006年度（平成18年度）" not in changes  # approved before: unchanged
     _header, _rows, _summary, book = xlsx_rows(client, evaluation)
-    changed = list(book["評価時点からの変更"].iter_rows(values_only=True))
+    changed = [tuple(r) for r in table(book["評価時点からの変更"])]
     assert changed[0][:3] == ("目標", "年度", "評価時点の実績")
     assert ("新事業開始件数", FY2008, "未承認", "未承認", 60, "目標超過達成") in changed
 

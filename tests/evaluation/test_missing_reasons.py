@@ -18,6 +18,7 @@ from evaluation.services.plans import plan_create
 from evaluation.services.reports import RowInput, annual_report_create, annual_report_save
 from evaluation.services.targets import target_set_values
 from tests.factories import IndicatorFactory, walk_workflow
+from tests.sheets import table
 
 FY2008 = "2008年度（平成20年度）"
 
@@ -169,7 +170,7 @@ def test_the_round_rollup_names_the_reports_not_approved(client, users, round_20
     assert 'rating--not_reporting">未承認' in page.split('id="h-side"')[1]
     xlsx = client.get(reverse("round_rollup_download", args=[round_2008.pk])).content
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
-    listed = list(book["承認されていない年度報告"].iter_rows(values_only=True))
+    listed = [tuple(r) for r in table(book["承認されていない年度報告"])]
     assert listed[1] == (project.name_ja, project.bureau.name_ja, FY2008, "未承認", "提出済み")
-    first = list(book["ラウンドの一覧"].iter_rows(values_only=True))
+    first = table(book["ラウンドの一覧"])
     assert dict(zip(first[0], first[1], strict=True))["新事業開始件数：評価"] == "未承認"

@@ -25,6 +25,7 @@ from evaluation.renderers.layout import (
     number_format,
 )
 from evaluation.renderers.workbooks import HEADER_ROW
+from projects.domain import fiscal_year_label
 from tests.evaluation.test_export_escaping import CASES, export_patterns, world  # noqa: F401
 from tests.factories import BureauFactory
 from tests.sheets import header_row
@@ -32,9 +33,8 @@ from tests.sheets import header_row
 pytestmark = pytest.mark.django_db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Written by renderers/sheet_workbook.py, which another part of the app keeps: its layout is
-# its own (checked in test_evaluation_rounds); their names are checked here.
-OWN_LAYOUT = {"evaluation_sheet_download", "round_rollup_download", "report_download"}
+# The report workbook is read back by the upload: its layout is its own (checked below).
+OWN_LAYOUT = {"report_download"}
 TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}（日本時間）")
 
 
@@ -219,3 +219,27 @@ def test_dates_on_screens_read_as_japanese_dates():
         assert template.render(Context({"when": datetime(2009, 6, 30).date()})) == "2009年6月30日"
     with translation.override("en"):
         assert template.render(Context({"when": datetime(2009, 6, 30).date()})) == "June 30, 2009"
+
+
+def test_the_sheet_and_rollup_workbooks_open_with_a_title_block(client, users, world):  # noqa: F811
+    """The evaluation sheet and the round roll-up: every sheet says what it is, for which fiscal
+    year and round, when (Tokyo time) and by whom, above a header row repeated on every page."""
+    client.force_login(users["manager"])
+    done = world["done"]
+    urls = {
+        "sheet": reverse("evaluation_sheet_download", args=[done.round_id, done.project.code]),
+        "rollup": reverse("round_rollup_download", args=[done.round_id]),
+    }
+    for kind, url in urls.items():
+        book = openpyxl.load_workbook(io.BytesIO(client.get(url).content))
+        for sheet in book.worksheets:
+            check_table_sheet(f"{kind} {sheet.title}", sheet)
+            head = header_row(sheet)
+            assert head > 4, (kind, sheet.title)  # title, 年度, 作成日時, 作成者, blank row
+            assert sheet["A1"].value.endswith(sheet.title), (kind, sheet["A1"].value)
+            assert sheet["B2"].value == fiscal_year_label(done.round.fiscal_year, "ja")
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(urls["sheet"]).content))["目標と実績"]
+    assert sheet["A1"].value.startswith(f"{done.project.name_ja}の評価シート")
+    block = {row[0].value: row[1].value for row in sheet.iter_rows(max_row=header_row(sheet) - 2)}
+    assert block["条件"].startswith("評価ラウンド：") and block["作成者"] == "manager"
+    assert sheet.cell(row=header_row(sheet), column=1).value == "目標"

@@ -11,6 +11,7 @@ from evaluation.models import EvaluationCriterion
 from evaluation.services.evaluations import rating_save, round_create
 from projects.models import Role
 from tests.factories import UserFactory
+from tests.sheets import table
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def test_one_column_per_criterion(client, users, project):
     client.force_login(users["manager"])
     url = reverse("evaluation_sheet_download", args=[evaluation.round_id, "kanto-regional"])
     book = openpyxl.load_workbook(io.BytesIO(client.get(url).content))
-    rows = list(book["評価者の評価"].iter_rows(values_only=True))
+    rows = [tuple(r) for r in table(book["評価者の評価"])]
     header = rows[0]
     assert header[:2] == ("評価者", "総合評価") and header[-2:] == ("所見", "提言")
     assert sorted(header[2:4]) == sorted(["目標の達成状況", "ネットワークの形成"])
