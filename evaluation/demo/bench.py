@@ -441,7 +441,7 @@ def matrix_figures(s: Sample, *, repeat: int) -> dict:
 
 # The targets of issue 27, each with its bound: (key, what, bound).
 TARGETS = [
-    ("queries", "every page, export and API list ≤ 15 queries (PAGE_BUDGETS apart)", 15),
+    ("queries", "rows over their query budget (15, or PAGE_BUDGETS)", 0),
     ("queries_same", "query counts identical at both sizes", None),
     ("time_national", "national and every-project pages: time ≤ 3× the small run", 3.0),
     ("time_paginated", "paginated lists: time ≤ 1.5× the small run", 1.5),
@@ -451,7 +451,7 @@ TARGETS = [
     ("import_ratio", "10,000-row import ≤ 2× bare read + bulk_create with history", 2.0),
     ("matrix_ratio", "tracking matrix ≤ 3× a bare view of the same cells", 3.0),
 ]
-# Which page scopes each time target covers: pages only (kind "page"), as in the issue.
+# Which page scopes each time target covers: pages and API lists (exports have their own target).
 TIME_TARGET_SCOPES = {
     "time_national": ("national", "all"),
     "time_paginated": ("paginated",),
@@ -478,7 +478,9 @@ def target_report(result: dict, baseline: dict | None = None) -> list[dict]:
     if rows:
         over = [r for r in rows if r["queries"] > budgets.get(r["url_name"], 15)]
         most = max(rows, key=lambda r: r["queries"] - budgets.get(r["url_name"], 15))
-        add("queries", most["queries"], not over, f"{most['label']} ({most['role']})")
+        budget = budgets.get(most["url_name"], 15)
+        add("queries", len(over), not over,
+            f"{most['label']} ({most['role']}): {most['queries']} of {budget}")  # fmt: skip
         if before:
             differ = [
                 r for r in rows
@@ -494,7 +496,7 @@ def target_report(result: dict, baseline: dict | None = None) -> list[dict]:
             ratios = [
                 (r["median_ms"] / before[(r["label"], r["role"])]["median_ms"], r)
                 for r in rows
-                if r["kind"] == "page" and r["scope"] in scopes
+                if r["kind"] in ("page", "api") and r["scope"] in scopes
                 and (r["label"], r["role"]) in before
                 and before[(r["label"], r["role"])]["median_ms"]
             ]  # fmt: skip

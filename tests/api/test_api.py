@@ -278,7 +278,7 @@ def test_query_counts_are_pinned(
     with django_assert_num_queries(queries):
         response = client.get(reverse(name), params, **headers)
     assert response.status_code == 200
-    counts = {"api_evaluations": 1, "api_action_items": 1}
+    counts = {"api_evaluations": 1, "api_action_items": 1, "api_ratings": 25}  # a full page
     assert len(response.json()["results"]) >= counts.get(name, 30)
 
 
@@ -371,6 +371,8 @@ def test_walking_the_ratings_by_cursor_yields_every_project_once(client, users, 
     assert codes == expected and len(expected) > 4 * 3
     first = client.get(reverse("api_ratings"), {"page_size": 4, "fiscal_year": 2007}, **headers)
     assert first.json()["count"] == len(expected)  # projects: cheap to count
+    default = client.get(reverse("api_ratings"), {"fiscal_year": 2007}, **headers).json()
+    assert len(default["results"]) == 25 < len(expected) and default["next"]  # 25 projects a page
 
 
 def test_a_tampered_or_foreign_cursor_answers_400(client, users, many):
