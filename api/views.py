@@ -1,8 +1,10 @@
 """The read-only JSON API for BI tools (docs/api.md). Every endpoint answers GET only, to a
 signed-in session or a token issued by an admin, and reads through the same `visible_to(user)`
 scopes as the screens: what a user cannot see on a screen never appears here. Lists are
-paginated (api.pagination.Pagination); each endpoint costs a fixed number of queries whatever
-the page size (pinned in tests/api/test_api.py)."""
+paginated: by page number (api.pagination.Pagination), and the lists over large tables
+(values, targets, ratings) by cursor (api.pagination.CursorPagination, no COUNT over the table);
+each endpoint costs a fixed number of queries whatever the page size (pinned in
+tests/api/test_api.py)."""
 
 from decimal import Decimal
 
@@ -10,7 +12,7 @@ from django.db.models import Max, Prefetch
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import ValidationError
 
-from api.pagination import Pagination
+from api.pagination import CursorPagination, Pagination
 from evaluation.models import (
     ActionItem,
     AnnualReport,
@@ -100,7 +102,8 @@ def version_json(version: TargetVersion) -> dict:
 
 @api_view(["GET"])
 def targets(request):
-    """Targets of the plans the user may see, with every version. `?project=<code>`."""
+    """Targets of the plans the user may see, with every version. `?project=<code>`. Paged by
+    cursor in `id` order, without a count (tens of thousands of rows at 2,000 projects)."""
     plans = ProjectPlan.objects.visible_to(request.user)
     rows = (
         Target.objects.filter(plan__in=plans)
@@ -111,26 +114,28 @@ def targets(request):
                 queryset=TargetVersion.objects.order_by("number").prefetch_related("milestones"),
             )
         )
-        .order_by("plan__project__order", "plan__project__code", "order", "pk")
     )
     if code := request.query_params.get("project"):
         rows = rows.filter(plan__project__code=code)
-    return page_of(
-        request,
-        rows,
-        lambda t: {
-            "id": t.pk,
-            "project": t.plan.project.code,
-            "phase": t.plan.phase.code,
-            "plan_state": t.plan.state,
-            "indicator": t.indicator.code if t.indicator_id else None,
-            "name": t.name,
-            "unit": t.unit,
-            "direction": t.direction,
-            "cumulation": t.cumulation,
-            "is_common_target": t.is_common,
-            "versions": [version_json(v) for v in t.versions.all()],
-        },
+    paginator = CursorPagination(endpoint="targets", keys=("pk",))
+    page = paginator.paginate_queryset(rows, request)
+    return paginator.get_paginated_response(
+        [
+            {
+                "id": t.pk,
+                "project": t.plan.project.code,
+                "phase": t.plan.phase.code,
+                "plan_state": t.plan.state,
+                "indicator": t.indicator.code if t.indicator_id else None,
+                "name": t.name,
+                "unit": t.unit,
+                "direction": t.direction,
+                "cumulation": t.cumulation,
+                "is_common_target": t.is_common,
+                "versions": [version_json(v) for v in t.versions.all()],
+            }
+            for t in page
+        ]
     )
 
 
@@ -138,11 +143,10 @@ def targets(request):
 def values(request):
     """Monitored values the user may see. `?fiscal_year=`, `?project=<code>`,
     `?indicator=<code>`. `kind` is number, zero, not_applicable (該当なし) or unknown (未把握);
-    `value` is null for the last two. Money is in yen."""
-    rows = (
-        MonitoredValue.objects.visible_to(request.user)
-        .select_related("project", "indicator", "report")
-        .order_by("project__code", "indicator__category", "indicator__order", "fiscal_year", "pk")
+    `value` is null for the last two. Money is in yen. Paged by cursor in `id` order, without
+    a count (the table holds a million rows at 2,000 projects)."""
+    rows = MonitoredValue.objects.visible_to(request.user).select_related(
+        "project", "indicator", "report"
     )
     if (year := year_param(request, "fiscal_year")) is not None:
         rows = rows.filter(fiscal_year=year)
@@ -150,24 +154,33 @@ def values(request):
         rows = rows.filter(project__code=code)
     if code := request.query_params.get("indicator"):
         rows = rows.filter(indicator__code=code)
-    return page_of(
-        request,
-        rows,
-        lambda v: {
-            "project": v.project.code,
-            "indicator": v.indicator.code,
-            "indicator_name_ja": v.indicator.name_ja,
-            "unit": v.indicator.unit,
-            "fiscal_year": v.fiscal_year,
-            "fiscal_year_label": fiscal_year_label(v.fiscal_year),
-            "kind": v.kind,
-            "value": number(v.value),
-            "is_approximate": v.is_approximate,
-            "origin": v.origin,
-            "report_state": v.report.state if v.report_id else None,
-            "source_note": v.source_note,
-        },
+    paginator = CursorPagination(endpoint="values", keys=("pk",))
+    page = paginator.paginate_queryset(rows, request)
+    return paginator.get_paginated_response(
+        [
+            {
+                "id": v.pk,
+                "project": v.project.code,
+                "indicator": v.indicator.code,
+                "indicator_name_ja": v.indicator.name_ja,
+                "unit": v.indicator.unit,
+                "fiscal_year": v.fiscal_year,
+                "fiscal_year_label": fiscal_year_label(v.fiscal_year),
+                "kind": v.kind,
+                "value": number(v.value),
+                "is_approximate": v.is_approximate,
+                "origin": v.origin,
+                "report_state": v.report.state if v.report_id else None,
+                "source_note": v.source_note,
+            }
+            for v in page
+        ]
     )
+
+
+# A project of the ratings carries every target rated: 25 projects are about 500 figures, a page as
+# heavy as 100 rows of the other lists (`?page_size=` still goes up to 1,000).
+RATINGS_PAGE_SIZE = 25
 
 
 @api_view(["GET"])
@@ -176,7 +189,8 @@ def ratings(request):
     the latest year with a report the user may see, like the dashboards), figured like the
     dashboards (evaluation.selectors.national.ratings_in_year): settled values only, the same
     for every reader; a missing figure says why (`missing_reason`: not_reporting 未報告,
-    unapproved 未承認, not_applicable 該当なし, unknown 未把握). Paginated by project."""
+    unapproved 未承認, not_applicable 該当なし, unknown 未把握). Paged by cursor over the
+    projects (in their order), with their count (a few thousand rows at most)."""
     year = year_param(request, "fiscal_year")
     if year is None:
         latest = AnnualReport.objects.visible_to(request.user).aggregate(latest=Max("fiscal_year"))
@@ -184,10 +198,11 @@ def ratings(request):
     if not in_phase_ii(year):
         first, last = PHASE_II
         raise ValidationError({"fiscal_year": f"a fiscal year of Phase II ({first}–{last})"})
-    rows = Project.objects.visible_to(request.user).order_by("order", "code")
+    rows = Project.objects.visible_to(request.user)
     if code := request.query_params.get("project"):
         rows = rows.filter(code=code)
-    paginator = Pagination()
+    paginator = CursorPagination(endpoint="ratings", keys=("order", "code"))
+    paginator.page_size = RATINGS_PAGE_SIZE
     page = paginator.paginate_queryset(rows, request)
     reports = reports_in_year(request.user, page, year)
     _, project_rows = ratings_in_year(request.user, page, year, reports)
@@ -241,7 +256,7 @@ def ratings(request):
                 ],
             }
         )
-    return paginator.get_paginated_response(results)
+    return paginator.get_paginated_response(results, count=rows.count())
 
 
 def _per_firm_json(figure) -> dict:

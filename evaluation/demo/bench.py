@@ -415,3 +415,107 @@ def import_figures(s: Sample, *, rows: int, repeat: int) -> dict:
         "bare_with_history_ms": round(history_seconds * 1000, 1),
         "ratio_to_bare_with_history": round(app_seconds / history_seconds, 2),
     }
+
+
+def matrix_figures(s: Sample, *, repeat: int) -> dict:
+    """The tracking matrix of the sample project against a bare Django view reading the same
+    cells in two queries, rendered in a plain template (`evaluation.demo.bare`), both opened as
+    the manager through the same client, middleware and session, one warm-up each."""
+    from django.test.utils import override_settings
+
+    client = client_for(s.users["manager"])
+    with override_settings(ROOT_URLCONF="evaluation.demo.bare"):
+        page = reverse("tracking_matrix", kwargs={"code": s.project})
+        bare = reverse("bench_bare_matrix", kwargs={"code": s.project})
+        status, queries, page_seconds, _size = measure(client, page, repeat=repeat)
+        bare_status, bare_queries, bare_seconds, _size = measure(client, bare, repeat=repeat)
+    assert status == bare_status == 200, (status, bare_status)
+    return {
+        "queries": queries,
+        "bare_queries": bare_queries,
+        "matrix_ms": round(page_seconds * 1000, 1),
+        "bare_ms": round(bare_seconds * 1000, 1),
+        "ratio": round(page_seconds / bare_seconds, 2),
+    }
+
+
+# The targets of issue 27, each with its bound: (key, what, bound).
+TARGETS = [
+    ("queries", "rows over their query budget (15, or PAGE_BUDGETS)", 0),
+    ("queries_same", "query counts identical at both sizes", None),
+    ("time_national", "national and every-project pages: time ≤ 3× the small run", 3.0),
+    ("time_paginated", "paginated lists: time ≤ 1.5× the small run", 1.5),
+    ("time_one", "one-project pages: time ≤ 1.5× the small run", 1.5),
+    ("export_ratio", "national xlsx export ≤ 1.5× a bare write-only dump", 1.5),
+    ("export_peak", "national xlsx export peak memory ≤ 2× the small run", 2.0),
+    ("import_ratio", "10,000-row import ≤ 2× bare read + bulk_create with history", 2.0),
+    ("matrix_ratio", "tracking matrix ≤ 3× a bare view of the same cells", 3.0),
+]
+# Which page scopes each time target covers: pages and API lists (exports have their own target).
+TIME_TARGET_SCOPES = {
+    "time_national": ("national", "all"),
+    "time_paginated": ("paginated",),
+    "time_one": ("one",),
+}
+
+
+def target_report(result: dict, baseline: dict | None = None) -> list[dict]:
+    """Each target of issue 27 with the measured figure (for a group of pages the worst one, and
+    which), its bound and whether it is met; `met` is None where the run cannot tell (no
+    `--compare` run to take a ratio to, or the part was not measured)."""
+    rows = result.get("rows", [])
+    before = {(r["label"], r["role"]): r for r in (baseline or {}).get("rows", [])}
+    budgets = {p.url_name: p.budget for p in KEY_PAGES}
+    report = []
+
+    def add(key, figure, met, worst=""):
+        what, bound = next((w, b) for k, w, b in TARGETS if k == key)
+        report.append(
+            {"target": key, "what": what, "figure": figure, "bound": bound, "met": met,
+             "worst": worst}
+        )  # fmt: skip
+
+    if rows:
+        over = [r for r in rows if r["queries"] > budgets.get(r["url_name"], 15)]
+        most = max(rows, key=lambda r: r["queries"] - budgets.get(r["url_name"], 15))
+        budget = budgets.get(most["url_name"], 15)
+        add("queries", len(over), not over,
+            f"{most['label']} ({most['role']}): {most['queries']} of {budget}")  # fmt: skip
+        if before:
+            differ = [
+                r for r in rows
+                if (r["label"], r["role"]) in before
+                and before[(r["label"], r["role"])]["queries"] != r["queries"]
+            ]  # fmt: skip
+            add("queries_same", len(differ), not differ,
+                ", ".join(f"{r['label']} ({r['role']})" for r in differ[:3]))  # fmt: skip
+        else:
+            add("queries_same", None, None, "needs --compare")
+        for key, scopes in TIME_TARGET_SCOPES.items():
+            bound = next(b for k, _w, b in TARGETS if k == key)
+            ratios = [
+                (r["median_ms"] / before[(r["label"], r["role"])]["median_ms"], r)
+                for r in rows
+                if r["kind"] in ("page", "api") and r["scope"] in scopes
+                and (r["label"], r["role"]) in before
+                and before[(r["label"], r["role"])]["median_ms"]
+            ]  # fmt: skip
+            if not ratios:
+                add(key, None, None, "needs --compare")
+                continue
+            ratio, worst = max(ratios, key=lambda pair: pair[0])
+            add(key, round(ratio, 2), ratio <= bound, f"{worst['label']} ({worst['role']})")
+    if "export" in result:
+        add("export_ratio", result["export"]["ratio"], result["export"]["ratio"] <= 1.5)
+        small = (baseline or {}).get("export")
+        if small:
+            peak = result["export"]["peak_kib"] / max(1, small["peak_kib"])
+            add("export_peak", round(peak, 2), peak <= 2.0)
+        else:
+            add("export_peak", None, None, "needs --compare")
+    if "import" in result:
+        ratio = result["import"]["ratio_to_bare_with_history"]
+        add("import_ratio", ratio, ratio <= 2.0)
+    if "matrix" in result:
+        add("matrix_ratio", result["matrix"]["ratio"], result["matrix"]["ratio"] <= 3.0)
+    return report

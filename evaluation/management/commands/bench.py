@@ -74,7 +74,9 @@ class Command(BaseCommand):
             result["import"] = bench.import_figures(
                 sample, rows=options["import_rows"], repeat=max(1, repeat // 2)
             )
+            result["matrix"] = bench.matrix_figures(sample, repeat=repeat)
         baseline = self._load(compare) if compare else None
+        result["targets"] = bench.target_report(result, baseline)
         self._print(result, baseline)
         if options["json"]:
             options["json"].write_text(
@@ -116,7 +118,7 @@ class Command(BaseCommand):
                 same = "=" if old["queries"] == r["queries"] else f"{old['queries']}≠"
                 line += f" {same:>5} {ratio:>6.2f} {mark:>5}"
             self.stdout.write(line)
-        for key in ("export", "import"):
+        for key in ("export", "import", "matrix"):
             if key in result:
                 figures = result[key]
                 line = ", ".join(f"{k} {v}" for k, v in figures.items())
@@ -124,3 +126,10 @@ class Command(BaseCommand):
                     peak = figures["peak_kib"] / max(1, baseline[key]["peak_kib"])
                     line += f", peak ratio {peak:.2f}"
                 self.stdout.write(f"{key}: {line}")
+        self.stdout.write("目標（issue 27）:")
+        for t in result["targets"]:
+            verdict = {True: "MET", False: "NOT MET", None: "—"}[t["met"]]
+            figure = "—" if t["figure"] is None else t["figure"]
+            bound = "" if t["bound"] is None else f" (≤ {t['bound']})"
+            worst = f" [{t['worst']}]" if t["worst"] else ""
+            self.stdout.write(f"  {verdict:<7} {t['what']}: {figure}{bound}{worst}")
