@@ -178,6 +178,16 @@ urlpatterns = [
         registry.organisation_detail,
         name="organisation_detail",
     ),
+    # Collaboration cases and adoptions (連携事例・採択, issue 26)
+    path("projects/<slug:code>/cases/", cases.case_list, name="case_list"),
+    path("projects/<slug:code>/cases/new/", cases.case_create, name="case_create"),
+    path("projects/<slug:code>/cases/<int:case_id>/edit/", cases.case_edit, name="case_edit"),
+    path("projects/<slug:code>/adoptions/new/", cases.adoption_create, name="adoption_create"),
+    path(
+        "projects/<slug:code>/adoptions/<int:adoption_id>/edit/",
+        cases.adoption_edit,
+        name="adoption_edit",
+    ),
     path("policy-tools/<slug:code>/review/", cases.tool_review_sheet, name="tool_review_sheet"),
     path(
         "policy-tools/<slug:code>/review/export.<slug:fmt>",

@@ -22,7 +22,7 @@ from django.urls import reverse
 from evaluation.models import ActionItem, Activity, ProjectEvaluation, YearlyPlan
 from tests.factories import ProjectFactory, ProjectPlanFactory, conftest_world
 from tests.test_form_corpus import dump
-from tests.test_permission_matrix import MATRIX, make_matrix_objects
+from tests.test_permission_matrix import MATRIX, make_matrix_objects, matrix_case
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +107,33 @@ def survey_create_post(world):
     return lambda o, x: {"scope": {"own": o, "other": x}[world]["fresh"].code, "fiscal_year": 2008}
 
 
+def own_case(o):
+    return matrix_case(o)[0]
+
+
+def adoption_post(world):
+    """An adoption of the own project naming the own case or another bureau's project's."""
+
+    def data(o, x):
+        from projects.models import CollaborationCase
+
+        if world == "own":
+            case = own_case(o)
+        else:
+            case, _created = CollaborationCase.objects.get_or_create(
+                project=x["project"], title="近畿の事例"
+            )
+        return {
+            "tool": matrix_case(o)[1].tool_id,
+            "fiscal_year": "2007",
+            "consortium_name": "偽造の連携体",
+            "amount_yen": "1000",
+            "case": case.pk,
+        }
+
+    return data
+
+
 FORGERIES = [
     # Another bureau's staff change the code or id in the URL of a draft of this bureau.
     *(
@@ -189,6 +216,29 @@ FORGERIES = [
         400,
         data=lambda o, x: {"token": member_token(x["project"])},
         control=lambda o, x: {"token": member_token(o["project"])},
+    ),
+    # Cases and adoptions (issue 26): another bureau's staff naming this bureau's project, case
+    # or adoption in the URL get 404; a case of another bureau's project named in an
+    # adoption's field is refused (and the own case is accepted).
+    *(
+        Forgery(name, "other_staff", kwargs)
+        for name, kwargs in (
+            ("case_create", lambda o, x: {"code": o["project"].code}),
+            ("case_edit", lambda o, x: {"code": o["project"].code, "case_id": own_case(o).pk}),
+            ("adoption_create", lambda o, x: {"code": o["project"].code}),
+            (
+                "adoption_edit",
+                lambda o, x: {"code": o["project"].code, "adoption_id": matrix_case(o)[1].pk},
+            ),
+        )
+    ),
+    Forgery(
+        "adoption_create",
+        "staff",
+        lambda o, x: {"code": o["project"].code},
+        200,
+        data=adoption_post("other"),
+        control=adoption_post("own"),
     ),
     # An evaluator rating an evaluation that is not assigned to them.
     Forgery(

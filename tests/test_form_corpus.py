@@ -32,6 +32,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evaluation.forms.actions import ItemNoteForm, ItemPlanForm
+from evaluation.forms.cases import AdoptionForm, CaseForm
 from evaluation.forms.common import TransitionForm, VersionedForm
 from evaluation.forms.economic import NationalFiguresForm
 from evaluation.forms.overall import OverallPlanForm
@@ -145,6 +146,8 @@ SCREENS = {
     MemberListApplyForm: Screen(
         "member_import_apply", "staff", lambda o: [o["report"].project.code]
     ),
+    CaseForm: Screen("case_create", "staff", lambda o: [o["report"].project.code]),
+    AdoptionForm: Screen("adoption_create", "staff", lambda o: [o["report"].project.code]),
 }
 
 
@@ -299,6 +302,9 @@ def make_corpus_objects(project, users, bureau):
     report = annual_report_create(project=project, fiscal_year=2007, by=users["staff"])
     OverallPlan.objects.create(phase=project.phase, mid_term_fiscal_year=2008)
     from evaluation.models import EvaluationCriterion
+    from projects.models import PolicyTool
+
+    PolicyTool.objects.create(code="corpus-tool", name_ja="検査の施策")  # an adoption's tool
 
     criterion = EvaluationCriterion.objects.create(code="target-achievement", name_ja="目標")
     done_project = ProjectFactory(bureau=bureau, phase=project.phase, code="done")

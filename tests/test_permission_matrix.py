@@ -342,6 +342,46 @@ def tool_kwargs(objects):
     return {"code": tool.code}
 
 
+def matrix_case(objects):
+    """A case and an adoption of the matrix's project (made once, read back after)."""
+    from projects.models import Adoption, CollaborationCase, PolicyTool
+
+    project = objects["project"]
+    case, _created = CollaborationCase.objects.get_or_create(project=project, title="行列の事例")
+    tool = PolicyTool.objects.get(code=tool_kwargs(objects)["code"])
+    adoption, _created = Adoption.objects.get_or_create(
+        project=project,
+        tool=tool,
+        fiscal_year=2007,
+        consortium_name="行列の連携体",
+        defaults={"amount_yen": 1000},
+    )
+    return case, adoption
+
+
+def case_kwargs(objects):
+    return {"code": objects["project"].code, "case_id": matrix_case(objects)[0].pk}
+
+
+def adoption_kwargs(objects):
+    return {"code": objects["project"].code, "adoption_id": matrix_case(objects)[1].pk}
+
+
+def case_read(role, method, state):
+    """The project's bureau, managers, admins and the assigned evaluator; not another bureau."""
+    if method == "POST":
+        return 405
+    return 404 if role == "other_staff" else 200
+
+
+def case_write(role, method, state):
+    """The project's bureau's staff (an empty POST: the form with its errors); another
+    bureau's staff 404, readers 403."""
+    if role == "other_staff":
+        return 404
+    return 200 if role == "staff" else 403
+
+
 MATRIX: dict[str, list[Row]] = {
     "home": [Row(no_kwargs, signed_in(read_only_page))],
     "notification_list": [Row(no_kwargs, signed_in(read_only_page))],
@@ -438,6 +478,13 @@ MATRIX: dict[str, list[Row]] = {
         Row(lambda o, f=fmt: {**tool_kwargs(o), "fmt": f}, signed_in(read_only_page))
         for fmt in ("csv", "xlsx")
     ],
+    # The entry of cases and adoptions (issue 26): the bureau's staff write; managers, admins
+    # and the assigned evaluator read; another bureau's staff get 404.
+    "case_list": [Row(project_kwargs, signed_in(case_read))],
+    "case_create": [Row(project_kwargs, signed_in(case_write))],
+    "case_edit": [Row(case_kwargs, signed_in(case_write))],
+    "adoption_create": [Row(project_kwargs, signed_in(case_write))],
+    "adoption_edit": [Row(adoption_kwargs, signed_in(case_write))],
     "dashboard_summary_export": [
         Row(lambda o, f=fmt: {"fmt": f}, signed_in(dashboard_table)) for fmt in ("csv", "xlsx")
     ],
