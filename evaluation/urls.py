@@ -135,6 +135,7 @@ urlpatterns = [
     path(report + "<slug:action>/", reports.report_transition, name="report_transition"),
     path("overall/<slug:phase>/", overall.overall_plan_detail, name="overall_plan_detail"),
     path("overall/<slug:phase>/edit/", overall.overall_plan_edit, name="overall_plan_edit"),
+    path("overall/<slug:phase>/budgets/", overall.tool_budgets, name="tool_budgets"),
     path("projects/<slug:code>/", projects.project_detail, name="project_detail"),
     path("projects/<slug:code>/matrix/", matrix.tracking_matrix, name="tracking_matrix"),
     path("projects/<slug:code>/plans/new/", plans.plan_create, name="plan_create"),

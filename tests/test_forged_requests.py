@@ -35,6 +35,7 @@ NOT_BUREAU_SCOPED = {
     "evaluation_assign": "managers only; they assign evaluators for every bureau",
     "evaluation_consolidate": "managers only; they consolidate for every bureau",
     "overall_plan_edit": "managers only; the overall plan is national",
+    "tool_budgets": "managers only; policy tools' budgets are national",
     "national_figures_edit": "managers only; the national figures are national",
 }
 

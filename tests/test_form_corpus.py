@@ -35,7 +35,7 @@ from evaluation.forms.actions import ItemNoteForm, ItemPlanForm
 from evaluation.forms.cases import AdoptionForm, CaseForm
 from evaluation.forms.common import TransitionForm, VersionedForm
 from evaluation.forms.economic import NationalFiguresForm
-from evaluation.forms.overall import OverallPlanForm
+from evaluation.forms.overall import OverallPlanForm, ToolBudgetForm
 from evaluation.forms.plans import (
     PlanCreateForm,
     ScenarioForm,
@@ -146,6 +146,7 @@ SCREENS = {
     MemberListApplyForm: Screen(
         "member_import_apply", "staff", lambda o: [o["report"].project.code]
     ),
+    ToolBudgetForm: Screen("tool_budgets", "manager", lambda o: ["II"]),
     CaseForm: Screen("case_create", "staff", lambda o: [o["report"].project.code]),
     AdoptionForm: Screen("adoption_create", "staff", lambda o: [o["report"].project.code]),
 }

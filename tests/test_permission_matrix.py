@@ -269,6 +269,10 @@ def overall_edit(role, method, state):
     return 200 if role == "manager" else 403
 
 
+def budgets_answer(role, method, state):
+    return 200 if method == "GET" else overall_edit(role, method, state)
+
+
 def survey_create_answer(role, method, state):
     """Managers make national surveys, staff their bureau's; an empty POST shows the form."""
     return 200 if role in ("staff", "other_staff", "manager") else 403
@@ -438,6 +442,8 @@ MATRIX: dict[str, list[Row]] = {
     "submission_board": [Row(no_kwargs, signed_in(board))],
     "overall_plan_detail": [Row(lambda o: {"phase": "II"}, signed_in(read_only_page))],
     "overall_plan_edit": [Row(lambda o: {"phase": "II"}, signed_in(overall_edit))],
+    # Policy tools' budgets (issue 26): everyone reads; managers write (an empty POST: errors).
+    "tool_budgets": [Row(lambda o: {"phase": "II"}, signed_in(budgets_answer))],
     "report_self_check": [Row(report_kwargs(), signed_in(plan_edit), stateful=True)],
     "round_list": [Row(no_kwargs, signed_in(read_only_page))],
     "round_create": [Row(no_kwargs, signed_in(manager_form))],
