@@ -184,6 +184,12 @@ urlpatterns = [
     path("projects/<slug:code>/cases/new/", cases.case_create, name="case_create"),
     path("projects/<slug:code>/cases/<int:case_id>/edit/", cases.case_edit, name="case_edit"),
     path("projects/<slug:code>/adoptions/new/", cases.adoption_create, name="adoption_create"),
+    path("projects/<slug:code>/adoptions/import/", cases.adoption_import, name="adoption_import"),
+    path(
+        "projects/<slug:code>/adoptions/import/apply/",
+        cases.adoption_import_apply,
+        name="adoption_import_apply",
+    ),
     path(
         "projects/<slug:code>/adoptions/<int:adoption_id>/edit/",
         cases.adoption_edit,

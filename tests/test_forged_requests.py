@@ -108,6 +108,26 @@ def survey_create_post(world):
     return lambda o, x: {"scope": {"own": o, "other": x}[world]["fresh"].code, "fiscal_year": 2008}
 
 
+ADOPTION_CSV = (
+    "施策,採択年度,コンソーシアム名,採択額（円）\r\nmatrix-tool,2007,偽造の連携体,1000\r\n"
+).encode()
+
+
+def adoption_token(project, o) -> str:
+    """What a preview of this project's adoption list signs: one adoption of the matrix's tool."""
+    from django.core import signing
+
+    from evaluation.renderers.adoption_lists import AdoptionRow
+    from evaluation.services.cases import ADOPTION_SIGNING_SALT
+
+    tool = matrix_case(o)[1].tool
+    row = AdoptionRow(
+        line=2, tool=tool.code, fiscal_year=2007, consortium="偽造の連携体", amount_yen=1000
+    )
+    payload = {"project": project.code, "rows": [row.as_dict()]}
+    return signing.dumps(payload, salt=ADOPTION_SIGNING_SALT, compress=True)
+
+
 def own_case(o):
     return matrix_case(o)[0]
 
@@ -232,6 +252,26 @@ FORGERIES = [
                 lambda o, x: {"code": o["project"].code, "adoption_id": matrix_case(o)[1].pk},
             ),
         )
+    ),
+    Forgery(
+        "adoption_import",
+        "other_staff",
+        lambda o, x: {"code": o["project"].code},
+        data=lambda o, x: {"file": SimpleUploadedFile("list.csv", ADOPTION_CSV)},
+    ),
+    Forgery(
+        "adoption_import_apply",
+        "other_staff",
+        lambda o, x: {"code": o["project"].code},
+        data=lambda o, x: {"token": adoption_token(o["project"], o)},
+    ),
+    Forgery(
+        "adoption_import_apply",
+        "staff",
+        lambda o, x: {"code": o["project"].code},
+        400,
+        data=lambda o, x: {"token": adoption_token(x["project"], o)},
+        control=lambda o, x: {"token": adoption_token(o["project"], o)},
     ),
     Forgery(
         "adoption_create",

@@ -32,7 +32,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evaluation.forms.actions import ItemNoteForm, ItemPlanForm
-from evaluation.forms.cases import AdoptionForm, CaseForm
+from evaluation.forms.cases import (
+    AdoptionForm,
+    AdoptionListApplyForm,
+    AdoptionListUploadForm,
+    CaseForm,
+)
 from evaluation.forms.common import TransitionForm, VersionedForm
 from evaluation.forms.economic import NationalFiguresForm
 from evaluation.forms.overall import OverallPlanForm, ToolBudgetForm
@@ -149,6 +154,12 @@ SCREENS = {
     ToolBudgetForm: Screen("tool_budgets", "manager", lambda o: ["II"]),
     CaseForm: Screen("case_create", "staff", lambda o: [o["report"].project.code]),
     AdoptionForm: Screen("adoption_create", "staff", lambda o: [o["report"].project.code]),
+    AdoptionListUploadForm: Screen(
+        "adoption_import", "staff", lambda o: [o["report"].project.code], True
+    ),
+    AdoptionListApplyForm: Screen(
+        "adoption_import_apply", "staff", lambda o: [o["report"].project.code]
+    ),
 }
 
 

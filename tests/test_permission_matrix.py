@@ -386,6 +386,14 @@ def case_write(role, method, state):
     return 200 if role == "staff" else 403
 
 
+def adoption_apply_answer(role, method, state):
+    if role == "other_staff":
+        return 404
+    if role != "staff":
+        return 403
+    return 200 if method == "GET" else 400  # an empty POST has no preview to apply
+
+
 MATRIX: dict[str, list[Row]] = {
     "home": [Row(no_kwargs, signed_in(read_only_page))],
     "notification_list": [Row(no_kwargs, signed_in(read_only_page))],
@@ -491,6 +499,8 @@ MATRIX: dict[str, list[Row]] = {
     "case_edit": [Row(case_kwargs, signed_in(case_write))],
     "adoption_create": [Row(project_kwargs, signed_in(case_write))],
     "adoption_edit": [Row(adoption_kwargs, signed_in(case_write))],
+    "adoption_import": [Row(project_kwargs, signed_in(case_write))],
+    "adoption_import_apply": [Row(project_kwargs, signed_in(adoption_apply_answer))],
     "dashboard_summary_export": [
         Row(lambda o, f=fmt: {"fmt": f}, signed_in(dashboard_table)) for fmt in ("csv", "xlsx")
     ],

@@ -269,3 +269,21 @@ class AdoptionForm(forms.Form):
         adoption.case_id = cleaned["case"]
         adoption.note = cleaned["note"]
         return adoption
+
+
+class AdoptionListUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("採択一覧（.xlsx または .csv）"),
+        help_text=_(
+            "見出しの行に「施策」「採択年度」「採択額（円）」と「採択先」（会員名簿の機関名）か"
+            "「コンソーシアム名」を置きます（任意で「テーマ」「連携事例」「備考」）。"
+            "CSV は UTF-8 または Shift_JIS。"
+        ),
+    )
+
+
+class AdoptionListApplyForm(forms.Form):
+    """The preview's signed rows and the file's name."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=2_000_000)
+    source = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)

@@ -10,9 +10,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from evaluation.forms.cases import AdoptionForm, CaseForm
+from evaluation.forms.cases import (
+    AdoptionForm,
+    AdoptionListApplyForm,
+    AdoptionListUploadForm,
+    CaseForm,
+)
 from evaluation.renderers.exports import export_format, export_response, fy
 from evaluation.renderers.layout import file_name
+from evaluation.renderers.workbooks import MAX_FILE_BYTES, Problem, WorkbookRefused
 from evaluation.selectors.cases import (
     case_list_page,
     get_adoption_for_user,
@@ -193,3 +199,65 @@ def adoption_edit(request, code, adoption_id):
     readers): change an adoption."""
     adoption = get_adoption_for_user(request.user, code, adoption_id, write=True)
     return _adoption_screen(request, adoption.project, adoption)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def adoption_import(request, code):
+    """GET/POST, staff of the project's bureau (404 for other bureaus, 403 for readers): choose
+    a file; a POST shows the preview (nothing changes) with the apply form."""
+    project = get_case_project_for_user(request.user, code, write=True)
+    form = AdoptionListUploadForm(
+        request.POST if request.method == "POST" else None, request.FILES or None
+    )
+    refused = preview = apply_form = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            preview = case_services.adoption_list_preview(
+                project=project, data=upload.read(MAX_FILE_BYTES + 1), by=request.user
+            )
+        except WorkbookRefused as error:
+            refused = error
+        else:
+            apply_form = AdoptionListApplyForm(
+                initial={"token": preview.token, "source": upload.name[:200]}
+            )
+    context = {
+        "project": project,
+        "form": form,
+        "refused": refused,
+        "preview": preview,
+        "apply_form": apply_form,
+    }
+    status = 400 if refused else 200
+    return render(request, "evaluation/adoption_import.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def adoption_import_apply(request, code):
+    """POST, staff of the project's bureau (404 for other bureaus, 403 for readers): add the
+    previewed adoptions, all or nothing; a refusal lists its rows and changes nothing. A GET
+    shows the file form again."""
+    project = get_case_project_for_user(request.user, code, write=True)
+    context = {"project": project, "form": AdoptionListUploadForm(), "refused": None}
+    if request.method == "GET":
+        return render(request, "evaluation/adoption_import.html", context)
+    form = AdoptionListApplyForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise WorkbookRefused(
+                [Problem("", e) for errors in form.errors.values() for e in errors]
+            )
+        added = case_services.adoption_list_apply(
+            project=project,
+            token=form.cleaned_data["token"],
+            by=request.user,
+            source=form.cleaned_data["source"],
+        )
+    except WorkbookRefused as error:
+        context["refused"] = error
+        return render(request, "evaluation/adoption_import.html", context, status=400)
+    messages.success(request, _("採択一覧を取り込みました：採択 %(n)s 件。") % {"n": added})
+    return redirect(reverse("case_list", args=[project.code]) + "#adoptions")
