@@ -193,3 +193,28 @@ def test_generated_registries_share_organisations_across_projects(reference, cli
     universities = rows["participating-universities"]
     assert 0 < universities["distinct"] < universities["total"]
     assert b'id="registry-national"' in response.content
+
+
+def test_generated_projects_have_cases_in_stages_and_adoptions(reference):
+    """generate_data writes each project's cases (in different stages, the stage order rule
+    holding), partners from its members and adoptions, with their history rows (issue 26)."""
+    from projects.models import Adoption, CollaborationCase
+
+    generator(members=20).run(3, chunk=3)
+    cases = list(CollaborationCase.objects.filter(project__code__startswith="gen-").with_related())
+    assert len(cases) == 3 * 4
+    assert all(not CollaborationCase.stage_errors(case.steps()) for case in cases)
+    assert len({case.stage_reached for case in cases}) > 1
+    members = set(
+        Membership.objects.filter(project__code__startswith="gen-").values_list(
+            "project_id", "organisation_id"
+        )
+    )
+    partners = {(c.project_id, p.organisation_id) for c in cases for p in c.partners.all()}
+    assert partners <= members
+    adoptions = Adoption.objects.filter(project__code__startswith="gen-")
+    assert adoptions.count() == 3 * 6
+    assert adoptions.filter(case__isnull=False).exists()
+    assert all(a.case is None or a.case.project_id == a.project_id for a in adoptions)
+    assert CollaborationCase.history.count() == len(cases)
+    assert Adoption.history.count() == adoptions.count()
