@@ -135,6 +135,7 @@ urlpatterns = [
     path(report + "<slug:action>/", reports.report_transition, name="report_transition"),
     path("overall/<slug:phase>/", overall.overall_plan_detail, name="overall_plan_detail"),
     path("overall/<slug:phase>/edit/", overall.overall_plan_edit, name="overall_plan_edit"),
+    path("overall/<slug:phase>/budgets/", overall.tool_budgets, name="tool_budgets"),
     path("projects/<slug:code>/", projects.project_detail, name="project_detail"),
     path("projects/<slug:code>/matrix/", matrix.tracking_matrix, name="tracking_matrix"),
     path("projects/<slug:code>/plans/new/", plans.plan_create, name="plan_create"),
@@ -177,6 +178,22 @@ urlpatterns = [
         "organisations/<int:organisation_id>/",
         registry.organisation_detail,
         name="organisation_detail",
+    ),
+    # Collaboration cases and adoptions (連携事例・採択, issue 26)
+    path("projects/<slug:code>/cases/", cases.case_list, name="case_list"),
+    path("projects/<slug:code>/cases/new/", cases.case_create, name="case_create"),
+    path("projects/<slug:code>/cases/<int:case_id>/edit/", cases.case_edit, name="case_edit"),
+    path("projects/<slug:code>/adoptions/new/", cases.adoption_create, name="adoption_create"),
+    path("projects/<slug:code>/adoptions/import/", cases.adoption_import, name="adoption_import"),
+    path(
+        "projects/<slug:code>/adoptions/import/apply/",
+        cases.adoption_import_apply,
+        name="adoption_import_apply",
+    ),
+    path(
+        "projects/<slug:code>/adoptions/<int:adoption_id>/edit/",
+        cases.adoption_edit,
+        name="adoption_edit",
     ),
     path("policy-tools/<slug:code>/review/", cases.tool_review_sheet, name="tool_review_sheet"),
     path(

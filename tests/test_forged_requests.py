@@ -22,7 +22,7 @@ from django.urls import reverse
 from evaluation.models import ActionItem, Activity, ProjectEvaluation, YearlyPlan
 from tests.factories import ProjectFactory, ProjectPlanFactory, conftest_world
 from tests.test_form_corpus import dump
-from tests.test_permission_matrix import MATRIX, make_matrix_objects
+from tests.test_permission_matrix import MATRIX, make_matrix_objects, matrix_case
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,7 @@ NOT_BUREAU_SCOPED = {
     "evaluation_assign": "managers only; they assign evaluators for every bureau",
     "evaluation_consolidate": "managers only; they consolidate for every bureau",
     "overall_plan_edit": "managers only; the overall plan is national",
+    "tool_budgets": "managers only; policy tools' budgets are national",
     "national_figures_edit": "managers only; the national figures are national",
 }
 
@@ -105,6 +106,53 @@ def item_plan_post(world):
 
 def survey_create_post(world):
     return lambda o, x: {"scope": {"own": o, "other": x}[world]["fresh"].code, "fiscal_year": 2008}
+
+
+ADOPTION_CSV = (
+    "施策,採択年度,コンソーシアム名,採択額（円）\r\nmatrix-tool,2007,偽造の連携体,1000\r\n"
+).encode()
+
+
+def adoption_token(project, o) -> str:
+    """What a preview of this project's adoption list signs: one adoption of the matrix's tool."""
+    from django.core import signing
+
+    from evaluation.renderers.adoption_lists import AdoptionRow
+    from evaluation.services.cases import ADOPTION_SIGNING_SALT
+
+    tool = matrix_case(o)[1].tool
+    row = AdoptionRow(
+        line=2, tool=tool.code, fiscal_year=2007, consortium="偽造の連携体", amount_yen=1000
+    )
+    payload = {"project": project.code, "rows": [row.as_dict()]}
+    return signing.dumps(payload, salt=ADOPTION_SIGNING_SALT, compress=True)
+
+
+def own_case(o):
+    return matrix_case(o)[0]
+
+
+def adoption_post(world):
+    """An adoption of the own project naming the own case or another bureau's project's."""
+
+    def data(o, x):
+        from projects.models import CollaborationCase
+
+        if world == "own":
+            case = own_case(o)
+        else:
+            case, _created = CollaborationCase.objects.get_or_create(
+                project=x["project"], title="近畿の事例"
+            )
+        return {
+            "tool": matrix_case(o)[1].tool_id,
+            "fiscal_year": "2007",
+            "consortium_name": "偽造の連携体",
+            "amount_yen": "1000",
+            "case": case.pk,
+        }
+
+    return data
 
 
 FORGERIES = [
@@ -189,6 +237,49 @@ FORGERIES = [
         400,
         data=lambda o, x: {"token": member_token(x["project"])},
         control=lambda o, x: {"token": member_token(o["project"])},
+    ),
+    # Cases and adoptions (issue 26): another bureau's staff naming this bureau's project, case
+    # or adoption in the URL get 404; a case of another bureau's project named in an
+    # adoption's field is refused (and the own case is accepted).
+    *(
+        Forgery(name, "other_staff", kwargs)
+        for name, kwargs in (
+            ("case_create", lambda o, x: {"code": o["project"].code}),
+            ("case_edit", lambda o, x: {"code": o["project"].code, "case_id": own_case(o).pk}),
+            ("adoption_create", lambda o, x: {"code": o["project"].code}),
+            (
+                "adoption_edit",
+                lambda o, x: {"code": o["project"].code, "adoption_id": matrix_case(o)[1].pk},
+            ),
+        )
+    ),
+    Forgery(
+        "adoption_import",
+        "other_staff",
+        lambda o, x: {"code": o["project"].code},
+        data=lambda o, x: {"file": SimpleUploadedFile("list.csv", ADOPTION_CSV)},
+    ),
+    Forgery(
+        "adoption_import_apply",
+        "other_staff",
+        lambda o, x: {"code": o["project"].code},
+        data=lambda o, x: {"token": adoption_token(o["project"], o)},
+    ),
+    Forgery(
+        "adoption_import_apply",
+        "staff",
+        lambda o, x: {"code": o["project"].code},
+        400,
+        data=lambda o, x: {"token": adoption_token(x["project"], o)},
+        control=lambda o, x: {"token": adoption_token(o["project"], o)},
+    ),
+    Forgery(
+        "adoption_create",
+        "staff",
+        lambda o, x: {"code": o["project"].code},
+        200,
+        data=adoption_post("other"),
+        control=adoption_post("own"),
     ),
     # An evaluator rating an evaluation that is not assigned to them.
     Forgery(

@@ -32,9 +32,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evaluation.forms.actions import ItemNoteForm, ItemPlanForm
+from evaluation.forms.cases import (
+    AdoptionForm,
+    AdoptionListApplyForm,
+    AdoptionListUploadForm,
+    CaseForm,
+)
 from evaluation.forms.common import TransitionForm, VersionedForm
 from evaluation.forms.economic import NationalFiguresForm
-from evaluation.forms.overall import OverallPlanForm
+from evaluation.forms.overall import OverallPlanForm, ToolBudgetForm
 from evaluation.forms.plans import (
     PlanCreateForm,
     ScenarioForm,
@@ -144,6 +150,15 @@ SCREENS = {
     MemberCountsForm: Screen("report_member_counts", "staff", report_args),
     MemberListApplyForm: Screen(
         "member_import_apply", "staff", lambda o: [o["report"].project.code]
+    ),
+    ToolBudgetForm: Screen("tool_budgets", "manager", lambda o: ["II"]),
+    CaseForm: Screen("case_create", "staff", lambda o: [o["report"].project.code]),
+    AdoptionForm: Screen("adoption_create", "staff", lambda o: [o["report"].project.code]),
+    AdoptionListUploadForm: Screen(
+        "adoption_import", "staff", lambda o: [o["report"].project.code], True
+    ),
+    AdoptionListApplyForm: Screen(
+        "adoption_import_apply", "staff", lambda o: [o["report"].project.code]
     ),
 }
 
@@ -299,6 +314,9 @@ def make_corpus_objects(project, users, bureau):
     report = annual_report_create(project=project, fiscal_year=2007, by=users["staff"])
     OverallPlan.objects.create(phase=project.phase, mid_term_fiscal_year=2008)
     from evaluation.models import EvaluationCriterion
+    from projects.models import PolicyTool
+
+    PolicyTool.objects.create(code="corpus-tool", name_ja="検査の施策")  # an adoption's tool
 
     criterion = EvaluationCriterion.objects.create(code="target-achievement", name_ja="目標")
     done_project = ProjectFactory(bureau=bureau, phase=project.phase, code="done")

@@ -269,6 +269,10 @@ def overall_edit(role, method, state):
     return 200 if role == "manager" else 403
 
 
+def budgets_answer(role, method, state):
+    return 200 if method == "GET" else overall_edit(role, method, state)
+
+
 def survey_create_answer(role, method, state):
     """Managers make national surveys, staff their bureau's; an empty POST shows the form."""
     return 200 if role in ("staff", "other_staff", "manager") else 403
@@ -342,6 +346,54 @@ def tool_kwargs(objects):
     return {"code": tool.code}
 
 
+def matrix_case(objects):
+    """A case and an adoption of the matrix's project (made once, read back after)."""
+    from projects.models import Adoption, CollaborationCase, PolicyTool
+
+    project = objects["project"]
+    case, _created = CollaborationCase.objects.get_or_create(project=project, title="行列の事例")
+    tool = PolicyTool.objects.get(code=tool_kwargs(objects)["code"])
+    adoption, _created = Adoption.objects.get_or_create(
+        project=project,
+        tool=tool,
+        fiscal_year=2007,
+        consortium_name="行列の連携体",
+        defaults={"amount_yen": 1000},
+    )
+    return case, adoption
+
+
+def case_kwargs(objects):
+    return {"code": objects["project"].code, "case_id": matrix_case(objects)[0].pk}
+
+
+def adoption_kwargs(objects):
+    return {"code": objects["project"].code, "adoption_id": matrix_case(objects)[1].pk}
+
+
+def case_read(role, method, state):
+    """The project's bureau, managers, admins and the assigned evaluator; not another bureau."""
+    if method == "POST":
+        return 405
+    return 404 if role == "other_staff" else 200
+
+
+def case_write(role, method, state):
+    """The project's bureau's staff (an empty POST: the form with its errors); another
+    bureau's staff 404, readers 403."""
+    if role == "other_staff":
+        return 404
+    return 200 if role == "staff" else 403
+
+
+def adoption_apply_answer(role, method, state):
+    if role == "other_staff":
+        return 404
+    if role != "staff":
+        return 403
+    return 200 if method == "GET" else 400  # an empty POST has no preview to apply
+
+
 MATRIX: dict[str, list[Row]] = {
     "home": [Row(no_kwargs, signed_in(read_only_page))],
     "notification_list": [Row(no_kwargs, signed_in(read_only_page))],
@@ -398,6 +450,8 @@ MATRIX: dict[str, list[Row]] = {
     "submission_board": [Row(no_kwargs, signed_in(board))],
     "overall_plan_detail": [Row(lambda o: {"phase": "II"}, signed_in(read_only_page))],
     "overall_plan_edit": [Row(lambda o: {"phase": "II"}, signed_in(overall_edit))],
+    # Policy tools' budgets (issue 26): everyone reads; managers write (an empty POST: errors).
+    "tool_budgets": [Row(lambda o: {"phase": "II"}, signed_in(budgets_answer))],
     "report_self_check": [Row(report_kwargs(), signed_in(plan_edit), stateful=True)],
     "round_list": [Row(no_kwargs, signed_in(read_only_page))],
     "round_create": [Row(no_kwargs, signed_in(manager_form))],
@@ -438,6 +492,15 @@ MATRIX: dict[str, list[Row]] = {
         Row(lambda o, f=fmt: {**tool_kwargs(o), "fmt": f}, signed_in(read_only_page))
         for fmt in ("csv", "xlsx")
     ],
+    # The entry of cases and adoptions (issue 26): the bureau's staff write; managers, admins
+    # and the assigned evaluator read; another bureau's staff get 404.
+    "case_list": [Row(project_kwargs, signed_in(case_read))],
+    "case_create": [Row(project_kwargs, signed_in(case_write))],
+    "case_edit": [Row(case_kwargs, signed_in(case_write))],
+    "adoption_create": [Row(project_kwargs, signed_in(case_write))],
+    "adoption_edit": [Row(adoption_kwargs, signed_in(case_write))],
+    "adoption_import": [Row(project_kwargs, signed_in(case_write))],
+    "adoption_import_apply": [Row(project_kwargs, signed_in(adoption_apply_answer))],
     "dashboard_summary_export": [
         Row(lambda o, f=fmt: {"fmt": f}, signed_in(dashboard_table)) for fmt in ("csv", "xlsx")
     ],

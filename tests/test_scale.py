@@ -253,3 +253,28 @@ def test_bench_says_which_targets_are_met():
     assert report["matrix_ratio"]["met"] is True
     alone = {t["target"]: t for t in bench.target_report(large)}
     assert alone["time_national"]["met"] is None and alone["export_peak"]["met"] is None
+
+
+def test_generated_projects_have_cases_in_stages_and_adoptions(reference):
+    """generate_data writes each project's cases (in different stages, the stage order rule
+    holding), partners from its members and adoptions, with their history rows (issue 26)."""
+    from projects.models import Adoption, CollaborationCase
+
+    generator(members=20).run(3, chunk=3)
+    cases = list(CollaborationCase.objects.filter(project__code__startswith="gen-").with_related())
+    assert len(cases) == 3 * 4
+    assert all(not CollaborationCase.stage_errors(case.steps()) for case in cases)
+    assert len({case.stage_reached for case in cases}) > 1
+    members = set(
+        Membership.objects.filter(project__code__startswith="gen-").values_list(
+            "project_id", "organisation_id"
+        )
+    )
+    partners = {(c.project_id, p.organisation_id) for c in cases for p in c.partners.all()}
+    assert partners <= members
+    adoptions = Adoption.objects.filter(project__code__startswith="gen-")
+    assert adoptions.count() == 3 * 6
+    assert adoptions.filter(case__isnull=False).exists()
+    assert all(a.case is None or a.case.project_id == a.project_id for a in adoptions)
+    assert CollaborationCase.history.count() == len(cases)
+    assert Adoption.history.count() == adoptions.count()

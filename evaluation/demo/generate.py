@@ -57,13 +57,19 @@ from evaluation.models import (
     YearlyPlan,
 )
 from evaluation.models.reports import SELF_RATINGS
+from projects.cases import STAGE_ORDER
 from projects.models import (
+    Adoption,
     Bureau,
+    CasePartner,
+    CaseStage,
+    CollaborationCase,
     Field,
     Membership,
     Organisation,
     OrganisationType,
     Phase,
+    PolicyTool,
     Project,
     Role,
     User,
@@ -71,6 +77,10 @@ from projects.models import (
 from projects.registry import normalise_name
 
 PREFIX = "gen-"
+CASES_PER_PROJECT = 4
+ADOPTIONS_PER_PROJECT = 6
+CASE_THEMES = ("新素材の評価", "試作品の共同開発", "販路開拓", "省エネ技術", "医療機器の開発")
+PARTNER_ROLES = ("共同研究先", "販売先", "試作の協力", "")
 BATCH = 2000
 STATES = list(State)
 # How a workflow record reached its state: (action, from, to, comment) steps.
@@ -447,7 +457,8 @@ class Generator:
                     values[p.pk, indicator.pk, year] = _value(rng, base, k)
         self._insert_values(values, report_of)
         self._evaluations(rng, projects, yearly, activities)
-        self._registry(rng, projects)
+        members = self._registry(rng, projects)
+        self._cases(rng, projects, members)
 
     def _per_project(self) -> dict[str, int]:
         return {t: max(1, round(self.members * share)) for t, share in MEMBER_SHARES.items()}
@@ -489,9 +500,12 @@ class Generator:
                 self._pools.setdefault(o.type, []).append(have[o.name])
         return self._pools
 
-    def _registry(self, rng: random.Random, projects: list[Project]) -> None:
+    def _registry(
+        self, rng: random.Random, projects: list[Project]
+    ) -> dict[int, list[Organisation]]:
         """Each project's member list: its own firms, and members drawn from the shared pools;
-        joined over the first fiscal years, a few of them left since."""
+        joined over the first fiscal years, a few of them left since. Returns the members of
+        each project (by its pk)."""
         pools = self.pools()
         per_project = self._per_project()
         firms = per_project[OrganisationType.FIRM]
@@ -508,9 +522,9 @@ class Generator:
         for o in own:
             own_of.setdefault(o.name.rsplit("-企業", 1)[0], []).append(o)
         first, last = self.years[0], self.years[-1]
-        memberships = []
+        memberships, members = [], {}
         for p in projects:
-            chosen = list(own_of.get(p.code, []))
+            chosen = members[p.pk] = list(own_of.get(p.code, []))
             for t, n in per_project.items():
                 if t == OrganisationType.FIRM:
                     n = shared_firms
@@ -531,6 +545,76 @@ class Generator:
                     )
                 )
         self._save(Membership, memberships)
+        return members
+
+    def _cases(self, rng: random.Random, projects: list[Project], members: dict) -> None:
+        """Each project's collaboration cases (CASES_PER_PROJECT, in different stages: each
+        stage reached in the same or a later fiscal year than the one before) with a lead and
+        partners from its members, and its adoptions by the reference policy tools, some of
+        them funding a case. Bulk inserts with their history rows."""
+        tools = list(PolicyTool.objects.filter(children__isnull=True).order_by("order", "pk"))
+        tools = tools or list(PolicyTool.objects.order_by("order", "pk"))
+        years = list(self.years)
+        plans = []  # (case, stages, partners)
+        for p in projects:
+            firms = members.get(p.pk) or []
+            for k in range(CASES_PER_PROJECT):
+                lead = rng.choice(firms) if firms else None
+                partners = rng.sample(firms, k=min(len(firms), rng.randint(1, 4)))
+                reached = rng.randint(1, len(STAGE_ORDER))
+                year, steps = rng.choice(years[: max(1, len(years) - 3)]), []
+                for stage in STAGE_ORDER[:reached]:
+                    steps.append((stage, year))
+                    year = min(year + rng.randint(0, 1), years[-1])
+                case = CollaborationCase(
+                    project=p,
+                    title=f"{p.code} 連携事例{k + 1}",
+                    theme=rng.choice(CASE_THEMES),
+                    lead=lead,
+                    outcome_notes="生成データ",
+                    sales_yen=rng.randrange(1, 500) * 1_000_000 if reached == 4 else None,
+                )
+                plans.append((case, steps, [o for o in partners if o is not lead]))
+        cases = self._save(CollaborationCase, [case for case, _s, _p in plans])
+        self._save(
+            CaseStage,
+            [
+                CaseStage(case=case, stage=stage, fiscal_year=year)
+                for case, (_c, steps, _p) in zip(cases, plans, strict=True)
+                for stage, year in steps
+            ],
+        )
+        self._save(
+            CasePartner,
+            [
+                CasePartner(case=case, organisation=o, role=rng.choice(PARTNER_ROLES))
+                for case, (_c, _s, partners) in zip(cases, plans, strict=True)
+                for o in partners
+            ],
+        )
+        if not tools:
+            return
+        by_project: dict[int, list[CollaborationCase]] = {}
+        for case in cases:
+            by_project.setdefault(case.project_id, []).append(case)
+        adoptions = []
+        for p in projects:
+            own = by_project.get(p.pk, [])
+            for k in range(ADOPTIONS_PER_PROJECT):
+                case = own[k] if k < len(own) and rng.random() < 0.7 else None
+                adoptions.append(
+                    Adoption(
+                        tool=rng.choice(tools),
+                        fiscal_year=rng.choice(years),
+                        project=p,
+                        organisation=case.lead if case else None,
+                        consortium_name="" if case and case.lead else f"{p.code} 連携体{k + 1}",
+                        amount_yen=rng.randrange(5, 200) * 1_000_000,
+                        theme=case.theme if case else rng.choice(CASE_THEMES),
+                        case=case,
+                    )
+                )
+        self._save(Adoption, adoptions)
 
     def _insert_values(self, values: dict, report_of: dict) -> None:
         """Monitored values are four in five of all rows: they skip the ORM's per-value SQL

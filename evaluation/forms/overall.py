@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.forms.common import NumberField, as_typed, fy_label, year_choices
+from projects.domain import FractionOfYenError, in_money_unit, to_yen
 
 
 class OverallPlanForm(forms.Form):
@@ -47,3 +48,73 @@ class OverallPlanForm(forms.Form):
         values = {None: self.cleaned_data.get("national_total")}
         values.update({y: self.cleaned_data.get(f"national_{y}") for y in self.years})
         return values
+
+
+class ToolBudgetForm(forms.Form):
+    """Each policy tool's budget per fiscal year of the phase, typed in 百万円 (empty: no
+    budget kept). `tools` carries the tools the form showed, so a tool added meanwhile is left
+    alone and an empty post is refused."""
+
+    tools = forms.CharField(widget=forms.HiddenInput, max_length=10_000)
+    reason = forms.CharField(label=_("変更の理由"), required=False, max_length=2000)
+
+    def __init__(self, *args, tools, years, budgets, **kwargs):
+        self.tools, self.years = list(tools), list(years)
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("tools", ",".join(str(t.pk) for t in self.tools))
+        for tool in self.tools:
+            for year in self.years:
+                yen = budgets.get((tool.pk, year))
+                initial.setdefault(
+                    self.name(tool, year),
+                    as_typed(in_money_unit(yen, "million")) if yen is not None else None,
+                )
+        super().__init__(*args, **kwargs)
+        for tool in self.tools:
+            for year in self.years:
+                self.fields[self.name(tool, year)] = NumberField(
+                    label=_("%(tool)s の予算額（%(year)s、百万円）")
+                    % {"tool": tool.name, "year": fy_label(year)},
+                    required=False,
+                )
+
+    @staticmethod
+    def name(tool, year) -> str:
+        return f"budget_{tool.pk}_{year}"
+
+    def grid(self):
+        """(tool, [bound field per year]) for the table."""
+        return [(t, [self[self.name(t, y)] for y in self.years]) for t in self.tools]
+
+    def clean_tools(self):
+        shown = ",".join(str(t.pk) for t in self.tools)
+        if self.cleaned_data["tools"] != shown:
+            raise forms.ValidationError(
+                _("画面を開いた後に施策が変わりました。画面を開き直してください。")
+            )
+        return self.cleaned_data["tools"]
+
+    def clean(self):
+        """cleaned_data["budgets"]: {(tool id, year): yen or None}; an amount below zero or
+        not a whole number of yen is refused on its field."""
+        cleaned = super().clean()
+        values = {}
+        for tool in self.tools:
+            for year in self.years:
+                name = self.name(tool, year)
+                amount = self.cleaned_data.get(name)
+                if amount is None:
+                    values[(tool.pk, year)] = None
+                    continue
+                try:
+                    yen = to_yen(amount, "million")
+                except FractionOfYenError:
+                    self.add_error(name, _("1円未満の端数があります。"))
+                except ValueError:
+                    self.add_error(name, _("数値として読めません。"))
+                else:
+                    if yen < 0 or yen >= 10**15:
+                        self.add_error(name, _("予算額は0以上で入力してください。"))
+                    values[(tool.pk, year)] = yen
+        cleaned["budgets"] = values
+        return cleaned

@@ -5,7 +5,9 @@ policy tool (行政事業レビューシート). Each function runs a fixed numb
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,12 +17,16 @@ from projects.models import (
     Adoption,
     CaseStage,
     CollaborationCase,
+    Organisation,
     PolicyTool,
     PolicyToolBudget,
     Project,
     Stage,
     SupportArea,
+    user_role,
 )
+from projects.models import Role as UserRole
+from projects.selectors import get_project_for_user
 
 PRODUCT_STAGE = "product"
 
@@ -306,3 +312,92 @@ def report_list_figures(report, indicators, values) -> list[ReportListFigure]:
     return [
         ReportListFigure(i, figures[(i.code, report.fiscal_year)], values.get(i.pk)) for i in wanted
     ]
+
+
+# The entry screens (issue 26): the project's case list and the fetch helpers of its writes.
+
+
+def may_read_cases(user, project: Project) -> bool:
+    """The project's bureau staff, managers, admins and the evaluators assigned to it: as
+    `CollaborationCase.objects.visible_to`. One query for an evaluator, none otherwise."""
+    role = user_role(user)
+    if role in (UserRole.MANAGER, UserRole.ADMIN):
+        return True
+    if role == UserRole.STAFF:
+        return user.bureau_id == project.bureau_id
+    if role == UserRole.EVALUATOR:
+        return Project.objects.filter(pk=project.pk, evaluations__evaluators=user).exists()
+    return False
+
+
+def get_case_project_for_user(user, code: str, *, write: bool = False) -> Project:
+    """The project whose cases and adoptions the user reads (404 for another bureau's staff
+    and an evaluator not assigned to it) or writes (403 for a reader)."""
+    project = get_project_for_user(user, code)
+    if not may_read_cases(user, project):
+        raise Http404
+    if write and not project.is_editable_by(user):
+        raise PermissionDenied
+    return project
+
+
+def get_case_for_user(user, code: str, case_id: int, *, write: bool = False) -> CollaborationCase:
+    """A case of the project, through the cases' scope: another bureau's case, or a case of
+    another project under this project's code, is 404."""
+    project = get_case_project_for_user(user, code, write=write)
+    return get_object_or_404(
+        CollaborationCase.objects.visible_to(user).filter(project=project).with_related(),
+        pk=case_id,
+    )
+
+
+def get_adoption_for_user(user, code: str, adoption_id: int, *, write: bool = False) -> Adoption:
+    """An adoption of the project, through the adoptions' scope (404 as for a case)."""
+    project = get_case_project_for_user(user, code, write=write)
+    return get_object_or_404(
+        Adoption.objects.visible_to(user).filter(project=project).with_related(), pk=adoption_id
+    )
+
+
+def case_list_page(user, code: str) -> dict:
+    """The project's cases (with their stages and partners) and its adoptions, for those who
+    may read them. Six queries at any size: the project, the cases, their stages, their
+    partners with the organisations, the adoptions with tool, organisation and case, and the
+    amounts per tool."""
+    project = get_case_project_for_user(user, code)
+    cases = list(CollaborationCase.objects.visible_to(user).filter(project=project).with_related())
+    adoptions = list(
+        Adoption.objects.visible_to(user)
+        .filter(project=project)
+        .with_related()
+        .order_by("-fiscal_year", "tool__order", "id")
+    )
+    totals: dict[int, list] = {}
+    for adoption in adoptions:
+        row = totals.setdefault(adoption.tool_id, [adoption.tool, 0, 0])
+        row[1] += 1
+        row[2] += adoption.amount_yen
+    return {
+        "project": project,
+        "cases": cases,
+        "adoptions": adoptions,
+        "tool_totals": sorted(totals.values(), key=lambda r: (r[0].order, r[0].pk)),
+        "can_edit": project.is_editable_by(user),
+    }
+
+
+def partner_choices(project: Project, keep=()) -> list[tuple[int, str]]:
+    """The organisations a case or an adoption of the project may name: the project's members
+    (any year) and those already named (`keep`, ids), by name. One query."""
+    rows = (
+        Organisation.objects.filter(Q(memberships__project=project) | Q(pk__in=list(keep)))
+        .distinct()
+        .order_by("name", "pk")
+        .values_list("pk", "name")
+    )
+    return list(rows)
+
+
+def project_cases(project: Project):
+    """The project's cases an adoption may name (id and title). One query."""
+    return list(CollaborationCase.objects.filter(project=project).only("pk", "title"))

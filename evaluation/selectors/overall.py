@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 
 from evaluation.arithmetic import path_in_force, rollup, target_for_year
 from evaluation.models import Indicator, OverallPlan, ProjectPlan, Target
-from projects.models import PolicyToolBudget, Project
+from projects.models import PolicyTool, PolicyToolBudget, Project
 
 
 def get_overall_plan_for_user(user, phase_code: str, *, write: bool = False) -> OverallPlan:
@@ -73,4 +73,23 @@ def overall_plan_page(overall: OverallPlan, user) -> dict:
         ],
         "can_edit": overall.is_editable_by(user),
         "project_count": Project.objects.filter(status=Project.Status.ACTIVE).count(),
+    }
+
+
+def tool_budget_page(overall: OverallPlan, user) -> dict:
+    """Each policy tool's budget per fiscal year of the phase, in yen (None: none kept), and
+    whether the user may change them (managers). Two queries: the tools, the budgets."""
+    years = list(range(overall.phase.first_fiscal_year, overall.phase.last_fiscal_year + 1))
+    tools = list(PolicyTool.objects.visible_to(user).order_by("order", "code"))
+    budgets = {
+        (b.tool_id, b.fiscal_year): b.amount_yen
+        for b in PolicyToolBudget.objects.filter(fiscal_year__in=years)
+    }
+    return {
+        "overall": overall,
+        "years": years,
+        "tools": tools,
+        "budgets": budgets,
+        "rows": [(tool, [budgets.get((tool.pk, y)) for y in years]) for tool in tools],
+        "can_edit": overall.is_editable_by(user),
     }

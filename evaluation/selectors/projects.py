@@ -1,6 +1,7 @@
 """The project page: the project with what the reader may see of its PDCA records."""
 
 from evaluation.models import AnnualReport, MonitoredValue, ProjectPlan, YearlyPlan
+from evaluation.selectors.cases import may_read_cases
 from projects.selectors import get_project_for_user
 
 
@@ -24,5 +25,7 @@ def project_page(user, code: str) -> dict:
         .filter(project=project)
         .select_related("project"),
         "can_edit": project.is_editable_by(user),
+        # The link to the cases and adoptions (a query for an evaluator only).
+        "can_read_cases": may_read_cases(user, project),
         "role": user.role,
     }

@@ -3,12 +3,25 @@
 
 from dataclasses import dataclass
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
+from evaluation.renderers.adoption_lists import AdoptionRow, read_adoption_list
+from evaluation.renderers.workbooks import Problem, WorkbookRefused
 from projects.cases import StageStep
-from projects.models import Adoption, CasePartner, CaseStage, CollaborationCase, Project
+from projects.models import (
+    Adoption,
+    CasePartner,
+    CaseStage,
+    CollaborationCase,
+    Organisation,
+    PolicyTool,
+    Project,
+)
+from projects.registry import normalise_name
 
 
 @dataclass(frozen=True)
@@ -81,3 +94,153 @@ def adoption_save(*, adoption: Adoption, by, reason: str = "") -> Adoption:
     same project)."""
     _check_writer(adoption.project, by)
     return _audited(adoption, by, reason or _("採択の保存"))
+
+
+# The import of an adoption list (採択一覧): preview first (changes nothing), then apply all or
+# nothing, as the member list's import (services/registry.py).
+
+ADOPTION_SIGNING_SALT = "adoption-list-import"
+
+
+@dataclass
+class AdoptionPreviewRow:
+    row: AdoptionRow
+    adoption: Adoption | None = None  # what would be written (not saved)
+
+    @property
+    def problems(self) -> list[str]:
+        return self.row.problems
+
+
+@dataclass
+class AdoptionPreview:
+    project: Project
+    rows: list[AdoptionPreviewRow]
+    token: str
+
+    @property
+    def refused(self) -> int:
+        return sum(1 for r in self.rows if r.problems)
+
+    @property
+    def applicable(self) -> bool:
+        return bool(self.rows) and not self.refused
+
+    @property
+    def total_yen(self) -> int:
+        return sum(r.row.amount_yen or 0 for r in self.rows if not r.problems)
+
+
+def adoption_list_preview(*, project: Project, data: bytes, by) -> AdoptionPreview:
+    """Read and match an adoption list: nothing is written. Raises WorkbookRefused for a file
+    that cannot be read, PermissionDenied for a user who may not change the project's list."""
+    _check_writer(project, by)
+    rows = read_adoption_list(data)
+    token = signing.dumps(
+        {"project": project.code, "rows": [r.as_dict() for r in rows]},
+        salt=ADOPTION_SIGNING_SALT,
+        compress=True,
+    )
+    return AdoptionPreview(project=project, rows=match_adoption_rows(project, rows), token=token)
+
+
+def adoption_rows_from_token(*, project: Project, token: str) -> list[AdoptionRow]:
+    try:
+        payload = signing.loads(token, salt=ADOPTION_SIGNING_SALT, max_age=24 * 3600)
+    except signing.BadSignature:
+        raise WorkbookRefused(
+            [Problem("", _("プレビューの内容を確認できません。もう一度ファイルを選んでください。"))]
+        ) from None
+    if payload.get("project") != project.code:
+        raise WorkbookRefused([Problem("", _("このプレビューは別のプロジェクトのものです。"))])
+    return [AdoptionRow.from_dict(row) for row in payload["rows"]]
+
+
+def _adoption_lookups(project: Project):
+    """Tools by normalised code and names, the project's members by normalised name, its cases
+    by normalised title. Three queries."""
+    tools = {}
+    for tool in PolicyTool.objects.all():
+        for key in (tool.code, tool.name_ja, tool.name_en):
+            if key:
+                tools.setdefault(normalise_name(key), tool)
+    members = {}
+    for organisation in Organisation.objects.filter(memberships__project=project).distinct():
+        members.setdefault(normalise_name(organisation.name), organisation)
+    cases: dict[str, list[CollaborationCase]] = {}
+    for case in CollaborationCase.objects.filter(project=project):
+        cases.setdefault(normalise_name(case.title), []).append(case)
+    return tools, members, cases
+
+
+def match_adoption_rows(project: Project, rows: list[AdoptionRow]) -> list[AdoptionPreviewRow]:
+    """Each row's tool (by code or name), grantee (an organisation of the project's registry by
+    normalised name; an unknown name with no consortium is refused) and case (a title of the
+    project's cases). Three queries."""
+    tools, members, cases = _adoption_lookups(project)
+    matched = []
+    for row in rows:
+        item = AdoptionPreviewRow(row)
+        matched.append(item)
+        if row.problems:
+            continue
+        tool = tools.get(normalise_name(row.tool))
+        if tool is None:
+            row.problems.append(_("施策「%(name)s」が見つかりません。") % {"name": row.tool[:60]})
+        organisation = members.get(normalise_name(row.grantee)) if row.grantee else None
+        if row.grantee and organisation is None and not row.consortium:
+            row.problems.append(
+                _("採択先「%(name)s」はこのプロジェクトの会員名簿にありません。")
+                % {"name": row.grantee[:60]}
+            )
+        case = None
+        if row.case:
+            found = cases.get(normalise_name(row.case), [])
+            if len(found) != 1:
+                row.problems.append(
+                    _("連携事例「%(title)s」がこのプロジェクトに一つだけ見つかりません。")
+                    % {"title": row.case[:60]}
+                )
+            else:
+                case = found[0]
+        if row.problems:
+            continue
+        item.adoption = Adoption(
+            tool=tool,
+            fiscal_year=row.fiscal_year,
+            project=project,
+            organisation=organisation,
+            consortium_name=row.consortium if organisation is None else "",
+            amount_yen=row.amount_yen,
+            theme=row.theme,
+            case=case,
+            note=row.note,
+        )
+    return matched
+
+
+@transaction.atomic
+def adoption_list_apply(*, project: Project, token: str, by, source: str = "") -> int:
+    """Write the previewed adoptions, all or nothing: the rows are read back from the signed
+    token and matched again; any refused row refuses the whole list (WorkbookRefused).
+    Returns the number of adoptions added."""
+    _check_writer(project, by)
+    matched = match_adoption_rows(project, adoption_rows_from_token(project=project, token=token))
+    problems = [
+        Problem(f"{item.row.line}行目", message) for item in matched for message in item.problems
+    ]
+    if problems:
+        raise WorkbookRefused(problems, total=len(problems))
+    reason = _("採択一覧の取り込み") + (f"（{source}）" if source else "")
+    adoptions = []
+    for item in matched:
+        try:
+            # the tool, project, organisation and case were just read: not fetched again
+            item.adoption.full_clean(exclude=["tool", "project", "organisation", "case"])
+        except ValidationError as error:
+            problems.extend(Problem(f"{item.row.line}行目", m) for m in error.messages)
+        adoptions.append(item.adoption)
+    if problems:
+        raise WorkbookRefused(problems, total=len(problems))
+    bulk_create_with_history(adoptions, Adoption, default_user=by, default_change_reason=reason)
+    return len(adoptions)

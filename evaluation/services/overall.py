@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.models import Indicator, NationalTarget, OverallPlan
 from evaluation.services.editing import StaleEditError, changes_since
+from projects.models import PolicyToolBudget
 
 
 @transaction.atomic
@@ -61,3 +62,52 @@ def overall_plan_update(
     locked._change_reason = reason or _("全体計画の変更")
     locked.save()
     return locked
+
+
+@transaction.atomic
+def tool_budgets_update(
+    *,
+    overall: OverallPlan,
+    budgets: dict[tuple[int, int], int | None],
+    by,
+    reason: str = "",
+) -> int:
+    """Set policy tools' budgets per fiscal year of the phase ({(tool id, year): yen, None
+    removes}); managers only, audited. Returns the number of rows changed."""
+    if not OverallPlan.is_editable_by(by):
+        raise PermissionDenied
+    phase = overall.phase
+    errors = []
+    for (_tool, year), yen in budgets.items():
+        if not phase.contains(year):
+            errors.append(_("%(year)s年度は期の外です。") % {"year": year})
+        if yen is not None and yen < 0:
+            errors.append(_("予算額は0以上で入力してください。"))
+    if errors:
+        raise ValidationError(sorted(set(errors)))
+    reason = reason or _("施策予算の変更")
+    existing = {
+        (b.tool_id, b.fiscal_year): b
+        for b in PolicyToolBudget.objects.select_for_update().filter(
+            tool_id__in={tool for tool, _year in budgets},
+            fiscal_year__in={year for _tool, year in budgets},
+        )
+    }
+    changed = 0
+    for (tool_id, year), yen in budgets.items():
+        budget = existing.get((tool_id, year))
+        if yen is None:
+            if budget is not None:
+                budget._history_user, budget._change_reason = by, reason
+                budget.delete()
+                changed += 1
+            continue
+        if budget is not None and budget.amount_yen == yen:
+            continue
+        budget = budget or PolicyToolBudget(tool_id=tool_id, fiscal_year=year)
+        budget.amount_yen = yen
+        budget.full_clean()
+        budget._history_user, budget._change_reason = by, reason
+        budget.save()
+        changed += 1
+    return changed

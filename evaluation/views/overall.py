@@ -1,18 +1,21 @@
 """The overall plan (全体計画) and its roll-up against the projects' targets."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from evaluation.forms.overall import OverallPlanForm
+from evaluation.forms.overall import OverallPlanForm, ToolBudgetForm
 from evaluation.selectors.overall import (
     common_target_indicator,
     get_overall_plan_for_user,
     overall_plan_page,
+    tool_budget_page,
 )
 from evaluation.services import overall
-from evaluation.views.helpers import edit_screen
+from evaluation.views.helpers import add_service_errors, edit_screen, posted
 
 
 @login_required
@@ -55,3 +58,40 @@ def overall_plan_edit(request, phase):
         success=_("全体計画を保存しました。"),
         done_url=plan.get_absolute_url(),
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tool_budgets(request, phase):
+    """GET, every signed-in user: each policy tool's budget per fiscal year of the phase;
+    managers see it as a form. POST, managers only (403 for everyone else): save the budgets,
+    audited."""
+    plan = get_overall_plan_for_user(request.user, phase, write=request.method == "POST")
+    context = tool_budget_page(plan, request.user)
+    form = None
+    if context["can_edit"]:
+        form = ToolBudgetForm(
+            posted(request),
+            tools=context["tools"],
+            years=context["years"],
+            budgets=context["budgets"],
+        )
+    elif request.method == "POST":
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = overall.tool_budgets_update(
+                overall=plan,
+                budgets=form.cleaned_data["budgets"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("施策の予算を保存しました（変更 %(n)s 件）。") % {"n": changed}
+            )
+            return redirect("tool_budgets", phase=plan.phase.code)
+    context["form"] = form
+    return render(request, "evaluation/tool_budgets.html", context)
