@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0016_i25_panel'),
+        ('evaluation', '0019_i22_own_values'),
     ]
 
     operations = [
