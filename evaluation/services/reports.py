@@ -16,11 +16,13 @@ from evaluation.models import (
     AnnualReport,
     Indicator,
     MonitoredValue,
+    State,
     ValueBreakdown,
     ValueKind,
     YearlyPlan,
 )
 from evaluation.models.reports import REPORTABLE_YEARS, RowInput, stored_value
+from evaluation.services import summaries
 from evaluation.services.editing import (
     UNKNOWN_ORIGINAL,
     StaleEditError,
@@ -52,6 +54,7 @@ def annual_report_create(*, project: Project, fiscal_year: int, by) -> AnnualRep
     report._history_user = by
     report._change_reason = _("作成")
     report.save()
+    summaries.refresh(project_ids=[project.pk], fiscal_years=[fiscal_year])
     return report
 
 
@@ -203,6 +206,9 @@ def annual_report_save(
     _write_results(report, activity_results, by=by, reason=reason)
     report.comment = comment.strip()
     report = save_new_version(report, by=by, reason=reason or _("年度報告の保存"))
+    if report.state != State.DRAFT:
+        # A draft's values count nowhere; those of a filed report say 未承認.
+        summaries.refresh(project_ids=[report.project_id], fiscal_years=[report.fiscal_year])
     report.merge = merge
     return report
 

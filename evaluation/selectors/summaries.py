@@ -1,0 +1,176 @@
+"""Reads of the summaries (models/summaries.py): the figures of many projects as the pages that
+rate or list every project show them, read from the rows kept where figures settle instead of
+recomputed per request. Each figure is the dict `target_achievement` gives
+(`achievement_figure` over the kept inputs), so the pages and their exports are unchanged. A
+fixed number of queries whatever the number of projects."""
+
+from django.db.models import Q
+
+from evaluation.arithmetic import Observed, actual_for_year, projection, reaches
+from evaluation.models import (
+    Indicator,
+    MonitoredValue,
+    ProjectPlan,
+    TargetYearSummary,
+)
+from evaluation.selectors.achievement import (
+    achievement_figure,
+    attach_per_firm,
+    observed_values,
+)
+from evaluation.selectors.national import ProjectRatings
+
+
+def figure_of(summary: TargetYearSummary) -> dict:
+    """The figure of one kept row, as `target_achievement` gives it (`target__indicator` and
+    `version` joined)."""
+    own = Observed(summary.own_kind, summary.own_value) if summary.own_kind else None
+    return achievement_figure(
+        summary.target,
+        summary.fiscal_year,
+        version=summary.version,
+        goal=summary.goal,
+        actual=summary.actual,
+        status=summary.status,
+        baseline=summary.baseline,
+        rating=summary.rating,
+        year_value=own,
+        reason=summary.reason or None,
+        reason_year=summary.reason_year,
+    )
+
+
+def _columns(columns: dict[int, Indicator]) -> list[Indicator]:
+    return sorted(columns.values(), key=lambda i: (not i.is_common_target, i.category, i.order))
+
+
+def year_ratings(user, projects, year: int, reports: dict) -> tuple[list, list[ProjectRatings]]:
+    """What `national.ratings_in_year` gives, read from the summaries: for each project, every
+    catalogue target of its plan covering `year` (a plan the user may see) with its figure
+    (settled values only, a missing figure with its reason), the targeted indicators as
+    columns. One query."""
+    ids = [p.pk for p in projects]
+    plans = ProjectPlan.objects.visible_to(user).filter(
+        project__in=ids,
+        phase__first_fiscal_year__lte=year,
+        phase__last_fiscal_year__gte=year,
+    )
+    kept = (
+        TargetYearSummary.objects.filter(
+            project__in=ids,
+            fiscal_year=year,
+            target__plan__in=plans.values("pk"),
+            target__indicator__isnull=False,
+        )
+        .select_related("target__indicator", "version")
+        .order_by("project_id", "target__plan_id", "target__order", "target_id")
+    )
+    figures: dict[int, dict] = {}
+    columns: dict[int, Indicator] = {}
+    for summary in kept:
+        target = summary.target
+        columns.setdefault(target.indicator_id, target.indicator)
+        figures.setdefault(summary.project_id, {})[target.indicator_id] = figure_of(summary)
+    rows = []
+    for project in projects:
+        row = ProjectRatings(project, reports.get(project.pk))
+        row.figures = figures.get(project.pk, {})
+        attach_per_firm(row.figures.values())
+        rows.append(row)
+    return _columns(columns), rows
+
+
+def rollup_blocks(project_ids, phase, year: int) -> tuple[list[Indicator], dict[int, dict]]:
+    """The round roll-up's blocks read from the summaries: project id → indicator id → the
+    target's figures for each year of the phase up to `year` (`rows`, `now`), the version in
+    force, the projection to its target year and whether it reaches the target, as
+    `rounds._target_block` gives them; and the targeted indicators as columns. One query; a
+    second only where a cumulative target's versions differ in their baseline year (its
+    projection then reads the values, as the sheet does)."""
+    kept = (
+        TargetYearSummary.objects.filter(
+            project__in=list(project_ids),
+            target__plan__phase=phase,
+            target__indicator__isnull=False,
+            fiscal_year__gte=phase.first_fiscal_year,
+            fiscal_year__lte=year,
+        )
+        .select_related("target__indicator", "version")
+        .order_by("project_id", "target__order", "target_id", "fiscal_year")
+    )
+    by_target: dict[tuple[int, int], list[TargetYearSummary]] = {}
+    for summary in kept:
+        by_target.setdefault((summary.project_id, summary.target_id), []).append(summary)
+    years = list(range(phase.first_fiscal_year, year + 1))
+    odd = [
+        (project_id, kept_rows[0].target.indicator_id)
+        for (project_id, _target), kept_rows in by_target.items()
+        if _needs_values(kept_rows)
+    ]
+    observed = _observed(odd, year)
+    columns: dict[int, Indicator] = {}
+    blocks: dict[int, dict] = {}
+    for (project_id, _target_id), kept_rows in by_target.items():
+        if [s.fiscal_year for s in kept_rows] != years:
+            continue  # not kept for every year: left out rather than shown wrong
+        target = kept_rows[0].target
+        columns.setdefault(target.indicator_id, target.indicator)
+        in_force = kept_rows[-1].version
+        own = observed.get((project_id, target.indicator_id))
+        series = {}
+        if in_force is not None:
+            for summary in kept_rows:
+                series[summary.fiscal_year] = (
+                    summary.actual
+                    if own is None
+                    else actual_for_year(
+                        own, target.cumulation, summary.fiscal_year, in_force.baseline_fiscal_year
+                    )[0]
+                )
+        end_year = in_force.target_fiscal_year if in_force else phase.last_fiscal_year
+        projected = projection(series, end_year)
+        final = in_force.target_value if in_force else None
+        rows = [{"year": s.fiscal_year, **figure_of(s)} for s in kept_rows]
+        blocks.setdefault(project_id, {})[target.indicator_id] = {
+            "target": target,
+            "in_force": in_force,
+            "rows": rows,
+            "now": rows[-1],
+            "projection": projected,
+            "reaches": reaches(projected.value, final, target.direction),
+            "has_values": True,
+        }
+    for project_blocks in blocks.values():
+        attach_per_firm(block["now"] for block in project_blocks.values())
+    return _columns(columns), blocks
+
+
+def _needs_values(kept_rows: list[TargetYearSummary]) -> bool:
+    """Whether a target's kept actuals differ from the projection's series: a cumulative
+    target whose version in some year counts from another baseline year than the version in
+    force in the last year (the projection reads every year under the version in force)."""
+    if not kept_rows or kept_rows[0].target.cumulation != "cumulative":
+        return False
+    in_force = kept_rows[-1].version
+    if in_force is None:
+        return False
+    return any(
+        (s.version.baseline_fiscal_year if s.version else None) != in_force.baseline_fiscal_year
+        for s in kept_rows
+    )
+
+
+def _observed(keys: list[tuple[int, int]], year: int) -> dict:
+    """The settled values of a few (project, indicator) pairs up to `year` (one query, none
+    where there are no pairs)."""
+    if not keys:
+        return {}
+    wanted = Q()
+    for project_id, indicator_id in keys:
+        wanted |= Q(project_id=project_id, indicator_id=indicator_id)
+    rows = (
+        MonitoredValue.objects.settled()
+        .filter(wanted, fiscal_year__lte=year)
+        .values_list("project_id", "indicator_id", "fiscal_year", "kind", "value")
+    )
+    return observed_values(((p, i), y, k, v) for p, i, y, k, v in rows)
