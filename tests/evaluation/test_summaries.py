@@ -29,7 +29,7 @@ from evaluation.models import (
 from evaluation.models.reports import RowInput
 from evaluation.services import summaries
 from evaluation.services.reports import annual_report_save
-from evaluation.services.targets import target_set_values
+from evaluation.services.targets import plan_period, target_set_values
 from evaluation.services.workflow import workflow_transition
 from projects.models import Project
 
@@ -130,7 +130,7 @@ def published_figure(world, n):
             "origin": MonitoredValue.Origin.REFERENCE,
             "report": None,
             "kind": ValueKind.NUMBER,
-            "value": Decimal(n % 97),
+            "value": Decimal(1 + n % 97),
         },
     )
     summaries.refresh(project_ids=[target.plan.project_id], fiscal_years=[year])
@@ -138,41 +138,44 @@ def published_figure(world, n):
 
 
 def new_target_version(world, n):
+    """A target's values set again: on a plan approved since its version, a new version applying
+    from a later year (the plan is reopened first, as a manager would)."""
     target = _pick(
-        Target.objects.filter(indicator__isnull=False, plan__state=State.APPROVED).select_related(
-            "plan__phase", "plan__project"
-        ),
+        Target.objects.filter(indicator__isnull=False).select_related("plan__phase", "indicator"),
         n,
     )
-    if target is None:
-        return False
-    cumulative = n % 2 == 0
-    if cumulative and target.cumulation != "cumulative":
+    plan = target.plan
+    if plan.state == State.APPROVED:
+        plan = workflow_transition(
+            obj=plan, action="reopen", by=world.people.manager, comment="見直し"
+        )
+    elif plan.state == State.SUBMITTED:
+        plan = workflow_transition(
+            obj=plan, action="return", by=world.people.manager, comment="見直し"
+        )
+    if n % 2 == 0 and target.cumulation != "cumulative":
         Target.objects.filter(pk=target.pk).update(cumulation="cumulative")
-        summaries.refresh(project_ids=[target.plan.project_id])
-        target.refresh_from_db()
+        summaries.refresh(project_ids=[plan.project_id])
+    target = Target.objects.select_related("plan__phase", "plan__project", "indicator").get(
+        pk=target.pk
+    )
+    first, last = plan_period(target.plan)
     try:
-        _set_values(world, target, n)
+        target_set_values(
+            target=target,
+            expected_version=target.plan.version,
+            by=world.people.staff[target.plan.project.bureau_id],
+            target_value=Decimal(50 + n % 200),
+            target_fiscal_year=last,
+            baseline_value=Decimal(1 + n % 10),
+            baseline_fiscal_year=first + n % 3,
+            milestones={first + 1: Decimal(10 + n % 30)},
+            applies_from_fiscal_year=first + n % (last - first + 1),
+            reason="見直し",
+        )
     except ValidationError:
         return False  # a value the target's unit refuses: no change
     return True
-
-
-def _set_values(world, target, n):
-    phase = target.plan.phase
-    first = phase.first_fiscal_year
-    target_set_values(
-        target=target,
-        expected_version=target.plan.version,
-        by=world.people.staff[target.plan.project.bureau_id],
-        target_value=Decimal(50 + n % 200),
-        target_fiscal_year=phase.last_fiscal_year,
-        baseline_value=Decimal(n % 10),
-        baseline_fiscal_year=first + n % 3,
-        milestones={first + 1: Decimal(10 + n % 30)},
-        applies_from_fiscal_year=first + n % (phase.last_fiscal_year - first + 1),
-        reason="見直し",
-    )
 
 
 def edit_draft_then_approve(world, n):
@@ -189,7 +192,7 @@ def edit_draft_then_approve(world, n):
         return False
     staff = world.people.staff[report.project.bureau_id]
     kind = [ValueKind.NUMBER, ValueKind.ZERO, ValueKind.NOT_APPLICABLE, ValueKind.UNKNOWN][n % 4]
-    value = Decimal(n % 50) if kind == ValueKind.NUMBER else None
+    value = Decimal(1 + n % 50) if kind == ValueKind.NUMBER else None
     try:
         report = annual_report_save(
             report=report,
@@ -284,7 +287,10 @@ def test_approving_settles_the_figure_and_reopening_unsettles_it(world):
         assert (summary.report_id, summary.report_state) == (report.pk, State.APPROVED)
         report.refresh_from_db()
         workflow_transition(obj=report, action="reopen", by=world.people.manager, comment="訂正")
-        assert ProjectYearSummary.objects.get(pk=summary.pk).report_state == State.REOPENED
+        summary = ProjectYearSummary.objects.get(
+            project=report.project_id, fiscal_year=report.fiscal_year
+        )
+        assert summary.report_state == State.REOPENED
         assert reasons  # the year had figures to settle
         transaction.set_rollback(True)
 
