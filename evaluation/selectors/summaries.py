@@ -4,6 +4,8 @@ recomputed per request. Each figure is the dict `target_achievement` gives
 (`achievement_figure` over the kept inputs), so the pages and their exports are unchanged. A
 fixed number of queries whatever the number of projects."""
 
+from types import SimpleNamespace
+
 from django.db.models import Q
 
 from evaluation.arithmetic import Observed, actual_for_year, projection, reaches
@@ -11,6 +13,8 @@ from evaluation.models import (
     Indicator,
     MonitoredValue,
     ProjectPlan,
+    Target,
+    TargetVersion,
     TargetYearSummary,
 )
 from evaluation.selectors.achievement import (
@@ -20,10 +24,49 @@ from evaluation.selectors.achievement import (
 )
 from evaluation.selectors.national import ProjectRatings
 
+KEPT = (
+    "project_id",
+    "target_id",
+    "fiscal_year",
+    "version_id",
+    "goal",
+    "actual",
+    "baseline",
+    "status",
+    "own_kind",
+    "own_value",
+    "rating",
+    "reason",
+    "reason_year",
+)
 
-def figure_of(summary: TargetYearSummary) -> dict:
-    """The figure of one kept row, as `target_achievement` gives it (`target__indicator` and
-    `version` joined)."""
+
+class Kept(SimpleNamespace):
+    """A kept row read as plain values, with its `target` (indicator joined) and `version`."""
+
+
+def _kept(rows, targets: dict[int, Target], versions: dict[int, TargetVersion]) -> list[Kept]:
+    """Kept rows (`values_list(*KEPT)`) as `Kept`, each target and version one shared object:
+    three queries for any number of rows, no model instance per row."""
+    kept = []
+    for values in rows:
+        row = Kept(**dict(zip(KEPT, values, strict=True)))
+        row.target = targets[row.target_id]
+        row.version = versions.get(row.version_id)
+        kept.append(row)
+    return kept
+
+
+def _targets_and_versions(summaries) -> tuple[dict, dict]:
+    target_ids = summaries.values("target_id")
+    targets = Target.objects.filter(pk__in=target_ids).select_related("indicator")
+    versions = TargetVersion.objects.filter(target__in=target_ids)
+    return {t.pk: t for t in targets}, {v.pk: v for v in versions}
+
+
+def figure_of(summary) -> dict:
+    """The figure of one kept row (`Kept`, or a TargetYearSummary with `target__indicator` and
+    `version` joined), as `target_achievement` gives it."""
     own = Observed(summary.own_kind, summary.own_value) if summary.own_kind else None
     return achievement_figure(
         summary.target,
@@ -48,22 +91,26 @@ def year_ratings(user, projects, year: int, reports: dict) -> tuple[list, list[P
     """What `national.ratings_in_year` gives, read from the summaries: for each project, every
     catalogue target of its plan covering `year` (a plan the user may see) with its figure
     (settled values only, a missing figure with its reason), the targeted indicators as
-    columns. One query."""
+    columns. Three queries (rows, their targets, their versions)."""
     ids = [p.pk for p in projects]
     plans = ProjectPlan.objects.visible_to(user).filter(
         project__in=ids,
         phase__first_fiscal_year__lte=year,
         phase__last_fiscal_year__gte=year,
     )
-    kept = (
-        TargetYearSummary.objects.filter(
-            project__in=ids,
-            fiscal_year=year,
-            target__plan__in=plans.values("pk"),
-            target__indicator__isnull=False,
-        )
-        .select_related("target__indicator", "version")
-        .order_by("project_id", "target__plan_id", "target__order", "target_id")
+    summaries = TargetYearSummary.objects.filter(
+        project__in=ids,
+        fiscal_year=year,
+        target__plan__in=plans.values("pk"),
+        target__indicator__isnull=False,
+    )
+    targets, versions = _targets_and_versions(summaries)
+    kept = _kept(
+        summaries.order_by(
+            "project_id", "target__plan_id", "target__order", "target_id"
+        ).values_list(*KEPT),
+        targets,
+        versions,
     )
     figures: dict[int, dict] = {}
     columns: dict[int, Indicator] = {}
@@ -84,21 +131,25 @@ def rollup_blocks(project_ids, phase, year: int) -> tuple[list[Indicator], dict[
     """The round roll-up's blocks read from the summaries: project id → indicator id → the
     target's figures for each year of the phase up to `year` (`rows`, `now`), the version in
     force, the projection to its target year and whether it reaches the target, as
-    `rounds._target_block` gives them; and the targeted indicators as columns. One query; a
-    second only where a cumulative target's versions differ in their baseline year (its
-    projection then reads the values, as the sheet does)."""
-    kept = (
-        TargetYearSummary.objects.filter(
-            project__in=list(project_ids),
-            target__plan__phase=phase,
-            target__indicator__isnull=False,
-            fiscal_year__gte=phase.first_fiscal_year,
-            fiscal_year__lte=year,
-        )
-        .select_related("target__indicator", "version")
-        .order_by("project_id", "target__order", "target_id", "fiscal_year")
+    `rounds._target_block` gives them; and the targeted indicators as columns. Three queries
+    (rows, targets, versions); a fourth only where a cumulative target's versions differ in
+    their baseline year (its projection then reads the values, as the sheet does)."""
+    summaries = TargetYearSummary.objects.filter(
+        project__in=list(project_ids),
+        target__plan__phase=phase,
+        target__indicator__isnull=False,
+        fiscal_year__gte=phase.first_fiscal_year,
+        fiscal_year__lte=year,
     )
-    by_target: dict[tuple[int, int], list[TargetYearSummary]] = {}
+    targets, versions = _targets_and_versions(summaries)
+    kept = _kept(
+        summaries.order_by("project_id", "target__order", "target_id", "fiscal_year").values_list(
+            *KEPT
+        ),
+        targets,
+        versions,
+    )
+    by_target: dict[tuple[int, int], list[Kept]] = {}
     for summary in kept:
         by_target.setdefault((summary.project_id, summary.target_id), []).append(summary)
     years = list(range(phase.first_fiscal_year, year + 1))
@@ -145,7 +196,7 @@ def rollup_blocks(project_ids, phase, year: int) -> tuple[list[Indicator], dict[
     return _columns(columns), blocks
 
 
-def _needs_values(kept_rows: list[TargetYearSummary]) -> bool:
+def _needs_values(kept_rows: list[Kept]) -> bool:
     """Whether a target's kept actuals differ from the projection's series: a cumulative
     target whose version in some year counts from another baseline year than the version in
     force in the last year (the projection reads every year under the version in force)."""
