@@ -14,6 +14,7 @@ from evaluation.models import (
     TargetMilestone,
     TargetVersion,
 )
+from evaluation.services import summaries
 from projects.models import Project
 from tests.factories import FieldFactory, PhaseFactory
 
@@ -81,4 +82,6 @@ def generate_projects(count: int, bureau, indicators: list[Indicator], author, *
         for i in indicators
         for year in (2006, 2007)
     )
+    # Written around the services: their summaries are worked out as a data load does.
+    summaries.refresh(project_ids=[p.pk for p in projects])
     return projects

@@ -28,6 +28,10 @@ LAYERS = {
     "forms": {"models", "arithmetic", "forms"},
 }
 
+# The one service that reads a selector: the summaries' writer works the figures out with the
+# functions the pages use (`selectors.achievement`), so there is one copy of the arithmetic.
+EXCEPTIONS = {("evaluation.services.summaries", "evaluation.selectors.achievement")}
+
 
 def module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
@@ -149,6 +153,8 @@ def test_layers_of_evaluation_point_one_way(graph):
             continue
         for target in targets:
             target_layer = layer_of(target)
+            if (module, target) in EXCEPTIONS:
+                continue
             if target_layer is not None and target_layer not in allowed:
                 wrong.append(f"{module} → {target}")
     assert sorted(wrong) == []

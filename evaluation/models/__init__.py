@@ -35,12 +35,15 @@ from evaluation.models.reports import (
     ReportingDeadline,
     ValueBreakdown,
 )
+from evaluation.models.summaries import ProjectYearSummary, TargetYearSummary
 from evaluation.models.surveys import Survey, SurveyAnswer
 from evaluation.models.targets import Cumulation, Target, TargetMilestone, TargetVersion
 from evaluation.models.workflow import Action, State, WorkflowEvent
 from evaluation.models.yearly import Activity, YearlyPlan
 
 __all__ = [
+    "ProjectYearSummary",
+    "TargetYearSummary",
     "Notification",
     "EconomicFigure",
     "Measure",

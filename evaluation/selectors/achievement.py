@@ -57,6 +57,13 @@ def year_targets(project, fiscal_year: int) -> list:
     return list(plan.targets.with_versions()) if plan else []
 
 
+def rated_targets(targets) -> list:
+    """The catalogue targets among a plan's targets: the ones every-project readers and the
+    summaries (services/summaries.py) keep figures for. A project's own targets (no catalogue
+    indicator) are rated live on that project's own pages (`target_achievements`)."""
+    return [t for t in targets if t.indicator_id]
+
+
 def target_achievements(report, targets: list | None = None) -> list[dict]:
     """For every target of the year's plan, catalogue or the project's own: target in force,
     actual after the cumulation rule, achievement rate, progress from the baseline and the
@@ -69,7 +76,7 @@ def target_achievements(report, targets: list | None = None) -> list[dict]:
     project, fiscal_year = report.project, report.fiscal_year
     if targets is None:
         targets = year_targets(project, fiscal_year)
-    catalogue = [t for t in targets if t.indicator_id]
+    catalogue = rated_targets(targets)
     own = [t for t in targets if not t.indicator_id]
     if not targets:
         return []
@@ -226,15 +233,46 @@ def target_achievement(
     baseline_year = version.baseline_fiscal_year if version else None
     actual, status = actual_for_year(observed, target.cumulation, fiscal_year, baseline_year)
     rating = rating_for(actual, status, goal, baseline, target.direction, bands)
-    cumulative = target.cumulation == "cumulative"
     missing = None
     if actual is None:
         missing = missing_reason(observed, target.cumulation, fiscal_year, baseline_year, filed)
     reason, reason_year = missing or (None, None)
+    return achievement_figure(
+        target,
+        fiscal_year,
+        version=version,
+        goal=goal,
+        actual=actual,
+        status=status,
+        baseline=baseline,
+        rating=rating,
+        year_value=observed.get(fiscal_year),
+        reason=reason,
+        reason_year=reason_year,
+    )
+
+
+def achievement_figure(
+    target,
+    fiscal_year: int,
+    *,
+    version,
+    goal,
+    actual,
+    status: str,
+    baseline,
+    rating: str,
+    year_value: Observed | None,
+    reason: str | None,
+    reason_year: int | None,
+) -> dict:
+    """The figure `target_achievement` returns, from what it worked out: rate, progress and the
+    labels follow from these. The summaries (models/summaries.py) keep these inputs and give
+    pages the same figure through this function."""
+    cumulative = target.cumulation == "cumulative"
     rating_label = RatingBand.Rating(rating).label
     if reason and rating in (NOT_REPORTED, NOT_APPLICABLE):
         rating_label = REASON_LABELS[reason]
-    own = observed.get(fiscal_year)
     return {
         "own": not target.indicator_id,
         "target": target,
@@ -247,8 +285,9 @@ def target_achievement(
         "rating": rating,
         "rating_label": rating_label,
         "cumulative": cumulative,
-        "year_value": own,
+        "year_value": year_value,
         "reason": reason,
+        "reason_year": reason_year,
         "reason_label": REASON_LABELS[reason] if reason else "",
         "reason_detail": reason_detail(reason, reason_year, fiscal_year, cumulative)
         if reason

@@ -14,10 +14,10 @@ from evaluation.models import (
 from evaluation.selectors.national import (
     chosen_year,
     default_year,
-    ratings_in_year,
     reports_in_year,
     submission_summary,
 )
+from evaluation.selectors.summaries import year_ratings
 from projects.models import Project, Role
 
 WAITING = [State.DRAFT, State.RETURNED, State.REOPENED]
@@ -57,7 +57,7 @@ def staff_dashboard(user, year: int | None) -> dict:
     """A staff member's bureau in `year` (else the default year): its projects' ratings, the
     submission summary, what waits for the bureau and the projects without a report."""
     projects, own_reports, year, reports = _staff_scope(user, year)
-    columns, rows = ratings_in_year(user, projects, year, reports)
+    columns, rows = year_ratings(user, projects, year, reports)
     todo = {
         "plans": ProjectPlan.objects.filter(
             project__bureau_id=user.bureau_id, state__in=WAITING
@@ -85,7 +85,7 @@ def manager_dashboard(user, year: int | None) -> dict:
     """Every active project in `year` (else the default year): ratings, submission summary,
     the projects at risk and the plans waiting for review."""
     projects, year, reports = _manager_scope(user, year)
-    columns, rows = ratings_in_year(user, projects, year, reports)
+    columns, rows = year_ratings(user, projects, year, reports)
     return {
         "year": year,
         "summary": submission_summary(projects, year, reports),
@@ -127,6 +127,6 @@ def dashboard_tables(user, year: int | None) -> dict:
         projects, year, reports = _manager_scope(user, year)
     else:
         raise PermissionDenied
-    columns, rows = ratings_in_year(user, projects, year, reports)
+    columns, rows = year_ratings(user, projects, year, reports)
     summary = submission_summary(projects, year, reports)
     return {"year": year, "summary": summary, "columns": columns, "rows": rows}

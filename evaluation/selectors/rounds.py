@@ -43,6 +43,7 @@ from evaluation.selectors.achievement import (
     rating_bands,
     target_achievement,
 )
+from evaluation.selectors.summaries import rollup_blocks
 from projects.models import Phase, Role
 from projects.times import local_time_label
 
@@ -195,53 +196,22 @@ def _execution(project, year) -> list[dict]:
 def round_rollup(evaluation_round, evaluations) -> dict:
     """All projects of a round side by side: each project's catalogue targets with the rating
     in the round's year and the projection to the target year, the grade distribution and the
-    projects at risk (a projection below its target). Six queries whatever the number of
-    projects."""
-    from evaluation.models import Grade, Target
+    projects at risk (a projection below its target). Read from the summaries
+    (`summaries.rollup_blocks`): a fixed number of queries whatever the number of projects."""
+    from evaluation.models import Grade
 
     year = evaluation_round.fiscal_year
-    phase = evaluation_round.phase
-    years = list(range(phase.first_fiscal_year, year + 1))
-    projects = [e.project_id for e in evaluations]
-    plans = ProjectPlan.objects.filter(project__in=projects, phase=phase).prefetch_related(
-        Prefetch("targets", queryset=Target.objects.select_related("indicator")),
-        "targets__versions__milestones",
+    columns, blocks_of = rollup_blocks(
+        [e.project_id for e in evaluations], evaluation_round.phase, year
     )
-    targets_of = {p.project_id: [t for t in p.targets.all() if t.indicator_id] for p in plans}
-    observed, filed = observed_and_filed(
-        ((project_id, indicator_id), fiscal_year, kind, value, counts)
-        for project_id, indicator_id, fiscal_year, kind, value, counts in (
-            MonitoredValue.objects.settled(filed=True)
-            .filter(project__in=projects, fiscal_year__lte=year)
-            .values_list("project_id", "indicator_id", "fiscal_year", "kind", "value", "counts")
-        )
-    )
-    bands = rating_bands()
-    columns: dict[int, Indicator] = {}
     rows = []
     for evaluation in evaluations:
-        blocks = {}
-        for target in targets_of.get(evaluation.project_id, []):
-            columns.setdefault(target.indicator_id, target.indicator)
-            own = observed.get((evaluation.project_id, target.indicator_id), {})
-            key = (evaluation.project_id, target.indicator_id)
-            block = _target_block(
-                target,
-                years,
-                {target.indicator_id: own},
-                bands,
-                phase,
-                {target.indicator_id: filed.get(key, set())},
-            )
-            block["now"] = block["rows"][-1]
-            blocks[target.indicator_id] = block
-        attach_per_firm(block["now"] for block in blocks.values())
+        blocks = blocks_of.get(evaluation.project_id, {})
         at_risk = [b for b in blocks.values() if b["reaches"] is False]
         rows.append({"evaluation": evaluation, "blocks": blocks, "at_risk": at_risk})
     grades = [e.final_grade for e in evaluations if e.is_finished]
-    ordered = sorted(columns.values(), key=lambda i: (not i.is_common_target, i.category, i.order))
     return {
-        "columns": ordered,
+        "columns": columns,
         "rows": rows,
         "distribution": [(value, label, grades.count(value)) for value, label in Grade.choices],
         "finished": len(grades),

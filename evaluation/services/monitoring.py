@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evaluation.models import Indicator, MonitoredValue
+from evaluation.services import summaries
 from evaluation.services.editing import LockedError
 from projects.models import Project
 
@@ -60,4 +61,5 @@ def monitored_value_record(
     record._history_user = by
     record._change_reason = reason
     record.save()
+    summaries.refresh(project_ids=[project.pk], fiscal_years=[fiscal_year])
     return record

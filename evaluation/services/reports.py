@@ -17,6 +17,7 @@ from evaluation.models import (
     Indicator,
     MonitoredValue,
     OwnTargetValue,
+    State,
     Target,
     ValueBreakdown,
     ValueKind,
@@ -24,6 +25,7 @@ from evaluation.models import (
 )
 from evaluation.models.monitoring import own_value_display
 from evaluation.models.reports import REPORTABLE_YEARS, RowInput, stored_value
+from evaluation.services import summaries
 from evaluation.services.editing import (
     UNKNOWN_ORIGINAL,
     StaleEditError,
@@ -55,6 +57,7 @@ def annual_report_create(*, project: Project, fiscal_year: int, by) -> AnnualRep
     report._history_user = by
     report._change_reason = _("作成")
     report.save()
+    summaries.refresh(project_ids=[project.pk], fiscal_years=[fiscal_year])
     return report
 
 
@@ -233,6 +236,9 @@ def annual_report_save(
     _write_results(report, activity_results, by=by, reason=reason)
     report.comment = comment.strip()
     report = save_new_version(report, by=by, reason=reason or _("年度報告の保存"))
+    if report.state != State.DRAFT:
+        # A draft's values count nowhere; those of a filed report say 未承認.
+        summaries.refresh(project_ids=[report.project_id], fiscal_years=[report.fiscal_year])
     report.merge = merge
     return report
 

@@ -20,6 +20,7 @@ from evaluation.models import (
 )
 from evaluation.models.catalogue import unit_value_problems
 from evaluation.models.targets import COMMON_TARGET_DENOMINATOR
+from evaluation.services import summaries
 from evaluation.services.editing import lock_for_edit, save_new_version
 
 
@@ -88,6 +89,7 @@ def target_add(
     target._change_reason = reason
     target.save()
     save_new_version(plan, by=by, reason=reason or _("目標「%(name)s」の追加") % {"name": target})
+    summaries.refresh(project_ids=[plan.project_id])
     return target
 
 
@@ -105,6 +107,7 @@ def target_remove(*, target: Target, expected_version: int, by, reason: str = ""
     target._history_user = by
     target.delete()
     save_new_version(plan, by=by, reason=reason or _("目標「%(name)s」の削除") % {"name": name})
+    summaries.refresh(project_ids=[plan.project_id])
 
 
 def is_frozen(target: Target) -> bool:
@@ -242,4 +245,5 @@ def target_set_values(
     )
     label = _("目標「%(name)s」の値（版 %(number)s）") % {"name": target, "number": version.number}
     save_new_version(plan, by=by, reason=f"{label}: {reason}" if reason else label)
+    summaries.refresh(project_ids=[plan.project_id])
     return version

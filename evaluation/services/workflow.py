@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from evaluation.models.reports import AnnualReport
 from evaluation.models.workflow import TRANSITIONS, Action, WorkflowEvent, WorkflowModel
-from evaluation.services import notifications
+from evaluation.services import notifications, summaries
 from evaluation.services.editing import save_new_version
 from evaluation.services.review import submission_gaps
 
@@ -58,6 +59,10 @@ def workflow_transition(
         comment=comment,
         gaps=gaps,
     )
+    if isinstance(locked, AnnualReport):
+        # Approving settles the report's values; reopening unsettles them; a submission or a
+        # return changes why a figure is missing (未承認 / 未報告).
+        summaries.refresh(project_ids=[locked.project_id], fiscal_years=[locked.fiscal_year])
     if action in (Action.RETURN, Action.APPROVE):
         notifications.on_decision(locked, action, by, comment)
     if action == Action.APPROVE:
@@ -68,7 +73,6 @@ def workflow_transition(
 def on_approve(record, by) -> None:
     """What an approval sets off: an approved annual report turns its self-check's proposed
     actions into action items."""
-    from evaluation.models import AnnualReport
     from evaluation.services.actions import items_from_self_check
 
     if isinstance(record, AnnualReport):

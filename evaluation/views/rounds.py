@@ -20,6 +20,7 @@ from evaluation.renderers.sheet_workbook import (
     sheet_workbook,
     target_table,
 )
+from evaluation.selectors.paging import page_of
 from evaluation.selectors.rounds import (
     freeze_sheet,
     get_evaluation_for_user,
@@ -41,6 +42,7 @@ from evaluation.views.helpers import (
     add_service_errors,
     export_about,
     posted,
+    query_without_page,
     year_name,
 )
 
@@ -273,12 +275,17 @@ def evaluation_consolidate(request, round_id, code):
 @require_safe
 def round_rollup(request, round_id):
     """GET, managers and admins: every project of the round side by side (grade, key targets'
-    ratings and projections), the grade distribution and the projects at risk."""
+    ratings and projections), a page of projects at a time (the exports hold every row), the
+    grade distribution and the projects at risk."""
     evaluation_round, rollup = rollup_context(request.user, round_id)
     rollup["grade_chart"] = grade_chart(rollup["distribution"], rollup["finished"])
-    return render(
-        request, "evaluation/round_rollup.html", {"round": evaluation_round, "rollup": rollup}
-    )
+    context = {
+        "round": evaluation_round,
+        "rollup": rollup,
+        "page": page_of(rollup["rows"], request.GET.get("page")),
+        "page_query": query_without_page(request),
+    }
+    return render(request, "evaluation/round_rollup.html", context)
 
 
 @login_required

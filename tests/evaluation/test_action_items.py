@@ -568,3 +568,17 @@ def test_round_rollup_query_count_is_the_same_at_3_and_at_30_projects(
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries) <= 15
+
+
+def test_round_rollup_shows_a_page_of_projects_and_its_workbook_every_one(client, bureau, users):
+    evaluation_round, _ = rollup_projects(52, bureau, users)
+    client.force_login(users["manager"])
+    url = reverse("round_rollup", args=[evaluation_round.pk])
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+    rows = '<th scope="row"><a href="/evaluations/'  # a project's row of the side-by-side table
+    assert first.count(rows) == 50 and second.count(rows) == 2
+    assert "1 / 2 ページ（全 52 件）" in first and "確定 0 件／52 件" in second
+    response = client.get(reverse("round_rollup_download", args=[evaluation_round.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert len(list(book["ラウンドの一覧"].iter_rows(values_only=True))) == 1 + 52

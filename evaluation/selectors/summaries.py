@@ -1,0 +1,227 @@
+"""Reads of the summaries (models/summaries.py): the figures of many projects as the pages that
+rate or list every project show them, read from the rows kept where figures settle instead of
+recomputed per request. Each figure is the dict `target_achievement` gives
+(`achievement_figure` over the kept inputs), so the pages and their exports are unchanged. A
+fixed number of queries whatever the number of projects."""
+
+from types import SimpleNamespace
+
+from django.db.models import Q
+
+from evaluation.arithmetic import Observed, actual_for_year, projection, reaches
+from evaluation.models import (
+    Indicator,
+    MonitoredValue,
+    ProjectPlan,
+    Target,
+    TargetVersion,
+    TargetYearSummary,
+)
+from evaluation.selectors.achievement import (
+    achievement_figure,
+    attach_per_firm,
+    observed_values,
+)
+from evaluation.selectors.national import ProjectRatings
+
+KEPT = (
+    "project_id",
+    "target_id",
+    "fiscal_year",
+    "version_id",
+    "goal",
+    "actual",
+    "baseline",
+    "status",
+    "own_kind",
+    "own_value",
+    "rating",
+    "reason",
+    "reason_year",
+)
+
+
+class Kept(SimpleNamespace):
+    """A kept row read as plain values, with its `target` (indicator joined) and `version`."""
+
+
+def _kept(rows, targets: dict[int, Target], versions: dict[int, TargetVersion]) -> list[Kept]:
+    """Kept rows (`values_list(*KEPT)`) as `Kept`, each target and version one shared object:
+    three queries for any number of rows, no model instance per row."""
+    kept = []
+    for values in rows:
+        row = Kept(**dict(zip(KEPT, values, strict=True)))
+        row.target = targets[row.target_id]
+        row.version = versions.get(row.version_id)
+        kept.append(row)
+    return kept
+
+
+def _targets_and_versions(summaries) -> tuple[dict, dict]:
+    target_ids = summaries.values("target_id")
+    targets = Target.objects.filter(pk__in=target_ids).select_related("indicator")
+    versions = TargetVersion.objects.filter(target__in=target_ids)
+    return {t.pk: t for t in targets}, {v.pk: v for v in versions}
+
+
+def figure_of(summary) -> dict:
+    """The figure of one kept row (`Kept`, or a TargetYearSummary with `target__indicator` and
+    `version` joined), as `target_achievement` gives it."""
+    own = Observed(summary.own_kind, summary.own_value) if summary.own_kind else None
+    return achievement_figure(
+        summary.target,
+        summary.fiscal_year,
+        version=summary.version,
+        goal=summary.goal,
+        actual=summary.actual,
+        status=summary.status,
+        baseline=summary.baseline,
+        rating=summary.rating,
+        year_value=own,
+        reason=summary.reason or None,
+        reason_year=summary.reason_year,
+    )
+
+
+def _columns(columns: dict[int, Indicator]) -> list[Indicator]:
+    return sorted(columns.values(), key=lambda i: (not i.is_common_target, i.category, i.order))
+
+
+def year_ratings(user, projects, year: int, reports: dict) -> tuple[list, list[ProjectRatings]]:
+    """What `national.ratings_in_year` gives, read from the summaries: for each project, every
+    catalogue target of its plan covering `year` (a plan the user may see) with its figure
+    (settled values only, a missing figure with its reason), the targeted indicators as
+    columns. Three queries (rows, their targets, their versions)."""
+    ids = [p.pk for p in projects]
+    plans = ProjectPlan.objects.visible_to(user).filter(
+        project__in=ids,
+        phase__first_fiscal_year__lte=year,
+        phase__last_fiscal_year__gte=year,
+    )
+    summaries = TargetYearSummary.objects.filter(
+        project__in=ids,
+        fiscal_year=year,
+        target__plan__in=plans.values("pk"),
+        target__indicator__isnull=False,
+    )
+    targets, versions = _targets_and_versions(summaries)
+    kept = _kept(
+        summaries.order_by(
+            "project_id", "target__plan_id", "target__order", "target_id"
+        ).values_list(*KEPT),
+        targets,
+        versions,
+    )
+    figures: dict[int, dict] = {}
+    columns: dict[int, Indicator] = {}
+    for summary in kept:
+        target = summary.target
+        columns.setdefault(target.indicator_id, target.indicator)
+        figures.setdefault(summary.project_id, {})[target.indicator_id] = figure_of(summary)
+    rows = []
+    for project in projects:
+        row = ProjectRatings(project, reports.get(project.pk))
+        row.figures = figures.get(project.pk, {})
+        attach_per_firm(row.figures.values())
+        rows.append(row)
+    return _columns(columns), rows
+
+
+def rollup_blocks(project_ids, phase, year: int) -> tuple[list[Indicator], dict[int, dict]]:
+    """The round roll-up's blocks read from the summaries: project id → indicator id → the
+    target's figures for each year of the phase up to `year` (`rows`, `now`), the version in
+    force, the projection to its target year and whether it reaches the target, as
+    `rounds._target_block` gives them; and the targeted indicators as columns. Three queries
+    (rows, targets, versions); a fourth only where a cumulative target's versions differ in
+    their baseline year (its projection then reads the values, as the sheet does)."""
+    summaries = TargetYearSummary.objects.filter(
+        project__in=list(project_ids),
+        target__plan__phase=phase,
+        target__indicator__isnull=False,
+        fiscal_year__gte=phase.first_fiscal_year,
+        fiscal_year__lte=year,
+    )
+    targets, versions = _targets_and_versions(summaries)
+    kept = _kept(
+        summaries.order_by("project_id", "target__order", "target_id", "fiscal_year").values_list(
+            *KEPT
+        ),
+        targets,
+        versions,
+    )
+    by_target: dict[tuple[int, int], list[Kept]] = {}
+    for summary in kept:
+        by_target.setdefault((summary.project_id, summary.target_id), []).append(summary)
+    years = list(range(phase.first_fiscal_year, year + 1))
+    odd = [
+        (project_id, kept_rows[0].target.indicator_id)
+        for (project_id, _target), kept_rows in by_target.items()
+        if _needs_values(kept_rows)
+    ]
+    observed = _observed(odd, year)
+    columns: dict[int, Indicator] = {}
+    blocks: dict[int, dict] = {}
+    for (project_id, _target_id), kept_rows in by_target.items():
+        if [s.fiscal_year for s in kept_rows] != years:
+            continue  # not kept for every year: left out rather than shown wrong
+        target = kept_rows[0].target
+        columns.setdefault(target.indicator_id, target.indicator)
+        in_force = kept_rows[-1].version
+        own = observed.get((project_id, target.indicator_id))
+        series = {}
+        if in_force is not None:
+            for summary in kept_rows:
+                series[summary.fiscal_year] = (
+                    summary.actual
+                    if own is None
+                    else actual_for_year(
+                        own, target.cumulation, summary.fiscal_year, in_force.baseline_fiscal_year
+                    )[0]
+                )
+        end_year = in_force.target_fiscal_year if in_force else phase.last_fiscal_year
+        projected = projection(series, end_year)
+        final = in_force.target_value if in_force else None
+        rows = [{"year": s.fiscal_year, **figure_of(s)} for s in kept_rows]
+        blocks.setdefault(project_id, {})[target.indicator_id] = {
+            "target": target,
+            "in_force": in_force,
+            "rows": rows,
+            "now": rows[-1],
+            "projection": projected,
+            "reaches": reaches(projected.value, final, target.direction),
+            "has_values": True,
+        }
+    for project_blocks in blocks.values():
+        attach_per_firm(block["now"] for block in project_blocks.values())
+    return _columns(columns), blocks
+
+
+def _needs_values(kept_rows: list[Kept]) -> bool:
+    """Whether a target's kept actuals differ from the projection's series: a cumulative
+    target whose version in some year counts from another baseline year than the version in
+    force in the last year (the projection reads every year under the version in force)."""
+    if not kept_rows or kept_rows[0].target.cumulation != "cumulative":
+        return False
+    in_force = kept_rows[-1].version
+    if in_force is None:
+        return False
+    return any(
+        (s.version.baseline_fiscal_year if s.version else None) != in_force.baseline_fiscal_year
+        for s in kept_rows
+    )
+
+
+def _observed(keys: list[tuple[int, int]], year: int) -> dict:
+    """The settled values of a few (project, indicator) pairs up to `year` (one query, none
+    where there are no pairs)."""
+    if not keys:
+        return {}
+    wanted = Q()
+    for project_id, indicator_id in keys:
+        wanted |= Q(project_id=project_id, indicator_id=indicator_id)
+    rows = (
+        MonitoredValue.objects.settled()
+        .filter(wanted, fiscal_year__lte=year)
+        .values_list("project_id", "indicator_id", "fiscal_year", "kind", "value")
+    )
+    return observed_values(((p, i), y, k, v) for p, i, y, k, v in rows)

@@ -1,0 +1,307 @@
+"""The summaries kept where figures settle (issue 27) equal a full recomputation after every
+kind of change, and `rebuild_summaries` writes them from scratch.
+
+Generated data (`evaluation.demo.generate`, reports in every state), then random sequences of
+changes through the services — approve, reopen, return, submit, a published figure, a new
+target version, a value edited in a draft and then approved — each followed by a comparison of
+the kept rows with `services.summaries.compute` over every project."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from evaluation.demo.generate import Generator
+from evaluation.models import (
+    AnnualReport,
+    MonitoredValue,
+    ProjectYearSummary,
+    State,
+    Target,
+    TargetYearSummary,
+    ValueKind,
+)
+from evaluation.models.reports import RowInput
+from evaluation.services import summaries
+from evaluation.services.reports import annual_report_save
+from evaluation.services.targets import plan_period, target_set_values
+from evaluation.services.workflow import workflow_transition
+from projects.models import Project
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = (
+    "version_id",
+    "goal",
+    "actual",
+    "baseline",
+    "status",
+    "own_kind",
+    "own_value",
+    "rating",
+    "reason",
+    "reason_year",
+)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Reference data and three generated projects (FY2006–FY2013), loaded once for the module
+    in a transaction rolled back after it; their summaries rebuilt."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_reference", verbosity=0)
+        generator = Generator(seed=7, first_year=2006, last_year=2013, indicator_count=8, members=5)
+        generator.run(3, chunk=3)
+        summaries.rebuild()
+        yield generator
+        transaction.set_rollback(True)
+
+
+def kept() -> dict:
+    rows = TargetYearSummary.objects.values_list("project_id", "target_id", "fiscal_year", *FIELDS)
+    projects = ProjectYearSummary.objects.values_list(
+        "project_id", "fiscal_year", "report_id", "report_state"
+    )
+    return {
+        "targets": {row[:3]: row[3:] for row in rows},
+        "projects": {row[:2]: row[2:] for row in projects},
+    }
+
+
+def recomputed() -> dict:
+    rows, projects = summaries.compute(Project.objects.values_list("pk", flat=True))
+    return {
+        "targets": {
+            (r.project_id, r.target_id, r.fiscal_year): tuple(getattr(r, f) for f in FIELDS)
+            for r in rows
+        },
+        "projects": {
+            (p.project_id, p.fiscal_year): (p.report_id, p.report_state) for p in projects
+        },
+    }
+
+
+def _pick(queryset, n: int):
+    found = list(queryset.order_by("pk"))
+    return found[n % len(found)] if found else None
+
+
+def _transition(world, state, action: str, n: int, comment: str = ""):
+    report = _pick(AnnualReport.objects.filter(state__in=state), n)
+    if report is None:
+        return False
+    by = world.people.manager
+    if action == "submit":
+        by = world.people.staff[report.project.bureau_id]
+    workflow_transition(obj=report, action=action, by=by, comment=comment)
+    return True
+
+
+def approve(world, n):
+    return _transition(world, [State.SUBMITTED], "approve", n)
+
+
+def reopen(world, n):
+    return _transition(world, [State.APPROVED], "reopen", n, comment="数値の訂正")
+
+
+def send_back(world, n):
+    return _transition(world, [State.SUBMITTED], "return", n, comment="確認してください")
+
+
+def submit(world, n):
+    return _transition(world, [State.DRAFT, State.RETURNED, State.REOPENED], "submit", n)
+
+
+def published_figure(world, n):
+    """A published figure written as a data load writes it, then refreshed as its writer must."""
+    target = _pick(Target.objects.filter(indicator__isnull=False).select_related("plan"), n)
+    year = 2006 + n % 8
+    MonitoredValue.objects.update_or_create(
+        project_id=target.plan.project_id,
+        indicator_id=target.indicator_id,
+        fiscal_year=year,
+        defaults={
+            "origin": MonitoredValue.Origin.REFERENCE,
+            "report": None,
+            "kind": ValueKind.NUMBER,
+            "value": Decimal(1 + n % 97),
+        },
+    )
+    summaries.refresh(project_ids=[target.plan.project_id], fiscal_years=[year])
+    return True
+
+
+def new_target_version(world, n):
+    """A target's values set again: on a plan approved since its version, a new version applying
+    from a later year (the plan is reopened first, as a manager would)."""
+    target = _pick(
+        Target.objects.filter(indicator__isnull=False).select_related("plan__phase", "indicator"),
+        n,
+    )
+    plan = target.plan
+    if plan.state == State.APPROVED:
+        plan = workflow_transition(
+            obj=plan, action="reopen", by=world.people.manager, comment="見直し"
+        )
+    elif plan.state == State.SUBMITTED:
+        plan = workflow_transition(
+            obj=plan, action="return", by=world.people.manager, comment="見直し"
+        )
+    if n % 2 == 0 and target.cumulation != "cumulative":
+        Target.objects.filter(pk=target.pk).update(cumulation="cumulative")
+        summaries.refresh(project_ids=[plan.project_id])
+    target = Target.objects.select_related("plan__phase", "plan__project", "indicator").get(
+        pk=target.pk
+    )
+    first, last = plan_period(target.plan)
+    try:
+        target_set_values(
+            target=target,
+            expected_version=target.plan.version,
+            by=world.people.staff[target.plan.project.bureau_id],
+            target_value=Decimal(50 + n % 200),
+            target_fiscal_year=last,
+            baseline_value=Decimal(1 + n % 10),
+            baseline_fiscal_year=first + n % 3,
+            milestones={first + 1: Decimal(10 + n % 30)},
+            applies_from_fiscal_year=first + n % (last - first + 1),
+            reason="見直し",
+        )
+    except ValidationError:
+        return False  # a value the target's unit refuses: no change
+    return True
+
+
+def edit_draft_then_approve(world, n):
+    report = _pick(AnnualReport.objects.filter(state=State.DRAFT).select_related("project"), n)
+    if report is None:
+        return False
+    target = _pick(
+        Target.objects.filter(plan__project=report.project, indicator__isnull=False).select_related(
+            "indicator"
+        ),
+        n,
+    )
+    if target is None:
+        return False
+    staff = world.people.staff[report.project.bureau_id]
+    kind = [ValueKind.NUMBER, ValueKind.ZERO, ValueKind.NOT_APPLICABLE, ValueKind.UNKNOWN][n % 4]
+    value = Decimal(1 + n % 50) if kind == ValueKind.NUMBER else None
+    try:
+        report = annual_report_save(
+            report=report,
+            expected_version=report.version,
+            by=staff,
+            rows=[RowInput(target.indicator, kind, value)],
+            activity_results={},
+        )
+    except ValidationError:
+        return False  # a value the indicator refuses: nothing written
+    report = workflow_transition(obj=report, action="submit", by=staff)
+    workflow_transition(obj=report, action="approve", by=world.people.manager)
+    return True
+
+
+CHANGES = {
+    f.__name__: f
+    for f in (
+        approve,
+        reopen,
+        send_back,
+        submit,
+        published_figure,
+        new_target_version,
+        edit_draft_then_approve,
+    )
+}
+
+
+def test_the_rebuilt_summaries_are_the_recomputation(world):
+    state = kept()
+    assert len(state["targets"]) > 100
+    assert state == recomputed()
+    ratings = {values[FIELDS.index("rating")] for values in state["targets"].values()}
+    assert len(ratings) >= 3  # the data rate in several ways: the comparison means something
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    changes=st.lists(
+        st.tuples(st.sampled_from(sorted(CHANGES)), st.integers(min_value=0, max_value=10_000)),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_kept_summaries_equal_a_full_recomputation_after_any_change(world, changes):
+    with transaction.atomic():
+        for name, n in changes:
+            CHANGES[name](world, n)
+            assert kept() == recomputed(), f"after {name}({n})"
+        transaction.set_rollback(True)
+
+
+def test_every_kind_of_change_moves_some_figure(world):
+    """Each change the property test makes does change the summaries somewhere (else it would
+    compare two unchanged tables)."""
+    for name, change in CHANGES.items():
+        with transaction.atomic():
+            before = kept()
+            moved = False
+            for n in range(6):
+                if change(world, n) and kept() != before:
+                    moved = True
+                    break
+            assert moved, name
+            assert kept() == recomputed(), name
+            transaction.set_rollback(True)
+
+
+def test_approving_settles_the_figure_and_reopening_unsettles_it(world):
+    with transaction.atomic():
+        report = AnnualReport.objects.filter(state=State.SUBMITTED).order_by("pk").first()
+        reasons = set(
+            TargetYearSummary.objects.filter(
+                project=report.project_id, fiscal_year=report.fiscal_year
+            ).values_list("reason", flat=True)
+        )
+        workflow_transition(obj=report, action="approve", by=world.people.manager)
+        after = set(
+            TargetYearSummary.objects.filter(
+                project=report.project_id, fiscal_year=report.fiscal_year
+            ).values_list("reason", flat=True)
+        )
+        assert "unapproved" not in after
+        summary = ProjectYearSummary.objects.get(
+            project=report.project_id, fiscal_year=report.fiscal_year
+        )
+        assert (summary.report_id, summary.report_state) == (report.pk, State.APPROVED)
+        report.refresh_from_db()
+        workflow_transition(obj=report, action="reopen", by=world.people.manager, comment="訂正")
+        summary = ProjectYearSummary.objects.get(
+            project=report.project_id, fiscal_year=report.fiscal_year
+        )
+        assert summary.report_state == State.REOPENED
+        assert reasons  # the year had figures to settle
+        transaction.set_rollback(True)
+
+
+def test_rebuild_summaries_writes_every_row_from_scratch(world):
+    with transaction.atomic():
+        expected = kept()
+        TargetYearSummary.objects.all().delete()
+        ProjectYearSummary.objects.update(report_state="stale")
+        out = io.StringIO()
+        call_command("rebuild_summaries", "--chunk=2", stdout=out)
+        assert kept() == expected
+        assert f"{len(expected['targets']):,} target summaries" in out.getvalue()
+        transaction.set_rollback(True)
