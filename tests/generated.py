@@ -14,6 +14,7 @@ from evaluation.models import (
     TargetMilestone,
     TargetVersion,
 )
+from evaluation.services.national_summaries import refresh_national
 from projects.models import Project
 from tests.factories import FieldFactory, PhaseFactory
 
@@ -81,4 +82,6 @@ def generate_projects(count: int, bureau, indicators: list[Indicator], author, *
         for i in indicators
         for year in (2006, 2007)
     )
+    # Bulk-inserted around the services, as generate_data: the kept national totals likewise.
+    refresh_national(project_ids=[p.pk for p in projects])
     return projects

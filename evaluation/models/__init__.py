@@ -35,6 +35,7 @@ from evaluation.models.reports import (
     ReportingDeadline,
     ValueBreakdown,
 )
+from evaluation.models.summaries_national import IndicatorYearTotal
 from evaluation.models.surveys import Survey, SurveyAnswer
 from evaluation.models.targets import Cumulation, Target, TargetMilestone, TargetVersion
 from evaluation.models.workflow import Action, State, WorkflowEvent
@@ -71,6 +72,7 @@ __all__ = [
     "TargetVersion",
     "YearlyPlan",
     "Indicator",
+    "IndicatorYearTotal",
     "MonitoredValue",
     "NationalTarget",
     "OverallPlan",

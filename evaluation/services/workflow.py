@@ -7,9 +7,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evaluation.models.workflow import TRANSITIONS, Action, WorkflowEvent, WorkflowModel
-from evaluation.services import notifications
+from evaluation.services import national_summaries, notifications
 from evaluation.services.editing import save_new_version
 from evaluation.services.review import submission_gaps
+
+# The actions that settle or unsettle an annual report's values (approve; reopen, and return
+# for a report that was approved): the read models are refreshed in the same transaction.
+SETTLING = (Action.APPROVE, Action.REOPEN, Action.RETURN)
 
 
 @transaction.atomic
@@ -60,6 +64,10 @@ def workflow_transition(
     )
     if action in (Action.RETURN, Action.APPROVE):
         notifications.on_decision(locked, action, by, comment)
+    if action in SETTLING and locked._meta.model_name == "annualreport":
+        national_summaries.refresh_national(
+            project_ids=[locked.project_id], fiscal_years=[locked.fiscal_year]
+        )
     if action == Action.APPROVE:
         on_approve(locked, by)
     return locked

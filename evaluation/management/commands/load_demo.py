@@ -5,6 +5,7 @@ nothing that is already as generated. Every generated value is marked is_demo.
 """
 
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -130,6 +131,9 @@ class Command(BaseCommand):
 
         linked = link_demo_panel(demo_projects)
         self.stdout.write(f"パネル企業 {linked} 社を会員名簿の企業に結び付けました。")
+        # The fixtures and the demo's values came around the services: the national totals
+        # are recomputed once from what is settled now.
+        call_command("rebuild_national_summaries", stdout=self.stdout)
         self.stdout.write(f"デモ用アカウント（パスワードは共通: {DEMO_PASSWORD}）:")
         for username, role, bureau_code in demo_accounts():
             bureau = f" / {bureaus[bureau_code].name_ja}" if bureau_code else ""
