@@ -35,8 +35,8 @@ from tests.factories import (
     FieldFactory,
     IndicatorFactory,
     MonitoredValueFactory,
-    ProjectFactory,
     PhaseFactory,
+    ProjectFactory,
 )
 from tests.generated import generate_projects
 
@@ -71,7 +71,8 @@ def assert_kept_equals_recomputed():
                 if field:
                     projects = projects.filter(fields=field)
                 ids = {"bureau_id": bureau and bureau.pk, "field_id": field and field.pk}
-                live = {line.indicator.pk: line for line in national_rollup(year, projects)["lines"]}
+                live = national_rollup(year, projects)["lines"]
+                live = {line.indicator.pk: line for line in live}
                 kept = kept_rollup(year, projects, **ids)["lines"]
                 for line in kept:
                     expected = live[line.indicator.pk]
