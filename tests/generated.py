@@ -14,7 +14,7 @@ from evaluation.models import (
     TargetMilestone,
     TargetVersion,
 )
-from evaluation.services.national_summaries import refresh_national
+from evaluation.services.national_summaries import refresh_common_targets, refresh_national
 from projects.models import Project
 from tests.factories import FieldFactory, PhaseFactory
 
@@ -84,4 +84,5 @@ def generate_projects(count: int, bureau, indicators: list[Indicator], author, *
     )
     # Bulk-inserted around the services, as generate_data: the kept national totals likewise.
     refresh_national(project_ids=[p.pk for p in projects])
+    refresh_common_targets(project_ids=[p.pk for p in projects])
     return projects

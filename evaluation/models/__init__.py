@@ -35,7 +35,7 @@ from evaluation.models.reports import (
     ReportingDeadline,
     ValueBreakdown,
 )
-from evaluation.models.summaries_national import IndicatorYearTotal
+from evaluation.models.summaries_national import CommonTargetTotal, IndicatorYearTotal
 from evaluation.models.surveys import Survey, SurveyAnswer
 from evaluation.models.targets import Cumulation, Target, TargetMilestone, TargetVersion
 from evaluation.models.workflow import Action, State, WorkflowEvent
@@ -73,6 +73,7 @@ __all__ = [
     "YearlyPlan",
     "Indicator",
     "IndicatorYearTotal",
+    "CommonTargetTotal",
     "MonitoredValue",
     "NationalTarget",
     "OverallPlan",

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models.catalogue import Indicator
-from projects.models import Bureau, Field
+from projects.models import Bureau, Field, Phase
 
 
 class IndicatorYearTotal(models.Model):
@@ -67,3 +67,31 @@ class IndicatorYearTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} / {self.fiscal_year} / {self.bureau_id}: {self.total}"
+
+
+class CommonTargetTotal(models.Model):
+    """The common target (共通目標) of the plans of one phase and bureau, approved or not
+    (which plans a reader sees: ProjectPlan.objects.visible_to): for each fiscal year of the
+    phase, and for the whole phase (`fiscal_year` empty), the sum of the targets in force, how
+    many plans set one and how many plans there are (arithmetic.rollup, the overall plan's
+    roll-up), kept where a plan is created, a target's values set or a plan's state changes."""
+
+    phase = models.ForeignKey(
+        Phase, on_delete=models.CASCADE, related_name="+", verbose_name=_("期")
+    )
+    bureau = models.ForeignKey(
+        Bureau, on_delete=models.CASCADE, related_name="+", verbose_name=_("経済産業局")
+    )
+    approved = models.BooleanField(_("承認済みの計画"))
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    total = models.DecimalField(_("合計"), max_digits=24, decimal_places=4, null=True)
+    with_target = models.PositiveIntegerField(_("目標を設定したプロジェクト"), default=0)
+    plans = models.PositiveIntegerField(_("個別計画"), default=0)
+
+    class Meta:
+        verbose_name = _("共通目標の合計")
+        verbose_name_plural = _("共通目標の合計")
+        indexes = [models.Index(fields=["phase", "bureau"], name="common_total_phase_bureau")]
+
+    def __str__(self) -> str:
+        return f"{self.phase_id} / {self.bureau_id} / {self.fiscal_year}: {self.total}"

@@ -472,9 +472,10 @@ def rollup_context(
 ) -> dict:
     """The roll-up of the year and filters asked for (the page and its exports); a year
     outside Phase II, an unknown bureau, field or category fall back to the defaults. The
-    figures are read from the kept totals. The page passes `page` (its projects table is
-    paged; `projects` is then the Page) and `preview` (how many per-project values of an
-    indicator without a total it lists); the exports pass neither and get every row."""
+    figures are read from the kept totals. The page passes `page` and `preview` (how many
+    per-project values of an indicator without a total it lists) and gets `projects`, the
+    page of projects with their common target value; the exports pass neither and get every
+    per-project value (and no `projects`)."""
     year = chosen_year(year, rollup_default_year)
     if category not in Indicator.Category.values:
         category = ""
@@ -492,21 +493,21 @@ def rollup_context(
         return kept_yearly_totals(indicator, years, visible=visible, **chosen_ids)
 
     common = common_target_progress(year, rollup["lines"], totals)
-    ordered = projects.select_related("bureau").order_by("bureau__order", "order")
-    paged = page is not None or preview is not None
-    project_page = page_of(ordered, page) if paged else None
-    shown = list(project_page.object_list) if paged else list(ordered)
-    common_values = {}
-    if common:
-        common_values = {
-            value.project_id: value
-            for value in settled_values(year, [p.pk for p in shown] if paged else projects)
-            .filter(indicator=common["indicator"])
-            .select_related("indicator")
-        }
-    project_rows = [(p, common_values.get(p.pk)) for p in shown]
-    if paged:
-        project_page.object_list, project_rows = project_rows, project_page
+    project_rows = None
+    if page is not None or preview is not None:
+        project_rows = page_of(
+            projects.select_related("bureau").order_by("bureau__order", "order"), page
+        )
+        shown = list(project_rows.object_list)
+        common_values = {}
+        if common:
+            common_values = {
+                value.project_id: value
+                for value in settled_values(year, [p.pk for p in shown])
+                .filter(indicator=common["indicator"])
+                .select_related("indicator")
+            }
+        project_rows.object_list = [(p, common_values.get(p.pk)) for p in shown]
     return {
         "year": year,
         "years": phase_ii_years(),

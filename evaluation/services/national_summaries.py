@@ -1,5 +1,6 @@
-"""The national read model (models/summaries_national.IndicatorYearTotal), kept in the same
-transaction as every change that settles or unsettles a value: never a signal, never a cron.
+"""The national read model (models/summaries_national: IndicatorYearTotal, CommonTargetTotal),
+kept in the same transaction as every change that settles or unsettles a value or changes a
+plan's common target: never a signal, never a cron.
 
 A row totals the values of one bureau, so a change recomputes the rows of the bureaus and
 fiscal years it touches from MonitoredValue.objects.settled(), the one meaning of a value that
@@ -10,7 +11,16 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from evaluation.models import IndicatorYearTotal, MonitoredValue, ValueKind
+from evaluation.arithmetic import in_force_by_year, phase_total
+from evaluation.models import (
+    CommonTargetTotal,
+    Indicator,
+    IndicatorYearTotal,
+    MonitoredValue,
+    State,
+    Target,
+    ValueKind,
+)
 from projects.models import Project
 
 KNOWN = (ValueKind.NUMBER, ValueKind.ZERO)
@@ -37,7 +47,64 @@ def refresh_national(
 def rebuild_national() -> int:
     """Every row from scratch: the `rebuild_national_summaries` command, the end of load_demo
     and generate_data. Returns the number of rows written."""
-    return _recompute(None, None)
+    rows = _recompute(None, None)
+    return rows + _recompute_common(None)
+
+
+@transaction.atomic
+def refresh_common_targets(*, project_ids: Iterable[int], target: Target | None = None) -> int:
+    """Recompute the common target totals of the bureaus of `project_ids` (every phase). Call
+    it inside the transaction that creates a plan, sets a target's values (`target`: nothing
+    to do unless it is the common target) or changes a plan's state. Returns the number of
+    rows written."""
+    if target is not None and not (target.indicator_id and target.indicator.is_common_target):
+        return 0
+    bureaus = set(
+        Project.objects.filter(pk__in=list(project_ids)).values_list("bureau_id", flat=True)
+    )
+    return _recompute_common(bureaus) if bureaus else 0
+
+
+def _recompute_common(bureaus: set[int] | None) -> int:
+    kept = CommonTargetTotal.objects.all()
+    targets = Target.objects.filter(indicator__is_common_target=True)
+    if bureaus is not None:
+        kept = kept.filter(bureau__in=bureaus)
+        targets = targets.filter(plan__project__bureau__in=bureaus)
+    kept.delete()
+    if not Indicator.objects.filter(is_common_target=True).exists():
+        return 0
+    targets = targets.select_related("plan__phase", "plan__project").prefetch_related(
+        "versions__milestones"
+    )
+    cells: dict[tuple, list] = {}
+    for target in targets:
+        phase = target.plan.phase
+        years = list(range(phase.first_fiscal_year, phase.last_fiscal_year + 1))
+        by_year = in_force_by_year(target.paths(), years)
+        key = (phase.pk, target.plan.project.bureau_id, target.plan.state == State.APPROVED)
+        for year, value in [*by_year.items(), (None, phase_total(by_year, target.cumulation))]:
+            cell = cells.setdefault((*key, year), [None, 0, 0])
+            cell[2] += 1
+            if value is not None:
+                cell[0] = value if cell[0] is None else cell[0] + value
+                cell[1] += 1
+    CommonTargetTotal.objects.bulk_create(
+        (
+            CommonTargetTotal(
+                phase_id=phase_id,
+                bureau_id=bureau_id,
+                approved=approved,
+                fiscal_year=year,
+                total=total,
+                with_target=with_target,
+                plans=count,
+            )
+            for (phase_id, bureau_id, approved, year), (total, with_target, count) in cells.items()
+        ),
+        batch_size=BATCH,
+    )
+    return len(cells)
 
 
 def _recompute(bureaus: set[int] | None, years: set[int] | None) -> int:

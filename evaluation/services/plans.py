@@ -13,6 +13,7 @@ from evaluation.models import (
     SupportAreaNote,
     VisionPolicyFit,
 )
+from evaluation.services import national_summaries
 from evaluation.services.editing import lock_for_edit, replace_rows, save_new_version
 from evaluation.services.targets import add_required_targets
 from projects.models import Phase, PolicyFramework, Project
@@ -35,6 +36,7 @@ def plan_create(*, project: Project, phase: Phase, by) -> ProjectPlan:
     plan._change_reason = _("作成")
     plan.save()
     add_required_targets(plan)
+    national_summaries.refresh_common_targets(project_ids=[project.pk])
     return plan
 
 

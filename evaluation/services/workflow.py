@@ -68,6 +68,8 @@ def workflow_transition(
         national_summaries.refresh_national(
             project_ids=[locked.project_id], fiscal_years=[locked.fiscal_year]
         )
+    if action in SETTLING and locked._meta.model_name == "projectplan":
+        national_summaries.refresh_common_targets(project_ids=[locked.project_id])
     if action == Action.APPROVE:
         on_approve(locked, by)
     return locked
