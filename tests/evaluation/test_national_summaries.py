@@ -18,6 +18,7 @@ from evaluation.models import (
     EvaluationCriterion,
     IndicatorYearTotal,
     MonitoredValue,
+    OverallPlan,
     State,
 )
 from evaluation.selectors.national import (
@@ -239,6 +240,7 @@ def queries(client, url, params=None) -> int:
 
 
 PAGES = [
+    ("overall_plan_detail", {"phase": "II"}),
     ("national_rollup", {}),
     ("national_rollup", {"year": 2007, "bureau": "kanto", "field": "generated"}),
     ("national_rollup_export", {"fmt": "xlsx"}),
@@ -256,7 +258,7 @@ def page_queries(client, users) -> dict:
             if name == "submission_board" and who != "manager":
                 continue
             params = dict(params)
-            args = [params.pop("fmt")] if "fmt" in params else []
+            args = [params.pop(key) for key in ("fmt", "phase") if key in params]
             counts[(who, name, tuple(params))] = queries(client, reverse(name, args=args), params)
     return counts
 
@@ -283,6 +285,7 @@ def test_national_pages_the_board_and_the_round_list_cost_the_same_queries_at_tw
         IndicatorFactory(code="gen-share", unit="percent"),
     ]
     first = generate_projects(3, bureau, indicators, users["staff"])
+    OverallPlan.objects.create(phase=PhaseFactory(), mid_term_fiscal_year=2008)
     open_round(first, users, 2007)
     small = page_queries(client, users)
     more = generate_projects(60, bureau, indicators, users["staff"], start=3)
@@ -296,3 +299,59 @@ def test_national_pages_the_board_and_the_round_list_cost_the_same_queries_at_tw
     assert board.count("生成プロジェクト") == 50
     rounds = client.get(reverse("round_list")).content.decode()
     assert "60 プロジェクトをすべて見る" in rounds
+    overall = client.get(reverse("overall_plan_detail", args=["II"])).content.decode()
+    assert "63 件です" in overall and overall.count("生成プロジェクト") == 50
+
+
+# --- The overall plan's common target totals ----------------------------------------------------
+
+
+def test_kept_common_target_totals_equal_the_plans_for_every_reader(
+    client, bureau, other_bureau, users
+):
+    from evaluation.models import NationalTarget, OverallPlan, Target
+    from evaluation.selectors.overall import common_rollup, kept_common_rollup
+    from evaluation.services.plans import plan_create
+    from evaluation.services.targets import target_set_values
+    from tests.factories import walk_workflow
+
+    common = IndicatorFactory(code="new-businesses-started", is_common_target=True)
+    phase = PhaseFactory()
+    overall = OverallPlan.objects.create(phase=phase, mid_term_fiscal_year=2008)
+    NationalTarget.objects.create(overall_plan=overall, indicator=common, value=400)
+    years = list(range(2006, 2011))
+
+    def assert_equal():
+        for who in ("manager", "admin", "staff", "other_staff"):
+            _projects, rows = common_rollup(overall, common, years, users[who])
+            assert kept_common_rollup(overall, common, years, users[who]) == rows, who
+
+    plans = []
+    for n, (where, cumulation) in enumerate(
+        [(bureau, "flow"), (bureau, "cumulative"), (other_bureau, "flow"), (other_bureau, "stock")]
+    ):
+        project = ProjectFactory(bureau=where, phase=phase, code=f"ct{n}", name_ja=f"共通{n}")
+        plan = plan_create(project=project, phase=phase, by=staff_for(project, users))
+        plans.append(plan)
+        assert_equal()  # a plan without values counts among the plans, not among the targets
+        if n == 3:
+            continue  # no values set
+        target = Target.objects.get(plan=plan, indicator=common)
+        Target.objects.filter(pk=target.pk).update(cumulation=cumulation)
+        target_set_values(
+            target=Target.objects.get(pk=target.pk),
+            expected_version=plan.version,
+            by=staff_for(project, users),
+            target_value=Decimal(100 + n),
+            target_fiscal_year=2010,
+            milestones={2007: Decimal(10 * (n + 1)), 2008: Decimal(20 * (n + 1))},
+        )
+        assert_equal()
+    # the other bureau's plans count for Kanto's staff only once approved, and not after reopen
+    plan = walk_workflow(plans[2], "approved", {**users, "staff": users["other_staff"]})
+    assert_equal()
+    workflow_transition(obj=plan, action="reopen", by=users["manager"], comment="再確認")
+    assert_equal()
+    client.force_login(users["manager"])
+    page = client.get(reverse("overall_plan_detail", args=[phase.code])).content.decode()
+    assert "4 件です" in page
