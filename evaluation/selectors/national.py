@@ -230,37 +230,60 @@ def national_rollup(year: int, projects, category: str = "") -> dict:
 # against); the pages and exports read the kept totals: a few small queries at any size.
 
 
-def _kept_totals(bureau_id: int | None, field_id: int | None, visible: bool):
-    """The kept rows of every project of the bureau and field chosen, each project once
-    (IndicatorYearTotal: `field` = `by_field` = the field, or both empty)."""
-    rows = IndicatorYearTotal.objects.all()
-    if not visible:
-        return rows.none()
-    rows = rows.filter(field_id=field_id, by_field_id=field_id)
-    if field_id is None:
-        rows = rows.filter(field__isnull=True, by_field__isnull=True)
-    if bureau_id is not None:
-        rows = rows.filter(bureau_id=bureau_id)
-    return rows
-
-
-def _kept_by_field(bureau_id: int | None, field_id: int | None, visible: bool):
-    """The kept rows broken down by field: for every field, the projects in it (no field
-    chosen), or the projects of the chosen field by each of their fields."""
-    rows = IndicatorYearTotal.objects.all()
-    if not visible:
-        return rows.none()
-    if field_id is None:
-        rows = rows.filter(field_id=F("by_field_id"))
-    else:
-        rows = rows.filter(field_id=field_id, by_field__isnull=False)
-    if bureau_id is not None:
-        rows = rows.filter(bureau_id=bureau_id)
-    return rows
-
-
 def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
     return b if a is None else a if b is None else a + b
+
+
+def _kept_rows(year, indicator_ids, common, bureau_id, field_id):
+    """One query: the kept rows of `year` of every indicator, each project once and by field,
+    and the common target's rows of Phase II up to `year`, for the bureau and field chosen."""
+    rows = IndicatorYearTotal.objects.filter(indicator__in=indicator_ids).filter(
+        Q(fiscal_year=year)
+        | Q(indicator_id=common, fiscal_year__gte=PHASE_II[0], fiscal_year__lte=year)
+    )
+    if field_id is None:
+        rows = rows.filter(Q(field__isnull=True) | Q(field_id=F("by_field_id")))
+    else:
+        rows = rows.filter(field_id=field_id)
+    if bureau_id is not None:
+        rows = rows.filter(bureau_id=bureau_id)
+    return rows.values_list(
+        "indicator_id",
+        "fiscal_year",
+        "bureau_id",
+        "field_id",
+        "by_field_id",
+        "total",
+        "reporting",
+        "not_applicable",
+        "unknown",
+        "projects",
+    )
+
+
+def _add_row(lines, common_by_year, row, *, year, field_id, common) -> None:
+    """One kept row into the roll-up's lines: a row of every project of its bureau once
+    (`field` = `by_field` = the field chosen, or both empty) makes the totals and counts and
+    the bureau's figure; a row by field the by-field figure."""
+    indicator_id, row_year, bureau, field_, by_field, total, reporting = row[:7]
+    whole = field_ == by_field == field_id
+    if whole and indicator_id == common and reporting:
+        common_by_year[row_year] = _add(common_by_year.get(row_year), total)
+    if row_year != year:
+        return
+    line = lines[indicator_id]
+    if field_ is not None and reporting:
+        line.by_field[by_field] = _add(line.by_field.get(by_field), total)
+    if not whole:
+        return
+    line.reporting += reporting
+    line.not_applicable += row[7]
+    line.unknown += row[8]
+    line.values += row[9]
+    if reporting:
+        line.by_bureau[bureau] = total
+        if line.indicator.adds_up:
+            line.total = _add(line.total, total)
 
 
 def kept_rollup(
@@ -275,35 +298,20 @@ def kept_rollup(
     """national_rollup of `year` read from the kept totals, for `projects` (a queryset: the
     projects of `bureau_id` and `field_id`, for the per-project values). With `preview`, each
     indicator without a total lists only its first `preview` projects' values (the page; its
-    `values` holds how many there are); without, every one (the exports). Four queries."""
+    `values` holds how many there are); without, every one (the exports). `common_by_year`:
+    the common target's settled total in each Phase II year up to `year` (common target
+    progress). Three queries."""
     visible = not projects.query.is_empty()
     indicators = Indicator.objects.all()
     if category:
         indicators = indicators.filter(category=category)
     indicators = list(indicators)
     lines = {i.pk: RollupLine(i) for i in indicators}
-    ids = list(lines)
-    whole = _kept_totals(bureau_id, field_id, visible).filter(fiscal_year=year, indicator__in=ids)
-    for indicator_id, bureau, total, reporting, not_applicable, unknown, count in whole.values_list(
-        "indicator_id", "bureau_id", "total", "reporting", "not_applicable", "unknown", "projects"
-    ):
-        line = lines[indicator_id]
-        line.reporting += reporting
-        line.not_applicable += not_applicable
-        line.unknown += unknown
-        line.values += count
-        if reporting:
-            line.by_bureau[bureau] = total
-            if line.indicator.adds_up:
-                line.total = _add(line.total, total)
-    by_field = (
-        _kept_by_field(bureau_id, field_id, visible)
-        .filter(fiscal_year=year, indicator__in=ids, reporting__gt=0)
-        .values_list("indicator_id", "by_field_id", "total")
-    )
-    for indicator_id, field_id_, total in by_field:
-        line = lines[indicator_id]
-        line.by_field[field_id_] = _add(line.by_field.get(field_id_), total)
+    common = next((i.pk for i in indicators if i.is_common_target), None)
+    common_by_year: dict[int, Decimal] = {}
+    rows = _kept_rows(year, list(lines), common, bureau_id, field_id) if visible else []
+    for row in rows:
+        _add_row(lines, common_by_year, row, year=year, field_id=field_id, common=common)
     listed = [i.pk for i in indicators if not i.adds_up or (preview is None and i.is_common_target)]
     values = (
         settled_values(year, projects)
@@ -343,32 +351,6 @@ def yearly_totals(indicator: Indicator, projects, years) -> dict[int, Decimal]:
     )
 
 
-def kept_yearly_totals(
-    indicator: Indicator,
-    years,
-    *,
-    bureau_id: int | None = None,
-    field_id: int | None = None,
-    visible: bool = True,
-) -> dict[int, Decimal]:
-    """yearly_totals over the projects of `bureau_id` and `field_id`, read from the kept
-    totals (one query)."""
-    years = list(years)
-    totals: dict[int, Decimal] = {}
-    for year, total in (
-        _kept_totals(bureau_id, field_id, visible)
-        .filter(
-            indicator=indicator,
-            reporting__gt=0,
-            fiscal_year__gte=years[0],
-            fiscal_year__lte=years[-1],
-        )
-        .values_list("fiscal_year", "total")
-    ):
-        totals[year] = _add(totals.get(year), total)
-    return totals
-
-
 def rollup_default_year() -> int:
     """The year the roll-up opens on: the latest Phase II year with a settled value, else the
     last finished fiscal year kept inside Phase II."""
@@ -389,7 +371,7 @@ def common_target_progress(year: int, lines: list[RollupLine], totals) -> dict |
     """The common target's national actual against the national target: for `year`, and
     summed over Phase II up to `year` against the phase target. None where the common target
     is not among the roll-up's `lines` (another category is chosen). `totals(indicator,
-    years)` gives the settled total of each year (kept_yearly_totals of the projects chosen)."""
+    years)` gives the settled total of each year (kept_rollup's `common_by_year`)."""
     indicator = next((line.indicator for line in lines if line.indicator.is_common_target), None)
     if indicator is None:
         return None
@@ -487,12 +469,9 @@ def rollup_context(
     rollup = kept_rollup(year, projects, category=category, preview=preview, **chosen_ids)
     chosen = [b for b in filters["bureaus"] if filters["bureau"] in ("", b.code)]
     bureaus, fields = breakdown_columns(rollup["lines"], chosen, filters["fields"])
-    visible = not projects.query.is_empty()
-
-    def totals(indicator, years):
-        return kept_yearly_totals(indicator, years, visible=visible, **chosen_ids)
-
-    common = common_target_progress(year, rollup["lines"], totals)
+    common = common_target_progress(
+        year, rollup["lines"], lambda _indicator, _years: rollup["common_by_year"]
+    )
     project_rows = None
     if page is not None or preview is not None:
         project_rows = page_of(
