@@ -329,7 +329,7 @@ def kept_rollup(
         ).filter(place__lte=preview)
     for value in values if listed else []:
         lines[value.indicator_id].per_project.append(value)
-    return {"lines": list(lines.values())}
+    return {"lines": list(lines.values()), "common_by_year": common_by_year}
 
 
 def yearly_totals(indicator: Indicator, projects, years) -> dict[int, Decimal]:
