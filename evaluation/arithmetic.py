@@ -71,6 +71,12 @@ class RollupRow:
         return None if difference is None else difference == 0
 
 
+def in_force_by_year(paths: list, years) -> dict[int, Decimal | None]:
+    """A target's value in force in each of `years`, from its versions as plain values
+    (Target.paths()): the overall plan's row of one project."""
+    return {y: target_for_year(path_in_force(paths, y), y) for y in years}
+
+
 def rollup(
     national: dict[int | None, Decimal],
     projects: list[tuple[dict[int, Decimal | None], str]],

@@ -71,6 +71,16 @@ class MonitoredValueFactory(factory.django.DjangoModelFactory):
     kind = ValueKind.NUMBER
     value = 12
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        """A value made here is written around the services, as a published figure loaded
+        from a file: the kept national totals follow, as the load's rebuild would."""
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            from evaluation.services.national_summaries import refresh_national
+
+            refresh_national(project_ids=[instance.project_id], fiscal_years=[instance.fiscal_year])
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:

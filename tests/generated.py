@@ -14,7 +14,7 @@ from evaluation.models import (
     TargetMilestone,
     TargetVersion,
 )
-from evaluation.services import summaries
+from evaluation.services import national_summaries, summaries
 from projects.models import Project
 from tests.factories import FieldFactory, PhaseFactory
 
@@ -84,4 +84,6 @@ def generate_projects(count: int, bureau, indicators: list[Indicator], author, *
     )
     # Written around the services: their summaries are worked out as a data load does.
     summaries.refresh(project_ids=[p.pk for p in projects])
+    national_summaries.refresh_national(project_ids=[p.pk for p in projects])
+    national_summaries.refresh_common_targets(project_ids=[p.pk for p in projects])
     return projects

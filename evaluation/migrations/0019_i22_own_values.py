@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0016_i25_panel'),
+        ('evaluation', '0018_i27_national'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

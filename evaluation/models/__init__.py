@@ -36,6 +36,7 @@ from evaluation.models.reports import (
     ValueBreakdown,
 )
 from evaluation.models.summaries import ProjectYearSummary, TargetYearSummary
+from evaluation.models.summaries_national import CommonTargetTotal, IndicatorYearTotal
 from evaluation.models.surveys import Survey, SurveyAnswer
 from evaluation.models.targets import Cumulation, Target, TargetMilestone, TargetVersion
 from evaluation.models.workflow import Action, State, WorkflowEvent
@@ -74,6 +75,8 @@ __all__ = [
     "TargetVersion",
     "YearlyPlan",
     "Indicator",
+    "IndicatorYearTotal",
+    "CommonTargetTotal",
     "MonitoredValue",
     "OwnTargetValue",
     "NationalTarget",

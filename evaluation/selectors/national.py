@@ -5,7 +5,8 @@ number of queries whatever the number of projects."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, F, Prefetch, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,7 @@ from evaluation.arithmetic import achievement_rate
 from evaluation.models import (
     AnnualReport,
     Indicator,
+    IndicatorYearTotal,
     MonitoredValue,
     NationalTarget,
     ProjectPlan,
@@ -164,6 +166,7 @@ class RollupLine:
     by_bureau: dict[int, Decimal | None] = field(default_factory=dict)
     by_field: dict[int, Decimal | None] = field(default_factory=dict)
     per_project: list[MonitoredValue] = field(default_factory=list)
+    values: int = 0  # projects with any settled value (the per-project list's length)
 
     @property
     def total_display(self) -> str:
@@ -217,7 +220,116 @@ def national_rollup(year: int, projects, category: str = "") -> dict:
         .order_by("indicator_id", "project__bureau__order", "project__order")
     ):
         lines[value.indicator_id].per_project.append(value)
+    for line in lines.values():
+        line.values = line.reporting + line.not_applicable + line.unknown
     return {"lines": list(lines.values())}
+
+
+# --- The same roll-up read from the kept totals (models/summaries_national.py) ---------------
+# national_rollup above recomputes from the values (the reference the kept totals are tested
+# against); the pages and exports read the kept totals: a few small queries at any size.
+
+
+def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    return b if a is None else a if b is None else a + b
+
+
+def _kept_rows(year, indicator_ids, common, bureau_id, field_id):
+    """One query: the kept rows of `year` of every indicator, each project once and by field,
+    and the common target's rows of Phase II up to `year`, for the bureau and field chosen."""
+    rows = IndicatorYearTotal.objects.filter(indicator__in=indicator_ids).filter(
+        Q(fiscal_year=year)
+        | Q(indicator_id=common, fiscal_year__gte=PHASE_II[0], fiscal_year__lte=year)
+    )
+    if field_id is None:
+        rows = rows.filter(Q(field__isnull=True) | Q(field_id=F("by_field_id")))
+    else:
+        rows = rows.filter(field_id=field_id)
+    if bureau_id is not None:
+        rows = rows.filter(bureau_id=bureau_id)
+    return rows.values_list(
+        "indicator_id",
+        "fiscal_year",
+        "bureau_id",
+        "field_id",
+        "by_field_id",
+        "total",
+        "reporting",
+        "not_applicable",
+        "unknown",
+        "projects",
+    )
+
+
+def _add_row(lines, common_by_year, row, *, year, field_id, common) -> None:
+    """One kept row into the roll-up's lines: a row of every project of its bureau once
+    (`field` = `by_field` = the field chosen, or both empty) makes the totals and counts and
+    the bureau's figure; a row by field the by-field figure."""
+    indicator_id, row_year, bureau, field_, by_field, total, reporting = row[:7]
+    whole = field_ == by_field == field_id
+    if whole and indicator_id == common and reporting:
+        common_by_year[row_year] = _add(common_by_year.get(row_year), total)
+    if row_year != year:
+        return
+    line = lines[indicator_id]
+    if field_ is not None and reporting:
+        line.by_field[by_field] = _add(line.by_field.get(by_field), total)
+    if not whole:
+        return
+    line.reporting += reporting
+    line.not_applicable += row[7]
+    line.unknown += row[8]
+    line.values += row[9]
+    if reporting:
+        line.by_bureau[bureau] = total
+        if line.indicator.adds_up:
+            line.total = _add(line.total, total)
+
+
+def kept_rollup(
+    year: int,
+    projects,
+    *,
+    bureau_id: int | None = None,
+    field_id: int | None = None,
+    category: str = "",
+    preview: int | None = None,
+) -> dict:
+    """national_rollup of `year` read from the kept totals, for `projects` (a queryset: the
+    projects of `bureau_id` and `field_id`, for the per-project values). With `preview`, each
+    indicator without a total lists only its first `preview` projects' values (the page; its
+    `values` holds how many there are); without, every one (the exports). `common_by_year`:
+    the common target's settled total in each Phase II year up to `year` (common target
+    progress). Three queries."""
+    visible = not projects.query.is_empty()
+    indicators = Indicator.objects.all()
+    if category:
+        indicators = indicators.filter(category=category)
+    indicators = list(indicators)
+    lines = {i.pk: RollupLine(i) for i in indicators}
+    common = next((i.pk for i in indicators if i.is_common_target), None)
+    common_by_year: dict[int, Decimal] = {}
+    rows = _kept_rows(year, list(lines), common, bureau_id, field_id) if visible else []
+    for row in rows:
+        _add_row(lines, common_by_year, row, year=year, field_id=field_id, common=common)
+    listed = [i.pk for i in indicators if not i.adds_up or (preview is None and i.is_common_target)]
+    values = (
+        settled_values(year, projects)
+        .filter(indicator__in=listed)
+        .select_related("project", "indicator")
+        .order_by("indicator_id", "project__bureau__order", "project__order")
+    )
+    if preview is not None:
+        values = values.annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("indicator_id")],
+                order_by=[F("project__bureau__order"), F("project__order"), F("project_id")],
+            )
+        ).filter(place__lte=preview)
+    for value in values if listed else []:
+        lines[value.indicator_id].per_project.append(value)
+    return {"lines": list(lines.values()), "common_by_year": common_by_year}
 
 
 def yearly_totals(indicator: Indicator, projects, years) -> dict[int, Decimal]:
@@ -243,8 +355,9 @@ def rollup_default_year() -> int:
     """The year the roll-up opens on: the latest Phase II year with a settled value, else the
     last finished fiscal year kept inside Phase II."""
     latest = (
-        MonitoredValue.objects.settled()
-        .filter(fiscal_year__gte=PHASE_II[0], fiscal_year__lte=PHASE_II[1])
+        IndicatorYearTotal.objects.filter(
+            fiscal_year__gte=PHASE_II[0], fiscal_year__lte=PHASE_II[1]
+        )
         .order_by("-fiscal_year")
         .values_list("fiscal_year", flat=True)
         .first()
@@ -254,14 +367,15 @@ def rollup_default_year() -> int:
     return min(max(current_fiscal_year() - 1, PHASE_II[0]), PHASE_II[1])
 
 
-def common_target_progress(year: int, projects, lines: list[RollupLine]) -> dict | None:
+def common_target_progress(year: int, lines: list[RollupLine], totals) -> dict | None:
     """The common target's national actual against the national target: for `year`, and
     summed over Phase II up to `year` against the phase target. None where the common target
-    is not among the roll-up's `lines` (another category is chosen)."""
+    is not among the roll-up's `lines` (another category is chosen). `totals(indicator,
+    years)` gives the settled total of each year (kept_rollup's `common_by_year`)."""
     indicator = next((line.indicator for line in lines if line.indicator.is_common_target), None)
     if indicator is None:
         return None
-    by_year = yearly_totals(indicator, projects, range(PHASE_II[0], year + 1))
+    by_year = totals(indicator, range(PHASE_II[0], year + 1))
     national = dict(
         NationalTarget.objects.filter(
             indicator=indicator,
@@ -329,23 +443,50 @@ def _filtered_projects(user, bureau: str, field: str):
 
 
 def rollup_context(
-    user, *, year: int | None = None, bureau: str = "", field: str = "", category: str = ""
+    user,
+    *,
+    year: int | None = None,
+    bureau: str = "",
+    field: str = "",
+    category: str = "",
+    page: str | None = None,
+    preview: int | None = None,
 ) -> dict:
     """The roll-up of the year and filters asked for (the page and its exports); a year
-    outside Phase II, an unknown bureau, field or category fall back to the defaults."""
+    outside Phase II, an unknown bureau, field or category fall back to the defaults. The
+    figures are read from the kept totals. The page passes `page` and `preview` (how many
+    per-project values of an indicator without a total it lists) and gets `projects`, the
+    page of projects with their common target value; the exports pass neither and get every
+    per-project value (and no `projects`)."""
     year = chosen_year(year, rollup_default_year)
     if category not in Indicator.Category.values:
         category = ""
     projects, filters = _filtered_projects(user, bureau, field)
-    rollup = national_rollup(year, projects, category)
+    chosen_ids = {
+        "bureau_id": next((b.pk for b in filters["bureaus"] if b.code == filters["bureau"]), None),
+        "field_id": next((f.pk for f in filters["fields"] if f.code == filters["field"]), None),
+    }
+    rollup = kept_rollup(year, projects, category=category, preview=preview, **chosen_ids)
     chosen = [b for b in filters["bureaus"] if filters["bureau"] in ("", b.code)]
     bureaus, fields = breakdown_columns(rollup["lines"], chosen, filters["fields"])
-    common = common_target_progress(year, projects, rollup["lines"])
-    project_rows = list(projects.select_related("bureau").order_by("bureau__order", "order"))
-    common_values = {}
-    if common:
-        line = next(line for line in rollup["lines"] if line.indicator.is_common_target)
-        common_values = {value.project_id: value for value in line.per_project}
+    common = common_target_progress(
+        year, rollup["lines"], lambda _indicator, _years: rollup["common_by_year"]
+    )
+    project_rows = None
+    if page is not None or preview is not None:
+        project_rows = page_of(
+            projects.select_related("bureau").order_by("bureau__order", "order"), page
+        )
+        shown = list(project_rows.object_list)
+        common_values = {}
+        if common:
+            common_values = {
+                value.project_id: value
+                for value in settled_values(year, [p.pk for p in shown])
+                .filter(indicator=common["indicator"])
+                .select_related("indicator")
+            }
+        project_rows.object_list = [(p, common_values.get(p.pk)) for p in shown]
     return {
         "year": year,
         "years": phase_ii_years(),
@@ -355,7 +496,7 @@ def rollup_context(
         "field_columns": fields,
         "field_rows": breakdown_rows(rollup["lines"], fields, "by_field"),
         "common": common,
-        "projects": [(p, common_values.get(p.pk)) for p in project_rows],
+        "projects": project_rows,
         "category": category,
         "categories": Indicator.Category.choices,
         "filtered": bool(filters["bureau"] or filters["field"]),

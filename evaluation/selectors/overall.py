@@ -1,9 +1,15 @@
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from evaluation.arithmetic import path_in_force, rollup, target_for_year
-from evaluation.models import Indicator, OverallPlan, ProjectPlan, Target
-from projects.models import PolicyTool, PolicyToolBudget, Project
+from evaluation.arithmetic import (
+    RollupRow,
+    in_force_by_year,
+    rollup,
+)
+from evaluation.models import CommonTargetTotal, Indicator, OverallPlan, ProjectPlan, Target
+from evaluation.selectors.paging import page_of
+from projects.models import PolicyTool, PolicyToolBudget, Project, Role, user_role
 
 
 def get_overall_plan_for_user(user, phase_code: str, *, write: bool = False) -> OverallPlan:
@@ -17,7 +23,9 @@ def get_overall_plan_for_user(user, phase_code: str, *, write: bool = False) -> 
 
 def common_rollup(overall: OverallPlan, indicator: Indicator, years: list[int], user):
     """Each plan of the phase that the user may see (DOMAIN.md: other bureaus' only once
-    approved) with its common target by year, and the roll-up rows."""
+    approved) with its common target by year, and the roll-up rows, computed from the plans
+    (the evaluators' page, whose plans are the few assigned to them, and the reference the
+    kept totals are tested against)."""
     visible = ProjectPlan.objects.visible_to(user).filter(phase=overall.phase)
     targets = list(
         Target.objects.filter(plan__in=visible, indicator=indicator)
@@ -25,18 +33,43 @@ def common_rollup(overall: OverallPlan, indicator: Indicator, years: list[int], 
         .prefetch_related("versions__milestones")
         .order_by("plan__project__bureau__order", "plan__project__order")
     )
-    projects = []
-    for target in targets:
-        paths = target.paths()
-        by_year = {y: target_for_year(path_in_force(paths, y), y) for y in years}
-        projects.append((target, by_year))
-    national = {
+    projects = [(target, in_force_by_year(target.paths(), years)) for target in targets]
+    rows = rollup(
+        _national(overall, indicator), [(by_year, t.cumulation) for t, by_year in projects], years
+    )
+    return projects, rows
+
+
+def _national(overall: OverallPlan, indicator: Indicator) -> dict:
+    return {
         t.fiscal_year: t.value
         for t in overall.national_targets.all()
         if t.indicator_id == indicator.pk
     }
-    rows = rollup(national, [(by_year, t.cumulation) for t, by_year in projects], years)
-    return projects, rows
+
+
+def kept_common_rollup(overall: OverallPlan, indicator: Indicator, years: list[int], user):
+    """The roll-up rows of common_rollup read from the kept totals (CommonTargetTotal) of the
+    plans the user may see: every plan for managers and admins; for staff their bureau's and
+    the approved ones of the others. None for any other reader (common_rollup serves them).
+    One query."""
+    role = user_role(user)
+    kept = CommonTargetTotal.objects.filter(phase=overall.phase)
+    if role == Role.STAFF:
+        kept = kept.filter(Q(bureau_id=user.bureau_id) | Q(approved=True))
+    elif role not in (Role.MANAGER, Role.ADMIN):
+        return None
+    sums = {year: [None, 0, 0] for year in [*years, None]}
+    for year, total, with_target, plans in kept.values_list(
+        "fiscal_year", "total", "with_target", "plans"
+    ):
+        cell = sums.setdefault(year, [None, 0, 0])
+        if total is not None:
+            cell[0] = total if cell[0] is None else cell[0] + total
+        cell[1] += with_target
+        cell[2] += plans
+    national = _national(overall, indicator)
+    return [RollupRow(year, national.get(year), *sums[year]) for year in [*years, None]]
 
 
 def common_target_indicator() -> Indicator:
@@ -44,14 +77,34 @@ def common_target_indicator() -> Indicator:
     return Indicator.objects.get(is_common_target=True)
 
 
-def overall_plan_page(overall: OverallPlan, user) -> dict:
+def overall_plan_page(overall: OverallPlan, user, page: str | None = None) -> dict:
     """The overall plan's page: its years, the common target's roll-up over the plans `user`
     may see, the policy tools' budgets by fiscal year (from two years before the phase) and
     the number of active projects."""
     first, last = overall.phase.first_fiscal_year, overall.phase.last_fiscal_year
     years = list(range(first, last + 1))
     indicator = common_target_indicator()
-    projects, rows = common_rollup(overall, indicator, years, user)
+    rows = kept_common_rollup(overall, indicator, years, user)
+    if rows is None:
+        projects, rows = common_rollup(overall, indicator, years, user)
+        shown = len(projects)
+        projects = page_of(projects, page)
+    else:
+        projects = page_of(
+            Target.objects.filter(
+                plan__in=ProjectPlan.objects.visible_to(user).filter(phase=overall.phase),
+                indicator=indicator,
+            )
+            .select_related("plan__project__bureau")
+            .prefetch_related("versions__milestones")
+            .order_by("plan__project__bureau__order", "plan__project__order", "pk"),
+            page,
+            count=rows[-1].projects_total,
+        )
+        shown = rows[-1].projects_total
+        projects.object_list = [
+            (target, in_force_by_year(target.paths(), years)) for target in projects.object_list
+        ]
     budgets = list(
         PolicyToolBudget.objects.filter(fiscal_year__gte=first - 2, fiscal_year__lte=last)
         .select_related("tool")
@@ -66,6 +119,7 @@ def overall_plan_page(overall: OverallPlan, user) -> dict:
         "indicator": indicator,
         "years": years,
         "projects": projects,
+        "projects_shown": shown,
         "rows": rows,
         "budget_years": budget_years,
         "tools": [

@@ -1,4 +1,5 @@
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +16,7 @@ from evaluation.models import (
 )
 from evaluation.models.reports import REPORTABLE_YEARS
 from evaluation.selectors.achievement import year_over_year_warnings, year_targets
+from evaluation.selectors.paging import page_of
 from projects import times
 from projects.domain import phase_ii_years
 from projects.models import Bureau, Project, Role
@@ -126,26 +128,46 @@ def reportable_years(project) -> list[int]:
     return [y for y in range(first, last + 1) if y not in taken]
 
 
-def board_context(user, *, bureau: str = "", state: str = "") -> dict:
+def board_context(
+    user, *, bureau: str = "", state: str = "", page: str | None = None, paged: bool = False
+) -> dict:
     """The board's rows for managers and admins, of a bureau's projects (a bureau code, all when
-    empty) with a report in a state (any when empty): the page and its exports. 403 for
-    others."""
+    empty) with a report in a state (any when empty; 「未作成」: a year without a report): the
+    page (`paged`: the page of rows numbered `page`, `page` in the context) and its exports
+    (every row). The state is chosen in SQL, so a page costs the same at any number of
+    projects. 403 for others."""
     if user.role not in (Role.MANAGER, Role.ADMIN):
         raise PermissionDenied
     years = phase_ii_years()
     projects = Project.objects.visible_to(user).select_related("bureau")
     if bureau:
         projects = projects.filter(bureau__code=bureau)
+    in_years = Q(annual_reports__fiscal_year__in=years)
+    if state == "none":
+        projects = projects.annotate(
+            filed=Count("annual_reports", filter=in_years, distinct=True)
+        ).filter(filed__lt=len(years))
+    elif state in State.values:
+        projects = projects.filter(
+            pk__in=AnnualReport.objects.filter(fiscal_year__in=years, state=state).values(
+                "project_id"
+            )
+        )
+    elif state:
+        projects = projects.none()
+    projects = projects.order_by("bureau__order", "order", "code")
+    rows_page = page_of(projects, page) if paged else None
+    shown = list(rows_page.object_list) if paged else list(projects)
     reports = {
         (r.project_id, r.fiscal_year): r
         for r in AnnualReport.objects.visible_to(user)
-        .filter(fiscal_year__in=years, project__in=projects)
+        .filter(fiscal_year__in=years, project__in=[p.pk for p in shown] if paged else projects)
         .select_related("project")
     }
     deadlines = dict(ReportingDeadline.objects.values_list("fiscal_year", "due_date"))
     today = times.today()
     rows = []
-    for project in projects:
+    for project in shown:
         cells = []
         for year in years:
             report = reports.get((project.pk, year))
@@ -155,11 +177,13 @@ def board_context(user, *, bureau: str = "", state: str = "") -> dict:
             cells.append(
                 {"year": year, "report": report, "state": current, "due": due, "overdue": overdue}
             )
-        if not state or any(c["state"] == state for c in cells):
-            rows.append({"project": project, "cells": cells})
+        rows.append({"project": project, "cells": cells})
+    if paged:
+        rows_page.object_list = rows
     return {
         "years": years,
         "rows": rows,
+        "page": rows_page,
         "deadlines": [deadlines.get(y) for y in years],
         "bureaus": Bureau.objects.all(),
         "states": [("none", _("未作成")), *State.choices],

@@ -8,7 +8,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -299,28 +300,50 @@ def ratings_for(user, evaluation) -> list[EvaluatorRating]:
     return []
 
 
+# How many evaluations of a round the list shows; the round's page shows them all.
+ROUND_LIST_PREVIEW = 20
+
+
 def round_list_context(user) -> dict:
-    """The rounds the user may see, newest first, each with the evaluations they may see
-    (managers and admins every round, even one without projects yet), and the evaluations
-    the user has rated (the list page)."""
-    evaluations = list(
-        ProjectEvaluation.objects.visible_to(user)
-        .select_related("round", "project__bureau")
-        .prefetch_related("evaluators")
+    """The rounds the user may see, newest first, each with how many evaluations the user may
+    see and the first ROUND_LIST_PREVIEW of them (managers and admins every round, even one
+    without projects yet), and the evaluations the user has rated (the list page). Four
+    queries whatever the number of projects: the round's page lists every evaluation."""
+    visible = ProjectEvaluation.objects.visible_to(user)
+    counts = dict(
+        visible.order_by().values("round_id").annotate(n=Count("id")).values_list("round_id", "n")
     )
-    rounds = {}
-    for evaluation in evaluations:
-        rounds.setdefault(evaluation.round, []).append(evaluation)
-    if user.role in (Role.MANAGER, Role.ADMIN):
-        for evaluation_round in EvaluationRound.objects.all():
-            rounds.setdefault(evaluation_round, [])
+    shown = (
+        visible.annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("round_id")],
+                order_by=[F("project__bureau__order"), F("project__order"), F("pk")],
+            )
+        )
+        .filter(place__lte=ROUND_LIST_PREVIEW)
+        .select_related("project__bureau")
+        .order_by("round_id", "place")
+    )
+    rounds = EvaluationRound.objects.all()
+    if user.role not in (Role.MANAGER, Role.ADMIN):
+        rounds = rounds.filter(pk__in=list(counts))
+    listed = {r.pk: (r, []) for r in rounds}
+    for evaluation in shown:
+        if evaluation.round_id in listed:
+            listed[evaluation.round_id][1].append(evaluation)
     rated = set(
         EvaluatorRating.objects.finished()
         .filter(evaluator=user)
         .values_list("evaluation_id", flat=True)
     )
     return {
-        "rounds": sorted(rounds.items(), key=lambda item: (-item[0].fiscal_year, item[0].pk)),
+        "rounds": [
+            (evaluation_round, evaluations, counts.get(evaluation_round.pk, 0))
+            for evaluation_round, evaluations in sorted(
+                listed.values(), key=lambda item: (-item[0].fiscal_year, item[0].pk)
+            )
+        ],
         "rated": rated,
         "can_open": may_open_round(user),
     }

@@ -13,7 +13,7 @@ from evaluation.models import (
     SupportAreaNote,
     VisionPolicyFit,
 )
-from evaluation.services import summaries
+from evaluation.services import national_summaries, summaries
 from evaluation.services.editing import lock_for_edit, replace_rows, save_new_version
 from evaluation.services.targets import add_required_targets
 from projects.models import Phase, PolicyFramework, Project
@@ -37,6 +37,7 @@ def plan_create(*, project: Project, phase: Phase, by) -> ProjectPlan:
     plan.save()
     add_required_targets(plan)
     summaries.refresh(project_ids=[project.pk])
+    national_summaries.refresh_common_targets(project_ids=[project.pk])
     return plan
 
 

@@ -20,7 +20,7 @@ from evaluation.models import (
 )
 from evaluation.models.catalogue import unit_value_problems
 from evaluation.models.targets import COMMON_TARGET_DENOMINATOR
-from evaluation.services import summaries
+from evaluation.services import national_summaries, summaries
 from evaluation.services.editing import lock_for_edit, save_new_version
 
 
@@ -246,4 +246,5 @@ def target_set_values(
     label = _("目標「%(name)s」の値（版 %(number)s）") % {"name": target, "number": version.number}
     save_new_version(plan, by=by, reason=f"{label}: {reason}" if reason else label)
     summaries.refresh(project_ids=[plan.project_id])
+    national_summaries.refresh_common_targets(project_ids=[plan.project_id], target=target)
     return version

@@ -8,9 +8,13 @@ from django.utils.translation import gettext as _
 
 from evaluation.models.reports import AnnualReport
 from evaluation.models.workflow import TRANSITIONS, Action, WorkflowEvent, WorkflowModel
-from evaluation.services import notifications, summaries
+from evaluation.services import national_summaries, notifications, summaries
 from evaluation.services.editing import save_new_version
 from evaluation.services.review import submission_gaps
+
+# The actions that settle or unsettle an annual report's values (approve; reopen, and return
+# for a report that was approved): the read models are refreshed in the same transaction.
+SETTLING = (Action.APPROVE, Action.REOPEN, Action.RETURN)
 
 
 @transaction.atomic
@@ -59,12 +63,18 @@ def workflow_transition(
         comment=comment,
         gaps=gaps,
     )
-    if isinstance(locked, AnnualReport):
-        # Approving settles the report's values; reopening unsettles them; a submission or a
-        # return changes why a figure is missing (未承認 / 未報告).
-        summaries.refresh(project_ids=[locked.project_id], fiscal_years=[locked.fiscal_year])
     if action in (Action.RETURN, Action.APPROVE):
         notifications.on_decision(locked, action, by, comment)
+    if isinstance(locked, AnnualReport):
+        # Approving settles the report's values; reopening unsettles them; a submission or a
+        # return changes why a figure is missing (未承認 / 未報告): the summaries, kept here.
+        summaries.refresh(project_ids=[locked.project_id], fiscal_years=[locked.fiscal_year])
+        if action in SETTLING:
+            national_summaries.refresh_national(
+                project_ids=[locked.project_id], fiscal_years=[locked.fiscal_year]
+            )
+    if action in SETTLING and locked._meta.model_name == "projectplan":
+        national_summaries.refresh_common_targets(project_ids=[locked.project_id])
     if action == Action.APPROVE:
         on_approve(locked, by)
     return locked

@@ -27,7 +27,6 @@ from evaluation.renderers.national import (
     rollup_totals,
 )
 from evaluation.selectors.national import ROLLUP_SECTIONS, across_context, rollup_context
-from evaluation.selectors.paging import page_of
 from evaluation.selectors.registry import national_member_rows
 from evaluation.views.helpers import export_about, query_without_page, year_name
 
@@ -38,14 +37,18 @@ def national_rollup(request):
     """GET, every signed-in user: the national figures of a fiscal year, built only on settled
     values (published figures and approved reports), so every reader sees the same totals."""
     filters = RollupFilter(request.GET)
-    context = rollup_context(request.user, **filters.values())
-    context["year_notice"] = filters.year_notice(context["year"])
-    context["section_query"] = _section_queries(request)
-    context["field_note"] = FIELD_NOTE
     # The page stays the same size whatever the number of projects: the projects table is
     # paged, the per-project values of an indicator without a total are previewed and linked
     # to the cross-project view. The exports hold every row.
-    context["projects"] = page_of(context["projects"], request.GET.get("page"))
+    context = rollup_context(
+        request.user,
+        **filters.values(),
+        page=request.GET.get("page"),
+        preview=PER_PROJECT_PREVIEW,
+    )
+    context["year_notice"] = filters.year_notice(context["year"])
+    context["section_query"] = _section_queries(request)
+    context["field_note"] = FIELD_NOTE
     context["page_query"] = query_without_page(request)
     context["per_project_shown"] = PER_PROJECT_PREVIEW
     context["per_project_preview"] = f":{PER_PROJECT_PREVIEW}"

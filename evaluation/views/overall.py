@@ -15,7 +15,7 @@ from evaluation.selectors.overall import (
     tool_budget_page,
 )
 from evaluation.services import overall
-from evaluation.views.helpers import add_service_errors, edit_screen, posted
+from evaluation.views.helpers import add_service_errors, edit_screen, posted, query_without_page
 
 
 @login_required
@@ -24,7 +24,8 @@ def overall_plan_detail(request, phase):
     """GET, every signed-in user: the overall plan, its national targets, the policy tools with
     their budgets, and the roll-up of the projects' common targets."""
     plan = get_overall_plan_for_user(request.user, phase)
-    context = overall_plan_page(plan, request.user)
+    context = overall_plan_page(plan, request.user, page=request.GET.get("page"))
+    context["page_query"] = query_without_page(request)
     return render(request, "evaluation/overall_plan_detail.html", context)
 
 

@@ -50,6 +50,7 @@ from evaluation.views.helpers import (
     edit_screen,
     export_about,
     posted,
+    query_without_page,
     transition_screen,
     year_name,
 )
@@ -255,7 +256,10 @@ def report_transition(request, code, fiscal_year, action):
 def submission_board(request):
     """GET, managers and admins: every project × fiscal year with its report state and deadline,
     overdue ones marked; filters by bureau and state. Everyone else: 403."""
-    context = board_context(request.user, **_board_filters(request))
+    context = board_context(
+        request.user, **_board_filters(request), page=request.GET.get("page"), paged=True
+    )
+    context["page_query"] = query_without_page(request)
     return render(request, "evaluation/submission_board.html", context)
 
 

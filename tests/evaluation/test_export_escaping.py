@@ -135,10 +135,11 @@ def world(project, plan, users):
         rows=[RowInput(indicator=common, kind=ValueKind.NUMBER, value=Decimal(7))],
         activity_results={},
     )
+    # the field before the approval: the kept national totals are written as it settles
+    project.fields.add(FieldFactory(code="monozukuri", name_ja=HOSTILE["field: name"]))
     walk_workflow(report, "approved", users)
     Activity.objects.create(yearly_plan=objects["yearly"], heading="network", title="商談会")
     item = walk_action_item(objects["item"], "done", users)
-    project.fields.add(FieldFactory(code="monozukuri", name_ja=HOSTILE["field: name"]))
 
     ActionItem.objects.filter(pk=item.pk).update(
         done_note=HOSTILE["action item: 実施の内容"],

@@ -246,8 +246,8 @@ EXPORT_QUERIES = [
     ("submission_board_export", {}, 6),  # groups, projects, reports, deadlines
     ("tracking_matrix_export", {"code": "kanto-regional"}, 9),  # project and its fields,
     # indicators, groups, values, plans (no plan here: no targets to prefetch), rating bands
-    ("national_rollup_export", {}, 11),  # default year, bureaus, fields, indicators, totals,
-    # by bureau, by field, per project, the projects
+    ("national_rollup_export", {}, 7),  # default year, bureaus, fields, indicators, the kept
+    # totals (with by bureau and by field); per project only where an indicator has no total
     ("indicator_across_export", {"code": "firms"}, 9),  # indicator, bureaus, fields, groups,
     # values, projects, totals
 ]

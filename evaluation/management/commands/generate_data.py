@@ -60,6 +60,7 @@ class Command(BaseCommand):
             total=projects, unit="件", desc="プロジェクト", disable=options["no_progress"]
         ) as bar:
             counts = generator.run(projects, chunk=chunk, progress=bar.update)
+        # The rows were bulk-inserted around the services: every summary once, at the end.
         call_command("rebuild_summaries", stdout=self.stdout)
         seconds = time.perf_counter() - started
         peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -131,6 +131,8 @@ class Command(BaseCommand):
 
         linked = link_demo_panel(demo_projects)
         self.stdout.write(f"パネル企業 {linked} 社を会員名簿の企業に結び付けました。")
+        # The fixtures and the demo's values came around the services: the summaries are
+        # recomputed once from what is settled now.
         call_command("rebuild_summaries", stdout=self.stdout)
         self.stdout.write(f"デモ用アカウント（パスワードは共通: {DEMO_PASSWORD}）:")
         for username, role, bureau_code in demo_accounts():

@@ -1,17 +1,20 @@
-"""Recompute the summaries (models/summaries.py) of every project from scratch, a chunk of
-projects at a time: after loading data by other means than the services (fixtures, the demo,
-the generator) or to check that the kept summaries hold (they are kept in the transaction of
-every change, services/summaries.py)."""
+"""Recompute every kept summary from scratch: the per-target summaries of every project
+(models/summaries.py, a chunk of projects at a time) and the national totals
+(models/summaries_national.py). Run it after loading data by other means than the services
+(fixtures, the demo, the generator, a change in the admin) or to check that the kept summaries
+hold (they are kept in the transaction of every change: services/summaries.py,
+services/national_summaries.py)."""
 
 import time
 
 from django.core.management.base import BaseCommand
 
+from evaluation.services.national_summaries import rebuild_national
 from evaluation.services.summaries import CHUNK, rebuild
 
 
 class Command(BaseCommand):
-    help = "Recompute the summaries of every project (target × fiscal year, project × fiscal year)."
+    help = "Recompute the kept summaries: per target and year, per project and year, national."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -21,5 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args, chunk, **options):
         started = time.perf_counter()
         rows = rebuild(chunk=max(chunk, 1))
-        seconds = time.perf_counter() - started
-        self.stdout.write(f"{rows:,} target summaries rebuilt in {seconds:.1f} s.")
+        middle = time.perf_counter()
+        national = rebuild_national()
+        done = time.perf_counter()
+        self.stdout.write(f"{rows:,} target summaries rebuilt in {middle - started:.1f} s.")
+        self.stdout.write(f"{national:,} national totals rebuilt in {done - middle:.1f} s.")

@@ -1,0 +1,97 @@
+"""The national read model: settled totals per indicator × fiscal year × bureau, kept where the
+figures settle (services/national_summaries.py), so the national pages read a few small rows
+whatever the number of projects."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from evaluation.models.catalogue import Indicator
+from projects.models import Bureau, Field, Phase
+
+
+class IndicatorYearTotal(models.Model):
+    """The settled values (MonitoredValue.objects.settled()) of one indicator and fiscal year
+    over the projects of one bureau: their sum where a number or a zero, and how many
+    projects hold a number or a zero, 該当なし, 未把握 or any value.
+
+    `field` and `by_field` are both empty for every project of the bureau (each once). With a
+    field, the row holds the projects of the bureau in `field` (the roll-up filtered to a
+    field) broken down by `by_field`, one of their fields: a project in several fields counts
+    in each, so `field` = `by_field` is the total of the projects in that field, and the rows
+    of one `field` by each `by_field` are the by-field table of the page filtered to `field`."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", verbose_name=_("指標")
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    bureau = models.ForeignKey(
+        Bureau, on_delete=models.CASCADE, related_name="+", verbose_name=_("経済産業局")
+    )
+    field = models.ForeignKey(
+        Field,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("分野"),
+    )
+    by_field = models.ForeignKey(
+        Field,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("内訳の分野"),
+    )
+    total = models.DecimalField(_("合計"), max_digits=24, decimal_places=4, null=True)
+    reporting = models.PositiveIntegerField(_("値のあるプロジェクト数"), default=0)
+    not_applicable = models.PositiveIntegerField(_("該当なしのプロジェクト数"), default=0)
+    unknown = models.PositiveIntegerField(_("未把握のプロジェクト数"), default=0)
+    projects = models.PositiveIntegerField(_("プロジェクト数"), default=0)
+
+    class Meta:
+        verbose_name = _("全国集計の合計")
+        verbose_name_plural = _("全国集計の合計")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(field__isnull=True, by_field__isnull=True)
+                | Q(field__isnull=False, by_field__isnull=False),
+                name="year_total_field_pair",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["fiscal_year", "indicator"], name="year_total_year_indicator"),
+            models.Index(fields=["bureau", "fiscal_year"], name="year_total_bureau_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} / {self.fiscal_year} / {self.bureau_id}: {self.total}"
+
+
+class CommonTargetTotal(models.Model):
+    """The common target (共通目標) of the plans of one phase and bureau, approved or not
+    (which plans a reader sees: ProjectPlan.objects.visible_to): for each fiscal year of the
+    phase, and for the whole phase (`fiscal_year` empty), the sum of the targets in force, how
+    many plans set one and how many plans there are (arithmetic.rollup, the overall plan's
+    roll-up), kept where a plan is created, a target's values set or a plan's state changes."""
+
+    phase = models.ForeignKey(
+        Phase, on_delete=models.CASCADE, related_name="+", verbose_name=_("期")
+    )
+    bureau = models.ForeignKey(
+        Bureau, on_delete=models.CASCADE, related_name="+", verbose_name=_("経済産業局")
+    )
+    approved = models.BooleanField(_("承認済みの計画"))
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    total = models.DecimalField(_("合計"), max_digits=24, decimal_places=4, null=True)
+    with_target = models.PositiveIntegerField(_("目標を設定したプロジェクト"), default=0)
+    plans = models.PositiveIntegerField(_("個別計画"), default=0)
+
+    class Meta:
+        verbose_name = _("共通目標の合計")
+        verbose_name_plural = _("共通目標の合計")
+        indexes = [models.Index(fields=["phase", "bureau"], name="common_total_phase_bureau")]
+
+    def __str__(self) -> str:
+        return f"{self.phase_id} / {self.bureau_id} / {self.fiscal_year}: {self.total}"
