@@ -26,10 +26,32 @@ def users(bureau, other_bureau):
     return role_users(bureau, other_bureau)
 
 
+@pytest.fixture(scope="session")
+def django_db_use_migrations(request):
+    """On SQLite the test database is built straight from the models (pytest-django's
+    `--no-migrations`): running the 20-odd migrations cost each xdist worker 25–40 s of CPU. The
+    PostgreSQL run of CI (and any run given `--migrations`) still applies every migration, so
+    they are tested once per CI run; `makemigrations --check` keeps models and migrations
+    together."""
+    from django.db import connection
+
+    if request.config.getvalue("nomigrations"):
+        return False
+    return connection.vendor != "sqlite" or "--migrations" in request.config.invocation_params.args
+
+
 def pytest_report_header(config):
     from django.db import connection
 
-    return f"database engine: {connection.vendor} ({connection.settings_dict['NAME']})"
+    migrations = "without" if connection.vendor == "sqlite" else "with"
+    if "--migrations" in config.invocation_params.args:
+        migrations = "with"
+    if config.getvalue("nomigrations"):
+        migrations = "without"
+    return (
+        f"database engine: {connection.vendor} ({connection.settings_dict['NAME']}), "
+        f"test database built {migrations} migrations"
+    )
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -703,8 +704,32 @@ def matrix_world(django_db_setup, django_db_blocker):
         _bureau, _other_bureau, project, users = conftest_world()
         plan = ProjectPlanFactory(project=project, phase=project.phase)
         objects = {"project": project, "plan": plan, **make_matrix_objects(project, plan, users)}
-        yield users, objects
+        yield users, objects, signed_in_sessions(users)
         transaction.set_rollback(True)
+
+
+def signed_in_sessions(users) -> dict[str, str]:
+    """A session key per signed-in role, made once per class: each case sends it from a fresh
+    `Client` instead of signing in again (a sign-in is a third of a case's time). The session
+    lives a day, not SESSION_COOKIE_AGE, so a slow run of the class never sees it expire; what a
+    case does to it (renewal, logout, a cycled key) is rolled back with the case."""
+    keys = {}
+    for role in SIGNED_IN:
+        client = Client()
+        client.force_login(users[role])
+        session = client.session
+        session.set_expiry(24 * 60 * 60)
+        session.save()
+        keys[role] = session.session_key
+    return keys
+
+
+def client_as(role: str, sessions: dict[str, str]) -> Client:
+    """A fresh client (no cookie of an earlier case), signed in as `role` unless anonymous."""
+    client = Client()
+    if role != "anonymous":
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
+    return client
 
 
 def make_matrix_objects(project, plan, users):
@@ -794,7 +819,7 @@ class TestMatrix:
     def test_matrix(self, matrix_world, name, index, state):
         """Every role × method of one URL row in one state: each request in a savepoint rolled
         back after it, so each case starts from the same objects. Every failing case is named."""
-        users, world = copy.deepcopy(matrix_world)
+        users, world, sessions = copy.deepcopy(matrix_world)
         row = MATRIX[name][index]
         objects = dict(world)
         subject = put_in_state(name, row, objects, state, users)
@@ -806,7 +831,8 @@ class TestMatrix:
             case = case_id(name, index, role, method, state)
             try:
                 with transaction.atomic(), translation.override("ja"):
-                    check_case(Client(), users, url, row, role, method, state, subject, before)
+                    client = client_as(role, sessions)
+                    check_case(client, url, row, role, method, state, subject, before)
                     transaction.set_rollback(True)
             except AssertionError as error:
                 failures.append(f"{case}: {error}")
@@ -818,11 +844,9 @@ class TestMatrix:
         assert not failures, "\n".join(failures)
 
 
-def check_case(client, users, url, row, role, method, state, subject, before):
-    """One (URL, role, method, state) case: the expected answer, and a refused or invalid POST
-    changes nothing."""
-    if role != "anonymous":
-        client.force_login(users[role])
+def check_case(client, url, row, role, method, state, subject, before):
+    """One (URL, role, method, state) case, `client` signed in as `role` (`client_as`): the
+    expected answer, and a refused or invalid POST changes nothing."""
     response = client.get(url) if method == "GET" else client.post(url, {})
     check(response, row.answer(role, method, state or State.DRAFT))
     subject.refresh_from_db()

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from evaluation.selectors.cases import review_sheet
 from projects.models import Adoption, CollaborationCase, User
@@ -12,10 +13,20 @@ from projects.models import Adoption, CollaborationCase, User
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker):
+    """The reference and demo data, loaded once per module (once per xdist worker) inside a
+    transaction rolled back after the module's last test; each test runs in a savepoint of it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_reference", verbosity=0)
+        call_command("load_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo():
-    call_command("load_reference", verbosity=0)
-    call_command("load_demo", stdout=io.StringIO())
+def demo(demo_world, db):
+    pass
 
 
 def test_the_demo_review_sheet_of_the_consortium_rnd_tool(demo):
