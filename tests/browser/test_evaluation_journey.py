@@ -30,7 +30,7 @@ def test_round_from_opening_to_the_bureau_reading_the_final_evaluation(new_visit
     page = manager.goto("/evaluations/")
     page.get_by_role("link", name="評価ラウンドを作成する").click()
     manager.checked("round-new")
-    page.get_by_label("名称").fill("第II期 中間評価（2008年度）")
+    page.get_by_role("textbox", name="名称 必須").fill("第II期 中間評価（2008年度）")
     page.get_by_label("評価の年度").select_option("2008")
     page.get_by_label(PROJECT, exact=True).check()
     page.get_by_label("evaluator", exact=True).check()
