@@ -74,9 +74,12 @@ def _sheet(book, title, header, rows, *, what: str = "", about: About | None = N
         cell.font = Font(bold=True)
         cell.fill = HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
+    # Each row's number is counted here: `sheet.max_row` walks every cell, which made a
+    # 2,000-project roll-up quadratic.
+    for number, row in enumerate(rows, start=head + 1):
         sheet.append(xlsx_row(sheet, row))
-        for cell, text in zip(sheet[sheet.max_row], header, strict=False):
+        for column, text in enumerate(header[: len(row)], start=1):
+            cell = sheet.cell(row=number, column=column)
             style = number_format(cell.value, text)
             if style:
                 cell.number_format = style
