@@ -7,16 +7,13 @@ registry, by name) or コンソーシアム名; テーマ, 連携事例 (a case 
 Nothing here reads the database: the service matches tools, organisations and cases.
 """
 
-import csv
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from evaluation.renderers.member_lists import FORMULA, MAX_ROWS, _csv_rows, _text, _xlsx_rows
-from evaluation.renderers.workbooks import MAX_FILE_BYTES, Problem, WorkbookRefused
+from evaluation.renderers.member_lists import FORMULA, _cell, _text, read_list
 from projects.domain import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 
 MAX_YEN = 10**15
@@ -67,76 +64,13 @@ class AdoptionRow:
 def read_adoption_list(data: bytes) -> list[AdoptionRow]:
     """The rows of an uploaded adoption list, each with its problems. Raises WorkbookRefused
     for a file that cannot be read as a whole."""
-    if not data:
-        raise WorkbookRefused([Problem("", _("ファイルが空です。"))])
-    if len(data) > MAX_FILE_BYTES:
-        raise WorkbookRefused(
-            [
-                Problem(
-                    "",
-                    _("ファイルが大きすぎます（上限 %(mb)s MB）。")
-                    % {"mb": MAX_FILE_BYTES // (1024 * 1024)},
-                )
-            ]
-        )
-    table = _xlsx_rows(data) if data[:2] == b"PK" else _csv_rows(data)
-    columns, rows = None, []
-    try:
-        for line, values in enumerate(table, start=1):
-            if not any(v not in (None, "") for v in values):
-                continue
-            if columns is None:
-                columns = _header_map(values)
-                missing = [label for key, label in REQUIRED.items() if key not in columns]
-                if missing:
-                    raise WorkbookRefused(
-                        [
-                            Problem(
-                                f"{line}行目",
-                                _(
-                                    "必要な列がありません：%(columns)s（見出しの行に置いてください）。"
-                                )
-                                % {"columns": "、".join(missing)},
-                            )
-                        ]
-                    )
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise WorkbookRefused(
-                    [
-                        Problem(
-                            "",
-                            _("行が多すぎます（上限 %(rows)s 行）。") % {"rows": f"{MAX_ROWS:,}"},
-                        )
-                    ]
-                )
-            rows.append(_read_row(line, values, columns))
-    except csv.Error:
-        raise WorkbookRefused([Problem("", _("CSV として読めません。"))]) from None
-    if columns is None:
-        raise WorkbookRefused([Problem("", _("見出しの行がありません。"))])
-    if not rows:
-        raise WorkbookRefused([Problem("", _("採択の行がありません。"))])
-    return rows
-
-
-def _header_map(values) -> dict[str, int]:
-    columns = {}
-    for index, value in enumerate(values):
-        if not isinstance(value, str):
-            continue
-        word = unicodedata.normalize("NFKC", value).replace(" ", "").strip()
-        name = HEADERS.get(word)
-        if name and name not in columns:
-            columns[name] = index
-    return columns
-
-
-def _cell(values, columns, name):
-    index = columns.get(name)
-    if index is None or index >= len(values):
-        return None
-    return values[index]
+    return read_list(
+        data,
+        headers=HEADERS,
+        required=REQUIRED,
+        read_row=_read_row,
+        empty=_("採択の行がありません。"),
+    )
 
 
 def _read_row(line: int, values, columns) -> AdoptionRow:

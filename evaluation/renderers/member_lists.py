@@ -159,6 +159,23 @@ FORMULA = Formula()
 def read_member_list(data: bytes) -> list[MemberRow]:
     """The rows of an uploaded member list, each with its problems. Raises WorkbookRefused for
     a file that cannot be read as a whole (size, format, encoding, columns, too many rows)."""
+    rows = read_list(
+        data,
+        headers=HEADERS,
+        required=REQUIRED,
+        read_row=_read_row,
+        empty=_("会員の行がありません。"),
+    )
+    _mark_duplicates(rows)
+    return rows
+
+
+def read_list(data: bytes, *, headers: dict, required: dict, read_row, empty: str) -> list:
+    """The rows of an uploaded list (xlsx or CSV), the one reader of the member list and the
+    adoption list: the size cap, the format, the header row found by `headers` (Japanese
+    header → column key; `required`: key → the header named when it is missing), then
+    `read_row(line, values, columns)` for each non-empty row. Raises WorkbookRefused for a file
+    that cannot be read as a whole; `empty` is the message for a file with no rows."""
     if not data:
         raise WorkbookRefused([Problem("", _("ファイルが空です。"))])
     if len(data) > MAX_FILE_BYTES:
@@ -172,7 +189,7 @@ def read_member_list(data: bytes) -> list[MemberRow]:
             ]
         )
     table = _xlsx_rows(data) if data[:2] == b"PK" else _csv_rows(data)
-    return _read_rows(table)
+    return _read_rows(table, headers, required, read_row, empty)
 
 
 def _xlsx_rows(data: bytes):
@@ -222,28 +239,28 @@ def _csv_rows(data: bytes):
     return csv.reader(io.StringIO(text, newline=""))
 
 
-def _header_map(values) -> dict[str, int]:
+def _header_map(values, headers: dict) -> dict[str, int]:
     columns = {}
     for index, value in enumerate(values):
         if not isinstance(value, str):
             continue
         word = unicodedata.normalize("NFKC", value).replace(" ", "").strip()
-        name = HEADERS.get(word)
+        name = headers.get(word)
         if name and name not in columns:
             columns[name] = index
     return columns
 
 
-def _read_rows(table) -> list[MemberRow]:
+def _read_rows(table, headers: dict, required: dict, read_row, empty: str) -> list:
     columns = None
-    rows: list[MemberRow] = []
+    rows: list = []
     try:
         for line, values in enumerate(table, start=1):
             if not any(v not in (None, "") for v in values):
                 continue
             if columns is None:
-                columns = _header_map(values)
-                missing = [label for key, label in REQUIRED.items() if key not in columns]
+                columns = _header_map(values, headers)
+                missing = [label for key, label in required.items() if key not in columns]
                 if missing:
                     raise WorkbookRefused(
                         [
@@ -266,14 +283,13 @@ def _read_rows(table) -> list[MemberRow]:
                         )
                     ]
                 )
-            rows.append(_read_row(line, values, columns))
+            rows.append(read_row(line, values, columns))
     except csv.Error:
         raise WorkbookRefused([Problem("", _("CSV として読めません。"))]) from None
     if columns is None:
         raise WorkbookRefused([Problem("", _("見出しの行がありません。"))])
     if not rows:
-        raise WorkbookRefused([Problem("", _("会員の行がありません。"))])
-    _mark_duplicates(rows)
+        raise WorkbookRefused([Problem("", empty)])
     return rows
 
 
