@@ -272,6 +272,7 @@ def sheet_workbook(
         ],
         **on_sheet,
     )
+    _network_sheets(book, data.get("network"), on_sheet)
     _ratings_sheet(book, ratings, criteria, on_sheet)
     if data.get("changes"):
         _sheet(
@@ -301,6 +302,75 @@ def sheet_workbook(
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _network_sheets(book, network, on_sheet) -> None:
+    """The project's cases by the stage reached (the furthest first) and its adoptions with
+    amounts, as the sheet lists them (selectors.cases.sheet_network; a finished sheet's as
+    rated)."""
+    if network is None:
+        return
+    _sheet(
+        book,
+        _("連携事例"),
+        [
+            _("到達段階"),
+            _("事例名"),
+            _("代表事例"),
+            _("連携体"),
+            _("段階と年度"),
+            _("参加機関と役割"),
+            _("売上高（円）"),
+        ],
+        [
+            [
+                group["label"],
+                case["title"],
+                str(_("代表事例")) if case["reference"] else "",
+                case["consortium"],
+                "\n".join(_stage_text(*step) for step in case["stages"]),
+                "\n".join(
+                    f"{name}{punctuation('（')}{role}{punctuation('）')}" if role else name
+                    for name, role in case["partners"]
+                ),
+                case["sales_yen"],
+            ]
+            for group in network["case_groups"]
+            for case in group["cases"]
+        ],
+        **on_sheet,
+    )
+    rows = [
+        [
+            _fy(a["fiscal_year"]),
+            a["tool"],
+            a["grantee"],
+            a["theme"],
+            a["amount_yen"],
+            a["case"],
+        ]
+        for a in network["adoptions"]
+    ]
+    rows += [[_("施策ごとの合計"), tool, _("%(n)s件") % {"n": count}, "", amount, ""]
+             for tool, count, amount in network["tool_totals"]]  # fmt: skip
+    if network["adoptions"]:
+        rows.append([_("採択額の合計"), "", "", "", network["amount_yen"], ""])
+    _sheet(
+        book,
+        _("採択"),
+        [_("採択年度"), _("施策"), _("採択先"), _("テーマ"), _("採択額（円）"), _("連携事例")],
+        rows,
+        **on_sheet,
+    )
+
+
+def _stage_text(label, year, reason) -> str:
+    """「試作：2007年度（平成19年度）」, or a stage passed over with its reason."""
+    if reason:
+        shown = f"{_('経ずに進んだ')}{punctuation('（')}{reason}{punctuation('）')}"
+    else:
+        shown = _fy(year)
+    return f"{label}{punctuation('：')}{shown}"
 
 
 def _changed_figure(target, row):

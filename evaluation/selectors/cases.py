@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from projects.cases import STAGE_ORDER, SUCCESS_STAGE, UnitCost
 from projects.models import (
     Adoption,
+    CasePartner,
     CaseStage,
     CollaborationCase,
     Organisation,
@@ -401,3 +402,83 @@ def partner_choices(project: Project, keep=()) -> list[tuple[int, str]]:
 def project_cases(project: Project):
     """The project's cases an adoption may name (id and title). One query."""
     return list(CollaborationCase.objects.filter(project=project).only("pk", "title"))
+
+
+# The evaluation sheet (issue 26): the project's cases by stage and its adoptions with amounts,
+# as plain JSON values, so the snapshot of a finished evaluation keeps them as they were rated.
+
+
+def sheet_network(project: Project, year: int) -> dict:
+    """The project's cases grouped by the furthest stage reached by the end of `year` (the
+    furthest first; a case with no stage recorded under 「段階の記録なし」; a case whose first
+    stage came later is left out) and its adoptions up to `year` with the amount per tool.
+    Plain values only (lists, strings, integers): `selectors.rounds.freeze_sheet` stores them
+    as they are. Three queries at any size: the cases (with lead), their stages, their
+    partners (with organisation), and the adoptions (with tool, organisation and case)."""
+    cases = (
+        CollaborationCase.objects.filter(project=project)
+        .select_related("lead")
+        .prefetch_related(
+            "stages",
+            Prefetch("partners", queryset=CasePartner.objects.select_related("organisation")),
+        )
+    )
+    labels = dict(Stage.choices)
+    groups: dict[str, list[dict]] = {}
+    for case in cases:
+        steps = [s for s in case.stages.all() if s.skipped or (s.fiscal_year or 0) <= year]
+        reached_steps = [s for s in steps if not s.skipped]
+        if case.stages.all() and not reached_steps:
+            continue  # its first stage came after the evaluated year
+        furthest = max((s.stage for s in reached_steps), key=STAGE_ORDER.index, default="")
+        groups.setdefault(furthest, []).append(
+            {
+                "title": case.title,
+                "consortium": case.consortium,
+                "reference": case.reference,
+                "stages": [
+                    [str(labels[s.stage]), s.fiscal_year, s.skip_reason if s.skipped else ""]
+                    for s in sorted(steps, key=lambda s: STAGE_ORDER.index(s.stage))
+                ],
+                "partners": [[p.organisation.name, p.role] for p in case.partners.all()],
+                "sales_yen": case.sales_yen,
+            }
+        )
+    order = [*reversed(STAGE_ORDER), ""]
+    case_groups = [
+        {
+            "stage": stage,
+            "label": str(labels[stage]) if stage else str(_("段階の記録なし")),
+            "cases": groups[stage],
+        }
+        for stage in order
+        if stage in groups
+    ]
+    adoptions = []
+    totals: dict[tuple, list] = {}
+    for adoption in (
+        Adoption.objects.filter(project=project, fiscal_year__lte=year)
+        .select_related("tool", "organisation", "case")
+        .order_by("fiscal_year", "tool__order", "tool_id", "id")
+    ):
+        tool = str(adoption.tool.name)
+        adoptions.append(
+            {
+                "fiscal_year": adoption.fiscal_year,
+                "tool": tool,
+                "grantee": adoption.grantee,
+                "theme": adoption.theme,
+                "amount_yen": adoption.amount_yen,
+                "case": adoption.case.title if adoption.case else "",
+            }
+        )
+        row = totals.setdefault((adoption.tool.order, adoption.tool_id), [tool, 0, 0])
+        row[1] += 1
+        row[2] += adoption.amount_yen
+    return {
+        "case_groups": case_groups,
+        "case_count": sum(len(g["cases"]) for g in case_groups),
+        "adoptions": adoptions,
+        "tool_totals": [totals[key] for key in sorted(totals)],
+        "amount_yen": sum(a["amount_yen"] for a in adoptions),
+    }

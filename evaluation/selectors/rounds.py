@@ -44,6 +44,7 @@ from evaluation.selectors.achievement import (
     rating_bands,
     target_achievement,
 )
+from evaluation.selectors.cases import sheet_network
 from evaluation.selectors.summaries import rollup_blocks
 from projects.models import Phase, Role
 from projects.times import local_time_label
@@ -94,6 +95,7 @@ def sheet_data(evaluation) -> dict:
             ).order_by("fiscal_year")
         ),
         "revisions": list(plan.scenario_revisions.all()) if plan else [],
+        "network": sheet_network(project, year),
     }
 
 
@@ -510,11 +512,13 @@ def freeze_sheet(evaluation, data: dict | None = None) -> dict:
     """The sheet's computed figures as JSON (what `EvaluationSnapshot.sheet` holds): each
     target with the original target and the one in force, milestones, per year the target,
     actual, rate, rating and the reason of a missing figure, and the projection; the a–e
-    summary as shown. The finishing service stores it (services.evaluations)."""
+    summary as shown; the project's cases by stage and its adoptions (already plain values).
+    The finishing service stores it (services.evaluations)."""
     data = sheet_data(evaluation) if data is None else data
     return {
         "targets": [_frozen_block(block) for block in data["targets"]],
         "categories": _frozen_categories(data["categories"]),
+        "network": data["network"],
     }
 
 
@@ -631,17 +635,24 @@ def sheet_for_reader(evaluation, *, current: bool = False) -> dict:
     evaluation in progress, or one finished before snapshots were kept, shows today's."""
     data = sheet_data(evaluation)
     snapshot = _snapshot_of(evaluation) if evaluation.is_finished else None
-    data.update(frozen_at=None, frozen_label="", showing_current=True, changes=[])
+    data.update(
+        frozen_at=None, frozen_label="", showing_current=True, changes=[], network_changed=False
+    )
     if snapshot is None:
         return data
     changes = _changes(snapshot.sheet, freeze_sheet(evaluation, data))
+    # A snapshot taken before the sheet listed cases and adoptions has none: today's lists.
+    frozen_network = snapshot.sheet.get("network")
     data.update(
         frozen_at=snapshot.taken_at,
         frozen_label=local_time_label(snapshot.taken_at),
         changes=changes,
         showing_current=current,
+        network_changed=frozen_network is not None and frozen_network != data["network"],
     )
     if not current:
         data["targets"] = [_thawed_block(block) for block in snapshot.sheet["targets"]]
         data["categories"] = _thawed_categories(snapshot.sheet["categories"])
+        if frozen_network is not None:
+            data["network"] = frozen_network
     return data

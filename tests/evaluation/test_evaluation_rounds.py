@@ -438,8 +438,10 @@ def test_sheet_query_count_is_pinned(
     # session, user, groups, evaluation (+round, phase, project, bureau), plan, scenario
     # revisions, values, rating bands, targets (+indicator), versions, milestones, yearly plans,
     # reports (self-checks), ratings (+evaluator), their grades, the grades' criteria, the
-    # round's criteria: the same whatever the number of targets, years and ratings
-    with django_assert_num_queries(17):
+    # round's criteria, the cases (+lead; no case here, so no stages nor partners to fetch),
+    # the adoptions (+tool, organisation, case): the same whatever the number of targets,
+    # years and ratings (tests/evaluation/test_sheet_cases.py pins it with cases)
+    with django_assert_num_queries(19):
         assert client.get(url).status_code == 200
 
 

@@ -120,12 +120,14 @@ class Command(BaseCommand):
 
         members = load_demo_members(staff_by_bureau)
         self.stdout.write(f"デモの会員名簿: {members} 件の参画を作成しました。")
-        from evaluation.demo.cases import load_demo_cases
+        from evaluation.demo.cases import freeze_demo_networks, load_demo_cases
 
         cases, adoptions = load_demo_cases(staff_by_bureau)
         self.stdout.write(
             f"デモの連携事例と採択: 事例 {cases} 件、採択 {adoptions} 件を作成しました。"
         )
+        frozen = freeze_demo_networks()
+        self.stdout.write(f"確定済みの評価シート {frozen} 件に連携事例と採択を記録しました。")
 
         from evaluation.demo.reports import link_demo_panel
 
