@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -21,9 +23,13 @@ class OverallPlanForm(forms.Form):
 
     def __init__(self, *args, plan, indicator, **kwargs):
         phase = plan.phase
+        self.indicator = indicator
         self.years = list(range(phase.first_fiscal_year, phase.last_fiscal_year + 1))
+        # money is typed in the indicator's entry unit and kept in yen, as its values are
+        unit = indicator.money_unit
         national = {
-            t.fiscal_year: t.value for t in plan.national_targets.filter(indicator=indicator)
+            t.fiscal_year: in_money_unit(t.value, unit) if unit else t.value
+            for t in plan.national_targets.filter(indicator=indicator)
         }
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("version", plan.version)
@@ -43,6 +49,27 @@ class OverallPlanForm(forms.Form):
                 % {"name": indicator.name, "year": fy_label(year)},
                 required=False,
             )
+        help_text = _("単位：%(unit)s") % {"unit": indicator.shown_unit_label}
+        for name in ("national_total", *(f"national_{year}" for year in self.years)):
+            self.fields[name].help_text = help_text
+
+    def clean(self):
+        """An amount of money is typed in the indicator's entry unit: it must be a whole
+        number of yen (kept in yen)."""
+        cleaned = super().clean()
+        unit = self.indicator.money_unit
+        if unit:
+            for name in ("national_total", *(f"national_{year}" for year in self.years)):
+                value = cleaned.get(name)
+                if value is None:
+                    continue
+                try:
+                    cleaned[name] = Decimal(to_yen(value, unit))
+                except FractionOfYenError:
+                    self.add_error(name, _("1円未満の端数があります。"))
+                except ValueError:
+                    self.add_error(name, _("数値として読めません。"))
+        return cleaned
 
     def national(self):
         values = {None: self.cleaned_data.get("national_total")}

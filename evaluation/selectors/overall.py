@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from evaluation.arithmetic import (
@@ -7,7 +8,14 @@ from evaluation.arithmetic import (
     in_force_by_year,
     rollup,
 )
-from evaluation.models import CommonTargetTotal, Indicator, OverallPlan, ProjectPlan, Target
+from evaluation.models import (
+    CommonTargetTotal,
+    Indicator,
+    NationalTarget,
+    OverallPlan,
+    ProjectPlan,
+    Target,
+)
 from evaluation.selectors.paging import page_of
 from projects.models import PolicyTool, PolicyToolBudget, Project, Role, user_role
 
@@ -73,8 +81,51 @@ def kept_common_rollup(overall: OverallPlan, indicator: Indicator, years: list[i
 
 
 def common_target_indicator() -> Indicator:
-    """The catalogue's common target (共通目標), which the overall plan's national targets set."""
+    """The catalogue's common target (共通目標), which the overall plan's roll-up compares."""
     return Indicator.objects.get(is_common_target=True)
+
+
+def national_target_indicators() -> list[Indicator]:
+    """The catalogue's indicators a national target may be set for: those whose projects'
+    values add up to a national total (`Indicator.adds_up`: not shares, indices, nor counts
+    where one member counts in several projects), the common target first. One query."""
+    indicators = (
+        Indicator.objects.filter(additive=True)
+        .exclude(unit__in=[Indicator.Unit.PERCENT, Indicator.Unit.INDEX])
+        .order_by("-is_common_target", "category", "order", "code")
+    )
+    return list(indicators)
+
+
+def national_target_indicator(indicators: list[Indicator], code: str | None) -> Indicator:
+    """The indicator of `indicators` with the code (the common target when none is asked);
+    404 for a code that is not among them."""
+    if not code:
+        common = next((i for i in indicators if i.is_common_target), None)
+        if common is not None:
+            return common
+        return common_target_indicator()
+    found = next((i for i in indicators if i.code == code), None)
+    if found is None:
+        raise Http404
+    return found
+
+
+def national_targets_table(overall: OverallPlan, years: list[int]) -> list[tuple]:
+    """Each indicator with a national target in the overall plan: (indicator, [target per
+    fiscal year or None], target of the phase or None), the common target first. Read from
+    `overall.national_targets` (prefetched with their indicators by `overall_plan_page`)."""
+    by_indicator: dict[int, tuple] = {}
+    for target in overall.national_targets.all():
+        entry = by_indicator.setdefault(target.indicator_id, (target.indicator, {}))
+        entry[1][target.fiscal_year] = target.value
+    rows = sorted(
+        by_indicator.values(),
+        key=lambda e: (not e[0].is_common_target, e[0].category, e[0].order, e[0].code),
+    )
+    return [
+        (indicator, [values.get(y) for y in years], values.get(None)) for indicator, values in rows
+    ]
 
 
 def overall_plan_page(overall: OverallPlan, user, page: str | None = None) -> dict:
@@ -84,6 +135,11 @@ def overall_plan_page(overall: OverallPlan, user, page: str | None = None) -> di
     first, last = overall.phase.first_fiscal_year, overall.phase.last_fiscal_year
     years = list(range(first, last + 1))
     indicator = common_target_indicator()
+    # the national targets of every indicator, once: the roll-up and the targets' table
+    prefetch_related_objects(
+        [overall],
+        Prefetch("national_targets", queryset=NationalTarget.objects.select_related("indicator")),
+    )
     rows = kept_common_rollup(overall, indicator, years, user)
     if rows is None:
         projects, rows = common_rollup(overall, indicator, years, user)
@@ -126,6 +182,7 @@ def overall_plan_page(overall: OverallPlan, user, page: str | None = None) -> di
             (tool, [by_year.get(y) for y in budget_years]) for tool, by_year in tools.items()
         ],
         "can_edit": overall.is_editable_by(user),
+        "national_targets": national_targets_table(overall, years),
         "project_count": Project.objects.filter(status=Project.Status.ACTIVE).count(),
     }
 

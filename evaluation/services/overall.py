@@ -23,10 +23,20 @@ def overall_plan_update(
     national: dict[int | None, Decimal | None],
     reason: str = "",
 ) -> OverallPlan:
-    """Change the overall plan and the national targets of one indicator (fiscal year, or None
-    for the whole phase → value; None removes)."""
+    """Change the overall plan and the national targets of one catalogue indicator (fiscal
+    year, or None for the whole phase → value, money in yen; None removes). Only an indicator
+    whose projects' values add up (`Indicator.adds_up`) takes a national target."""
     if not OverallPlan.is_editable_by(by):
         raise PermissionDenied
+    if not indicator.adds_up:
+        raise ValidationError(
+            {
+                "national": _(
+                    "%(name)sはプロジェクト間で合計できない指標のため、全国目標を設定できません。"
+                )
+                % {"name": indicator.name}
+            }
+        )
     locked = OverallPlan.objects.select_for_update().select_related("phase").get(pk=overall.pk)
     if locked.version != expected_version:
         raise StaleEditError(locked, expected_version, changes_since(locked, expected_version))

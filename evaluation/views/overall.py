@@ -9,8 +9,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from evaluation.forms.overall import OverallPlanForm, ToolBudgetForm
 from evaluation.selectors.overall import (
-    common_target_indicator,
     get_overall_plan_for_user,
+    national_target_indicator,
+    national_target_indicators,
     overall_plan_page,
     tool_budget_page,
 )
@@ -32,9 +33,13 @@ def overall_plan_detail(request, phase):
 @login_required
 @require_http_methods(["GET", "POST"])
 def overall_plan_edit(request, phase):
-    """GET/POST, managers only (403 for everyone else signed in)."""
+    """GET/POST, managers only (403 for everyone else signed in): the plan and the national
+    targets (per fiscal year and for the phase) of one catalogue indicator that adds up
+    across projects, chosen by `?indicator=<code>` (the common target by default; 404 for
+    another code)."""
     plan = get_overall_plan_for_user(request.user, phase, write=True)
-    indicator = common_target_indicator()
+    indicators = national_target_indicators()
+    indicator = national_target_indicator(indicators, request.GET.get("indicator"))
 
     def save(form):
         data = form.cleaned_data
@@ -54,10 +59,10 @@ def overall_plan_edit(request, phase):
         record=plan,
         make_form=lambda data, record: OverallPlanForm(data, plan=record, indicator=indicator),
         template="evaluation/overall_plan_form.html",
-        context={"overall": plan},
+        context={"overall": plan, "indicator": indicator, "indicators": indicators},
         save=save,
         success=_("全体計画を保存しました。"),
-        done_url=plan.get_absolute_url(),
+        done_url=plan.get_absolute_url() + "#national-targets",
     )
 
 

@@ -142,3 +142,82 @@ def test_rollup_shows_other_bureaus_plans_only_once_approved(client, overall, us
     workflow_transition(obj=plan, action="approve", by=users["manager"])
     client.force_login(users["other_staff"])
     assert "1,234" in client.get(url).content.decode()
+
+
+# --- National targets of any catalogue indicator (issue 26) -----------------------------------
+
+
+def edit_post(overall, **national):
+    data = {"version": overall.version, "mid_term_fiscal_year": 2008, "description": "第II期"}
+    data["national_total"] = national.pop("total", "")
+    for year in range(2006, 2011):
+        data[f"national_{year}"] = national.get(f"y{year}", "")
+    return data
+
+
+def test_a_manager_sets_national_targets_for_another_indicator(client, overall, users, common):
+    sales = IndicatorFactory(
+        code="collaboration-sales",
+        name_ja="連携事業の売上高",
+        unit="yen",
+        entry_money_unit="million",
+        category="e",
+    )
+    IndicatorFactory(code="universities", name_ja="参画大学数", additive=False)
+    client.force_login(users["manager"])
+    url = reverse("overall_plan_edit", args=["II"])
+    page = client.get(url, {"indicator": sales.code}).content.decode()
+    assert "連携事業の売上高 の全国目標（期全体）" in page and "単位：百万円" in page
+    chooser = page.split('id="national-indicator"')[1].split("</form>")[0]
+    assert "連携事業の売上高" in chooser and "新事業開始件数" in chooser
+    assert "参画大学数" not in chooser  # does not add up across projects
+    response = client.post(
+        f"{url}?indicator={sales.code}", edit_post(overall, total="1,500", y2008="250.5")
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    stored = {t.fiscal_year: t.value for t in NationalTarget.objects.filter(indicator=sales)}
+    assert stored == {None: 1_500_000_000, 2008: 250_500_000}  # typed in 百万円, kept in yen
+    assert NationalTarget.objects.get(indicator=common).value == 40000  # left alone
+    target = NationalTarget.objects.get(indicator=sales, fiscal_year=2008)
+    assert target.history.first().history_user == users["manager"]
+    detail = client.get(reverse("overall_plan_detail", args=["II"])).content.decode()
+    table = detail.split('id="national-target-table"')[1].split("</table>")[0]
+    row = next(r for r in table.split("<tr>") if "連携事業の売上高" in r)
+    assert "百万円" in row and "1,500" in row and "250" in row
+    assert "新事業開始件数" in table and "40,000" in table
+    # a value not a whole yen is refused on its field, nothing changes
+    response = client.post(f"{url}?indicator={sales.code}", edit_post(overall, y2009="0.0000001"))
+    assert response.status_code == 200 and "1円未満の端数があります" in response.content.decode()
+    assert NationalTarget.objects.filter(indicator=sales).count() == 2
+    # clearing a field removes its target
+    overall.refresh_from_db()
+    client.post(f"{url}?indicator={sales.code}", edit_post(overall, total="1500"))
+    assert set(
+        NationalTarget.objects.filter(indicator=sales).values_list("fiscal_year", flat=True)
+    ) == {None}
+
+
+def test_an_indicator_that_does_not_add_up_takes_no_national_target(client, overall, users, common):
+    universities = IndicatorFactory(code="universities", name_ja="参画大学数", additive=False)
+    share = IndicatorFactory(code="sme-share", name_ja="中小企業の割合", unit="percent")
+    client.force_login(users["manager"])
+    url = reverse("overall_plan_edit", args=["II"])
+    assert client.get(url, {"indicator": universities.code}).status_code == 404
+    assert client.get(url, {"indicator": share.code}).status_code == 404
+    assert client.get(url, {"indicator": "no-such-indicator"}).status_code == 404
+    overall.refresh_from_db()
+    with pytest.raises(ValidationError):
+        overall_plan_update(
+            overall=overall,
+            expected_version=overall.version,
+            by=users["manager"],
+            mid_term_fiscal_year=2008,
+            description="",
+            indicator=universities,
+            national={None: Decimal(5)},
+        )
+    assert not NationalTarget.objects.filter(indicator=universities).exists()
+    client.force_login(users["staff"])
+    assert client.get(url, {"indicator": common.code}).status_code == 403
+    page = client.get(reverse("overall_plan_detail", args=["II"])).content.decode()
+    assert 'id="national-target-table"' in page and "全国目標を設定する" not in page
