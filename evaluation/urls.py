@@ -183,6 +183,7 @@ urlpatterns = [
     path("projects/<slug:code>/cases/", cases.case_list, name="case_list"),
     path("projects/<slug:code>/cases/new/", cases.case_create, name="case_create"),
     path("projects/<slug:code>/cases/<int:case_id>/edit/", cases.case_edit, name="case_edit"),
+    path("projects/<slug:code>/cases/<int:case_id>/delete/", cases.case_delete, name="case_delete"),
     path("projects/<slug:code>/adoptions/new/", cases.adoption_create, name="adoption_create"),
     path("projects/<slug:code>/adoptions/import/", cases.adoption_import, name="adoption_import"),
     path(
@@ -194,6 +195,11 @@ urlpatterns = [
         "projects/<slug:code>/adoptions/<int:adoption_id>/edit/",
         cases.adoption_edit,
         name="adoption_edit",
+    ),
+    path(
+        "projects/<slug:code>/adoptions/<int:adoption_id>/delete/",
+        cases.adoption_delete,
+        name="adoption_delete",
     ),
     path("policy-tools/<slug:code>/review/", cases.tool_review_sheet, name="tool_review_sheet"),
     path(

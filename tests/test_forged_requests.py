@@ -251,6 +251,11 @@ FORGERIES = [
                 "adoption_edit",
                 lambda o, x: {"code": o["project"].code, "adoption_id": matrix_case(o)[1].pk},
             ),
+            ("case_delete", lambda o, x: {"code": o["project"].code, "case_id": own_case(o).pk}),
+            (
+                "adoption_delete",
+                lambda o, x: {"code": o["project"].code, "adoption_id": matrix_case(o)[1].pk},
+            ),
         )
     ),
     Forgery(

@@ -387,6 +387,16 @@ def case_write(role, method, state):
     return 200 if role == "staff" else 403
 
 
+def case_delete_answer(role, method, state):
+    """The project's bureau's staff confirm (GET) and delete (POST from the page's form; an
+    empty POST is refused, 400); another bureau's staff 404, readers 403."""
+    if role == "other_staff":
+        return 404
+    if role != "staff":
+        return 403
+    return 200 if method == "GET" else 400
+
+
 def adoption_apply_answer(role, method, state):
     if role == "other_staff":
         return 404
@@ -500,6 +510,8 @@ MATRIX: dict[str, list[Row]] = {
     "case_edit": [Row(case_kwargs, signed_in(case_write))],
     "adoption_create": [Row(project_kwargs, signed_in(case_write))],
     "adoption_edit": [Row(adoption_kwargs, signed_in(case_write))],
+    "case_delete": [Row(case_kwargs, signed_in(case_delete_answer))],
+    "adoption_delete": [Row(adoption_kwargs, signed_in(case_delete_answer))],
     "adoption_import": [Row(project_kwargs, signed_in(case_write))],
     "adoption_import_apply": [Row(project_kwargs, signed_in(adoption_apply_answer))],
     "dashboard_summary_export": [

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from evaluation.models.catalogue import Indicator, unit_value_problems
 from evaluation.models.monitoring import ValueKind
-from evaluation.models.workflow import WorkflowModel, WorkflowQuerySet
+from evaluation.models.workflow import State, WorkflowModel, WorkflowQuerySet
 from evaluation.models.yearly import Activity
 from projects.domain import BASELINE_YEAR, PHASE_II, FractionOfYenError, fiscal_year_label, to_yen
 from projects.models import FISCAL_YEAR_RANGE, Project, SubRegion
@@ -105,6 +105,19 @@ SELF_RATINGS = [
 class AnnualReportQuerySet(WorkflowQuerySet):
     def with_related(self):
         return self.select_related("project__bureau")
+
+    def approved_years(self, project, years) -> list[int]:
+        """The fiscal years among `years` whose annual report of the project is approved
+        (locked: its evidence, the cases and adoptions counted for the year, stays). One
+        query, none without years."""
+        years = sorted({year for year in years if year is not None})
+        if not years:
+            return []
+        return sorted(
+            self.filter(project=project, fiscal_year__in=years, state=State.APPROVED)
+            .values_list("fiscal_year", flat=True)
+            .distinct()
+        )
 
 
 class AnnualReport(WorkflowModel):

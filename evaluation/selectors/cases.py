@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from evaluation.models import AnnualReport
 from projects.cases import STAGE_ORDER, SUCCESS_STAGE, UnitCost
 from projects.models import (
     Adoption,
@@ -481,4 +482,30 @@ def sheet_network(project: Project, year: int) -> dict:
         "adoptions": adoptions,
         "tool_totals": [totals[key] for key in sorted(totals)],
         "amount_yen": sum(a["amount_yen"] for a in adoptions),
+    }
+
+
+def case_delete_page(user, code: str, case_id: int) -> dict:
+    """The confirmation page of a case's deletion, for the staff of the project's bureau (404
+    for another bureau's case, 403 for readers): the case, the adoptions that name it and the
+    approved years that refuse the deletion. Fixed queries."""
+    case = get_case_for_user(user, code, case_id, write=True)
+    adoptions = list(Adoption.objects.filter(case=case).select_related("tool"))
+    return {
+        "project": case.project,
+        "case": case,
+        "adoptions": adoptions,
+        "locked_years": AnnualReport.objects.approved_years(case.project, case.counted_years()),
+    }
+
+
+def adoption_delete_page(user, code: str, adoption_id: int) -> dict:
+    """The confirmation page of an adoption's deletion (as `case_delete_page`)."""
+    adoption = get_adoption_for_user(user, code, adoption_id, write=True)
+    return {
+        "project": adoption.project,
+        "adoption": adoption,
+        "locked_years": AnnualReport.objects.approved_years(
+            adoption.project, [adoption.fiscal_year]
+        ),
     }

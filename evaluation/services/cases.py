@@ -6,12 +6,15 @@ from dataclasses import dataclass
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from evaluation.models import AnnualReport
 from evaluation.renderers.adoption_lists import AdoptionRow, read_adoption_list
 from evaluation.renderers.workbooks import Problem, WorkbookRefused
 from projects.cases import StageStep
+from projects.domain import fiscal_year_label, punctuation
 from projects.models import (
     Adoption,
     CasePartner,
@@ -94,6 +97,68 @@ def adoption_save(*, adoption: Adoption, by, reason: str = "") -> Adoption:
     same project)."""
     _check_writer(adoption.project, by)
     return _audited(adoption, by, reason or _("採択の保存"))
+
+
+def _refuse_locked_years(project: Project, years, message: str) -> None:
+    """Refuse a deletion that would change the evidence of an approved annual report: the
+    fiscal years the record counts for whose report is approved (locked until a manager
+    reopens it, DOMAIN.md)."""
+    locked = AnnualReport.objects.approved_years(project, years)
+    if locked:
+        labels = punctuation("、").join(
+            fiscal_year_label(year, get_language() or "ja") for year in locked
+        )
+        raise ValidationError(message % {"years": labels}, code="locked")
+
+
+@transaction.atomic
+def case_delete(*, case: CollaborationCase, by, reason: str = "") -> None:
+    """Delete a case of the user's bureau's project with its stages and partners, audited
+    (each row's history records the deletion, the user and the reason); the adoptions that
+    name it are kept and no longer name it (audited too). Refused while a fiscal year the
+    case counts for (a stage reached in it) has an approved annual report. The d) figures
+    and the cost per outcome are read from the lists, so they change with this transaction."""
+    _check_writer(case.project, by)
+    case = (
+        CollaborationCase.objects.select_for_update()
+        .select_related("project")
+        .prefetch_related("stages", "partners", "adoptions")
+        .get(pk=case.pk)
+    )
+    _refuse_locked_years(
+        case.project,
+        case.counted_years(),
+        _(
+            "%(years)sの年度報告が承認済みのため、この連携事例は削除できません。"
+            "削除するには、本省評価担当に年度報告の再開を依頼してください。"
+        ),
+    )
+    reason = reason or _("連携事例の削除")
+    for adoption in case.adoptions.all():
+        adoption.case = None
+        _audited(adoption, by, reason)
+    for row in [*case.stages.all(), *case.partners.all(), case]:
+        row._history_user, row._change_reason = by, reason
+        row.delete()
+
+
+@transaction.atomic
+def adoption_delete(*, adoption: Adoption, by, reason: str = "") -> None:
+    """Delete an adoption of the user's bureau's project, audited. Refused while the annual
+    report of its fiscal year is approved. The a) figures and the cost per outcome are read
+    from the list, so they change with this transaction."""
+    _check_writer(adoption.project, by)
+    adoption = Adoption.objects.select_for_update().select_related("project").get(pk=adoption.pk)
+    _refuse_locked_years(
+        adoption.project,
+        [adoption.fiscal_year],
+        _(
+            "%(years)sの年度報告が承認済みのため、この採択は削除できません。"
+            "削除するには、本省評価担当に年度報告の再開を依頼してください。"
+        ),
+    )
+    adoption._history_user, adoption._change_reason = by, reason or _("採択の削除")
+    adoption.delete()
 
 
 # The import of an adoption list (採択一覧): preview first (changes nothing), then apply all or

@@ -20,6 +20,8 @@ from evaluation.renderers.exports import export_format, export_response, fy
 from evaluation.renderers.layout import file_name
 from evaluation.renderers.workbooks import MAX_FILE_BYTES, Problem, WorkbookRefused
 from evaluation.selectors.cases import (
+    adoption_delete_page,
+    case_delete_page,
     case_list_page,
     get_adoption_for_user,
     get_case_for_user,
@@ -199,6 +201,57 @@ def adoption_edit(request, code, adoption_id):
     readers): change an adoption."""
     adoption = get_adoption_for_user(request.user, code, adoption_id, write=True)
     return _adoption_screen(request, adoption.project, adoption)
+
+
+def _delete_screen(request, context: dict, delete, *, done: str, success: str):
+    """GET shows what will be deleted (and why it cannot be, when an approved annual report
+    counts it); POST, from the page's form (`confirm`; without it 400, nothing deleted),
+    deletes through the service and returns to the list, or shows the refusal (409: the
+    record's state refuses it)."""
+    if request.method == "POST":
+        if request.POST.get("confirm") != "1":
+            context["refusal"] = [_("確認画面の「削除する」から削除してください。")]
+            return render(request, "evaluation/case_delete.html", context, status=400)
+        try:
+            delete()
+        except ValidationError as error:
+            context.update(refusal=error.messages, locked_refusal=True)
+            return render(request, "evaluation/case_delete.html", context, status=409)
+        messages.success(request, success)
+        return redirect(done)
+    return render(request, "evaluation/case_delete.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_delete(request, code, case_id):
+    """GET confirms, POST deletes; staff of the project's bureau (404 for another bureau's
+    case, 403 for readers). Refused while a year the case counts for is approved."""
+    context = case_delete_page(request.user, code, case_id)
+    case = context["case"]
+    return _delete_screen(
+        request,
+        context,
+        lambda: case_services.case_delete(case=case, by=request.user),
+        done=reverse("case_list", args=[case.project.code]),
+        success=_("連携事例「%(title)s」を削除しました。") % {"title": case.title},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def adoption_delete(request, code, adoption_id):
+    """GET confirms, POST deletes; staff of the project's bureau (404 for another bureau's
+    adoption, 403 for readers). Refused while the adoption's year is approved."""
+    context = adoption_delete_page(request.user, code, adoption_id)
+    adoption = context["adoption"]
+    return _delete_screen(
+        request,
+        context,
+        lambda: case_services.adoption_delete(adoption=adoption, by=request.user),
+        done=reverse("case_list", args=[adoption.project.code]) + "#adoptions",
+        success=_("採択を削除しました。"),
+    )
 
 
 @login_required

@@ -113,6 +113,11 @@ class CollaborationCase(models.Model):
             StageStep(s.stage, s.fiscal_year, s.skipped, s.skip_reason) for s in self.stages.all()
         ]
 
+    def counted_years(self) -> list[int]:
+        """The fiscal years whose figures count this case: those of the stages it reached (read
+        from the prefetched rows)."""
+        return sorted({s.fiscal_year for s in self.stages.all() if not s.skipped})
+
     @property
     def stage_reached(self) -> str | None:
         return highest_stage(self.steps())
