@@ -68,6 +68,11 @@ class CaseForm(forms.Form):
         label=_("成果の概要"), max_length=5000, required=False, widget=TEXTAREA
     )
     sales_yen = YenField(label=_("売上高（円）"), required=False)
+    reference = forms.BooleanField(
+        label=_("代表事例"),
+        required=False,
+        help_text=_("資料に掲載する代表的な事例の場合に選びます。一覧と評価シートに表示されます。"),
+    )
 
     def __init__(self, *args, case: CollaborationCase, organisations, **kwargs):
         self.case = case
@@ -83,6 +88,7 @@ class CaseForm(forms.Form):
                 lead_label=case.lead_label,
                 outcome_notes=case.outcome_notes,
                 sales_yen=case.sales_yen,
+                reference=case.reference,
             )
         super().__init__(*args, **kwargs)
         self.fields["lead"] = organisation_field(_("中核となる機関"), organisations)
@@ -140,6 +146,7 @@ class CaseForm(forms.Form):
         "lead_label",
         "outcome_notes",
         "sales_yen",
+        "reference",
     )
 
     def main_fields(self):
@@ -203,6 +210,7 @@ class CaseForm(forms.Form):
         case.lead_label = cleaned["lead_label"]
         case.outcome_notes = cleaned["outcome_notes"]
         case.sales_yen = cleaned["sales_yen"]
+        case.reference = cleaned["reference"]
         return case
 
 

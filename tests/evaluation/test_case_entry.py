@@ -2,6 +2,7 @@
 with partners and stages (the stage order rule), an adoption; scoped to the bureau, audited."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -255,3 +256,23 @@ def test_case_list_query_count_is_flat(
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count("事例1") >= 1
+
+
+def test_staff_mark_and_unmark_a_reference_case(client, users, project, firms):
+    client.force_login(users["staff"])
+    page = client.get(reverse("case_create", args=[project.code])).content.decode()
+    assert 'name="reference"' in page and "代表事例" in page
+    client.post(reverse("case_create", args=[project.code]), case_post(firms, reference="on"))
+    case = CollaborationCase.objects.get()
+    assert case.reference is True
+    listing = client.get(reverse("case_list", args=[project.code])).content.decode()
+    assert 'class="badge">代表事例' in listing
+    url = reverse("case_edit", args=[project.code, case.pk])
+    box = re.search(r'<input[^>]*name="reference"[^>]*>', client.get(url).content.decode())
+    assert "checked" in box.group(0)  # the edit form shows the flag as kept
+    assert client.post(url, case_post(firms)).status_code == 302  # the box left unticked
+    case.refresh_from_db()
+    assert case.reference is False
+    assert [h.reference for h in case.history.order_by("history_date")] == [True, False]
+    listing = client.get(reverse("case_list", args=[project.code])).content.decode()
+    assert 'class="badge">代表事例' not in listing
