@@ -59,3 +59,19 @@ def test_the_demo_has_the_seeds_reference_cases_and_31_hokkaido_adoptions(demo):
     assert {"rd", "prototype", "product", "business"} <= stages
     call_command("load_demo", stdout=io.StringIO())  # idempotent
     assert Adoption.objects.filter(project__code="hokkaido-super-cluster").count() == 35
+
+
+def test_the_demo_finished_sheets_list_the_demo_cases_as_rated(demo):
+    from evaluation.models import ProjectEvaluation
+    from evaluation.selectors.rounds import sheet_for_reader
+
+    finished = list(
+        ProjectEvaluation.objects.filter(state=ProjectEvaluation.State.FINISHED).select_related(
+            "round__phase", "project__bureau", "snapshot"
+        )
+    )
+    assert finished
+    counts = {e.project.code: e.snapshot.sheet["network"]["case_count"] for e in finished}
+    assert sum(counts.values()) > 0, counts  # the demo's lists were recorded in the snapshots
+    sheet = sheet_for_reader(next(e for e in finished if counts[e.project.code]))
+    assert sheet["frozen_at"] and not sheet["network_changed"]
