@@ -111,7 +111,7 @@ def target_table(data: dict) -> tuple[list, list]:
         _("達成率（%）"),
         _("評価"),
         _("計画終了時の見通し"),
-        _("目標に届くか"),
+        _("目標達成の見込み"),
         _("当年度の値"),
         _("実績がない理由"),
         _("1社あたりの目標"),
@@ -341,7 +341,7 @@ def _reach_label(reaches, projected) -> str:
         return _("見通しなし（実績が3年度分未満）")
     if reaches is None:
         return _("目標値がありません")
-    return _("届く見通し") if reaches else _("届かない見通し")
+    return _("達成見込み") if reaches else _("未達成見込み")
 
 
 def rollup_table(rollup: dict) -> tuple[list, list]:
@@ -355,7 +355,7 @@ def rollup_table(rollup: dict) -> tuple[list, list]:
             _of(
                 indicator, f"{_('計画終了時の見通し')}{punctuation('（')}{unit}{punctuation('）')}"
             ),
-            _of(indicator, _("目標に届くか")),
+            _of(indicator, _("目標達成の見込み")),
         ]
         if indicator.is_common_target:
             header += [_of(indicator, _("1社あたりの目標")), _of(indicator, _("1社あたりの実績"))]

@@ -198,7 +198,9 @@ def match_adoption_rows(project: Project, rows: list[AdoptionRow]) -> list[Adopt
             found = cases.get(normalise_name(row.case), [])
             if len(found) != 1:
                 row.problems.append(
-                    _("連携事例「%(title)s」がこのプロジェクトに一つだけ見つかりません。")
+                    _(
+                        "このプロジェクトに連携事例「%(title)s」がないか、同じ名称の事例が複数あります。"
+                    )
                     % {"title": row.case[:60]}
                 )
             else:

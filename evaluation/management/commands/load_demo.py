@@ -130,7 +130,7 @@ class Command(BaseCommand):
         from evaluation.demo.reports import link_demo_panel
 
         linked = link_demo_panel(demo_projects)
-        self.stdout.write(f"パネル企業 {linked} 社を会員名簿の企業に結び付けました。")
+        self.stdout.write(f"継続集計企業 {linked} 社を会員名簿の企業に結び付けました。")
         # The fixtures and the demo's values came around the services: the summaries are
         # recomputed once from what is settled now.
         call_command("rebuild_summaries", stdout=self.stdout)
