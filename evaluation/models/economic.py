@@ -108,7 +108,7 @@ class PanelFirm(models.Model):
         related_name="panel_firms",
         verbose_name=_("参画機関"),
         help_text=_(
-            "会員名簿の企業（取込時に法人番号または名称で照合）。規模と業種はここから読みます。"
+            "会員名簿の企業（取り込み時に法人番号または名称で照合）。規模と業種はここから取得します。"
         ),
     )
     is_demo = models.BooleanField(_("デモデータ"), default=False)

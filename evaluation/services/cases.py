@@ -149,10 +149,10 @@ def adoption_rows_from_token(*, project: Project, token: str) -> list[AdoptionRo
         payload = signing.loads(token, salt=ADOPTION_SIGNING_SALT, max_age=24 * 3600)
     except signing.BadSignature:
         raise WorkbookRefused(
-            [Problem("", _("プレビューの内容を確認できません。もう一度ファイルを選んでください。"))]
+            [Problem("", _("確認画面の内容を確認できません。もう一度ファイルを選んでください。"))]
         ) from None
     if payload.get("project") != project.code:
-        raise WorkbookRefused([Problem("", _("このプレビューは別のプロジェクトのものです。"))])
+        raise WorkbookRefused([Problem("", _("この確認画面は別のプロジェクトのものです。"))])
     return [AdoptionRow.from_dict(row) for row in payload["rows"]]
 
 

@@ -224,7 +224,7 @@ def test_ratings_are_blind_before_and_after_consolidation(
         reverse("evaluation_sheet_download", args=[evaluation.round_id, "kanto-regional"])
     )
     book = openpyxl.load_workbook(io.BytesIO(workbook.content))
-    texts = [c for row in table(book["評価者の評価"]) for c in row]
+    texts = [c for row in table(book["評価委員の評価"]) for c in row]
     assert "二人目の所見" in texts and "一人目の所見" not in texts
 
 
