@@ -33,7 +33,7 @@ def stage_errors(steps: list[StageStep], labels: dict[str, str] | None = None) -
         if step.skipped:
             if not step.reason.strip():
                 errors.append(
-                    _("%(stage)s を飛ばす場合は理由を書いてください。") % {"stage": label}
+                    _("%(stage)sを経ずに進んだ場合は、理由を書いてください。") % {"stage": label}
                 )
             continue
         if step.fiscal_year is None:
@@ -45,8 +45,8 @@ def stage_errors(steps: list[StageStep], labels: dict[str, str] | None = None) -
             if before is None:
                 errors.append(
                     _(
-                        "%(stage)s は %(earlier)s より前に到達できません"
-                        "（%(earlier)s を飛ばす場合は理由を書いてください）。"
+                        "%(stage)sは%(earlier)sより前に到達できません"
+                        "（%(earlier)sを経ずに進んだ場合は、理由を書いてください）。"
                     )
                     % {"stage": label, "earlier": earlier_label}
                 )

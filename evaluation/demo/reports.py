@@ -185,4 +185,4 @@ def load_demo_reports_2(projects, staff_by_bureau, manager) -> str:
     first = projects[0] if projects else None
     staff = staff_by_bureau.get(first.bureau.code) if first else None
     surveys = load_demo_surveys(manager, staff, first)
-    return f"パネル企業 {firms} 社、全国の値 {national} 年度、アンケート {surveys} 件"
+    return f"継続集計企業 {firms} 社、全国の値 {national} 年度、アンケート {surveys} 件"

@@ -103,12 +103,12 @@ class CaseForm(forms.Form):
                 initial=str(step.fiscal_year) if step and step.fiscal_year else "",
             )
             self.fields[f"{value}_skipped"] = forms.BooleanField(
-                label=_("%(stage)s：飛ばした") % {"stage": label},
+                label=_("%(stage)s：経ずに進んだ") % {"stage": label},
                 required=False,
                 initial=bool(step and step.skipped),
             )
             self.fields[f"{value}_reason"] = forms.CharField(
-                label=_("%(stage)s：飛ばした理由") % {"stage": label},
+                label=_("%(stage)s：経ずに進んだ理由") % {"stage": label},
                 max_length=200,
                 required=False,
                 initial=step.skip_reason if step else "",
@@ -172,7 +172,9 @@ class CaseForm(forms.Form):
             if skipped and year:
                 self.add_error(
                     f"{value}_year",
-                    _("%(stage)s は到達年度か飛ばした理由のどちらかにしてください。")
+                    _(
+                        "%(stage)sは、到達年度と「経ずに進んだ」のどちらか一方だけを入力してください。"
+                    )
                     % {"stage": label},
                 )
                 continue
@@ -181,7 +183,8 @@ class CaseForm(forms.Form):
             elif reason:
                 self.add_error(
                     f"{value}_skipped",
-                    _("%(stage)s を飛ばす場合は「飛ばした」を選んでください。") % {"stage": label},
+                    _("%(stage)sを経ずに進んだ場合は、「経ずに進んだ」を選んでください。")
+                    % {"stage": label},
                 )
         cleaned["stages"] = steps
         partners, seen = [], set()

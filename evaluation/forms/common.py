@@ -89,7 +89,9 @@ class NumberField(forms.Field):
             return parse_number(value)
         except ValueError:
             raise forms.ValidationError(
-                _("「%(value)s」は数値として読めません。"), params={"value": value}, code="invalid"
+                _("「%(value)s」を数値として認識できません。"),
+                params={"value": value},
+                code="invalid",
             ) from None
 
 

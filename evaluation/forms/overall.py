@@ -40,12 +40,12 @@ class OverallPlanForm(forms.Form):
             initial.setdefault(f"national_{year}", as_typed(national.get(year)))
         super().__init__(*args, **kwargs)
         self.fields["mid_term_fiscal_year"].choices = year_choices(self.years[0], self.years[-1])
-        self.fields["national_total"].label = _("%(name)s の全国目標（期全体）") % {
+        self.fields["national_total"].label = _("%(name)sの全国目標（期全体）") % {
             "name": indicator.name
         }
         for year in self.years:
             self.fields[f"national_{year}"] = NumberField(
-                label=_("%(name)s の全国目標（%(year)s）")
+                label=_("%(name)sの%(year)sの全国目標")
                 % {"name": indicator.name, "year": fy_label(year)},
                 required=False,
             )
@@ -100,7 +100,7 @@ class ToolBudgetForm(forms.Form):
         for tool in self.tools:
             for year in self.years:
                 self.fields[self.name(tool, year)] = NumberField(
-                    label=_("%(tool)s の予算額（%(year)s、百万円）")
+                    label=_("%(tool)sの%(year)sの予算額（百万円）")
                     % {"tool": tool.name, "year": fy_label(year)},
                     required=False,
                 )
@@ -138,7 +138,7 @@ class ToolBudgetForm(forms.Form):
                 except FractionOfYenError:
                     self.add_error(name, _("1円未満の端数があります。"))
                 except ValueError:
-                    self.add_error(name, _("数値として読めません。"))
+                    self.add_error(name, _("数値として認識できません。"))
                 else:
                     if yen < 0 or yen >= 10**15:
                         self.add_error(name, _("予算額は0以上で入力してください。"))

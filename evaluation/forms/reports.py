@@ -38,7 +38,7 @@ class ReportEntryForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    KEEP = [("mine", _("あなたの値を保存する")), ("theirs", _("相手の値を残す"))]
+    KEEP = [("mine", _("自分の入力値で保存する")), ("theirs", _("他の利用者の値を残す"))]
 
     def __init__(
         self,

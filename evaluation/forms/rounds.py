@@ -38,12 +38,12 @@ class RoundCreateForm(forms.Form):
         label=_("評価するプロジェクト"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
     evaluators = ModelIdsField(
-        label=_("評価者"),
+        label=_("評価委員"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
-            "選んだ評価者を、選んだすべてのプロジェクトに割り当てます。後から個別に変えられます。"
+            "選んだ評価委員を、選んだすべてのプロジェクトに割り当てます。後から個別に変えられます。"
         ),
     )
 
@@ -68,7 +68,7 @@ class RoundCreateForm(forms.Form):
 
 class AssignForm(forms.Form):
     evaluators = ModelIdsField(
-        label=_("評価者"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("評価委員"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, **kwargs):

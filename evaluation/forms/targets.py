@@ -160,7 +160,7 @@ class TargetValuesForm(VersionedForm):
                     self.add_error(name, error)
         if any(key.startswith("per_firm") for key in self.data):
             raise forms.ValidationError(
-                _("1社あたりの目標は、目標値と参画企業数から自動で計算されます。入力できません。")
+                _("1社当たりの目標は、目標値と参画企業数から自動で計算されます。入力できません。")
             )
         return cleaned
 

@@ -12,7 +12,7 @@ from projects.domain import MONEY_UNITS, FractionOfYenError, to_yen
 class YearlyPlanCreateForm(forms.Form):
     fiscal_year = forms.TypedChoiceField(label=_("年度"), coerce=int)
     copy_previous = forms.BooleanField(
-        label=_("前年度の年度計画を写して始める"), required=False, initial=True
+        label=_("前年度の年度計画を複製して作成する"), required=False, initial=True
     )
 
     def __init__(self, *args, years: list[int], **kwargs):

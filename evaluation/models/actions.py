@@ -89,7 +89,7 @@ class ActionItem(models.Model):
         verbose_name=_("確認者"),
     )
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
-    version = models.PositiveIntegerField(_("版"), default=1)
+    version = models.PositiveIntegerField(_("更新番号"), default=1)
 
     objects = ActionItemQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[activities])

@@ -52,7 +52,9 @@ class Indicator(ReferenceModel):
     additive = models.BooleanField(
         _("プロジェクト間で合計可能"),
         default=True,
-        help_text=_("同じ大学が複数のプロジェクトに参加する場合など、合計できない指標は外します。"),
+        help_text=_(
+            "同じ大学が複数のプロジェクトに参画する場合など、合計できない指標ではチェックを外します。"
+        ),
     )
     is_common_target = models.BooleanField(
         _("共通目標"), default=False, help_text=_("全プロジェクト共通の目標（新事業開始件数）。")
@@ -70,14 +72,16 @@ class Indicator(ReferenceModel):
             ("hundred-million", _("億円")),
         ],
         default="million",
-        help_text=_("単位が円の指標を、年度報告でどの単位で入力するか。保存は常に円です。"),
+        help_text=_("単位が円の指標を年度報告で入力するときの単位です。保存は常に円単位です。"),
     )
     change_warning_factor = models.DecimalField(
         _("前年度比の注意喚起の倍率"),
         max_digits=6,
         decimal_places=2,
         default=3,
-        help_text=_("前年度の値のこの倍を超える、またはこの分の1を下回るときに注意を表示します。"),
+        help_text=_(
+            "値が前年度の値のこの倍率を超えるか、この倍率分の1を下回るときに、注意を表示します。"
+        ),
     )
     definition_ja = models.TextField(_("定義（日本語）"), blank=True)
     definition_en = models.TextField(_("定義（英語）"), blank=True)
@@ -133,7 +137,7 @@ class Indicator(ReferenceModel):
             return gettext("指数はプロジェクト間で合計できないため、プロジェクト別の値を示します。")
         if not self.additive:
             return gettext(
-                "同じ機関や企業が複数のプロジェクトに参加するため、合計すると重複して数えてしまいます。"
+                "同じ機関や企業が複数のプロジェクトに参画するため、合計すると重複して数えてしまいます。"
                 "プロジェクト別の値を示します。"
             )
         return ""

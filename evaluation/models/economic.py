@@ -108,7 +108,7 @@ class PanelFirm(models.Model):
         related_name="panel_firms",
         verbose_name=_("参画機関"),
         help_text=_(
-            "会員名簿の企業（取込時に法人番号または名称で照合）。規模と業種はここから読みます。"
+            "会員名簿の企業（取り込み時に法人番号または名称で照合）。規模と業種はここから取得します。"
         ),
     )
     is_demo = models.BooleanField(_("デモデータ"), default=False)
@@ -116,8 +116,8 @@ class PanelFirm(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("パネル企業")
-        verbose_name_plural = _("パネル企業")
+        verbose_name = _("継続集計企業")
+        verbose_name_plural = _("継続集計企業")
         ordering = ["project", "code"]
         constraints = [
             models.UniqueConstraint(fields=["project", "code"], name="panel_firm_unique"),
@@ -182,8 +182,8 @@ class PanelFigure(models.Model):
     }
 
     class Meta:
-        verbose_name = _("パネル企業の年度値")
-        verbose_name_plural = _("パネル企業の年度値")
+        verbose_name = _("継続集計企業の年度値")
+        verbose_name_plural = _("継続集計企業の年度値")
         ordering = ["firm", "fiscal_year"]
         constraints = [
             models.UniqueConstraint(fields=["firm", "fiscal_year"], name="panel_figure_unique"),

@@ -77,8 +77,8 @@ class EvaluationRound(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("評価ラウンド")
-        verbose_name_plural = _("評価ラウンド")
+        verbose_name = _("評価の実施回")
+        verbose_name_plural = _("評価の実施回")
         ordering = ["-fiscal_year", "pk"]
         constraints = [
             models.CheckConstraint(condition=FISCAL_YEAR_RANGE, name="round_fiscal_year_range"),
@@ -124,7 +124,7 @@ class ProjectEvaluation(models.Model):
         EvaluationRound,
         on_delete=models.CASCADE,
         related_name="evaluations",
-        verbose_name=_("評価ラウンド"),
+        verbose_name=_("評価の実施回"),
     )
     project = models.ForeignKey(
         Project,
@@ -133,7 +133,7 @@ class ProjectEvaluation(models.Model):
         verbose_name=_("プロジェクト"),
     )
     evaluators = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="assigned_evaluations", verbose_name=_("評価者")
+        settings.AUTH_USER_MODEL, related_name="assigned_evaluations", verbose_name=_("評価委員")
     )
     state = models.CharField(
         _("状態"), max_length=12, choices=State.choices, default=State.IN_PROGRESS
@@ -152,7 +152,7 @@ class ProjectEvaluation(models.Model):
         verbose_name=_("取りまとめ者"),
     )
     consolidated_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
-    version = models.PositiveIntegerField(_("版"), default=1)
+    version = models.PositiveIntegerField(_("更新番号"), default=1)
 
     objects = ProjectEvaluationQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[evaluators])
@@ -205,7 +205,7 @@ class EvaluatorRating(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("評価者"),
+        verbose_name=_("評価委員"),
     )
     overall_grade = models.CharField(_("総合評価"), max_length=1, choices=Grade.choices, blank=True)
     findings = models.TextField(_("所見"), blank=True)
@@ -213,14 +213,14 @@ class EvaluatorRating(models.Model):
     # A draft may leave grades blank; finishing needs them all (services.evaluations.rating_save).
     is_draft = models.BooleanField(_("下書き"), default=False)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
-    version = models.PositiveIntegerField(_("版"), default=1)
+    version = models.PositiveIntegerField(_("更新番号"), default=1)
 
     objects = EvaluatorRatingQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("評価者の評価")
-        verbose_name_plural = _("評価者の評価")
+        verbose_name = _("評価委員の評価")
+        verbose_name_plural = _("評価委員の評価")
         ordering = ["evaluation", "evaluator__username"]
         constraints = [
             models.UniqueConstraint(

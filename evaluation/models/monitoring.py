@@ -204,10 +204,10 @@ class MonitoredValue(models.Model):
             if self.value is None:
                 errors["value"] = _("数値を入力してください。")
             elif self.value == 0:
-                errors["value"] = _("ゼロは「ゼロ」の種類で記録してください。")
+                errors["value"] = _("値が0のときは、種類で「ゼロ」を選んでください。")
         elif self.kind == ValueKind.ZERO:
             if self.value not in (None, Decimal(0)):
-                errors["value"] = _("「ゼロ」の値は 0 です。")
+                errors["value"] = _("種類が「ゼロ」のときは、値を0にしてください。")
             self.value = Decimal(0)
         elif self.kind in (ValueKind.NOT_APPLICABLE, ValueKind.UNKNOWN) and self.value is not None:
             errors["value"] = _("「該当なし」「未把握」には数値を入れません。")

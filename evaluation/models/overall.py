@@ -28,7 +28,7 @@ class OverallPlan(models.Model):
     )
     mid_term_fiscal_year = models.PositiveSmallIntegerField(_("中間評価の年度"))
     description = models.TextField(_("概要"), blank=True)
-    version = models.PositiveIntegerField(_("版"), default=1)
+    version = models.PositiveIntegerField(_("更新番号"), default=1)
 
     objects = OverallPlanQuerySet.as_manager()
     history = HistoricalRecords()

@@ -114,7 +114,7 @@ class WorkflowModel(models.Model):
     state = models.CharField(
         _("状態"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
     )
-    version = models.PositiveIntegerField(_("版"), default=1)
+    version = models.PositiveIntegerField(_("更新番号"), default=1)
 
     objects = WorkflowQuerySet.as_manager()
 
@@ -162,7 +162,7 @@ class WorkflowEvent(models.Model):
     from_state = models.CharField(_("変更前の状態"), max_length=10, choices=State.choices)
     to_state = models.CharField(_("変更後の状態"), max_length=10, choices=State.choices)
     by = models.ForeignKey(
-        "projects.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("実施者")
+        "projects.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("操作者")
     )
     at = models.DateTimeField(_("日時"), auto_now_add=True)
     comment = models.TextField(_("コメント・理由"), blank=True)

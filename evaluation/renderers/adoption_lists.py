@@ -86,7 +86,8 @@ def _read_row(line: int, values, columns) -> AdoptionRow:
             row.fiscal_year = None
     else:
         row.problems.append(
-            _("採択年度「%(text)s」が読めません（例：2006、2006年度）。") % {"text": year[:40]}
+            _("採択年度「%(text)s」を年度として認識できません（例：2006、2006年度）。")
+            % {"text": year[:40]}
         )
     row.grantee = _text(row, _cell(values, columns, "grantee"), _("採択先"), nfkc=False)
     row.consortium = _text(

@@ -199,7 +199,7 @@ def _xlsx_rows(data: bytes):
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheet = workbook.worksheets[0]
     except Exception:  # openpyxl raises many kinds on a malformed package
-        raise WorkbookRefused([Problem("", _("Excel ブックとして読めません。"))]) from None
+        raise WorkbookRefused([Problem("", _("Excelブックとして読み込めません。"))]) from None
 
     def rows():
         try:
@@ -211,7 +211,7 @@ def _xlsx_rows(data: bytes):
         except WorkbookRefused:
             raise
         except Exception:
-            raise WorkbookRefused([Problem("", _("Excel ブックとして読めません。"))]) from None
+            raise WorkbookRefused([Problem("", _("Excelブックとして読み込めません。"))]) from None
         finally:
             workbook.close()
 
@@ -230,12 +230,14 @@ def _csv_rows(data: bytes):
             [
                 Problem(
                     "",
-                    _("文字コードを読めません（UTF-8 または Shift_JIS の CSV にしてください）。"),
+                    _(
+                        "文字コードを認識できません（UTF-8またはShift_JISのCSVファイルにしてください）。"
+                    ),
                 )
             ]
         )
     if "\x00" in text:
-        raise WorkbookRefused([Problem("", _("CSV として読めません。"))])
+        raise WorkbookRefused([Problem("", _("CSVファイルとして読み込めません。"))])
     return csv.reader(io.StringIO(text, newline=""))
 
 
@@ -285,7 +287,7 @@ def _read_rows(table, headers: dict, required: dict, read_row, empty: str) -> li
                 )
             rows.append(read_row(line, values, columns))
     except csv.Error:
-        raise WorkbookRefused([Problem("", _("CSV として読めません。"))]) from None
+        raise WorkbookRefused([Problem("", _("CSVファイルとして読み込めません。"))]) from None
     if columns is None:
         raise WorkbookRefused([Problem("", _("見出しの行がありません。"))])
     if not rows:
@@ -372,7 +374,9 @@ def _read_address(row: MemberRow, values, columns) -> None:
         if not row.municipality and (found := MUNICIPALITY.match(rest)):
             row.municipality = found.group(1)[:100]
     if row.prefecture and row.prefecture not in PREFECTURES:
-        row.problems.append(_("都道府県「%(text)s」が読めません。") % {"text": row.prefecture[:20]})
+        row.problems.append(
+            _("都道府県「%(text)s」を認識できません。") % {"text": row.prefecture[:20]}
+        )
         row.prefecture = ""
 
 
@@ -391,7 +395,9 @@ def _read_joined(row: MemberRow, raw) -> None:
         day = parse_day(text)
         if day is None:
             row.problems.append(
-                _("参画日「%(text)s」が読めません（例：2006-04-01、2006年4月1日、2006年度）。")
+                _(
+                    "参画日「%(text)s」を日付として認識できません（例：2006-04-01、2006年4月1日、2006年度）。"
+                )
                 % {"text": text[:40]}
             )
             return

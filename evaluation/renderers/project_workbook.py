@@ -95,7 +95,7 @@ def project_sheets(project, user) -> list[tuple]:
         ),
         (
             _("個別計画"),
-            [_("期"), _("状態"), _("版"), _("地域経済の分析：産業資源"),
+            [_("期"), _("状態"), _("更新番号"), _("地域経済の分析：産業資源"),
              _("地域経済の分析：地域特性"), _("発展の見通し")],
             [[str(p.phase.name), _state(p.state), p.version, p.industrial_resources,
               p.regional_characteristics, p.development_outlook] for p in plans],
@@ -103,7 +103,7 @@ def project_sheets(project, user) -> list[tuple]:
         (
             _("シナリオ改訂"),
             [_("期"), _("改訂番号"), _("改訂年度"), _("開始年度"), _("終了年度"), _("シナリオ"),
-             _("改訂理由"), _("作成者"), _("作成日時")],
+             _("改訂理由"), _("操作者"), _("作成日時")],
             [[str(r.plan.phase.name), r.number, fy(r.fiscal_year), fy(r.start_fiscal_year),
               fy(r.end_fiscal_year), r.narrative, r.reason, str(r.author or ""),
               local_time_label(r.created_at)] for r in revisions],
@@ -128,7 +128,7 @@ def project_sheets(project, user) -> list[tuple]:
         ),
         (
             _("年度報告と自己評価"),
-            [_("年度"), _("状態"), _("版"), _("全体のコメント"), _("自己評価：成果"),
+            [_("年度"), _("状態"), _("更新番号"), _("全体のコメント"), _("自己評価：成果"),
              _("自己評価：課題"), _("自己評価：今後の対応"), _("自己評価（総合）")],
             [[fy(r.fiscal_year), _state(r.state), r.version, r.comment, r.self_results,
               r.self_problems, r.self_actions, str(r.get_self_rating_display())]
@@ -145,7 +145,7 @@ def project_sheets(project, user) -> list[tuple]:
         ),
         (
             _("評価"),
-            [_("評価ラウンド"), _("評価の年度"), _("状態"), _("総合評価"), _("評価結果（所見）"),
+            [_("評価の実施回"), _("評価の年度"), _("状態"), _("総合評価"), _("評価結果（所見）"),
              _("提言（改善事項）")],
             [_evaluation_row(e) for e in evaluations],
         ),
@@ -158,7 +158,7 @@ def project_sheets(project, user) -> list[tuple]:
         ),
         (
             _("変更履歴"),
-            [_("日時"), _("記録の種類"), _("記録"), _("操作"), _("利用者"), _("理由・コメント"),
+            [_("日時"), _("記録の種類"), _("記録"), _("操作"), _("操作者"), _("理由・コメント"),
              _("変更内容（変更前 → 変更後）")],
             change_log(
                 [

@@ -111,11 +111,11 @@ def target_table(data: dict) -> tuple[list, list]:
         _("達成率（%）"),
         _("評価"),
         _("計画終了時の見通し"),
-        _("目標に届くか"),
+        _("目標達成の見込み"),
         _("当年度の値"),
         _("実績がない理由"),
-        _("1社あたりの目標"),
-        _("1社あたりの実績"),
+        _("1社当たりの目標"),
+        _("1社当たりの実績"),
     ]
     rows = []
     for block in data["targets"]:
@@ -173,7 +173,7 @@ def sheet_workbook(
     summary = book.active
     summary.title = _("概要")
     lines = [
-        [_("評価ラウンド"), str(evaluation.round)],
+        [_("評価の実施回"), str(evaluation.round)],
         [_("評価の年度"), _fy(evaluation.round.fiscal_year)],
         [_("プロジェクト"), str(evaluation.project.name)],
         [_("経済産業局"), str(evaluation.project.bureau.name)],
@@ -390,7 +390,7 @@ def _ratings_sheet(book, ratings, criteria, on_sheet) -> None:
             for grade in rating.grades.all():
                 seen.setdefault(grade.criterion_id, grade.criterion)
         criteria = list(seen.values())
-    header = [_("評価者"), _("総合評価"), *[str(c.name) for c in criteria], _("所見"), _("提言")]
+    header = [_("評価委員"), _("総合評価"), *[str(c.name) for c in criteria], _("所見"), _("提言")]
     rows = []
     for rating in ratings:
         grades = {g.criterion_id: g for g in rating.grades.all()}
@@ -403,7 +403,7 @@ def _ratings_sheet(book, ratings, criteria, on_sheet) -> None:
                 rating.recommendations,
             ]
         )
-    _sheet(book, _("評価者の評価"), header, rows, **on_sheet)
+    _sheet(book, _("評価委員の評価"), header, rows, **on_sheet)
 
 
 def _reach_label(reaches, projected) -> str:
@@ -411,12 +411,12 @@ def _reach_label(reaches, projected) -> str:
         return _("見通しなし（実績が3年度分未満）")
     if reaches is None:
         return _("目標値がありません")
-    return _("届く見通し") if reaches else _("届かない見通し")
+    return _("達成見込み") if reaches else _("未達成見込み")
 
 
 def rollup_table(rollup: dict) -> tuple[list, list]:
-    """The round roll-up's table (the xlsx sheet 「ラウンドの一覧」 and the CSV): a row per
-    project, per key target its rating, projection (in the indicator's unit) and reach."""
+    """The round roll-up's table (the xlsx sheet 「プロジェクト別の評価一覧」 and the CSV): a row
+    per project, per key target its rating, projection (in the indicator's unit) and reach."""
     header = [_("プロジェクト"), _("経済産業局"), _("状態"), _("総合評価")]
     for indicator in rollup["columns"]:
         unit = indicator.get_unit_display()
@@ -425,10 +425,10 @@ def rollup_table(rollup: dict) -> tuple[list, list]:
             _of(
                 indicator, f"{_('計画終了時の見通し')}{punctuation('（')}{unit}{punctuation('）')}"
             ),
-            _of(indicator, _("目標に届くか")),
+            _of(indicator, _("目標達成の見込み")),
         ]
         if indicator.is_common_target:
-            header += [_of(indicator, _("1社あたりの目標")), _of(indicator, _("1社あたりの実績"))]
+            header += [_of(indicator, _("1社当たりの目標")), _of(indicator, _("1社当たりの実績"))]
     rows = []
     for row in rollup["rows"]:
         evaluation = row["evaluation"]
@@ -469,7 +469,7 @@ def rollup_workbook(evaluation_round, rollup: dict, *, about=None) -> bytes:
     on_sheet = {"what": _("%(round)sの集計") % {"round": evaluation_round}, "about": about}
     book = openpyxl.Workbook()
     book.remove(book.active)
-    _sheet(book, _("ラウンドの一覧"), *rollup_table(rollup), **on_sheet)
+    _sheet(book, _("プロジェクト別の評価一覧"), *rollup_table(rollup), **on_sheet)
     _sheet(
         book,
         _("承認されていない年度報告"),

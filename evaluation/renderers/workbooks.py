@@ -291,7 +291,7 @@ def check_container(data: bytes) -> None:
     packed = sum(entry.compress_size for entry in entries) or 1
     if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_RATIO:
         raise WorkbookRefused(
-            [Problem("", _("展開後の大きさが異常なため読み込みません（zip 爆弾の疑い）。"))]
+            [Problem("", _("展開後のファイルサイズが異常に大きいため、読み込めません。"))]
         )
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         raise WorkbookRefused([Problem("", _("マクロ付きのブックは受け付けません。"))])
@@ -307,7 +307,11 @@ def _read_number(raw, where: str) -> tuple[str, Decimal | None, Problem | None]:
     if raw is None:
         return ValueKind.UNKNOWN, None, None
     if isinstance(raw, bool):
-        return "", None, Problem(where, _("真偽値は入力できません。数値を入力してください。"))
+        return (
+            "",
+            None,
+            Problem(where, _("論理値（TRUE／FALSE）は入力できません。数値を入力してください。")),
+        )
     if isinstance(raw, datetime | date | time):
         return "", None, Problem(where, _("日付は入力できません。数値を入力してください。"))
     if isinstance(raw, int | float):
@@ -332,7 +336,7 @@ def _read_number(raw, where: str) -> tuple[str, Decimal | None, Problem | None]:
                 Problem(
                     where,
                     _(
-                        "「%(text)s」は数値として読めません。数値、「該当なし」、または空欄にしてください。"
+                        "「%(text)s」を数値として認識できません。数値、「該当なし」、または空欄にしてください。"
                     )
                     % {"text": text[:40]},
                 ),
@@ -374,7 +378,7 @@ def _open_workbook(data: bytes):
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
     except Exception:  # openpyxl raises many kinds on a malformed package
-        raise WorkbookRefused([Problem("", _("Excel ブックとして読めません。"))]) from None
+        raise WorkbookRefused([Problem("", _("Excelブックとして読み込めません。"))]) from None
     if META_SHEET not in workbook.sheetnames or DATA_SHEET not in workbook.sheetnames:
         raise WorkbookRefused(
             [
@@ -434,7 +438,7 @@ def _read_row(sheet, row: int, indicators, parsed: ParsedWorkbook, *, seen, merg
         parsed.add_problem(
             Problem(
                 f"A{row}",
-                _("同じ指標の行が二つあります（%(other)s 行目と）。") % {"other": seen[code][1:]},
+                _("%(other)s行目と同じ指標の行です。") % {"other": seen[code][1:]},
             )
         )
         return

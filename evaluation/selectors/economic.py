@@ -42,12 +42,12 @@ class MeasureIndex:
         if self.cluster_published:
             return _("全国値は公表資料の値です。")
         if self.mix is None or not self.mix.adjusted:
-            return _("業種別の全国値がないため調整していません。")
+            return _("業種別の全国値がないため補正していません。")
         separator = punct("、")
         shares = separator.join(
             f"{Industry(d).label} {w * 100:.1f}%" for d, w in self.mix.weights.items()
         )
-        text = _("全国値は参加企業の業種構成（%(shares)s）で調整済み。") % {"shares": shares}
+        text = _("全国値は参画企業の業種構成（%(shares)s）で補正しています。") % {"shares": shares}
         if self.mix.missing:
             text += _("業種別の全国値がない業種（%(missing)s）の企業は構成比に含めていません。") % {
                 "missing": separator.join(self.mix.missing)

@@ -214,10 +214,10 @@ def adoption_rows_from_token(*, project: Project, token: str) -> list[AdoptionRo
         payload = signing.loads(token, salt=ADOPTION_SIGNING_SALT, max_age=24 * 3600)
     except signing.BadSignature:
         raise WorkbookRefused(
-            [Problem("", _("プレビューの内容を確認できません。もう一度ファイルを選んでください。"))]
+            [Problem("", _("確認画面の内容を確認できません。もう一度ファイルを選んでください。"))]
         ) from None
     if payload.get("project") != project.code:
-        raise WorkbookRefused([Problem("", _("このプレビューは別のプロジェクトのものです。"))])
+        raise WorkbookRefused([Problem("", _("この確認画面は別のプロジェクトのものです。"))])
     return [AdoptionRow.from_dict(row) for row in payload["rows"]]
 
 
@@ -263,7 +263,9 @@ def match_adoption_rows(project: Project, rows: list[AdoptionRow]) -> list[Adopt
             found = cases.get(normalise_name(row.case), [])
             if len(found) != 1:
                 row.problems.append(
-                    _("連携事例「%(title)s」がこのプロジェクトに一つだけ見つかりません。")
+                    _(
+                        "このプロジェクトに連携事例「%(title)s」がないか、同じ名称の事例が複数あります。"
+                    )
                     % {"title": row.case[:60]}
                 )
             else:

@@ -65,7 +65,10 @@ def _check_evaluators(evaluators) -> None:
     wrong = [u.username for u in evaluators if u.role != Role.EVALUATOR]
     if wrong:
         raise ValidationError(
-            {"evaluators": _("評価者ではない利用者です: %(names)s") % {"names": "、".join(wrong)}}
+            {
+                "evaluators": _("評価委員として登録されていない利用者が含まれています：%(names)s")
+                % {"names": "、".join(wrong)}
+            }
         )
 
 
@@ -80,7 +83,7 @@ def round_create(
     if not phase.contains(fiscal_year):
         errors["fiscal_year"] = _("評価の年度は期の中の年度にしてください。")
     if EvaluationRound.objects.filter(phase=phase, fiscal_year=fiscal_year).exists():
-        errors["fiscal_year"] = _("この年度の評価ラウンドはすでにあります。")
+        errors["fiscal_year"] = _("この年度の評価の実施回はすでに作成されています。")
     if not title.strip():
         errors["title"] = _("名称を入力してください。")
     if not list(criteria):
@@ -119,16 +122,16 @@ def evaluation_assign(*, evaluation: ProjectEvaluation, by, evaluators) -> Proje
     _require_manager(by)
     evaluation = ProjectEvaluation.objects.select_for_update().get(pk=evaluation.pk)
     if evaluation.is_finished:
-        raise ValidationError(_("確定した評価の評価者は変更できません。"))
+        raise ValidationError(_("確定した評価の評価委員は変更できません。"))
     evaluators = list(evaluators)
     _check_evaluators(evaluators)
     rated = set(evaluation.ratings.values_list("evaluator_id", flat=True))
     dropped = rated - {u.pk for u in evaluators}
     if dropped:
         raise ValidationError(
-            {"evaluators": _("すでに評価を記録した評価者は外せません。")}, code="rated"
+            {"evaluators": _("すでに評価を記録した評価委員は外せません。")}, code="rated"
         )
-    _audited(evaluation, by, _("評価者の割当て"))
+    _audited(evaluation, by, _("評価委員の割当て"))
     before = set(evaluation.evaluators.values_list("pk", flat=True))
     evaluation.evaluators.set(evaluators)
     notifications.on_assigned(evaluation, [u for u in evaluators if u.pk not in before])
@@ -233,7 +236,7 @@ def evaluation_consolidate(
     if finish and not final_grade:
         raise ValidationError({"final_grade": _("確定するには総合評価を選んでください。")})
     if finish and not evaluation.ratings.finished().exists():
-        raise ValidationError(_("評価者の評価が1件もないため、確定できません。"))
+        raise ValidationError(_("評価委員の評価が1件もないため、確定できません。"))
     evaluation.final_grade = final_grade
     evaluation.final_findings = findings.strip()
     evaluation.final_recommendations = recommendations.strip()

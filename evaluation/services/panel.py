@@ -28,7 +28,7 @@ def _number(text: str, *, line: int, column: str, negative: bool, problems: list
         value = parse_number(text)
     except ValueError:
         problems.append(
-            _("%(line)s行目: %(column)s「%(text)s」は数値として読めません。")
+            _("%(line)s行目：%(column)s「%(text)s」を数値として認識できません。")
             % {"line": line, "column": column, "text": text}
         )
         return None

@@ -107,10 +107,10 @@ def rows_from_token(*, project: Project, token: str) -> list[MemberRow]:
         payload = signing.loads(token, salt=SIGNING_SALT, max_age=24 * 3600)
     except signing.BadSignature:
         raise WorkbookRefused(
-            [Problem("", _("プレビューの内容を確認できません。もう一度ファイルを選んでください。"))]
+            [Problem("", _("確認画面の内容を確認できません。もう一度ファイルを選んでください。"))]
         ) from None
     if payload.get("project") != project.code:
-        raise WorkbookRefused([Problem("", _("このプレビューは別のプロジェクトのものです。"))])
+        raise WorkbookRefused([Problem("", _("この確認画面は別のプロジェクトのものです。"))])
     return [MemberRow.from_dict(row) for row in payload["rows"]]
 
 
@@ -228,7 +228,7 @@ def member_list_apply(
     if problems:
         raise WorkbookRefused(problems)
     _mark_unchanged(project, rows)
-    reason = _("会員名簿の取込：%(source)s") % {"source": source or project.code}
+    reason = _("会員名簿の取り込み：%(source)s") % {"source": source or project.code}
     try:
         with transaction.atomic():
             return _write(project, rows, by=by, reason=reason, source=source)
@@ -236,7 +236,14 @@ def member_list_apply(
         raise WorkbookRefused([Problem("", m) for m in error.messages]) from None
     except IntegrityError:  # saved by someone else since the rows were matched
         raise WorkbookRefused(
-            [Problem("", _("取込中に名簿が変更されました。もう一度プレビューしてください。"))]
+            [
+                Problem(
+                    "",
+                    _(
+                        "取り込みの途中で名簿が変更されました。もう一度ファイルを選び、確認画面を表示してください。"
+                    ),
+                )
+            ]
         ) from None
 
 

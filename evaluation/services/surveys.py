@@ -33,7 +33,7 @@ def survey_create(*, project, fiscal_year: int, by) -> Survey:
         raise PermissionDenied
     if Survey.objects.filter(project=project, fiscal_year=fiscal_year).exists():
         raise ValidationError(
-            {"fiscal_year": _("この年度のアンケートは既にあります。")}, code="duplicate"
+            {"fiscal_year": _("この年度のアンケートはすでにあります。")}, code="duplicate"
         )
     survey = Survey(project=project, fiscal_year=fiscal_year)
     survey.full_clean()

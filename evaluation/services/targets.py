@@ -243,7 +243,7 @@ def target_set_values(
         for year, value in sorted(milestones.items())
         if value is not None
     )
-    label = _("目標「%(name)s」の値（版 %(number)s）") % {"name": target, "number": version.number}
+    label = _("目標「%(name)s」の値（第%(number)s版）") % {"name": target, "number": version.number}
     save_new_version(plan, by=by, reason=f"{label}: {reason}" if reason else label)
     summaries.refresh(project_ids=[plan.project_id])
     national_summaries.refresh_common_targets(project_ids=[plan.project_id], target=target)

@@ -53,7 +53,7 @@ def annual_report_import(
                     "",
                     _(
                         "このブックの年度報告（%(project)s、%(year)s年度）は見つからないか、"
-                        "あなたが変更できるものではありません。"
+                        "変更する権限がありません。"
                     )
                     % {"project": parsed.project_code, "year": parsed.fiscal_year},
                 )

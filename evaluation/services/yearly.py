@@ -44,7 +44,7 @@ def yearly_plan_create(
     yearly.full_clean()
     yearly._history_user = by
     yearly._change_reason = (
-        _("%(year)s年度の計画を写して作成") % {"year": previous.fiscal_year}
+        _("%(year)s年度の計画を複製して作成") % {"year": previous.fiscal_year}
         if previous
         else _("作成")
     )

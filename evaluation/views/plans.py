@@ -220,7 +220,7 @@ def plan_scenario_compare(request, code, phase):
     plan = get_plan_for_user(request.user, code, phase)
     revisions = {r.number: r for r in plan.scenario_revisions.prefetch_related("milestones")}
     if len(revisions) < 2:
-        messages.info(request, _("比較できる改訂が二つ以上ありません。"))
+        messages.info(request, _("比較するには、シナリオの改訂が2件以上必要です。"))
         return redirect(plan)
     numbers = sorted(revisions)
     try:

@@ -93,7 +93,7 @@ def round_create(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("評価ラウンドを作成しました。"))
+            messages.success(request, _("評価の実施回を作成しました。"))
             return redirect(evaluation_round.get_absolute_url())
     return render(request, "evaluation/round_create.html", {"form": form, "phase": phase})
 
@@ -121,9 +121,9 @@ def evaluation_assign(request, round_id, code):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("評価者の割当てを保存しました。"))
+            messages.success(request, _("評価委員の割当てを保存しました。"))
             return redirect(evaluation.round.get_absolute_url())
-    context = {"evaluation": evaluation, "form": form, "heading": _("評価者の割当て")}
+    context = {"evaluation": evaluation, "form": form, "heading": _("評価委員の割当て")}
     return render(request, "evaluation/evaluation_form.html", context)
 
 
@@ -166,7 +166,7 @@ def evaluation_sheet_download(request, round_id, code):
         about=export_about(
             request,
             fiscal_year=evaluation.round.fiscal_year,
-            filters=[(_("評価ラウンド"), evaluation.round)],
+            filters=[(_("評価の実施回"), evaluation.round)],
         ),
     )
     response = HttpResponse(data, content_type=XLSX)
@@ -314,4 +314,4 @@ def round_rollup_csv(request, round_id):
     header, rows = rollup_table(rollup)
     filename = f"evaluation-round-{evaluation_round.fiscal_year}"
     name = _round_name(evaluation_round)
-    return export_response("csv", filename, _("ラウンドの一覧"), header, rows, name=name)
+    return export_response("csv", filename, _("プロジェクト別の評価一覧"), header, rows, name=name)

@@ -240,7 +240,7 @@ def survey_detail_export(request, survey_id, fmt):
     share in %, and where the share comes from."""
     fmt = export_format(fmt)
     survey = get_survey_for_user(request.user, survey_id)
-    header = [_("年度"), _("項目"), _("企業数（社）"), _("割合（%）"), _("割合の出どころ")]
+    header = [_("年度"), _("項目"), _("企業数（社）"), _("割合（%）"), _("割合の算出方法")]
     year = fy(survey.fiscal_year)
 
     def source(answer):

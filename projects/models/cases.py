@@ -176,8 +176,8 @@ class CaseStage(models.Model):
     )
     stage = models.CharField(_("段階"), max_length=10, choices=Stage.choices)
     fiscal_year = models.PositiveSmallIntegerField(_("到達年度"), null=True, blank=True)
-    skipped = models.BooleanField(_("飛ばした"), default=False)
-    skip_reason = models.CharField(_("飛ばした理由"), max_length=200, blank=True)
+    skipped = models.BooleanField(_("経ずに進んだ"), default=False)
+    skip_reason = models.CharField(_("経ずに進んだ理由"), max_length=200, blank=True)
 
     history = HistoricalRecords()
 

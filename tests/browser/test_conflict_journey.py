@@ -86,7 +86,7 @@ def test_two_people_save_the_same_report_and_nothing_is_lost(new_visit, report):
     assert stored() == {ADOPTED: 40, MEETINGS: 300, FIRMS: 1800}  # nothing of B's yet
 
     # B keeps A's value for the meetings and saves again: A's 40 and 300 survive
-    page_b.get_by_role("radio", name="相手の値を残す").check()
+    page_b.get_by_role("radio", name="他の利用者の値を残す").check()
     page_b.get_by_role("button", name="下書きを保存する").click()
     second.checked("b-saved")
     assert "年度報告を保存しました" in page_b.locator(".messages").inner_text()

@@ -28,7 +28,7 @@ def test_round_from_opening_to_the_bureau_reading_the_final_evaluation(new_visit
     manager = new_visit("manager")
     manager.login("manager")
     page = manager.goto("/evaluations/")
-    page.get_by_role("link", name="評価ラウンドを作成する").click()
+    page.get_by_role("link", name="評価の実施回を作成する").click()
     manager.checked("round-new")
     page.get_by_role("textbox", name="名称 必須").fill("第II期 中間評価（2008年度）")
     page.get_by_label("評価の年度").select_option("2008")
@@ -37,7 +37,7 @@ def test_round_from_opening_to_the_bureau_reading_the_final_evaluation(new_visit
     page.get_by_role("button", name="作成する").click()
     manager.checked("round")
     assert page.locator("h1").inner_text() == "第II期 中間評価（2008年度）"
-    assert "評価ラウンドを作成しました。" in page.locator(".messages").inner_text()
+    assert "評価の実施回を作成しました。" in page.locator(".messages").inner_text()
     assert "evaluator" in page.locator("table").inner_text()
 
     evaluator = new_visit("evaluator")

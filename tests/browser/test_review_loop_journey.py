@@ -42,7 +42,7 @@ def test_submit_with_gaps_return_fix_resubmit_approve(new_visit, people):
     staff.checked("submit-gaps")
     gaps = page.locator("#submission-gaps").inner_text()
     assert "新事業開始件数：未把握" in gaps and "（未記入）" in gaps
-    assert page.locator("#submission-gaps a", has_text="直す").count() >= 2
+    assert page.locator("#submission-gaps a", has_text="修正する").count() >= 2
     page.get_by_role("button", name="提出する").click()
     staff.checked("submit-refused")
     assert "チェックを入れてください" in page.locator("main").inner_text()

@@ -71,7 +71,7 @@ def test_optional_target_and_yearly_plan_from_last_years(new_visit, plan_with_la
     page = staff.goto(PROJECT)
     page.get_by_role("link", name="年度計画を作成する").click()
     page.locator("#id_fiscal_year").select_option(label="2007年度（平成19年度）")
-    assert page.get_by_label("前年度の年度計画を写して始める").is_checked()
+    assert page.get_by_label("前年度の年度計画を複製して作成する").is_checked()
     staff.checked("yearly-create")
     page.get_by_role("button", name="作成する").click()
     staff.checked("yearly-copied")

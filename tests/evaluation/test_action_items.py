@@ -540,7 +540,7 @@ def test_round_rollup_side_by_side_with_distribution_and_export(client, bureau, 
     assert "<strong>1</strong>A（優れている）" in page and "確定 1 件／3 件" in page
     response = client.get(reverse("round_rollup_download", args=[evaluation_round.pk]))
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    rows = table(book["ラウンドの一覧"])
+    rows = table(book["プロジェクト別の評価一覧"])
     assert [r[0] for r in rows[1:]] == ["一覧0", "一覧1", "一覧2"]
     assert rows[1][3] == "A" and rows[2][3] in ("", None)
     distribution = dict(table(book["総合評価の分布"])[1:])
@@ -581,4 +581,4 @@ def test_round_rollup_shows_a_page_of_projects_and_its_workbook_every_one(client
     assert "1 / 2 ページ（全 52 件）" in first and "確定 0 件／52 件" in second
     response = client.get(reverse("round_rollup_download", args=[evaluation_round.pk]))
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert len(table(book["ラウンドの一覧"])) == 1 + 52
+    assert len(table(book["プロジェクト別の評価一覧"])) == 1 + 52

@@ -88,7 +88,10 @@ def test_an_xlsx_list_is_read(client, users, project, world):
     ("row", "message"),
     [
         ("未知の施策,2006,,連携体,100,,", "施策「未知の施策」が見つかりません"),
-        ("regional-consortium-rnd,二〇〇六,,連携体,100,,", "採択年度「二〇〇六」が読めません"),
+        (
+            "regional-consortium-rnd,二〇〇六,,連携体,100,,",
+            "採択年度「二〇〇六」を年度として認識できません",
+        ),
         ("regional-consortium-rnd,2006,,連携体,-5,,", "0円以上"),
         ("regional-consortium-rnd,2006,,連携体,1.5,,", "円単位の整数"),
         ("regional-consortium-rnd,2006,,連携体,NaN,,", "円単位の整数"),

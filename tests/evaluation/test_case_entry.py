@@ -85,7 +85,7 @@ def test_business_before_rd_is_refused_unless_skipped_with_a_reason(client, user
     jump = case_post(firms, rd_year="", prototype_year="", business_year="2008")
     response = client.post(url, jump)
     assert response.status_code == 200
-    assert "研究開発 より前に到達できません" in response.content.decode()
+    assert "研究開発より前に到達できません" in response.content.decode()
     assert not CollaborationCase.objects.exists()
     skipped = jump | {
         "rd_skipped": "on",

@@ -224,7 +224,7 @@ def test_ratings_are_blind_before_and_after_consolidation(
         reverse("evaluation_sheet_download", args=[evaluation.round_id, "kanto-regional"])
     )
     book = openpyxl.load_workbook(io.BytesIO(workbook.content))
-    texts = [c for row in table(book["評価者の評価"]) for c in row]
+    texts = [c for row in table(book["評価委員の評価"]) for c in row]
     assert "二人目の所見" in texts and "一人目の所見" not in texts
 
 
@@ -404,7 +404,7 @@ def test_sheet_shows_targets_actuals_ratings_and_the_projection(client, users, e
     assert "当初の目標" in page and "適用中の目標" in page
     assert "125.0%" in page  # 25 against the FY2006 milestone 20
     # least squares over 25, 45, 60 (flow): slope 17.5, read at FY2010 → 95.8; the target is 100
-    assert "95.8" in page and "目標に届かない見通し" in page
+    assert "95.8" in page and "目標未達成見込み" in page
     assert "2006年度の成果" in page and "2008年度の成果" in page
     assert "2006〜" not in page or "シナリオ" in page
 
@@ -422,7 +422,7 @@ def test_sheet_workbook_holds_the_same_figures(client, users, evaluation, tracke
     assert by_year["2007年度（平成19年度）"][header.index("実績")] == 45
     assert by_year["2007年度（平成19年度）"][header.index("達成率（%）")] == pytest.approx(112.5)
     assert data[0][header.index("計画終了時の見通し")] == pytest.approx(95.8333, abs=1e-4)
-    assert data[0][header.index("目標に届くか")] == "届かない見通し"
+    assert data[0][header.index("目標達成の見込み")] == "未達成見込み"
     self_rows = table(book["自己評価"])
     assert [r[2] for r in self_rows[1:]] == ["2006年度の成果", "2007年度の成果", "2008年度の成果"]
 

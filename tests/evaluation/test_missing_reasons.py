@@ -172,5 +172,5 @@ def test_the_round_rollup_names_the_reports_not_approved(client, users, round_20
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
     listed = [tuple(r) for r in table(book["承認されていない年度報告"])]
     assert listed[1] == (project.name_ja, project.bureau.name_ja, FY2008, "未承認", "提出済み")
-    first = table(book["ラウンドの一覧"])
+    first = table(book["プロジェクト別の評価一覧"])
     assert dict(zip(first[0], first[1], strict=True))["新事業開始件数：評価"] == "未承認"

@@ -241,5 +241,5 @@ def test_the_sheet_and_rollup_workbooks_open_with_a_title_block(client, users, w
     sheet = openpyxl.load_workbook(io.BytesIO(client.get(urls["sheet"]).content))["目標と実績"]
     assert sheet["A1"].value.startswith(f"{done.project.name_ja}の評価シート")
     block = {row[0].value: row[1].value for row in sheet.iter_rows(max_row=header_row(sheet) - 2)}
-    assert block["条件"].startswith("評価ラウンド：") and block["作成者"] == "manager"
+    assert block["条件"].startswith("評価の実施回：") and block["作成者"] == "manager"
     assert sheet.cell(row=header_row(sheet), column=1).value == "目標"

@@ -44,7 +44,7 @@ def test_bad_rows_are_listed_and_nothing_changes(project, users):
     with pytest.raises(ValidationError) as error:
         panel_figures_import(text=text, by=users["manager"])
     messages = error.value.messages
-    assert any(m.startswith("3行目") and "数値として読めません" in m for m in messages)
+    assert any(m.startswith("3行目") and "数値として認識できません" in m for m in messages)
     assert any(m.startswith("4行目") and "マイナス" in m for m in messages)
     assert any(m.startswith("5行目") and "整数" in m for m in messages)
     assert any(m.startswith("6行目") and "nowhere" in m for m in messages)

@@ -134,7 +134,7 @@ def test_index_adjusts_the_national_series_to_the_panels_mix(panel, users):
     assert every.national.index[2006] == D("1.057")
     assert (
         every.adjustment
-        == "全国値は参加企業の業種構成（E 製造業 75.0%、G 情報通信業 25.0%）で調整済み。"
+        == "全国値は参画企業の業種構成（E 製造業 75.0%、G 情報通信業 25.0%）で補正しています。"
     )
 
 
@@ -153,8 +153,8 @@ def test_no_adjustment_without_national_figures_by_industry_and_the_page_says_so
     assert result.national.index[2006] == D("1.031")  # the entered series, unadjusted
     client.force_login(users["staff"])
     page = client.get(reverse("economic_index"), {"first": 2005, "last": 2006}).content.decode()
-    assert "業種別の全国値がないため調整していません。" in page
-    assert "で調整済み" not in page
+    assert "業種別の全国値がないため補正していません。" in page
+    assert "で補正しています" not in page
 
 
 # --- the import links panel firms to the registry ---------------------------------------------

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 # FY2007: 42 new businesses by 350 firms against 40 planned for 400 firms.
 TARGET, ACTUAL = "0.1", "0.12"
-LINE_2007 = "1社あたり：目標 0.100／実績 0.120"
+LINE_2007 = "1社当たり：目標 0.100／実績 0.120"
 
 
 def report(project, year, rows, users, state="approved"):
@@ -90,13 +90,13 @@ def test_the_sheet_the_rollup_and_the_api_show_it_too(client, project, users, fi
     sheet = client.get(evaluation.get_absolute_url()).content.decode()
     assert LINE_2007 in sheet and "参画企業数が0のため算出できません" in sheet
     rollup = client.get(reverse("round_rollup", args=[firms_world["round"].pk])).content.decode()
-    assert "1社あたり：目標 0.133／実績 —（参画企業数が0のため算出できません）" in rollup
+    assert "1社当たり：目標 0.133／実績 —（参画企業数が0のため算出できません）" in rollup
     csv_url = reverse("round_rollup_csv", args=[firms_world["round"].pk])
     body = b"".join(client.get(csv_url).streaming_content).decode("utf-8-sig")
     header, line = (row.split(",") for row in body.splitlines()[:2])
     row = dict(zip(header, line, strict=True))
-    assert row["新事業開始件数：1社あたりの目標"] == "0.133"
-    assert row["新事業開始件数：1社あたりの実績"] == "参画企業数が0のため算出できません"
+    assert row["新事業開始件数：1社当たりの目標"] == "0.133"
+    assert row["新事業開始件数：1社当たりの実績"] == "参画企業数が0のため算出できません"
     response = client.get(reverse("api_ratings"), {"fiscal_year": 2007})
     (row,) = response.json()["results"]
     common = next(t for t in row["targets"] if t["indicator"] == "new-businesses-started")

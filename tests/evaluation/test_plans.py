@@ -218,7 +218,7 @@ def test_stale_form_answers_409_and_keeps_what_was_typed(client, plan, users):
     assert response.status_code == 409
     page = response.content.decode()
     assert "あとから入力した文章" in page
-    assert "版 2" in page and users["staff"].username in page
+    assert "更新番号2" in page and users["staff"].username in page
     assert 'name="version" value="2"' in page
     assert ProjectPlan.objects.get().industrial_resources == "最初"
 

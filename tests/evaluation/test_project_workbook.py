@@ -84,7 +84,7 @@ def test_the_owner_gets_every_part_of_the_record(client, users, project, record)
         "記録の種類",
         "記録",
         "操作",
-        "利用者",
+        "操作者",
         "理由・コメント",
         "変更内容（変更前 → 変更後）",
     ]

@@ -43,9 +43,9 @@ def test_one_column_per_criterion(client, users, project):
     client.force_login(users["manager"])
     url = reverse("evaluation_sheet_download", args=[evaluation.round_id, "kanto-regional"])
     book = openpyxl.load_workbook(io.BytesIO(client.get(url).content))
-    rows = [tuple(r) for r in table(book["評価者の評価"])]
+    rows = [tuple(r) for r in table(book["評価委員の評価"])]
     header = rows[0]
-    assert header[:2] == ("評価者", "総合評価") and header[-2:] == ("所見", "提言")
+    assert header[:2] == ("評価委員", "総合評価") and header[-2:] == ("所見", "提言")
     assert sorted(header[2:4]) == sorted(["目標の達成状況", "ネットワークの形成"])
     by_user = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     assert by_user["evaluator"]["目標の達成状況"] == "C"

@@ -162,7 +162,7 @@ def test_round_rollup_csv_is_the_xlsx_first_sheet(client, users, project):
     body = b"".join(client.get(reverse("round_rollup_csv", args=[round_id])).streaming_content)
     rows = csv_table(body)
     xlsx = client.get(reverse("round_rollup_download", args=[round_id])).content
-    assert rows == as_text(xlsx_sheets(xlsx)["ラウンドの一覧"])
+    assert rows == as_text(xlsx_sheets(xlsx)["プロジェクト別の評価一覧"])
     by_name = {row[0]: row for row in rows[1:]}
     assert by_name[objects["done"].project.name_ja][2:4] == ["評価確定", "A"]
     assert len(rows) == 1 + objects["done"].round.evaluations.count()
@@ -235,7 +235,7 @@ def test_survey_detail_export_has_a_row_per_item(client, users, surveys):
     survey = surveys["national"]
     rows = xlsx_table(download(client, users["staff"], "survey_detail_export", "xlsx",
                                survey_id=survey.pk))  # fmt: skip
-    assert rows[0] == ["年度", "項目", "企業数（社）", "割合（%）", "割合の出どころ"]
+    assert rows[0] == ["年度", "項目", "企業数（社）", "割合（%）", "割合の算出方法"]
     assert [row[1] for row in rows[1:]] == [str(label) for _code, label in ITEM_CHOICES]
     answers = {a.item: a for a in survey.answers.all()}
     for (code, _label), row in zip(ITEM_CHOICES, rows[1:], strict=True):

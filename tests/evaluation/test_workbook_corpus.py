@@ -40,7 +40,7 @@ DEFINITION = 5  # column E, locked on download
 NOT_AN_XLSX = "Excel ブック（.xlsx）ではありません"
 NOT_OURS = "このシステムからダウンロードしたブックではありません"
 HEADER_CHANGED = "見出し行が変わっています"
-NOT_FOUND_OR_NOT_YOURS = "見つからないか、あなたが変更できるものではありません"
+NOT_FOUND_OR_NOT_YOURS = "見つからないか、変更する権限がありません"
 NOT_A_WHOLE_COUNT = "件数・人数などは 0 以上の整数で入力してください"
 MACROS = "マクロ付きのブックは受け付けません"
 
@@ -315,7 +315,7 @@ STRUCTURE_AND_CELL_CASES = [
     ),
     pytest.param(
         _set_value("たくさん"),
-        "「たくさん」は数値として読めません",
+        "「たくさん」を数値として認識できません",
         "H{count}",
         id="text-in-number-cell",
     ),
@@ -330,10 +330,12 @@ STRUCTURE_AND_CELL_CASES = [
         "H{money}",
         id="money-too-large-for-the-field-in-yen",
     ),
-    pytest.param(_set_value("NaN"), "「NaN」は数値として読めません", "H{count}", id="nan-as-text"),
+    pytest.param(
+        _set_value("NaN"), "「NaN」を数値として認識できません", "H{count}", id="nan-as-text"
+    ),
     pytest.param(
         _set_value("Infinity"),
-        "「Infinity」は数値として読めません",
+        "「Infinity」を数値として認識できません",
         "H{count}",
         id="infinity-as-text",
     ),
@@ -349,7 +351,9 @@ STRUCTURE_AND_CELL_CASES = [
         "H{count}",
         id="datetime-in-number-cell",
     ),
-    pytest.param(_set_value(True), "真偽値は入力できません", "H{count}", id="boolean"),
+    pytest.param(
+        _set_value(True), "論理値（TRUE／FALSE）は入力できません", "H{count}", id="boolean"
+    ),
     pytest.param(_set_value("=1+1"), "数式は受け付けません", "H{count}", id="formula"),
     pytest.param(
         _formula_in_source_note, "数式は受け付けません", "I{count}", id="formula-in-source-note"
@@ -377,7 +381,7 @@ STRUCTURE_AND_CELL_CASES = [
     ),
     pytest.param(
         _same_indicator_twice,
-        "同じ指標の行が二つあります（{count} 行目と）",
+        "{count}行目と同じ指標の行です",
         "A{below}",
         id="same-indicator-twice",
     ),
@@ -429,7 +433,7 @@ def test_float_nan_written_by_openpyxl_is_only_a_blank(client, report, staff):
 def test_a_crafted_nan_number_is_refused(client, report, staff):
     """<v>NaN</v> in a number cell: openpyxl cannot read it, so the whole file is refused."""
     data, _row = _value_xml(download(client, report, staff), "NaN")
-    assert_refused(data, staff, "Excel ブックとして読めません", where="")
+    assert_refused(data, staff, "Excelブックとして読み込めません", where="")
 
 
 def test_a_crafted_infinite_number_is_refused_at_its_cell(client, report, staff):
@@ -468,7 +472,7 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(client, report, staff, no_o
     )
     assert len(data) < MAX_FILE_BYTES
     calls = no_openpyxl()
-    assert_refused(data, staff, "zip 爆弾の疑い", where="")
+    assert_refused(data, staff, "展開後のファイルサイズが異常に大きい", where="")
     assert calls == []
 
 
@@ -622,7 +626,7 @@ def _unprotected(data: bytes, value) -> tuple[bytes, int]:
 def test_without_protection_a_bad_value_is_still_refused(client, report, staff):
     data, row = _unprotected(download(client, report, staff), "たくさん")
     assert not open_workbook(data)[DATA_SHEET].protection.sheet
-    assert_refused(data, staff, "「たくさん」は数値として読めません", where=f"H{row}")
+    assert_refused(data, staff, "「たくさん」を数値として認識できません", where=f"H{row}")
 
 
 def test_without_protection_a_good_value_is_accepted_and_locked_cells_are_ignored(

@@ -177,7 +177,7 @@ def test_a_workbook_with_many_problems_lists_the_first_50_and_the_count(client, 
     assert response.status_code == 400
     page = response.content.decode()
     assert page.count("<li><strong>") == SHOWN_PROBLEMS == 50
-    assert f"<strong>H{FIRST_ROW}</strong>" in page and "数値として読めません" in page
+    assert f"<strong>H{FIRST_ROW}</strong>" in page and "数値として認識できません" in page
     assert f"<strong>A{FIRST_ROW + 49}</strong>" in page  # the 50th, a repeated indicator
     assert f"<strong>A{FIRST_ROW + 50}</strong>" not in page
     assert "2000 件の問題があるため取り込みませんでした" in page

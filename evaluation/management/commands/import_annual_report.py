@@ -26,7 +26,7 @@ class Command(BaseCommand):
         try:
             data = file.read_bytes()
         except OSError as error:
-            raise CommandError(f"ファイルを読めません: {error}") from None
+            raise CommandError(f"ファイルを読み込めません：{error}") from None
         try:
             report = annual_report_import(data=data, by=by, reason=reason)
         except WorkbookRefused as refused:
@@ -39,4 +39,4 @@ class Command(BaseCommand):
         for note in report.conflict_notes:
             self.stdout.write(str(note))
         name, year, version = report.project.name_ja, report.fiscal_year, report.version
-        self.stdout.write(f"{file}: {name} {year}年度を取り込みました（版 {version}）。")
+        self.stdout.write(f"{file}: {name} {year}年度を取り込みました（更新番号：{version}）。")

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         try:
             data = file.read_bytes()
         except OSError as error:
-            raise CommandError(f"ファイルを読めません: {error}") from None
+            raise CommandError(f"ファイルを読み込めません：{error}") from None
         try:
             preview = registry.member_list_preview(project=target, data=data, by=by)
             for item in preview.rows:

@@ -9,7 +9,7 @@ from projects.models import User
 
 class Command(BaseCommand):
     help = (
-        "参画企業の年度値（経済指標の一定パネル）を CSV（UTF-8、BOM 可）から取り込む。見出し行: "
+        "参画企業の年度値（経済指標の継続集計企業）を CSV（UTF-8、BOM 可）から取り込む。見出し行: "
         + ",".join(COLUMNS)
         + "。空欄は未把握。問題があれば一覧を表示し、何も変更せずに終了コード 1 で終わる。"
     )
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         try:
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            raise CommandError(f"ファイルを読めません: {error}") from None
+            raise CommandError(f"ファイルを読み込めません：{error}") from None
         try:
             written = panel_figures_import(text=text, by=by)
         except PermissionDenied:

@@ -104,7 +104,7 @@ class Command(BaseCommand):
         created = load_demo_plans(staff_by_bureau, User.objects.get(username="manager"))
         self.stdout.write(f"デモの個別計画: {created} 件を作成しました。")
         rounds = load_demo_round(User.objects.get(username="manager"))
-        self.stdout.write(f"デモの評価ラウンド: {rounds} 件を作成しました。")
+        self.stdout.write(f"デモの評価の実施回：{rounds} 件を作成しました。")
         moved = load_demo_actions(staff_by_bureau, User.objects.get(username="manager"))
         self.stdout.write(f"デモの改善事項: {moved} 件を進めました。")
         from evaluation.demo.reports import load_demo_reports_2
@@ -132,7 +132,7 @@ class Command(BaseCommand):
         from evaluation.demo.reports import link_demo_panel
 
         linked = link_demo_panel(demo_projects)
-        self.stdout.write(f"パネル企業 {linked} 社を会員名簿の企業に結び付けました。")
+        self.stdout.write(f"継続集計企業 {linked} 社を会員名簿の企業に結び付けました。")
         # The fixtures and the demo's values came around the services: the summaries are
         # recomputed once from what is settled now.
         call_command("rebuild_summaries", stdout=self.stdout)
