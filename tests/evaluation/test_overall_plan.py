@@ -167,7 +167,7 @@ def test_a_manager_sets_national_targets_for_another_indicator(client, overall, 
     client.force_login(users["manager"])
     url = reverse("overall_plan_edit", args=["II"])
     page = client.get(url, {"indicator": sales.code}).content.decode()
-    assert "連携事業の売上高 の全国目標（期全体）" in page and "単位：百万円" in page
+    assert "連携事業の売上高の全国目標（期全体）" in page and "単位：百万円" in page
     chooser = page.split('id="national-indicator"')[1].split("</form>")[0]
     assert "連携事業の売上高" in chooser and "新事業開始件数" in chooser
     assert "参画大学数" not in chooser  # does not add up across projects
