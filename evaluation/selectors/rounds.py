@@ -318,11 +318,14 @@ def rollup_page(evaluation_round, page_number) -> dict:
     ids = {e.project_id for e in shown} | {e.project_id for e in at_risk}
     _columns, blocks_of = rollup_blocks(ids, phase, year)
     cases = rollup_cases([e.project_id for e in shown], rollup_years(evaluation_round))
+    columns = rollup_columns(projects, phase, year)
     page.object_list = [_rollup_row(evaluation, blocks_of, cases) for evaluation in shown]
+    for row in page.object_list:  # the blocks in the order of the columns, for the table
+        row["cells"] = [row["blocks"].get(indicator.pk) for indicator in columns]
     at_risk_rows = [_rollup_row(evaluation, blocks_of, {}) for evaluation in at_risk]
     return {
         "page": page,
-        "columns": rollup_columns(projects, phase, year),
+        "columns": columns,
         "total": page.paginator.count,
         "distribution": [(value, label, finished.get(value, 0)) for value, label in Grade.choices],
         "finished": sum(finished.values()),
