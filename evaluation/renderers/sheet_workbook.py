@@ -367,10 +367,11 @@ def rollup_table(rollup: dict) -> tuple[list, Iterable[list]]:
             header += [_of(indicator, _("1社あたりの目標")), _of(indicator, _("1社あたりの実績"))]
     header += [_("事例：%(label)s") % {"label": label} for _value, label in Stage.choices]
     header += [_("採択件数"), _("採択額（円）")]
-    return header, (_rollup_cells(rollup["columns"], row) for row in rollup["rows"])
+    labels: dict = {}  # each label translated once for the whole table
+    return header, (_rollup_cells(rollup["columns"], row, labels) for row in rollup["rows"])
 
 
-def _rollup_cells(columns, row: dict) -> list:
+def _rollup_cells(columns, row: dict, labels: dict) -> list:
     evaluation = row["evaluation"]
     cells = [
         str(evaluation.project.name),
@@ -385,11 +386,13 @@ def _rollup_cells(columns, row: dict) -> list:
             cells += ["", None, ""] + ([None, None] if per_firm else [])
             continue
         projected = block["projection"]
-        cells += [
-            str(block["now"]["rating_label"]),
-            _number(projected.value),
-            _reach_label(block["reaches"], projected),
-        ]
+        rating_label = block["now"]["rating_label"]
+        reach = (block["reaches"], projected.possible)
+        if reach not in labels:
+            labels[reach] = _reach_label(block["reaches"], projected)
+        if rating_label not in labels:
+            labels[rating_label] = str(rating_label)
+        cells += [labels[rating_label], _number(projected.value), labels[reach]]
         if per_firm:
             cells += _per_firm_cells(block["now"].get("per_firm"))
     cases = row["cases"]
