@@ -68,7 +68,7 @@ class OverallPlanForm(forms.Form):
                 except FractionOfYenError:
                     self.add_error(name, _("1円未満の端数があります。"))
                 except ValueError:
-                    self.add_error(name, _("数値として読めません。"))
+                    self.add_error(name, _("数値として認識できません。"))
         return cleaned
 
     def national(self):

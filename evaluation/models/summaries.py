@@ -35,6 +35,10 @@ class TargetYearSummary(models.Model):
     rating = models.CharField(_("評価"), max_length=20)
     reason = models.CharField(max_length=20, blank=True)  # 未報告・未承認・該当なし・未把握
     reason_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Whether the straight line through the actuals of the phase's years up to this one, under
+    # the version in force, reaches that version's target in its target year (None: no line or
+    # no target); the round roll-up counts the projects at risk from it.
+    reaches = models.BooleanField(_("達成見込み"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("目標の年度別集計")
@@ -47,6 +51,7 @@ class TargetYearSummary(models.Model):
         indexes = [
             models.Index(fields=["fiscal_year", "rating"], name="tys_year_rating"),
             models.Index(fields=["project", "fiscal_year"], name="tys_project_year"),
+            models.Index(fields=["fiscal_year", "reaches"], name="tys_year_reaches"),
         ]
 
     def __str__(self):

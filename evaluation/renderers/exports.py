@@ -117,7 +117,7 @@ def write_workbook(
             cell.font = HEAD_FONT
             head.append(cell)
         sheet.append(head)
-        value_of = _CellMaker(sheet, header)
+        value_of = CellMaker(sheet, header)
         for row in rows:
             sheet.append([value_of(i, cell) for i, cell in enumerate(row)])
     book.save(file)
@@ -139,7 +139,7 @@ def workbook_response(filename: str, sheets, *, name: str = "", about=None) -> F
     return attach(response, f"{name or filename}.xlsx", f"{filename}.xlsx")
 
 
-class _CellMaker:
+class CellMaker:
     """`_xlsx_value` for the rows of one write-only sheet, made cheap for large tables: a text
     or a blank goes as it is (unless it looks like a formula), and a formatted number reuses
     one cell per column and format, as a write-only sheet writes each appended row out before

@@ -6,14 +6,17 @@ fiscal year, the filters, 「作成日時」 in Tokyo time, who made it), A4 lan
 width with the header row repeated on every page, and numbers formatted."""
 
 import io
+from collections.abc import Iterable
 from decimal import Decimal
 
 import openpyxl
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from evaluation.renderers.cells import xlsx_row
+from evaluation.renderers.cells import keep_text, xlsx_row
+from evaluation.renderers.exports import CellMaker
 from evaluation.renderers.layout import (
     HEAD_FONT,
     TITLE_FONT,
@@ -24,6 +27,7 @@ from evaluation.renderers.layout import (
     title_rows,
 )
 from projects.domain import fiscal_year_label, in_money_unit, punctuation
+from projects.models import Stage
 
 HEAD_FILL = PatternFill("solid", start_color="D9E2F3", end_color="D9E2F3")
 
@@ -414,9 +418,11 @@ def _reach_label(reaches, projected) -> str:
     return _("達成見込み") if reaches else _("未達成見込み")
 
 
-def rollup_table(rollup: dict) -> tuple[list, list]:
+def rollup_table(rollup: dict) -> tuple[list, Iterable[list]]:
     """The round roll-up's table (the xlsx sheet 「プロジェクト別の評価一覧」 and the CSV): a row
-    per project, per key target its rating, projection (in the indicator's unit) and reach."""
+    per project, per key target its rating, projection (in the indicator's unit) and reach, then
+    its cases by stage reached and its adoptions (count, yen) in the round's years. The rows
+    are a generator, made one at a time while the file is written."""
     header = [_("プロジェクト"), _("経済産業局"), _("状態"), _("総合評価")]
     for indicator in rollup["columns"]:
         unit = indicator.get_unit_display()
@@ -429,31 +435,38 @@ def rollup_table(rollup: dict) -> tuple[list, list]:
         ]
         if indicator.is_common_target:
             header += [_of(indicator, _("1社当たりの目標")), _of(indicator, _("1社当たりの実績"))]
-    rows = []
-    for row in rollup["rows"]:
-        evaluation = row["evaluation"]
-        cells = [
-            str(evaluation.project.name),
-            str(evaluation.project.bureau.name),
-            str(evaluation.get_state_display()),
-            evaluation.final_grade if evaluation.is_finished else "",
-        ]
-        for indicator in rollup["columns"]:
-            block = row["blocks"].get(indicator.pk)
-            per_firm = indicator.is_common_target
-            if block is None:
-                cells += ["", None, ""] + ([None, None] if per_firm else [])
-                continue
-            projected = block["projection"]
-            cells += [
-                str(block["now"]["rating_label"]),
-                _number(projected.value),
-                _reach_label(block["reaches"], projected),
-            ]
-            if per_firm:
-                cells += _per_firm_cells(block["now"].get("per_firm"))
-        rows.append(cells)
-    return header, rows
+    header += [_("事例：%(label)s") % {"label": label} for _value, label in Stage.choices]
+    header += [_("採択件数"), _("採択額（円）")]
+    labels: dict = {}  # each label translated once for the whole table
+    return header, (_rollup_cells(rollup["columns"], row, labels) for row in rollup["rows"])
+
+
+def _rollup_cells(columns, row: dict, labels: dict) -> list:
+    evaluation = row["evaluation"]
+    cells = [
+        str(evaluation.project.name),
+        str(evaluation.project.bureau.name),
+        str(evaluation.get_state_display()),
+        evaluation.final_grade if evaluation.is_finished else "",
+    ]
+    for indicator in columns:
+        block = row["blocks"].get(indicator.pk)
+        per_firm = indicator.is_common_target
+        if block is None:
+            cells += ["", None, ""] + ([None, None] if per_firm else [])
+            continue
+        projected = block["projection"]
+        rating_label = block["now"]["rating_label"]
+        reach = (block["reaches"], projected.possible)
+        if reach not in labels:
+            labels[reach] = _reach_label(block["reaches"], projected)
+        if rating_label not in labels:
+            labels[rating_label] = str(rating_label)
+        cells += [labels[rating_label], _number(projected.value), labels[reach]]
+        if per_firm:
+            cells += _per_firm_cells(block["now"].get("per_firm"))
+    cases = row["cases"]
+    return [*cells, *cases.by_stage, cases.adoptions, cases.amount_yen]
 
 
 def _of(indicator, label) -> str:
@@ -461,20 +474,46 @@ def _of(indicator, label) -> str:
     return f"{indicator.name}{punctuation('：')}{label}".strip()
 
 
+def _stream_sheet(book, title, header, rows: Iterable, *, what: str, about: About) -> None:
+    """`_sheet` on a write-only workbook: the same title block, header row and number formats,
+    each row written out as it comes (one reused cell per column and format)."""
+    sheet = book.create_sheet(str(title)[:31])
+    block = title_rows(_joined(what, title), about)
+    header = [str(text) for text in header]
+    print_setup(sheet, len(block) + 1, [max(column_width(text), 14) for text in header])
+    for number, line in enumerate(block):
+        cells = [keep_text(WriteOnlyCell(sheet, value=text)) for text in line]
+        if cells:
+            cells[0].font = TITLE_FONT if number == 0 else HEAD_FONT
+        sheet.append(cells)
+    head = []
+    for text in header:
+        cell = keep_text(WriteOnlyCell(sheet, value=text))
+        cell.font = Font(bold=True)
+        cell.fill = HEAD_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        head.append(cell)
+    sheet.append(head)
+    value_of = CellMaker(sheet, header)
+    for row in rows:
+        sheet.append([value_of(column, value) for column, value in enumerate(row)])
+
+
 def rollup_workbook(evaluation_round, rollup: dict, *, about=None) -> bytes:
     """The round roll-up: a row per project with its grade, and per key target the rating in
-    the round's year, the projection and whether it reaches the target; then the grade
-    distribution. `about` (layout.About) says who made it, for each sheet's title block."""
+    the round's year, the projection and whether it reaches the target, its cases and
+    adoptions; then the reports not approved and the grade distribution. A write-only
+    workbook: each row is made and written out in turn (rows never held as cells). `about`
+    (layout.About) says who made it, for each sheet's title block."""
     about = about or About(fiscal_year=evaluation_round.fiscal_year)
     on_sheet = {"what": _("%(round)sの集計") % {"round": evaluation_round}, "about": about}
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    _sheet(book, _("プロジェクト別の評価一覧"), *rollup_table(rollup), **on_sheet)
-    _sheet(
+    book = openpyxl.Workbook(write_only=True)
+    _stream_sheet(book, _("プロジェクト別の評価一覧"), *rollup_table(rollup), **on_sheet)
+    _stream_sheet(
         book,
         _("承認されていない年度報告"),
         [_("プロジェクト"), _("経済産業局"), _("年度"), _("理由"), _("年度報告の状態")],
-        [
+        (
             [
                 str(item["evaluation"].project.name),
                 str(item["evaluation"].project.bureau.name),
@@ -483,14 +522,14 @@ def rollup_workbook(evaluation_round, rollup: dict, *, about=None) -> bytes:
                 str(item["state_label"]),
             ]
             for item in rollup.get("unapproved", [])
-        ],
+        ),
         **on_sheet,
     )
-    _sheet(
+    _stream_sheet(
         book,
         _("総合評価の分布"),
         [_("総合評価"), _("件数")],
-        [[str(label), count] for _value, label, count in rollup["distribution"]],
+        ([str(label), count] for _value, label, count in rollup["distribution"]),
         **on_sheet,
     )
     buffer = io.BytesIO()

@@ -65,6 +65,45 @@ def stage_counts(project: Project, years: list[int]) -> dict[tuple[str, int], in
     return counts
 
 
+@dataclass
+class RollupCases:
+    """A project's cases and adoptions in a round's years, as the round roll-up compares
+    projects: cases reaching each stage (as `stage_counts` counts them: a case once per stage
+    it reached in those years, a skipped stage not reached), adoptions and the yen granted."""
+
+    stages: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STAGE_ORDER, 0))
+    adoptions: int = 0
+    amount_yen: int = 0
+
+    @property
+    def by_stage(self) -> list[int]:
+        return [self.stages[stage] for stage in STAGE_ORDER]
+
+
+def rollup_cases(projects, years: list[int]) -> dict[int, RollupCases]:
+    """Project id → its `RollupCases` in `years`, for `projects` (ids or a subquery of them);
+    a project with none is missing (read it as `RollupCases()`). Two GROUP BY queries."""
+    figures: dict[int, RollupCases] = defaultdict(RollupCases)
+    stages = (
+        CaseStage.objects.filter(case__project__in=projects, skipped=False, fiscal_year__in=years)
+        .values("case__project_id", "stage")
+        .annotate(n=Count("case", distinct=True))
+        .order_by()
+    )
+    for row in stages:
+        figures[row["case__project_id"]].stages[row["stage"]] = row["n"]
+    adoptions = (
+        Adoption.objects.filter(project__in=projects, fiscal_year__in=years)
+        .values("project_id")
+        .annotate(n=Count("pk"), amount=Sum("amount_yen"))
+        .order_by()
+    )
+    for row in adoptions:
+        figure = figures[row["project_id"]]
+        figure.adoptions, figure.amount_yen = row["n"], row["amount"] or 0
+    return dict(figures)
+
+
 @dataclass(frozen=True)
 class ToolYear:
     tool_id: int

@@ -8,7 +8,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, Window
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +27,7 @@ from evaluation.models import (
     EvaluationRound,
     EvaluationSnapshot,
     EvaluatorRating,
+    Grade,
     Indicator,
     MonitoredValue,
     ProjectEvaluation,
@@ -44,8 +45,9 @@ from evaluation.selectors.achievement import (
     rating_bands,
     target_achievement,
 )
-from evaluation.selectors.cases import sheet_network
-from evaluation.selectors.summaries import rollup_blocks
+from evaluation.selectors.cases import RollupCases, rollup_cases, sheet_network
+from evaluation.selectors.paging import page_of
+from evaluation.selectors.summaries import at_risk_projects, rollup_blocks, rollup_columns
 from projects.models import Phase, Role
 from projects.times import local_time_label
 
@@ -197,29 +199,53 @@ def _execution(project, year) -> list[dict]:
 
 
 def round_rollup(evaluation_round, evaluations) -> dict:
-    """All projects of a round side by side: each project's catalogue targets with the rating
-    in the round's year and the projection to the target year, the grade distribution and the
-    projects at risk (a projection below its target). Read from the summaries
+    """All projects of a round side by side (the exports: every row): each project's catalogue
+    targets with the rating in the round's year and the projection to the target year, its
+    cases by stage and adoptions in the round's years, the grade distribution and the projects
+    at risk (a projection below its target). Read from the summaries
     (`summaries.rollup_blocks`): a fixed number of queries whatever the number of projects."""
-    from evaluation.models import Grade
-
     year = evaluation_round.fiscal_year
-    columns, blocks_of = rollup_blocks(
-        [e.project_id for e in evaluations], evaluation_round.phase, year
-    )
-    rows = []
-    for evaluation in evaluations:
-        blocks = blocks_of.get(evaluation.project_id, {})
-        at_risk = [b for b in blocks.values() if b["reaches"] is False]
-        rows.append({"evaluation": evaluation, "blocks": blocks, "at_risk": at_risk})
+    ids = [e.project_id for e in evaluations]
+    columns, blocks_of = rollup_blocks(ids, evaluation_round.phase, year)
+    cases = rollup_cases(ids, rollup_years(evaluation_round))
+    rows = [_rollup_row(evaluation, blocks_of, cases) for evaluation in evaluations]
     grades = [e.final_grade for e in evaluations if e.is_finished]
+    at_risk = [row for row in rows if row["at_risk"]]
+    unapproved = _unapproved_reports(evaluations, year)
     return {
         "columns": columns,
         "rows": rows,
+        "total": len(rows),
         "distribution": [(value, label, grades.count(value)) for value, label in Grade.choices],
         "finished": len(grades),
-        "at_risk": [row for row in rows if row["at_risk"]],
-        "unapproved": _unapproved_reports(evaluations, year),
+        "at_risk": at_risk,
+        "at_risk_count": len(at_risk),
+        "unapproved": unapproved,
+        "unapproved_count": len(unapproved),
+    }
+
+
+def rollup_years(evaluation_round) -> list[int]:
+    """The fiscal years a round looks at: from its phase's first to the round's year."""
+    return list(range(evaluation_round.phase.first_fiscal_year, evaluation_round.fiscal_year + 1))
+
+
+def _rollup_row(evaluation, blocks_of: dict, cases: dict) -> dict:
+    blocks = blocks_of.get(evaluation.project_id, {})
+    return {
+        "evaluation": evaluation,
+        "blocks": blocks,
+        "at_risk": [b for b in blocks.values() if b["reaches"] is False],
+        "cases": cases.get(evaluation.project_id) or RollupCases(),
+    }
+
+
+def _unapproved_row(evaluation, state) -> dict:
+    return {
+        "evaluation": evaluation,
+        "state": state,
+        "state_label": State(state).label if state else _("未作成"),
+        "filed": state in FILED_STATES,
     }
 
 
@@ -232,20 +258,83 @@ def _unapproved_reports(evaluations, year: int) -> list[dict]:
             project__in=[e.project_id for e in evaluations], fiscal_year=year
         ).values_list("project_id", "state")
     )
-    rows = []
-    for evaluation in evaluations:
-        state = states.get(evaluation.project_id)
-        if state == State.APPROVED:
-            continue
-        rows.append(
-            {
-                "evaluation": evaluation,
-                "state": state,
-                "state_label": State(state).label if state else _("未作成"),
-                "filed": state in FILED_STATES,
-            }
+    return [
+        _unapproved_row(evaluation, states.get(evaluation.project_id))
+        for evaluation in evaluations
+        if states.get(evaluation.project_id) != State.APPROVED
+    ]
+
+
+# The roll-up page lists this many of the projects at risk and of those whose report is not
+# approved, with how many there are (the exports list every one).
+ROLLUP_LISTED = 20
+
+
+def _first_with_count(queryset, limit: int = ROLLUP_LISTED) -> tuple[list, int]:
+    """The first `limit` rows of `queryset` and how many rows it has, in one query (a window
+    count over the rows before the limit)."""
+    rows = list(queryset.annotate(listed_total=Window(Count("pk")))[:limit])
+    return rows, rows[0].listed_total if rows else 0
+
+
+def rollup_page(evaluation_round, page_number) -> dict:
+    """The roll-up page: the grade distribution and the counts over every project of the round
+    (GROUP BY), the projects at risk and those whose report is not approved (the first
+    ROLLUP_LISTED of each, with how many), and a page of projects (ROWS_PER_PAGE, in the
+    order of the round page) with their blocks, cases and adoptions. The summaries are read
+    for the listed projects only: a fixed number of queries, and the rows read do not grow with
+    the round."""
+    year, phase = evaluation_round.fiscal_year, evaluation_round.phase
+    evaluations = (
+        ProjectEvaluation.objects.filter(round=evaluation_round)
+        .select_related("project__bureau")
+        .order_by("project__bureau__order", "project__order", "pk")
+    )
+    projects = evaluations.values("project_id")
+    counts = {
+        (state, grade): n
+        for state, grade, n in evaluations.order_by()
+        .values("state", "final_grade")
+        .annotate(n=Count("pk"))
+        .values_list("state", "final_grade", "n")
+    }
+    finished = {
+        grade: n
+        for (state, grade), n in counts.items()
+        if state == ProjectEvaluation.State.FINISHED
+    }
+    page = page_of(evaluations, page_number, count=sum(counts.values()))
+    shown = list(page.object_list)
+    at_risk, at_risk_count = _first_with_count(
+        evaluations.filter(project_id__in=at_risk_projects(projects, phase, year))
+    )
+    report_state = AnnualReport.objects.filter(
+        project_id=OuterRef("project_id"), fiscal_year=year
+    ).values("state")[:1]
+    unapproved, unapproved_count = _first_with_count(
+        evaluations.annotate(report_state=Subquery(report_state)).exclude(
+            report_state=State.APPROVED
         )
-    return rows
+    )
+    ids = {e.project_id for e in shown} | {e.project_id for e in at_risk}
+    _columns, blocks_of = rollup_blocks(ids, phase, year)
+    cases = rollup_cases([e.project_id for e in shown], rollup_years(evaluation_round))
+    columns = rollup_columns(projects, phase, year)
+    page.object_list = [_rollup_row(evaluation, blocks_of, cases) for evaluation in shown]
+    for row in page.object_list:  # the blocks in the order of the columns, for the table
+        row["cells"] = [row["blocks"].get(indicator.pk) for indicator in columns]
+    at_risk_rows = [_rollup_row(evaluation, blocks_of, {}) for evaluation in at_risk]
+    return {
+        "page": page,
+        "columns": columns,
+        "total": page.paginator.count,
+        "distribution": [(value, label, finished.get(value, 0)) for value, label in Grade.choices],
+        "finished": sum(finished.values()),
+        "at_risk": [row for row in at_risk_rows if row["at_risk"]],
+        "at_risk_count": at_risk_count,
+        "unapproved": [_unapproved_row(e, e.report_state) for e in unapproved],
+        "unapproved_count": unapproved_count,
+    }
 
 
 def may_manage(user, evaluation) -> bool:
@@ -365,8 +454,6 @@ def get_phase_for_new_round(user) -> Phase:
 def round_detail_context(user, round_id: int) -> dict:
     """The round's projects the user may see, with evaluators, state and the grade
     distribution; 404 when the user may see none of it (the round page)."""
-    from evaluation.models import Grade
-
     evaluation_round = get_object_or_404(
         EvaluationRound.objects.visible_to(user).select_related("phase"), pk=round_id
     )
@@ -403,9 +490,22 @@ def rollup_context(user, round_id: int):
         EvaluationRound.objects.select_related("phase"), pk=round_id
     )
     evaluations = list(
-        ProjectEvaluation.objects.filter(round=evaluation_round).select_related("project__bureau")
+        ProjectEvaluation.objects.filter(round=evaluation_round)
+        .select_related("project__bureau")
+        .order_by("project__bureau__order", "project__order", "pk")
     )
     return evaluation_round, round_rollup(evaluation_round, evaluations)
+
+
+def rollup_page_context(user, round_id: int, page_number):
+    """The round and its roll-up page (`rollup_page`), for managers and admins; 403 for
+    others."""
+    if user.role not in (Role.MANAGER, Role.ADMIN):
+        raise PermissionDenied
+    evaluation_round = get_object_or_404(
+        EvaluationRound.objects.select_related("phase"), pk=round_id
+    )
+    return evaluation_round, rollup_page(evaluation_round, page_number)
 
 
 # --- The sheet as rated: the snapshot stored when an evaluation is finished -----------------

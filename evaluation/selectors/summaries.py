@@ -225,3 +225,41 @@ def _observed(keys: list[tuple[int, int]], year: int) -> dict:
         .values_list("project_id", "indicator_id", "fiscal_year", "kind", "value")
     )
     return observed_values(((p, i), y, k, v) for p, i, y, k, v in rows)
+
+
+def _rollup_summaries(projects, phase, year: int):
+    """The kept rows a round roll-up reads: catalogue targets of the phase's plans, the years
+    of the phase up to `year` (`projects`: ids or a subquery of them)."""
+    # Phases do not overlap and a target is kept for the years of its plan's phase only, so
+    # the years select the phase's plans without joining them.
+    return TargetYearSummary.objects.filter(
+        project__in=projects,
+        target__indicator__isnull=False,
+        fiscal_year__gte=phase.first_fiscal_year,
+        fiscal_year__lte=year,
+    )
+
+
+def rollup_columns(projects, phase, year: int) -> list[Indicator]:
+    """The indicators the roll-up of these projects (ids or a subquery) shows as columns: those
+    targeted by a plan of the phase with a kept row in `year`. One query."""
+    kept = _rollup_summaries(projects, phase, year).filter(fiscal_year=year)
+    indicators = Indicator.objects.filter(pk__in=kept.values("target__indicator_id"))
+    return _columns({i.pk: i for i in indicators})
+
+
+def at_risk_projects(projects, phase, year: int):
+    """A subquery of the ids among `projects` (ids or a subquery) with a catalogue target whose
+    projection to its target year falls short of the target in force in `year` (the kept
+    `reaches`, worked out where the figures settle as `rollup_blocks` shows it)."""
+    return (
+        TargetYearSummary.objects.filter(
+            project__in=projects,
+            fiscal_year=year,
+            reaches=False,
+            target__indicator__isnull=False,
+            fiscal_year__gte=phase.first_fiscal_year,
+        )
+        .values("project_id")
+        .distinct()
+    )

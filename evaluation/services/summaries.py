@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Prefetch, Q
 
+from evaluation.arithmetic import actual_for_year, projection, reaches
 from evaluation.models import (
     AnnualReport,
     MonitoredValue,
@@ -68,11 +69,14 @@ def compute(project_ids: Iterable[int], since: int | None = None, bands=None) ->
         for target in rated_targets(list(plan.targets.all())):
             key = (plan.project_id, target.indicator_id)
             own, waiting = observed.get(key, {}), filed.get(key, set())
+            line = _Line(target, own, plan.phase.first_fiscal_year)
             for year in years:
                 figure = target_achievement(
                     target, year, _up_to(own, year), bands, {y for y in waiting if y <= year}
                 )
-                target_rows.append(_target_row(plan.project_id, target, year, figure))
+                row = _target_row(plan.project_id, target, year, figure)
+                row.reaches = line.reaches(figure["version"], year)
+                target_rows.append(row)
     reports = AnnualReport.objects.filter(project__in=ids).values_list(
         "pk", "project_id", "fiscal_year", "state"
     )
@@ -91,6 +95,33 @@ def compute(project_ids: Iterable[int], since: int | None = None, bands=None) ->
                 )
             )
     return target_rows, project_rows
+
+
+class _Line:
+    """The projection of one target as the roll-up reads it in a fiscal year: the straight line
+    (`projection`) through the actuals of the phase's years up to that year, each under the
+    version in force in that year (its baseline year), read at that version's target year and
+    compared with its target (`reaches`). The actuals of a baseline year are worked out once."""
+
+    def __init__(self, target, observed: dict, first_year: int):
+        self.target, self.observed, self.first_year = target, observed, first_year
+        self._actuals: dict[tuple, object] = {}
+
+    def _actual(self, year: int, baseline_year):
+        key = (year, baseline_year)
+        if key not in self._actuals:
+            self._actuals[key] = actual_for_year(
+                _up_to(self.observed, year), self.target.cumulation, year, baseline_year
+            )[0]
+        return self._actuals[key]
+
+    def reaches(self, in_force, year: int) -> bool | None:
+        if in_force is None:
+            return None
+        base = in_force.baseline_fiscal_year
+        series = {y: self._actual(y, base) for y in range(self.first_year, year + 1)}
+        projected = projection(series, in_force.target_fiscal_year)
+        return reaches(projected.value, in_force.target_value, self.target.direction)
 
 
 def _target_row(project_id: int, target, year: int, figure: dict) -> TargetYearSummary:

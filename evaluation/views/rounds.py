@@ -20,7 +20,6 @@ from evaluation.renderers.sheet_workbook import (
     sheet_workbook,
     target_table,
 )
-from evaluation.selectors.paging import page_of
 from evaluation.selectors.rounds import (
     freeze_sheet,
     get_evaluation_for_user,
@@ -30,6 +29,7 @@ from evaluation.selectors.rounds import (
     own_rating,
     ratings_for,
     rollup_context,
+    rollup_page_context,
     round_detail_context,
     round_list_context,
     sees_final,
@@ -45,6 +45,7 @@ from evaluation.views.helpers import (
     query_without_page,
     year_name,
 )
+from projects.models import Stage
 
 
 def with_target_charts(sheet: dict) -> dict:
@@ -277,12 +278,13 @@ def round_rollup(request, round_id):
     """GET, managers and admins: every project of the round side by side (grade, key targets'
     ratings and projections), a page of projects at a time (the exports hold every row), the
     grade distribution and the projects at risk."""
-    evaluation_round, rollup = rollup_context(request.user, round_id)
+    evaluation_round, rollup = rollup_page_context(request.user, round_id, request.GET.get("page"))
     rollup["grade_chart"] = grade_chart(rollup["distribution"], rollup["finished"])
     context = {
         "round": evaluation_round,
         "rollup": rollup,
-        "page": page_of(rollup["rows"], request.GET.get("page")),
+        "page": rollup["page"],
+        "stages": Stage.choices,
         "page_query": query_without_page(request),
     }
     return render(request, "evaluation/round_rollup.html", context)

@@ -28,6 +28,7 @@ from evaluation.services.plans import plan_create, scenario_revise
 from evaluation.services.reports import RowInput, annual_report_create, annual_report_save
 from evaluation.services.workflow import workflow_transition
 from evaluation.services.yearly import yearly_plan_create, yearly_plan_update
+from projects.models import PolicyTool
 from tests.factories import IndicatorFactory, ProjectFactory, rate_and_finish, walk_workflow
 from tests.sheets import table
 
@@ -582,3 +583,42 @@ def test_round_rollup_shows_a_page_of_projects_and_its_workbook_every_one(client
     response = client.get(reverse("round_rollup_download", args=[evaluation_round.pk]))
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert len(table(book["プロジェクト別の評価一覧"])) == 1 + 52
+
+
+def test_round_rollup_compares_projects_on_cases_and_adoptions(client, bureau, users):
+    """Issue 26: a project's cases by stage reached and its adoptions in the round's years
+    (FY2006–2008), on the page (yen in 千円) and in the xlsx (yen)."""
+    from tests.evaluation.test_case_figures import adopt, make_case
+
+    evaluation_round, _ = rollup_projects(2, bureau, users)
+    project = evaluation_round.evaluations.order_by("pk").first().project
+    staff = users["staff"]
+    case = make_case(
+        project,
+        staff,
+        "試作品",
+        [("rd", 2006), ("prototype", 2007), ("product", 2008), ("business", 2009)],
+    )
+    make_case(project, staff, "研究", [("rd", 2008)])
+    tool = PolicyTool.objects.create(code="rollup-tool", name_ja="採択の施策", support_area="rnd")
+    adopt(project, staff, tool, 2007, 1_500_000, case)
+    adopt(project, staff, tool, 2008, 2_000_000)
+    adopt(project, staff, tool, 2009, 9_000_000)  # after the round's year: not counted
+    client.force_login(users["manager"])
+    page = client.get(reverse("round_rollup", args=[evaluation_round.pk])).content.decode()
+    row = page.split(f">{project.name}</a>")[1].split("</tr>")[0]
+    cells = '<td class="num">2</td><td class="num">1</td><td class="num">1</td>'
+    assert cells + '<td class="num">0</td><td class="num">2</td><td class="num">3,500</td>' in row
+    other = page.split(">一覧1</a>")[1].split("</tr>")[0]
+    assert other.endswith('<td class="num">0</td><td class="num">0</td><td class="num">0</td>')
+    response = client.get(reverse("round_rollup_download", args=[evaluation_round.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    header, *rows = table(book["プロジェクト別の評価一覧"])
+    line = dict(zip(header, next(r for r in rows if r[0] == project.name_ja), strict=True))
+    assert [line[f"事例：{stage}"] for stage in ("研究開発", "試作", "製品化", "事業化")] == [
+        2,
+        1,
+        1,
+        0,
+    ]
+    assert line["採択件数"] == 2 and line["採択額（円）"] == 3_500_000

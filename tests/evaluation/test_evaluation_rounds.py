@@ -409,6 +409,17 @@ def test_sheet_shows_targets_actuals_ratings_and_the_projection(client, users, e
     assert "2006〜" not in page or "シナリオ" in page
 
 
+def test_rollup_lists_the_project_at_risk_from_the_kept_projection(
+    client, users, evaluation, tracked
+):
+    """The roll-up finds the projects at risk in the kept summaries (`reaches`): the sheet's
+    projection of 95.8 falls short of 100."""
+    client.force_login(users["manager"])
+    page = client.get(reverse("round_rollup", args=[evaluation.round_id])).content.decode()
+    risk = page.split('id="h-risk"')[1].split("</section>")[0]
+    assert evaluation.project.name in risk and "95.8" in risk and "100" in risk
+
+
 def test_sheet_workbook_holds_the_same_figures(client, users, evaluation, tracked):
     client.force_login(users["manager"])
     url = reverse("evaluation_sheet_download", args=[evaluation.round_id, "kanto-regional"])

@@ -46,6 +46,7 @@ FIELDS = (
     "rating",
     "reason",
     "reason_year",
+    "reaches",
 )
 
 
