@@ -6,9 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from projects.domain import format_amount
+from projects.history import HistoricalRecords
 from projects.models import ReferenceModel
 
 
@@ -166,11 +166,11 @@ def unit_value_problems(unit: str, value: Decimal) -> list[str]:
     if not value.is_finite():
         return [gettext("数値を入力してください。")]
     if unit in COUNT_UNITS and (value < 0 or value != value.to_integral_value()):
-        return [gettext("件数・人数などは 0 以上の整数で入力してください。")]
+        return [gettext("件数・人数などは0以上の整数で入力してください。")]
     if unit == Indicator.Unit.YEN and value != value.to_integral_value():
         return [gettext("金額は円単位の整数になるように入力してください。")]
     if unit == Indicator.Unit.PERCENT and not 0 <= value <= 100:
-        return [gettext("割合は 0〜100 の範囲で入力してください。")]
+        return [gettext("割合は0〜100の範囲で入力してください。")]
     if abs(value) >= MAX_ABS_VALUE:
         return [gettext("数値が大きすぎます。")]
     return []

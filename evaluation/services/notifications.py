@@ -125,7 +125,7 @@ def send_reminders(*, on: datetime.date | None = None) -> int:
         )
         projects = Project.objects.filter(status=Project.Status.ACTIVE).exclude(pk__in=done)
         for project in projects.select_related("bureau"):
-            text = _("%(project)sの%(year)s年度の年度報告の提出期限は %(due)s です。") % {
+            text = _("%(project)sの%(year)s年度の年度報告の提出期限は%(due)sです。") % {
                 "project": project.name,
                 "year": deadline.fiscal_year,
                 "due": str(deadline.due_date),

@@ -57,7 +57,7 @@ def panel_figures_import(*, text: str, by) -> int:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if reader.fieldnames is None or [f.strip() for f in reader.fieldnames] != COLUMNS:
         raise ValidationError(
-            _("見出し行は %(columns)s にしてください。") % {"columns": ",".join(COLUMNS)}
+            _("見出し行は%(columns)sにしてください。") % {"columns": ",".join(COLUMNS)}
         )
     projects = {p.code: p for p in Project.objects.select_related("bureau")}
     problems: list[str] = []

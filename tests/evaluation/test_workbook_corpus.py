@@ -41,7 +41,7 @@ NOT_AN_XLSX = "Excel ブック（.xlsx）ではありません"
 NOT_OURS = "このシステムからダウンロードしたブックではありません"
 HEADER_CHANGED = "見出し行が変わっています"
 NOT_FOUND_OR_NOT_YOURS = "見つからないか、あなたが変更できるものではありません"
-NOT_A_WHOLE_COUNT = "件数・人数などは 0 以上の整数で入力してください"
+NOT_A_WHOLE_COUNT = "件数・人数などは0以上の整数で入力してください"
 MACROS = "マクロ付きのブックは受け付けません"
 
 
@@ -359,13 +359,13 @@ STRUCTURE_AND_CELL_CASES = [
     ),
     pytest.param(
         lambda w, s, r: s.cell(row=r["count"], column=SOURCE_NOTE, value="注" * 501),
-        "500 文字以内にしてください（501 文字あります）",
+        "500文字以内にしてください（501文字あります）",
         "I{count}",
         id="source-note-too-long-is-not-cut-silently",
     ),
     pytest.param(
         lambda w, s, r: s.cell(row=r["count"], column=SOURCE_NOTE + 1, value="x" * 5001),
-        "5000 文字以内にしてください（5001 文字あります）",
+        "5000文字以内にしてください（5001文字あります）",
         "J{count}",
         id="comment-too-long-is-not-cut-silently",
     ),
