@@ -128,13 +128,17 @@ class Indicator(ReferenceModel):
     def no_total_reason(self) -> str:
         """The sentence a roll-up shows instead of a total; empty where the values add up."""
         if self.unit == self.Unit.PERCENT:
-            return gettext("割合はプロジェクト間で合計できないため、プロジェクト別の値を示します。")
+            return gettext(
+                "割合はプロジェクト間で合計できないため、プロジェクト別の値を表示します。"
+            )
         if self.unit == self.Unit.INDEX:
-            return gettext("指数はプロジェクト間で合計できないため、プロジェクト別の値を示します。")
+            return gettext(
+                "指数はプロジェクト間で合計できないため、プロジェクト別の値を表示します。"
+            )
         if not self.additive:
             return gettext(
-                "同じ機関や企業が複数のプロジェクトに参加するため、合計すると重複して数えてしまいます。"
-                "プロジェクト別の値を示します。"
+                "同じ機関や企業が複数のプロジェクトに参画するため、合計すると重複して数えてしまいます。"
+                "プロジェクト別の値を表示します。"
             )
         return ""
 

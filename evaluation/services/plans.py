@@ -141,7 +141,7 @@ def scenario_revise(
     save_new_version(
         plan,
         by=by,
-        reason=_("シナリオ第%(number)s版: %(reason)s")
+        reason=_("シナリオ第%(number)s版：%(reason)s")
         % {"number": revision.number, "reason": reason},
     )
     return revision

@@ -156,7 +156,7 @@ def test_the_reviewer_sees_the_gaps_of_the_submission(client, report, users):
     assert len(item.gaps) == 6
     client.force_login(users["manager"])
     home = client.get(reverse("home")).content.decode()
-    assert "6 件" in home[home.index('id="review-queue"') :]
+    assert "6件" in home[home.index('id="review-queue"') :]
     for name in ("report_detail", "report_transition"):
         args = [report.project.code, 2007] + (["approve"] if name == "report_transition" else [])
         page = client.get(reverse(name, args=args)).content.decode()

@@ -110,7 +110,7 @@ def test_command_refuses_a_bad_file_and_lists_problems(report, users, tmp_path):
         call_command(
             "import_annual_report", str(path), "--user", users["staff"].username, stderr=err
         )
-    assert "Excel ブック" in err.getvalue()
+    assert "Excelブック" in err.getvalue()
     assert not MonitoredValue.objects.exists()
 
 
