@@ -96,7 +96,7 @@ def on_decision(record, action: str, by, comment: str) -> None:
 def on_assigned(evaluation, evaluators) -> None:
     """Evaluators newly assigned to a project in a round are told so."""
     text = _("%(round)sで%(project)sの評価の担当になりました。") % {
-        "round": evaluation.round.title,
+        "round": evaluation.round.name,
         "project": evaluation.project.name,
     }
     notify(
