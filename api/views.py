@@ -76,6 +76,7 @@ def projects(request):
             **project_ref(p),
             "bureau": p.bureau.code,
             "bureau_name_ja": p.bureau.name_ja,
+            "bureau_name_en": p.bureau.name_en,
             "fields": [f.code for f in p.fields.all()],
             "phase": p.phase.code,
             "status": p.status,
@@ -163,6 +164,7 @@ def values(request):
                 "project": v.project.code,
                 "indicator": v.indicator.code,
                 "indicator_name_ja": v.indicator.name_ja,
+                "indicator_name_en": v.indicator.name_en,
                 "unit": v.indicator.unit,
                 "fiscal_year": v.fiscal_year,
                 "fiscal_year_label": fiscal_year_label(v.fiscal_year),
@@ -219,6 +221,7 @@ def ratings(request):
                     {
                         "indicator": f["target"].indicator.code,
                         "name_ja": f["target"].indicator.name_ja,
+                        "name_en": f["target"].indicator.name_en,
                         "unit": f["target"].unit,
                         "target": number(f["goal"]),
                         "actual": number(f["actual"]),
@@ -300,6 +303,7 @@ def evaluations(request):
             "round": {
                 "id": e.round_id,
                 "title": e.round.title,
+                "name_en": e.round.name_en,
                 "phase": e.round.phase.code,
                 "fiscal_year": e.round.fiscal_year,
             },

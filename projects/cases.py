@@ -37,7 +37,7 @@ def stage_errors(steps: list[StageStep], labels: dict[str, str] | None = None) -
                 )
             continue
         if step.fiscal_year is None:
-            errors.append(_("%(stage)s に到達した年度を選んでください。") % {"stage": label})
+            errors.append(_("%(stage)sに到達した年度を選んでください。") % {"stage": label})
             continue
         for earlier in STAGE_ORDER[: STAGE_ORDER.index(step.stage)]:
             before = by_stage.get(earlier)
@@ -54,7 +54,7 @@ def stage_errors(steps: list[StageStep], labels: dict[str, str] | None = None) -
                 not before.skipped and before.fiscal_year and before.fiscal_year > step.fiscal_year
             ):
                 errors.append(
-                    _("%(stage)s の年度が %(earlier)s の年度より前です。")
+                    _("%(stage)sの年度が%(earlier)sの年度より前です。")
                     % {"stage": label, "earlier": earlier_label}
                 )
     return errors

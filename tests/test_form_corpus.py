@@ -513,8 +513,8 @@ UPLOADS = {
         _cell("J", '=HYPERLINK("http://example.com","x")'),
         (REFUSED, "数式は受け付けません"),
     ),
-    "enormous-source-note": (_cell("I", "注" * 20000), (REFUSED, "500 文字以内")),
-    "enormous-comment": (_cell("J", "x" * 32000), (REFUSED, "5000 文字以内")),
+    "enormous-source-note": (_cell("I", "注" * 20000), (REFUSED, "500文字以内")),
+    "enormous-comment": (_cell("J", "x" * 32000), (REFUSED, "5000文字以内")),
     "control-character-in-comment": (_raw_text_in_comment("a\x1bb"), (REFUSED, "読み込めません")),
     "nul-in-comment": (_raw_text_in_comment("a\x00b"), (REFUSED, "読み込めません")),
     "bidi-and-zero-width-text-in-comment": (
@@ -531,7 +531,7 @@ UPLOADS = {
         _cell("H", 10**7, "yyyy-mm-dd"),
         (REFUSED, "「#VALUE!」を数値として認識できません"),  # openpyxl: an error cell,
     ),
-    "negative-count": (_cell("H", -3), (REFUSED, "0 以上の整数")),
+    "negative-count": (_cell("H", -3), (REFUSED, "0以上の整数")),
     "full-width-digits": (_cell("H", "１２"), ("number", Decimal(12))),
     "full-width-digits-with-separator": (_cell("H", "１，２００"), ("number", Decimal(1200))),
 }

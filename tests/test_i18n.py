@@ -86,6 +86,19 @@ def test_english_is_served_when_chosen(client, users):
 def test_japanese_is_the_default(client, users):
     client.force_login(users["staff"])
     page = client.get(reverse("project_list")).content.decode()
-    assert '<html lang="ja">' in page and "本文へスキップ" in page
+    assert '<html lang="ja">' in page and "本文へ移動" in page
     with translation.override("en"):
         assert translation.gettext("ホーム") == "Home"
+
+
+def test_the_admin_history_screens_speak_japanese():
+    """simple_history names its models 「historical …」 and ships no Japanese (review #79)."""
+    from evaluation.models import AnnualReport
+
+    historical = AnnualReport.history.model._meta
+    with translation.override("ja"):
+        assert str(historical.verbose_name) == "年度報告の変更履歴"
+        assert translation.gettext("Change history: %s") % "年度報告" == "変更履歴：年度報告"
+        assert translation.gettext("Changed by") == "操作者"
+    with translation.override("en"):
+        assert str(historical.verbose_name) == "Annual report history"

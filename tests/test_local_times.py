@@ -172,7 +172,7 @@ def test_a_stale_workbooks_conflict_names_the_save_in_tokyo_time(client, report,
     told = client.post(url, {"file": file}, follow=True)
     assert told.status_code == 200
     page = told.content.decode()
-    assert f"{users['staff'].username}さんが{TOKYO}に保存した" in page
+    assert f"{users['staff'].username}が{TOKYO}に保存した" in page
     tokyo_only(page)
     # The command prints the same note.
     path = tmp_path / "stale.xlsx"

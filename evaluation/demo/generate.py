@@ -330,7 +330,7 @@ class Generator:
         self._save(
             WorkflowEvent,
             _events(plans, self.people.manager, self.types[ProjectPlan]),
-            "ワークフロー履歴",
+            "審査の履歴",
         )
         self._save(
             ScenarioRevision,
@@ -408,7 +408,7 @@ class Generator:
         self._save(
             WorkflowEvent,
             _events(yearly, self.people.manager, self.types[YearlyPlan]),
-            "ワークフロー履歴",
+            "審査の履歴",
         )
         outputs = [i for i in self.indicators if i.level == Indicator.Level.OUTPUT] or [None]
         activities = self._save(
@@ -446,7 +446,7 @@ class Generator:
         self._save(
             WorkflowEvent,
             _events(reports, self.people.manager, self.types[AnnualReport]),
-            "ワークフロー履歴",
+            "審査の履歴",
         )
         report_of = {(r.project_id, r.fiscal_year): r.pk for r in reports}
         values = {}

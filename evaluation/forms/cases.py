@@ -62,7 +62,7 @@ class CaseForm(forms.Form):
         label=_("連携体の表記"),
         max_length=200,
         required=False,
-        help_text=_("例：㈱東洋ボデー＋４社。空欄なら中核となる機関の名称。"),
+        help_text=_("例：○○株式会社ほか4社。空欄の場合は中核となる機関の名称を表示します。"),
     )
     outcome_notes = forms.CharField(
         label=_("成果の概要"), max_length=5000, required=False, widget=TEXTAREA
@@ -117,11 +117,11 @@ class CaseForm(forms.Form):
         for i in range(self.partner_rows):
             partner = partners[i] if i < len(partners) else None
             self.fields[f"partner_{i}"] = organisation_field(
-                _("参加機関 %(n)s") % {"n": i + 1}, organisations
+                _("参加機関%(n)s") % {"n": i + 1}, organisations
             )
             self.fields[f"partner_{i}"].initial = partner.organisation_id if partner else None
             self.fields[f"partner_{i}_role"] = forms.CharField(
-                label=_("参加機関 %(n)s の役割") % {"n": i + 1},
+                label=_("参加機関%(n)sの役割") % {"n": i + 1},
                 max_length=100,
                 required=False,
                 initial=partner.role if partner else "",
@@ -227,7 +227,7 @@ class AdoptionForm(forms.Form):
         label=_("コンソーシアム名"),
         max_length=200,
         required=False,
-        help_text=_("機関を選ばない場合に必須。"),
+        help_text=_("機関を選ばない場合は必須です。"),
     )
     amount_yen = YenField(label=_("採択額（円）"))
     theme = forms.CharField(label=_("テーマ"), max_length=200, required=False)
@@ -284,11 +284,11 @@ class AdoptionForm(forms.Form):
 
 class AdoptionListUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("採択一覧（.xlsx または .csv）"),
+        label=_("採択一覧（.xlsxまたは.csv）"),
         help_text=_(
             "見出しの行に「施策」「採択年度」「採択額（円）」と「採択先」（会員名簿の機関名）か"
             "「コンソーシアム名」を置きます（任意で「テーマ」「連携事例」「備考」）。"
-            "CSV は UTF-8 または Shift_JIS。"
+            "CSVの文字コードはUTF-8またはShift_JISです。"
         ),
     )
 

@@ -12,10 +12,10 @@ from projects.models import Membership, OrganisationType
 
 class MemberListUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("会員名簿（.xlsx または .csv）"),
+        label=_("会員名簿（.xlsxまたは.csv）"),
         help_text=_(
             "見出しの行に「名称」「種別」「参画日」（任意で「法人番号」「所在地」「よみがな」"
-            "「役割」）を置きます。CSV は UTF-8 または Shift_JIS。"
+            "「役割」）を置きます。CSVの文字コードはUTF-8またはShift_JISです。"
         ),
     )
 

@@ -24,7 +24,7 @@ class TargetAddForm(VersionedForm):
         label=_("カタログから選ぶ"),
         queryset=Indicator.objects.none(),
         required=False,
-        empty_label=_("（独自の目標を定義する）"),
+        empty_label=_("（独自目標を設定する）"),
         to_field_name="code",
     )
     own_name = forms.CharField(label=_("独自目標の名称"), required=False, max_length=200)
@@ -37,8 +37,8 @@ class TargetAddForm(VersionedForm):
         label=_("改善の方向（独自目標）"),
         choices=Indicator.Direction.choices,
         help_text=_(
-            "目標値を基準値より悪い方向（高いほど良い指標で基準値より低いなど）にするときは、"
-            "値を入力するときに理由が必要です。"
+            "目標値を基準値より悪い方向（高いほど良い指標で基準値より低いなど）に設定する場合は、"
+            "理由の入力が必要です。"
         ),
     )
     own_definition = forms.CharField(

@@ -43,7 +43,7 @@ class ActivityForm(forms.Form):
         cleaned = super().clean()
         output = cleaned.get("planned_output")
         if output is not None and (output < 0 or output != output.to_integral_value()):
-            self.add_error("planned_output", _("計画値は 0 以上の整数で入力してください。"))
+            self.add_error("planned_output", _("計画値は0以上の整数で入力してください。"))
         if output is not None and not cleaned.get("output_indicator"):
             self.add_error("output_indicator", _("計画値にはアウトプット指標を選んでください。"))
         budget = cleaned.get("budget")
@@ -54,7 +54,7 @@ class ActivityForm(forms.Form):
             except FractionOfYenError:
                 self.add_error("budget", _("予算は円単位の整数になるように入力してください。"))
             if budget < 0:
-                self.add_error("budget", _("予算は 0 以上で入力してください。"))
+                self.add_error("budget", _("予算は0以上で入力してください。"))
         return cleaned
 
 

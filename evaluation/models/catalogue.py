@@ -6,9 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from projects.domain import format_amount
+from projects.history import HistoricalRecords
 from projects.models import ReferenceModel
 
 
@@ -132,13 +132,17 @@ class Indicator(ReferenceModel):
     def no_total_reason(self) -> str:
         """The sentence a roll-up shows instead of a total; empty where the values add up."""
         if self.unit == self.Unit.PERCENT:
-            return gettext("割合はプロジェクト間で合計できないため、プロジェクト別の値を示します。")
+            return gettext(
+                "割合はプロジェクト間で合計できないため、プロジェクト別の値を表示します。"
+            )
         if self.unit == self.Unit.INDEX:
-            return gettext("指数はプロジェクト間で合計できないため、プロジェクト別の値を示します。")
+            return gettext(
+                "指数はプロジェクト間で合計できないため、プロジェクト別の値を表示します。"
+            )
         if not self.additive:
             return gettext(
                 "同じ機関や企業が複数のプロジェクトに参画するため、合計すると重複して数えてしまいます。"
-                "プロジェクト別の値を示します。"
+                "プロジェクト別の値を表示します。"
             )
         return ""
 
@@ -170,11 +174,11 @@ def unit_value_problems(unit: str, value: Decimal) -> list[str]:
     if not value.is_finite():
         return [gettext("数値を入力してください。")]
     if unit in COUNT_UNITS and (value < 0 or value != value.to_integral_value()):
-        return [gettext("件数・人数などは 0 以上の整数で入力してください。")]
+        return [gettext("件数・人数などは0以上の整数で入力してください。")]
     if unit == Indicator.Unit.YEN and value != value.to_integral_value():
         return [gettext("金額は円単位の整数になるように入力してください。")]
     if unit == Indicator.Unit.PERCENT and not 0 <= value <= 100:
-        return [gettext("割合は 0〜100 の範囲で入力してください。")]
+        return [gettext("割合は0〜100の範囲で入力してください。")]
     if abs(value) >= MAX_ABS_VALUE:
         return [gettext("数値が大きすぎます。")]
     return []

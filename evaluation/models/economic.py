@@ -13,9 +13,9 @@ adjusted to the same industry mix).
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from evaluation.arithmetic import NO_BASE, NO_PANEL, NO_VALUE
+from projects.history import HistoricalRecords
 from projects.models import Industry, Organisation, Project, Role, user_role
 
 
@@ -142,7 +142,7 @@ class NationalIndustryFigure(models.Model):
         _("1社当たりの値"),
         max_digits=20,
         decimal_places=3,
-        help_text=_("法人企業統計の業種別・1社当たりの値（円または人）。"),
+        help_text=_("法人企業統計の業種別の1社当たりの値です（円または人）。"),
     )
     source_note = models.CharField(_("出典"), max_length=200, blank=True)
 

@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from projects.domain import in_active_language
+from projects.history import HistoricalRecords
 from projects.models import FISCAL_YEAR_RANGE, Phase, Project, ReferenceModel, Role, user_role
 
 

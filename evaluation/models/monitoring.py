@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from evaluation.models.catalogue import Indicator
 from evaluation.models.workflow import State
+from projects.history import HistoricalRecords
 from projects.models import FISCAL_YEAR_RANGE, Project, Role, user_role
 
 # Reports filed but not approved: their values count in no figure yet (未承認).
@@ -213,7 +213,7 @@ class MonitoredValue(models.Model):
             errors["value"] = _("「該当なし」「未把握」には数値を入れません。")
         negative = self.value is not None and self.value < 0
         if negative and self.indicator_id and self.indicator.unit != Indicator.Unit.YEN:
-            errors["value"] = _("件数・人数などは 0 以上で入力してください。")
+            errors["value"] = _("件数・人数などは0以上で入力してください。")
         if errors:
             raise ValidationError(errors)
 

@@ -5,9 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from evaluation.models.catalogue import Indicator
+from projects.history import HistoricalRecords
 from projects.models import Phase, Role, user_role
 
 
@@ -53,7 +53,7 @@ class OverallPlan(models.Model):
         super().clean()
         if self.phase_id and not self.phase.contains(self.mid_term_fiscal_year):
             raise ValidationError(
-                {"mid_term_fiscal_year": _("中間評価の年度は期の中にしてください。")}
+                {"mid_term_fiscal_year": _("中間評価の年度は期間内の年度にしてください。")}
             )
 
     @staticmethod

@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from evaluation.models.workflow import WorkflowModel, WorkflowQuerySet
+from projects.history import HistoricalRecords
 from projects.models import Phase, PolicyFramework, Project, SupportArea
 
 
@@ -140,7 +140,7 @@ class ScenarioRevision(models.Model):
                 year = getattr(self, name)
                 if not phase.contains(year):
                     errors.setdefault(name, []).append(
-                        _("%(phase)sの期間（%(first)s〜%(last)s年度）の外です。")
+                        _("%(phase)sの期間（%(first)s〜%(last)s年度）外です。")
                         % {
                             "phase": phase.name,
                             "first": phase.first_fiscal_year,

@@ -9,13 +9,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from evaluation.models.catalogue import Indicator, unit_value_problems
 from evaluation.models.monitoring import ValueKind
 from evaluation.models.workflow import State, WorkflowModel, WorkflowQuerySet
 from evaluation.models.yearly import Activity
 from projects.domain import BASELINE_YEAR, PHASE_II, FractionOfYenError, fiscal_year_label, to_yen
+from projects.history import HistoricalRecords
 from projects.models import FISCAL_YEAR_RANGE, Project, SubRegion
 
 
@@ -132,7 +132,9 @@ class AnnualReport(WorkflowModel):
     self_results = models.TextField(_("自己評価：成果"), blank=True)
     self_problems = models.TextField(_("自己評価：課題"), blank=True)
     self_actions = models.TextField(
-        _("自己評価：今後の対応"), blank=True, help_text=_("1行に1件。承認後、改善事項になります。")
+        _("自己評価：今後の対応"),
+        blank=True,
+        help_text=_("1行に1件書きます。承認後、改善事項として扱われます。"),
     )
     self_rating = models.CharField(
         _("自己評価（総合）"), max_length=20, choices=SELF_RATINGS, blank=True

@@ -15,7 +15,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from evaluation.arithmetic import share_percent
 from evaluation.models.workflow import (
@@ -26,6 +25,7 @@ from evaluation.models.workflow import (
     WorkflowQuerySet,
 )
 from projects.domain import fiscal_year_label
+from projects.history import HistoricalRecords
 from projects.models import Project, Role, user_role
 
 # The 15 effects the seed's survey asked about, in its order

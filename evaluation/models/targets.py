@@ -4,11 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from evaluation.arithmetic import TargetPath
 from evaluation.models.catalogue import Indicator
 from evaluation.models.plans import ProjectPlan
+from projects.history import HistoricalRecords
 
 COMMON_TARGET_DENOMINATOR = "participating-firms"
 

@@ -173,8 +173,8 @@ class WorkflowEvent(models.Model):
     objects = WorkflowEventQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("ワークフロー履歴")
-        verbose_name_plural = _("ワークフロー履歴")
+        verbose_name = _("審査の履歴")
+        verbose_name_plural = _("審査の履歴")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
         constraints = [

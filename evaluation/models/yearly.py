@@ -5,12 +5,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from evaluation.models.catalogue import Indicator
 from evaluation.models.plans import ProjectPlan, StrategyItem
 from evaluation.models.workflow import WorkflowModel, WorkflowQuerySet
 from projects.domain import fiscal_year_label
+from projects.history import HistoricalRecords
 from projects.models import Project
 
 

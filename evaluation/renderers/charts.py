@@ -348,10 +348,10 @@ def target_chart(block: dict, language: str = "ja") -> Chart | None:
     years = sorted({*path, *actuals, *projected})
     years = list(range(years[0], years[-1] + 1))
     labels = [fiscal_year_short_label(y, language) for y in years]
-    names = (_("目標の道筋"), _("実績"), _("見通し（最小二乗法）"))
+    names = (_("目標の推移（計画）"), _("実績"), _("見通し（最小二乗法）"))
     name = block["target"].name
     description = _(
-        "%(name)sの目標の道筋: %(path)s。実績: %(actual)s。見通し: %(projection)s。"
+        "%(name)sの目標の推移（計画）：%(path)s。実績：%(actual)s。見通し：%(projection)s。"
     ) % {
         "name": name,
         "path": "、".join(
@@ -374,7 +374,7 @@ def target_chart(block: dict, language: str = "ja") -> Chart | None:
     if projected:
         series.append((names[2], [projected.get(y) for y in years]))
     return line_chart(
-        title=_("%(name)s：目標の道筋と実績") % {"name": name},
+        title=_("%(name)s：目標（計画値）と実績の推移") % {"name": name},
         description=description,
         x_labels=labels,
         series=series,
@@ -391,7 +391,7 @@ def grade_chart(distribution: list[tuple], finished: int) -> Chart:
     counts = [Decimal(count) for _value, _label, count in distribution]
     labels = [str(label) for _value, label, _count in distribution]
     return bar_chart(
-        title=_("総合評価の分布（確定 %(n)s 件）") % {"n": finished},
+        title=_("総合評価の分布（確定%(n)s件）") % {"n": finished},
         description="、".join(
             f"{label} {int(c)}件" for label, c in zip(labels, counts, strict=True)
         ),
@@ -462,7 +462,7 @@ def index_chart(measure, years: list[int], language="ja") -> Chart:
     cluster_name, national_name = _("参画企業"), _("法人企業統計")
     first, last = labels[0], labels[-1]
     description = _(
-        "%(measure)sの指数（%(first)s＝1.000）の推移。%(cluster)s: %(c)s。%(national)s: %(n)s。"
+        "%(measure)sの指数（%(first)s＝1.000）の推移。%(cluster)s：%(c)s。%(national)s：%(n)s。"
     ) % {
         "measure": measure.label,
         "first": first,

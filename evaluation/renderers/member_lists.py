@@ -183,7 +183,7 @@ def read_list(data: bytes, *, headers: dict, required: dict, read_row, empty: st
             [
                 Problem(
                     "",
-                    _("ファイルが大きすぎます（上限 %(mb)s MB）。")
+                    _("ファイルが大きすぎます（上限%(mb)sMB）。")
                     % {"mb": MAX_FILE_BYTES // (1024 * 1024)},
                 )
             ]
@@ -281,7 +281,7 @@ def _read_rows(table, headers: dict, required: dict, read_row, empty: str) -> li
                     [
                         Problem(
                             "",
-                            _("行が多すぎます（上限 %(rows)s 行）。") % {"rows": f"{MAX_ROWS:,}"},
+                            _("行が多すぎます（上限%(rows)s行）。") % {"rows": f"{MAX_ROWS:,}"},
                         )
                     ]
                 )
@@ -321,7 +321,7 @@ def _text(row: MemberRow, raw, label: str, *, nfkc: bool = True) -> str:
         return ""
     if len(text) > MAX_TEXT:
         row.problems.append(
-            _("%(column)s：%(limit)s 文字以内にしてください。")
+            _("%(column)s：%(limit)s文字以内にしてください。")
             % {"column": label, "limit": MAX_TEXT}
         )
         return ""
@@ -403,7 +403,7 @@ def _read_joined(row: MemberRow, raw) -> None:
             return
     if not EARLIEST <= day <= timezone.localdate():
         row.problems.append(
-            _("参画日 %(day)s は %(first)s から今日までにしてください。")
+            _("参画日（%(day)s）は%(first)s以降、今日以前の日付にしてください。")
             % {"day": day_label(day), "first": day_label(EARLIEST)}
         )
         return

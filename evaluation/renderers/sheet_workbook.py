@@ -185,7 +185,7 @@ def sheet_workbook(
     ]
     if data.get("frozen_at"):
         basis = (
-            _("現在の数値（評価は %(time)s 時点の数値で確定）")
+            _("現在の数値（評価は%(time)s時点の数値で確定）")
             if data.get("showing_current")
             else _("評価時点（%(time)s）の数値")
         )

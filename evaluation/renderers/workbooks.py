@@ -254,8 +254,8 @@ class WorkbookRefused(Exception):
         if self.total <= len(self.problems):
             return ""
         return _(
-            "ほかに %(hidden)s 件の問題があります（全 %(total)s 件）。"
-            "最初の %(shown)s 件を表示しています。"
+            "ほかに%(hidden)s件の問題があります（全%(total)s件）。"
+            "先頭の%(shown)s件を表示しています。"
         ) % {
             "hidden": f"{self.total - len(self.problems):,}",
             "total": f"{self.total:,}",
@@ -272,13 +272,13 @@ def check_container(data: bytes) -> None:
             [
                 Problem(
                     "",
-                    _("ファイルが大きすぎます（上限 %(mb)s MB）。")
+                    _("ファイルが大きすぎます（上限%(mb)sMB）。")
                     % {"mb": MAX_FILE_BYTES // (1024 * 1024)},
                 )
             ]
         )
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise WorkbookRefused([Problem("", _("Excel ブック（.xlsx）ではありません。"))])
+        raise WorkbookRefused([Problem("", _("Excelブック（.xlsx）ではありません。"))])
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
@@ -296,7 +296,7 @@ def check_container(data: bytes) -> None:
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         raise WorkbookRefused([Problem("", _("マクロ付きのブックは受け付けません。"))])
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise WorkbookRefused([Problem("", _("Excel ブック（.xlsx）ではありません。"))])
+        raise WorkbookRefused([Problem("", _("Excelブック（.xlsx）ではありません。"))])
     content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
     if "macroenabled" in content_types.lower():
         raise WorkbookRefused([Problem("", _("マクロ付きのブックは受け付けません。"))])
@@ -484,7 +484,7 @@ def _read_texts(sheet, row: int, parsed: ParsedWorkbook) -> list[str]:
             parsed.add_problem(
                 Problem(
                     text_cell.coordinate,
-                    _("%(limit)s 文字以内にしてください（%(length)s 文字あります）。")
+                    _("%(limit)s文字以内にしてください（%(length)s文字あります）。")
                     % {"limit": limit, "length": len(text)},
                 )
             )

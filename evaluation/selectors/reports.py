@@ -195,5 +195,5 @@ def board_context(
 
 WARNING_TEXT = {
     "far": gettext_lazy("前年度の値から大きく変わっています。入力を確かめてください。"),
-    "previous_zero": gettext_lazy("前年度は 0 でした。入力を確かめてください。"),
+    "previous_zero": gettext_lazy("前年度は0でした。入力を確かめてください。"),
 }

@@ -81,7 +81,7 @@ def round_create(
     _require_manager(by)
     errors = {}
     if not phase.contains(fiscal_year):
-        errors["fiscal_year"] = _("評価の年度は期の中の年度にしてください。")
+        errors["fiscal_year"] = _("評価の年度は期間内の年度にしてください。")
     if EvaluationRound.objects.filter(phase=phase, fiscal_year=fiscal_year).exists():
         errors["fiscal_year"] = _("この年度の評価の実施回はすでに作成されています。")
     if not title.strip():
@@ -187,7 +187,7 @@ def _require_every_grade(criteria, grades: dict[int, str], overall_grade: str) -
         missing.append(str(_("総合評価")))
     if missing:
         raise ValidationError(
-            _("すべての観点に評価を付けてください: %(names)s") % {"names": "、".join(missing)}
+            _("すべての観点に評価を付けてください：%(names)s") % {"names": "、".join(missing)}
         )
 
 

@@ -96,7 +96,7 @@ def on_decision(record, action: str, by, comment: str) -> None:
 def on_assigned(evaluation, evaluators) -> None:
     """Evaluators newly assigned to a project in a round are told so."""
     text = _("%(round)sで%(project)sの評価の担当になりました。") % {
-        "round": evaluation.round.title,
+        "round": evaluation.round.name,
         "project": evaluation.project.name,
     }
     notify(
@@ -125,7 +125,7 @@ def send_reminders(*, on: datetime.date | None = None) -> int:
         )
         projects = Project.objects.filter(status=Project.Status.ACTIVE).exclude(pk__in=done)
         for project in projects.select_related("bureau"):
-            text = _("%(project)sの%(year)s年度の年度報告の提出期限は %(due)s です。") % {
+            text = _("%(project)sの%(year)s年度の年度報告の提出期限は%(due)sです。") % {
                 "project": project.name,
                 "year": deadline.fiscal_year,
                 "due": str(deadline.due_date),

@@ -43,9 +43,9 @@ def overall_plan_update(
     errors = []
     for year, value in national.items():
         if value is not None and (value < 0 or not value.is_finite()):
-            errors.append(_("全国目標は 0 以上の数値で入力してください。"))
+            errors.append(_("全国目標は0以上の数値で入力してください。"))
         if year is not None and not locked.phase.contains(year):
-            errors.append(_("%(year)s年度は期の外です。") % {"year": year})
+            errors.append(_("%(year)s年度は期間外です。") % {"year": year})
     if errors:
         raise ValidationError({"national": errors})
     for year, value in national.items():
@@ -90,7 +90,7 @@ def tool_budgets_update(
     errors = []
     for (_tool, year), yen in budgets.items():
         if not phase.contains(year):
-            errors.append(_("%(year)s年度は期の外です。") % {"year": year})
+            errors.append(_("%(year)s年度は期間外です。") % {"year": year})
         if yen is not None and yen < 0:
             errors.append(_("予算額は0以上で入力してください。"))
     if errors:

@@ -34,13 +34,13 @@ def _number(text: str, *, line: int, column: str, negative: bool, problems: list
         return None
     if value != value.to_integral_value():
         problems.append(
-            _("%(line)s行目: %(column)sは整数で入力してください。")
+            _("%(line)s行目：%(column)sは整数で入力してください。")
             % {"line": line, "column": column}
         )
         return None
     if value < 0 and not negative:
         problems.append(
-            _("%(line)s行目: %(column)sはマイナスにできません。") % {"line": line, "column": column}
+            _("%(line)s行目：%(column)sはマイナスにできません。") % {"line": line, "column": column}
         )
         return None
     return int(value)
@@ -57,7 +57,7 @@ def panel_figures_import(*, text: str, by) -> int:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if reader.fieldnames is None or [f.strip() for f in reader.fieldnames] != COLUMNS:
         raise ValidationError(
-            _("見出し行は %(columns)s にしてください。") % {"columns": ",".join(COLUMNS)}
+            _("見出し行は%(columns)sにしてください。") % {"columns": ",".join(COLUMNS)}
         )
     projects = {p.code: p for p in Project.objects.select_related("bureau")}
     problems: list[str] = []
@@ -75,17 +75,17 @@ def panel_figures_import(*, text: str, by) -> int:
         firm = (row["firm"] or "").strip()
         if project is None:
             problems.append(
-                _("%(line)s行目: プロジェクト「%(code)s」はありません。")
+                _("%(line)s行目：プロジェクト「%(code)s」はありません。")
                 % {"line": line, "code": row["project"]}
             )
             continue
         if role == Role.STAFF and project.bureau_id != by.bureau_id:
             problems.append(
-                _("%(line)s行目: 他の局のプロジェクトの値は取り込めません。") % {"line": line}
+                _("%(line)s行目：他の局のプロジェクトの値は取り込めません。") % {"line": line}
             )
             continue
         if not firm:
-            problems.append(_("%(line)s行目: 企業コードがありません。") % {"line": line})
+            problems.append(_("%(line)s行目：企業コードがありません。") % {"line": line})
             continue
         year = _number(
             row["fiscal_year"],
@@ -95,11 +95,11 @@ def panel_figures_import(*, text: str, by) -> int:
             problems=problems,
         )
         if year is None or not 1990 <= year <= 2100:
-            problems.append(_("%(line)s行目: 年度が正しくありません。") % {"line": line})
+            problems.append(_("%(line)s行目：年度が正しくありません。") % {"line": line})
             continue
         if (project.code, firm, year) in seen:
             problems.append(
-                _("%(line)s行目: 同じ企業・年度の行が重複しています。") % {"line": line}
+                _("%(line)s行目：同じ企業・年度の行が重複しています。") % {"line": line}
             )
             continue
         seen.add((project.code, firm, year))

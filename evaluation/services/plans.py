@@ -64,7 +64,9 @@ def plan_update_vision(
     frameworks = {f.code: f for f in PolicyFramework.objects.filter(code__in=fits)}
     unknown = set(fits) - set(frameworks)
     if unknown:
-        raise ValidationError(_("不明な政策枠組みです: %(codes)s") % {"codes": ", ".join(unknown)})
+        raise ValidationError(
+            _("登録されていない政策枠組みです：%(codes)s") % {"codes": ", ".join(unknown)}
+        )
     existing = {fit.framework.code: fit for fit in plan.policy_fits.select_related("framework")}
     for code, text in fits.items():
         text = text.strip()
@@ -126,7 +128,7 @@ def scenario_revise(
     for year, text in milestones.items():
         if text.strip() and not start_fiscal_year <= year <= end_fiscal_year:
             errors.append(
-                _("%(year)s年度のマイルストーンがシナリオの期間の外です。") % {"year": year}
+                _("%(year)s年度のマイルストーンがシナリオの期間外です。") % {"year": year}
             )
     if errors:
         raise ValidationError({"milestones": errors})
@@ -139,7 +141,7 @@ def scenario_revise(
     save_new_version(
         plan,
         by=by,
-        reason=_("シナリオ第%(number)s版: %(reason)s")
+        reason=_("シナリオ第%(number)s版：%(reason)s")
         % {"number": revision.number, "reason": reason},
     )
     return revision

@@ -185,7 +185,7 @@ def _offer_near_names(matched: list[PreviewRow]) -> None:
         if near:
             item.status = AMBIGUOUS
             item.candidates = [
-                Candidate(s.key, s.name, _("類似度 %(score)s") % {"score": f"{s.score:.0f}"})
+                Candidate(s.key, s.name, _("類似度：%(score)s") % {"score": f"{s.score:.0f}"})
                 for s in near
             ]
 
@@ -306,7 +306,7 @@ def report_member_counts_apply(*, report, expected_version: int, by, figures, re
             indicator=figure.indicator,
             kind=ValueKind.NUMBER,
             value=Decimal(figure.listed.value),
-            source_note=_("会員名簿から（%(day)s 時点）") % {"day": day_label(figure.listed.as_of)},
+            source_note=_("会員名簿から（%(day)s時点）") % {"day": day_label(figure.listed.as_of)},
             comment=figure.entered.comment if figure.entered is not None else "",
         )
         for figure in figures

@@ -180,7 +180,7 @@ def _activity_problems(report, activity_results) -> dict[str, list[str]]:
         if activity_id not in planned:
             errors[f"activity-{activity_id}"] = [_("この年度計画の活動ではありません。")]
         elif actual is not None and (actual < 0 or actual != actual.to_integral_value()):
-            errors[f"activity-{activity_id}"] = [_("実績値は 0 以上の整数で入力してください。")]
+            errors[f"activity-{activity_id}"] = [_("実績値は0以上の整数で入力してください。")]
     return errors
 
 

@@ -186,7 +186,7 @@ def target_set_values(
     errors: dict[str, list] = {}
     if not first <= target_fiscal_year <= last:
         errors["target_fiscal_year"] = [
-            _("目標年度は計画の期間（%(first)s〜%(last)s年度）の中にしてください。")
+            _("目標年度は計画期間（%(first)s〜%(last)s年度）内にしてください。")
             % {"first": first, "last": last}
         ]
     if (baseline_value is None) != (baseline_fiscal_year is None):
@@ -196,7 +196,7 @@ def target_set_values(
     for year, value in milestones.items():
         if value is not None and not first <= year <= last:
             errors.setdefault("milestones", []).append(
-                _("%(year)s年度のマイルストーンが計画の期間の外です。") % {"year": year}
+                _("%(year)s年度のマイルストーンが計画期間外です。") % {"year": year}
             )
         _check_value(target, value, "milestones", errors)
     _check_value(target, target_value, "target_value", errors)
@@ -214,7 +214,7 @@ def target_set_values(
             errors["reason"] = [_("承認後の目標の変更には理由が必要です。")]
         if applies_from_fiscal_year is None or not first <= applies_from_fiscal_year <= last:
             errors["applies_from_fiscal_year"] = [
-                _("新しい版を適用する年度を計画の期間の中から選んでください。")
+                _("新しい版を適用する年度を計画期間内から選んでください。")
             ]
     if errors:
         raise ValidationError(errors)

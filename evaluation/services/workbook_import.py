@@ -102,7 +102,7 @@ def _conflict_notes(merge, cells: dict) -> list[Problem]:
         Problem(
             cells.get(c.key.partition("-")[2], ""),
             _(
-                "%(label)s：ブックの値「%(mine)s」は取り込まず、%(user)sさんが%(at)sに保存した"
+                "%(label)s：ブックの値「%(mine)s」は取り込まず、%(user)sが%(at)sに保存した"
                 "「%(theirs)s」のままにしました（ブック作成時は「%(original)s」）。"
             )
             % {

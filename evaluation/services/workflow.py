@@ -43,7 +43,7 @@ def workflow_transition(
         raise ValidationError(
             {
                 "confirm_gaps": _(
-                    "未記入の項目が %(count)s 件あります。確認のうえ、"
+                    "未記入の項目が%(count)s件あります。確認のうえ、"
                     "「未記入の項目があることを確認のうえ提出する」にチェックを入れてください。"
                 )
                 % {"count": len(gaps)}

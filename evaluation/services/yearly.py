@@ -22,9 +22,7 @@ def yearly_plan_create(
     if not first <= fiscal_year <= last:
         raise ValidationError(
             {
-                "fiscal_year": _(
-                    "年度計画は計画の期間（%(first)s〜%(last)s年度）の中で作成します。"
-                )
+                "fiscal_year": _("年度計画は計画期間（%(first)s〜%(last)s年度）内で作成します。")
                 % {"first": first, "last": last}
             }
         )
@@ -126,7 +124,7 @@ def relink_action_items(links: dict, activities: list[Activity], *, by) -> None:
         if title in by_title:
             for item in items:
                 item._history_user = by
-                item._change_reason = _("年度計画の保存で活動を付け直し")
+                item._change_reason = _("年度計画の保存に伴う活動の再設定")
                 item.activities.add(by_title[title])
     for item in touched:
         if item.state == ActionItem.State.PLANNED and not item.activities.exists():
@@ -144,8 +142,8 @@ def check_activity(activity: Activity) -> None:
         if activity.output_indicator is None:
             errors["output_indicator"] = _("計画値にはアウトプット指標を選んでください。")
         if output < 0 or output != output.to_integral_value():
-            errors["planned_output"] = _("計画値は 0 以上の整数で入力してください。")
+            errors["planned_output"] = _("計画値は0以上の整数で入力してください。")
     if activity.budget_yen is not None and activity.budget_yen < 0:
-        errors["budget_yen"] = _("予算は 0 以上で入力してください。")
+        errors["budget_yen"] = _("予算は0以上で入力してください。")
     if errors:
         raise ValidationError(errors)

@@ -312,5 +312,5 @@ def adoption_import_apply(request, code):
     except WorkbookRefused as error:
         context["refused"] = error
         return render(request, "evaluation/adoption_import.html", context, status=400)
-    messages.success(request, _("採択一覧を取り込みました：採択 %(n)s 件。") % {"n": added})
+    messages.success(request, _("採択一覧を取り込みました：採択%(n)s件。") % {"n": added})
     return redirect(reverse("case_list", args=[project.code]) + "#adoptions")

@@ -96,7 +96,7 @@ def tool_budgets(request, phase):
             add_service_errors(form, error)
         else:
             messages.success(
-                request, _("施策の予算を保存しました（変更 %(n)s 件）。") % {"n": changed}
+                request, _("施策の予算を保存しました（変更%(n)s件）。") % {"n": changed}
             )
             return redirect("tool_budgets", phase=plan.phase.code)
     context["form"] = form

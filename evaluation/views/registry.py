@@ -184,8 +184,8 @@ def member_import_apply(request, code):
             messages.success(
                 request,
                 _(
-                    "会員名簿を取り込みました：新しい組織 %(created)s 件、法人番号の追加 "
-                    "%(updated)s 件、会員の追加 %(added)s 件（変更なし %(unchanged)s 件）。"
+                    "会員名簿を取り込みました：新しい組織%(created)s件、法人番号の追加"
+                    "%(updated)s件、会員の追加%(added)s件（変更なし%(unchanged)s件）。"
                 )
                 % {
                     "created": applied.organisations_created,

@@ -323,7 +323,7 @@ def report_upload(request, code, fiscal_year):
                 _("ブックの値を取り込みました。")
                 + " "
                 + ngettext(
-                    "変更した値は %(count)s 件です。", "変更した値は %(count)s 件です。", changed
+                    "変更した値は%(count)s件です。", "変更した値は%(count)s件です。", changed
                 )
                 % {"count": changed},
             )

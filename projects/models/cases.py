@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from projects.cases import STAGE_ORDER, StageStep, highest_stage, stage_errors
+from projects.history import HistoricalRecords
 from projects.models.reference import FISCAL_YEAR_RANGE, Field, PolicyTool, Project, user_role
 from projects.models.reference import Role as UserRole
 from projects.models.registry import Organisation
@@ -78,7 +78,7 @@ class CollaborationCase(models.Model):
         _("連携体の表記"),
         max_length=200,
         blank=True,
-        help_text=_("例：㈱東洋ボデー＋４社。空欄なら中核となる機関の名称。"),
+        help_text=_("例：○○株式会社ほか4社。空欄の場合は中核となる機関の名称を表示します。"),
     )
     outcome_notes = models.TextField(_("成果の概要"), blank=True)
     sales_yen = models.BigIntegerField(_("売上高（円）"), null=True, blank=True)
@@ -227,7 +227,10 @@ class Adoption(models.Model):
         verbose_name=_("採択先の機関"),
     )
     consortium_name = models.CharField(
-        _("コンソーシアム名"), max_length=200, blank=True, help_text=_("機関を選ばない場合に必須。")
+        _("コンソーシアム名"),
+        max_length=200,
+        blank=True,
+        help_text=_("機関を選ばない場合は必須です。"),
     )
     amount_yen = models.BigIntegerField(_("採択額（円）"))
     theme = models.CharField(_("テーマ"), max_length=200, blank=True)

@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from projects.domain import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, in_active_language
+from projects.history import HistoricalRecords
 
 FISCAL_YEAR_RANGE = Q(fiscal_year__gte=FIRST_FISCAL_YEAR) & Q(fiscal_year__lte=LAST_FISCAL_YEAR)
 
@@ -198,8 +198,8 @@ class SubRegion(BilingualNameMixin):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("地域（サブ地域）")
-        verbose_name_plural = _("地域（サブ地域）")
+        verbose_name = _("地域（細区分）")
+        verbose_name_plural = _("地域（細区分）")
         ordering = ["project", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["project", "name_ja"], name="subregion_unique_name"),

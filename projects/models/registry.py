@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from projects.domain import fiscal_year_bounds
+from projects.history import HistoricalRecords
 from projects.models.reference import Project, user_role
 from projects.models.reference import Role as UserRole
 from projects.registry import (
@@ -96,7 +96,9 @@ class Organisation(models.Model):
         _("法人番号"),
         max_length=13,
         blank=True,
-        help_text=_("13桁。全角数字やハイフンも入力できます（保存時に半角13桁にします）。"),
+        help_text=_(
+            "13桁の番号です。全角数字やハイフンも入力できます（保存時に半角13桁にします）。"
+        ),
     )
     prefecture = models.CharField(_("都道府県"), max_length=10, blank=True)
     municipality = models.CharField(_("市区町村"), max_length=100, blank=True)
@@ -110,7 +112,7 @@ class Organisation(models.Model):
         max_length=10,
         choices=Trade.choices,
         blank=True,
-        help_text=_("大分類 I（卸売業，小売業）の企業のみ。中小企業の判定に使います。"),
+        help_text=_("大分類I（卸売業，小売業）の企業にだけ指定します。中小企業の判定に使います。"),
     )
     fictional = models.BooleanField(
         _("架空（デモ）"), default=False, help_text=_("デモデータの架空の組織です。")
@@ -159,9 +161,7 @@ class Organisation(models.Model):
         self.name = " ".join(self.name.split())
         self.normalised_name = normalise_name(self.name)
         if self.trade and self.industry != Industry.I:
-            raise ValidationError(
-                {"trade": _("卸売・小売の別は大分類 I の企業にだけ指定できます。")}
-            )
+            raise ValidationError({"trade": _("卸売・小売の別は大分類Iの企業にだけ指定できます。")})
 
     @property
     def is_sme(self) -> bool | None:
@@ -224,7 +224,9 @@ class Membership(models.Model):
         verbose_name=_("プロジェクト"),
     )
     joined = models.DateField(_("参画日"))
-    left = models.DateField(_("退会日"), null=True, blank=True, help_text=_("空欄は参画中。"))
+    left = models.DateField(
+        _("退会日"), null=True, blank=True, help_text=_("空欄の場合は参画中とみなします。")
+    )
     role = models.CharField(_("役割"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     source = models.CharField(_("出所・注記"), max_length=200, blank=True)
 

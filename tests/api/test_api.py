@@ -247,6 +247,27 @@ def test_evaluations_show_the_final_words_only_once_finished(client, users, proj
     assert codes_of(client, users["other_staff"], "api_action_items") == []
 
 
+def test_english_names_sit_beside_the_japanese_ones(client, users, project, drafts):
+    """Issue 24: the API gives the records' English names where they have them."""
+    from evaluation.models import EvaluationRound
+    from tests.test_permission_matrix import evaluation_objects
+
+    objects = evaluation_objects(project, users)
+    EvaluationRound.objects.filter(pk=objects["done"].round_id).update(name_en="FY2008 mid-term")
+    project.bureau.__class__.objects.filter(pk=project.bureau_id).update(name_en="Kanto Bureau")
+    evaluation = codes_of(client, users["manager"], "api_evaluations")[0]
+    assert evaluation["round"]["name_en"] == "FY2008 mid-term" and evaluation["round"]["title"]
+    mine = [
+        p for p in codes_of(client, users["staff"], "api_projects") if p["code"] == project.code
+    ]
+    assert mine[0]["bureau_name_en"] == "Kanto Bureau"
+    MonitoredValue.objects.first().indicator.__class__.objects.update(
+        name_en="Indicator in English"
+    )
+    values = codes_of(client, users["staff"], "api_values")
+    assert values and {v["indicator_name_en"] for v in values} == {"Indicator in English"}
+
+
 @pytest.fixture
 def many(users, bureau, project):
     from tests.test_permission_matrix import evaluation_objects

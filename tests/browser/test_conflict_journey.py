@@ -64,13 +64,13 @@ def test_two_people_save_the_same_report_and_nothing_is_lost(new_visit, report):
 
     value(page_a, ADOPTED).fill("40")
     value(page_a, MEETINGS).fill("300")
-    page_a.get_by_role("button", name="下書きを保存する").click()
+    page_a.get_by_role("button", name="下書きとして保存する").click()
     first.checked("a-saved")
     assert "年度報告を保存しました" in page_a.locator(".messages").inner_text()
 
     value(page_b, FIRMS).fill("1830")
     value(page_b, MEETINGS).fill("250")
-    page_b.get_by_role("button", name="下書きを保存する").click()
+    page_b.get_by_role("button", name="下書きとして保存する").click()
     second.checked("b-told")
     notice = page_b.locator(".message--warning").inner_text()
     assert f"{ADOPTED}：36 件 → 40 件（staff-kanto、" in notice
@@ -87,7 +87,7 @@ def test_two_people_save_the_same_report_and_nothing_is_lost(new_visit, report):
 
     # B keeps A's value for the meetings and saves again: A's 40 and 300 survive
     page_b.get_by_role("radio", name="他の利用者の値を残す").check()
-    page_b.get_by_role("button", name="下書きを保存する").click()
+    page_b.get_by_role("button", name="下書きとして保存する").click()
     second.checked("b-saved")
     assert "年度報告を保存しました" in page_b.locator(".messages").inner_text()
     assert stored() == {ADOPTED: 40, MEETINGS: 300, FIRMS: 1830}

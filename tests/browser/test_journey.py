@@ -38,7 +38,7 @@ def test_staff_logs_in_sees_bureau_projects_switches_to_english_and_opens_a_proj
     assert "局担当者" in page.locator(".site-user").inner_text()
 
     page.get_by_label("表示言語").select_option("en")
-    page.get_by_role("button", name="切替").click()
+    page.get_by_role("button", name="切り替える").click()
     visit.checked("home-en")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Home"
@@ -57,10 +57,10 @@ def test_project_list_filters_in_the_browser(visit, kanto_staff):
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="ログイン").click()
     page = visit.goto("/projects/")
-    assert "19 件" in page.locator("main").inner_text()
+    assert "19件" in page.locator("main").inner_text()
     page.get_by_label("経済産業局").select_option(label="近畿経済産業局")
     page.get_by_role("button", name="絞り込む").click()
     visit.checked("projects-kinki")
-    assert "4 件" in page.locator("main").inner_text()
+    assert "4件" in page.locator("main").inner_text()
     page.keyboard.press("Tab")  # keyboard focus starts at the skip link
     assert page.evaluate("document.activeElement.className") == "skip-link"

@@ -44,7 +44,7 @@ def test_a_column_from_excel_fills_three_indicators(visit, report):
     page.evaluate(PASTE, [f"#{first.get_attribute('id')}", "36\r\n1234\r\n1825\r\n"])
     assert [value_cells(page).nth(i).input_value() for i in range(3)] == ["36", "1234", "1825"]
     assert "3" in page.locator("[data-paste-status]").text_content()  # three cells filled
-    page.get_by_role("button", name="下書きを保存する").click()
+    page.get_by_role("button", name="下書きとして保存する").click()
     visit.checked("pasted-saved")
     assert "年度報告を保存しました" in page.locator(".messages").inner_text()
     saved = dict(
@@ -145,7 +145,7 @@ def test_activity_results_are_a_grid_of_their_own(visit, report, activities):
     assert page.evaluate(focused) == actual.nth(1).get_attribute("id")
     page.keyboard.press("Enter")
     assert page.evaluate(focused) == actual.nth(2).get_attribute("id")
-    page.get_by_role("button", name="下書きを保存する").click()
+    page.get_by_role("button", name="下書きとして保存する").click()
     visit.checked("activity-results-saved")
     assert "年度報告を保存しました" in page.locator(".messages").inner_text()
     saved = dict(

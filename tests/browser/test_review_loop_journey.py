@@ -33,7 +33,7 @@ def test_submit_with_gaps_return_fix_resubmit_approve(new_visit, people):
     staff.login("staff-kanto")
     page = staff.goto(REPORT + "edit/")
     page.get_by_label("新事業開始件数：値の種類").select_option("unknown")
-    page.get_by_role("button", name="下書きを保存する").click()
+    page.get_by_role("button", name="下書きとして保存する").click()
     staff.checked("saved-with-unknown")
 
     # Staff submit: the confirm page lists the gaps, refuses without the checkbox.
@@ -78,7 +78,7 @@ def test_submit_with_gaps_return_fix_resubmit_approve(new_visit, people):
     page.get_by_label("新事業開始件数：値の種類").select_option("number")
     page.get_by_label("新事業開始件数：値", exact=True).fill("350")
     page.get_by_label("変更の理由").fill("差戻しの指摘への対応（集計済み）")
-    page.get_by_role("button", name="下書きを保存する").click()
+    page.get_by_role("button", name="下書きとして保存する").click()
     staff.checked("fixed")
 
     # Before resubmitting, staff see what changed since the return.

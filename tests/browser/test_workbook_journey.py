@@ -29,7 +29,7 @@ def test_download_edit_upload_and_see_the_values(new_visit, report, tmp_path):
     staff.login("staff-kanto")
     page = staff.goto(REPORT)
     with page.expect_download() as info:
-        page.get_by_role("link", name="Excel のブックをダウンロードする（xlsx）").click()
+        page.get_by_role("link", name="ブックをダウンロードする（Excel）").click()
     path = tmp_path / "report.xlsx"
     info.value.save_as(path)
 
@@ -42,7 +42,7 @@ def test_download_edit_upload_and_see_the_values(new_visit, report, tmp_path):
     sheet.cell(row=rows["participating-trading-companies"], column=8, value="該当なし")
     workbook.save(path)
 
-    page.get_by_role("link", name="Excel のブックから取り込む").click()
+    page.get_by_role("link", name="Excelのブックから取り込む").click()
     page.get_by_label("年度報告のブック（.xlsx）").set_input_files(str(path))
     staff.checked("upload-form")
     page.get_by_role("button", name="取り込む").click()

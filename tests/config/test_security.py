@@ -140,7 +140,7 @@ def test_login_is_throttled_after_repeated_failures(client):
         assert response.status_code == 200  # the form again, with its error
     response = client.post(reverse("login"), {"username": "target", "password": "wrong"})
     assert response.status_code == 429
-    assert "ログインを一時停止しています" in response.content.decode()
+    assert "ログインを一時的に制限しています" in response.content.decode()
     # Even the right password is refused while the lock holds.
     response = client.post(reverse("login"), {"username": "target", "password": "test-pass-2006"})
     assert response.status_code == 429

@@ -83,7 +83,7 @@ def test_the_reviewer_sees_the_changes_on_the_resubmission(client, returned, use
     ):
         page = client.get(url).content.decode()
         shown = page[page.index('id="since-return"') :]
-        assert "差戻し・再開の後の変更（1 件）" in shown, url
+        assert "差戻し・再開の後の変更（1件）" in shown, url
         assert "売上件数：値" in shown and "<del>120</del>" in shown and "<ins>150</ins>" in shown
 
 

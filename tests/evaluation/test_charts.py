@@ -59,7 +59,7 @@ def test_bar_chart_draws_patterns_and_keeps_missing_values_apart():
 def test_grade_chart_counts():
     chart = grade_chart([("S", "S", 0), ("A", "A", 3), ("B", "B", 1)], finished=4)
     assert chart.rows == [["S", "0"], ["A", "3"], ["B", "1"]]
-    assert "確定 4 件" in chart.title
+    assert "確定4件" in chart.title
 
 
 def test_target_chart_has_path_actuals_and_projection():
@@ -80,7 +80,7 @@ def test_target_chart_has_path_actuals_and_projection():
         "projection": Projection(2010, D("30.0"), D("4.0"), 3),
     }
     chart = target_chart(block)
-    assert chart.headers == ["年度", "目標の道筋", "実績", "見通し（最小二乗法）"]
+    assert chart.headers == ["年度", "目標の推移（計画）", "実績", "見通し（最小二乗法）"]
     rows = {row[0]: row[1:] for row in chart.rows}
     assert rows["2005年度"] == ["10", "—", "—"]  # counts: no decimals (issue 24)
     assert rows["2008年度"] == ["30", "22", "22"]

@@ -105,7 +105,7 @@ def test_a_formula_like_text_in_a_csv_is_refused():
         (["甲", "宇宙人", "", "", "2006-04-01"], "種別「宇宙人」"),
         (["甲", "企業", "7000012050003", "", "2006-04-01"], "チェックデジット"),
         (["甲", "企業", "", "", "昔"], "参画日「昔」"),
-        (["甲", "企業", "", "", "2999-04-01"], "今日まで"),
+        (["甲", "企業", "", "", "2999-04-01"], "今日以前"),
         (["甲", "企業", "", "", ""], "参画日がありません"),
     ],
 )
@@ -282,7 +282,7 @@ def test_the_screens_preview_then_apply(client, project, users):
     assert page.status_code == 200
     assert Membership.objects.count() == 0
     text = page.content.decode()
-    assert "新規 4 件" in text
+    assert "新規4件" in text
     token = page.context["apply_form"].initial["token"]
     done = client.post(
         reverse("member_import_apply", args=[project.code]), {"token": token, "source": "list.csv"}
@@ -290,7 +290,7 @@ def test_the_screens_preview_then_apply(client, project, users):
     assert done.status_code == 302
     assert Membership.objects.filter(project=project).count() == 4
     listing = client.get(done.url)
-    assert "会員の追加 4 件" in listing.content.decode()
+    assert "会員の追加4件" in listing.content.decode()
     assert "株式会社多摩精機" in listing.content.decode()
 
 

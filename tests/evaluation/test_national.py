@@ -338,8 +338,8 @@ def test_rollup_and_cross_project_pages_page_their_project_rows(client, bureau, 
     second = client.get(rollup, {"year": 2007, "page": 2}).content.decode()
     names = [f"生成プロジェクト{n}<" for n in range(61)]
     assert sum(first.count(name) for name in names) == 50 + 10  # the table, and the preview
-    assert "1 / 2 ページ（全 61 件）" in first and "2 / 2 ページ（全 61 件）" in second
-    assert "61 プロジェクトの値をすべて見る" in first
+    assert "1／2ページ（全61件）" in first and "2／2ページ（全61件）" in second
+    assert "61プロジェクトの値をすべて見る" in first
     assert 'href="?year=2007&amp;page=2"' in first
 
     across = reverse("indicator_across_projects", args=[universities.code])
@@ -364,8 +364,8 @@ def test_manager_dashboard_pages_its_heat_map_and_shows_the_first_projects_at_ri
     in_heatmap = [first.count(f">生成プロジェクト{n}</a><br>") for n in range(61)]
     assert sum(in_heatmap) == 50
     assert sum(second.count(f">生成プロジェクト{n}</a><br>") for n in range(61)) == 11
-    assert "1 / 2 ページ（全 61 件）" in first
-    assert "7 プロジェクトのうち 3 を示しています" in first
+    assert "1／2ページ（全61件）" in first
+    assert "7件のうち3件を表示しています" in first
     risk = first.split('id="risk-heading"')[1].split("</section>")[0]
     assert risk.count("<li>") == 3
 

@@ -297,7 +297,7 @@ def test_national_pages_the_board_and_the_round_list_cost_the_same_queries_at_tw
     board = client.get(reverse("submission_board")).content.decode()
     assert board.count("生成プロジェクト") == 50
     rounds = client.get(reverse("round_list")).content.decode()
-    assert "60 プロジェクトをすべて見る" in rounds
+    assert "60プロジェクトをすべて見る" in rounds
     overall = client.get(reverse("overall_plan_detail", args=["II"])).content.decode()
     assert "63 件です" in overall and overall.count("生成プロジェクト") == 50
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from evaluation.models import AnnualReport, EvaluationCriterion, Notification, ReportingDeadline
 from evaluation.services.evaluations import round_create
@@ -71,6 +72,24 @@ def test_assigned_evaluators_are_told(project, users):
     [note] = Notification.objects.all()
     assert note.user == users["evaluator"] and note.kind == "assigned"
     assert "中間評価" in note.text
+
+
+def test_an_assignment_made_in_english_names_the_round_and_project_in_english(project, users):
+    """Issue 24: the English names, where records have them, in an English notification."""
+    criterion = EvaluationCriterion.objects.create(code="c", name_ja="観点")
+    with translation.override("en"):
+        round_create(
+            by=users["manager"],
+            phase=project.phase,
+            fiscal_year=2008,
+            title="中間評価",
+            name_en="Mid-term evaluation",
+            criteria=[criterion],
+            assignments={project: [users["evaluator"]]},
+        )
+    [note] = Notification.objects.all()
+    assert "Mid-term evaluation" in note.text and project.name_en in note.text, note.text
+    assert "中間評価" not in note.text and project.name_ja not in note.text
 
 
 @override_settings(PDCA_TODAY=datetime.date(2009, 6, 20))

@@ -150,7 +150,7 @@ def test_once_approved_every_reader_sees_the_running_total_and_the_years_own_val
     for who in READERS:
         client.force_login(users[who])
         cell = matrix_cell(client, project)
-        assert "累計 56 社（当年度 20 社）" in cell and "121.7%" in cell, who
+        assert "累計56 社（当年度20 社）" in cell and "121.7%" in cell, who
         assert 'rating--exceeded">目標超過達成' in cell and "暫定" not in cell, who
         row = matrix_csv_row(client, project)
         assert (row["実績"], row["当年度の値"], row["達成率（%）"]) == ("56", "20", "121.7"), who

@@ -146,7 +146,7 @@ def test_an_own_actual_entered_on_screen_is_rated_on_the_report_page(client, use
 def test_a_number_the_unit_refuses_is_said_on_the_row(client, users, world):
     response = enter_on_screen(client, users, world, value="2.5")  # 回 are whole
     assert response.status_code == 200
-    assert "0 以上の整数" in response.content.decode()
+    assert "0以上の整数" in response.content.decode()
     assert not OwnTargetValue.objects.filter(fiscal_year=2007).exists()
 
 
@@ -323,6 +323,6 @@ def test_the_report_workbook_carries_the_own_target_row_both_ways(client, users,
     saved = client.post(url, {"file": upload}, follow=True).content.decode()
     catalogue = MonitoredValue.history.filter(history_date__gte=before).values("id").distinct()
     changed = catalogue.count() + 1  # the catalogue rows written, and the own value
-    assert f"変更した値は {changed} 件です。" in saved, saved.split("変更した値")[1:2]
+    assert f"変更した値は{changed}件です。" in saved, saved.split("変更した値")[1:2]
     value = OwnTargetValue.objects.get(target=world["target"], fiscal_year=2007)
     assert (value.value, value.source_note) == (11, "出展記録")

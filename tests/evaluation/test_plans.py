@@ -238,7 +238,7 @@ def test_scenario_form_error_is_shown_in_japanese_and_keeps_input(client, plan, 
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "期間（2006〜2010年度）の外です" in page
+    assert "期間（2006〜2010年度）外です" in page
     assert "入力したシナリオ" in page
     assert not ScenarioRevision.objects.exists()
 

@@ -57,7 +57,7 @@ def test_the_national_page_labels_both_counts(client, users, project, catalogue)
     ) == (3, 1)
     client.force_login(users["other_staff"])
     page = client.get(reverse("national_rollup"), {"year": 2007}).content.decode()
-    assert "延べ数（プロジェクトの合計）" in page and "実数（組織を一度だけ）" in page
+    assert "延べ数（プロジェクトの合計）" in page and "実数（重複を除く）" in page
     table = page.split('id="registry-national"')[1].split("</table>")[0]
     assert "参画大学数" in table and '<td class="num">3</td><td class="num">1</td>' in table
 
@@ -93,7 +93,7 @@ def test_the_report_says_which_way_each_member_count_came(client, users, project
     # the list has started, so every member count of the year comes from it (0 universities)
     assert rows["participating-universities"].source == "list"
     page = response.content.decode()
-    assert "名簿から（2008年3月31日 時点）" in page
+    assert "名簿から（2008年3月31日時点）" in page
     assert reverse("member_list", args=[project.code]) + "?year=2007" in page
     edit = client.get(reverse("report_edit", args=[project.code, 2007])).content.decode()
     assert 'id="registry-figures"' in edit
@@ -133,7 +133,7 @@ def test_staff_write_the_lists_counts_into_the_report(client, users, project, ca
         for v in MonitoredValue.objects.filter(report=report).select_related("indicator")
     }
     assert values["participating-firms"].value == 3
-    assert values["participating-firms"].source_note == "会員名簿から（2008-03-31 時点）"
+    assert values["participating-firms"].source_note == "会員名簿から（2008-03-31時点）"
     assert values["participating-universities"].value == 0
     entry = values["participating-firms"].history.latest()
     assert entry.history_user == users["staff"]

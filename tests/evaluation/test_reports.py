@@ -81,8 +81,8 @@ def test_money_is_entered_in_the_rows_unit_and_stored_exactly_in_yen(report, use
 @pytest.mark.parametrize(
     ("code", "value", "message"),
     [
-        ("new", Decimal(-1), "0 以上の整数"),
-        ("new", Decimal("2.5"), "0 以上の整数"),
+        ("new", Decimal(-1), "0以上の整数"),
+        ("new", Decimal("2.5"), "0以上の整数"),
         ("sales", Decimal("0.0000005"), "円単位"),
         ("share", Decimal(101), "0〜100"),
     ],
@@ -377,7 +377,7 @@ def test_all_row_problems_are_reported_in_one_round(client, report, users):
         report, **{"new-businesses-started": ("number", "-3"), "share": ("number", "")}
     )
     page = client.post(url, data).content.decode()
-    assert "0 以上の整数" in page and "数値を入力してください" in page
+    assert "0以上の整数" in page and "数値を入力してください" in page
 
 
 def test_missing_reason_after_return_is_listed_at_the_top(client, report, users):

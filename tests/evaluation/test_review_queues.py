@@ -146,7 +146,7 @@ def test_staff_home_counts_action_items_as_the_list_does(client, project, users)
     page = client.get(reverse("home")).content.decode()
     listed = filtered_items(users["staff"]).count()
     assert listed == 6
-    assert "改善事項</a>は 6 件（うち未完了 5 件）です。" in page
+    assert "改善事項</a>は6件（うち未完了5件）です。" in page
     assert "まだありません" not in page
 
 

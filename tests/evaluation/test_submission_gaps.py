@@ -116,7 +116,7 @@ def test_the_confirm_page_lists_gaps_with_links_to_fix(client, report, users):
     url = reverse("report_transition", args=[report.project.code, 2007, "submit"])
     page = client.get(url).content.decode()
     gaps = page[page.index('id="submission-gaps"') :]
-    assert "未記入の項目が 6 件あります" in gaps
+    assert "未記入の項目が6件あります" in gaps
     assert "新事業開始件数：未報告" in gaps and "売上高：未把握" in gaps
     assert "活動「交流会の開催」：実績が未記入" in gaps
     edit = reverse("report_edit", args=[report.project.code, 2007])
@@ -156,12 +156,12 @@ def test_the_reviewer_sees_the_gaps_of_the_submission(client, report, users):
     assert len(item.gaps) == 6
     client.force_login(users["manager"])
     home = client.get(reverse("home")).content.decode()
-    assert "6 件" in home[home.index('id="review-queue"') :]
+    assert "6件" in home[home.index('id="review-queue"') :]
     for name in ("report_detail", "report_transition"):
         args = [report.project.code, 2007] + (["approve"] if name == "report_transition" else [])
         page = client.get(reverse(name, args=args)).content.decode()
         shown = page[page.index('id="submitted-gaps"') :]
-        assert "提出時に未記入だった項目（6 件）" in shown and "新事業開始件数：未報告" in shown
+        assert "提出時に未記入だった項目（6件）" in shown and "新事業開始件数：未報告" in shown
 
 
 def test_gaps_are_not_shown_once_the_record_is_decided(client, report, users):

@@ -363,7 +363,7 @@ def test_pages_link_their_new_exports(client, users, project, surveys):
             url = reverse(export, kwargs={**export_kwargs, "fmt": fmt})
             assert f'href="{url}?year=2007"' in page
     page = client.get(reverse("home"), {"year": 2007}).content.decode()
-    assert 'aria-label="目標の評価を CSV（UTF-8）でダウンロード"' in page
+    assert 'aria-label="目標の評価をダウンロードする（CSV）"' in page
     round_id = objects["open"].round_id
     page = client.get(reverse("round_rollup", args=[round_id])).content.decode()
     assert f'href="{reverse("round_rollup_csv", args=[round_id])}"' in page

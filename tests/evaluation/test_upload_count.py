@@ -34,10 +34,10 @@ def test_the_message_counts_the_values_changed(client, report, users):
     sheet.cell(row=row_of(sheet, "new-businesses-started"), column=8, value=120)
     sheet.cell(row=row_of(sheet, "sales"), column=8, value="該当なし")
     page = upload(client, report, workbook)
-    assert "ブックの値を取り込みました。 変更した値は 2 件です。" in page
+    assert "ブックの値を取り込みました。 変更した値は2件です。" in page
     report.refresh_from_db()
     workbook = download(client, report)
     sheet = workbook[DATA_SHEET]
     sheet.cell(row=row_of(sheet, "new-businesses-started"), column=8, value=130)
     page = upload(client, report, workbook)
-    assert "変更した値は 1 件です。" in page
+    assert "変更した値は1件です。" in page

@@ -37,11 +37,11 @@ MONEY = "sales"  # unit: yen, entered in 百万円
 VALUE = 8  # column H
 SOURCE_NOTE = 9  # column I
 DEFINITION = 5  # column E, locked on download
-NOT_AN_XLSX = "Excel ブック（.xlsx）ではありません"
+NOT_AN_XLSX = "Excelブック（.xlsx）ではありません"
 NOT_OURS = "このシステムからダウンロードしたブックではありません"
 HEADER_CHANGED = "見出し行が変わっています"
 NOT_FOUND_OR_NOT_YOURS = "見つからないか、変更する権限がありません"
-NOT_A_WHOLE_COUNT = "件数・人数などは 0 以上の整数で入力してください"
+NOT_A_WHOLE_COUNT = "件数・人数などは0以上の整数で入力してください"
 MACROS = "マクロ付きのブックは受け付けません"
 
 
@@ -363,13 +363,13 @@ STRUCTURE_AND_CELL_CASES = [
     ),
     pytest.param(
         lambda w, s, r: s.cell(row=r["count"], column=SOURCE_NOTE, value="注" * 501),
-        "500 文字以内にしてください（501 文字あります）",
+        "500文字以内にしてください（501文字あります）",
         "I{count}",
         id="source-note-too-long-is-not-cut-silently",
     ),
     pytest.param(
         lambda w, s, r: s.cell(row=r["count"], column=SOURCE_NOTE + 1, value="x" * 5001),
-        "5000 文字以内にしてください（5001 文字あります）",
+        "5000文字以内にしてください（5001文字あります）",
         "J{count}",
         id="comment-too-long-is-not-cut-silently",
     ),

@@ -110,7 +110,7 @@ def test_command_refuses_a_bad_file_and_lists_problems(report, users, tmp_path):
         call_command(
             "import_annual_report", str(path), "--user", users["staff"].username, stderr=err
         )
-    assert "Excel ブック" in err.getvalue()
+    assert "Excelブック" in err.getvalue()
     assert not MonitoredValue.objects.exists()
 
 
@@ -180,8 +180,8 @@ def test_a_workbook_with_many_problems_lists_the_first_50_and_the_count(client, 
     assert f"<strong>H{FIRST_ROW}</strong>" in page and "数値として認識できません" in page
     assert f"<strong>A{FIRST_ROW + 49}</strong>" in page  # the 50th, a repeated indicator
     assert f"<strong>A{FIRST_ROW + 50}</strong>" not in page
-    assert "2000 件の問題があるため取り込みませんでした" in page
-    assert "ほかに 1,950 件の問題があります（全 2,000 件）。最初の 50 件を表示しています。" in page
+    assert "2000件の問題があるため取り込みませんでした" in page
+    assert "ほかに1,950件の問題があります（全2,000件）。先頭の50件を表示しています。" in page
     assert len(page) < 50_000
     assert not MonitoredValue.objects.exists()
 
@@ -191,11 +191,11 @@ def test_command_lists_the_first_50_problems_and_the_count(client, report, users
     path = tmp_path / "many.xlsx"
     path.write_bytes(many_bad_rows(download(client, report), 300))
     err = io.StringIO()
-    with pytest.raises(CommandError, match="300 件の問題のため取り込みませんでした"):
+    with pytest.raises(CommandError, match="300件の問題のため取り込みませんでした"):
         call_command(
             "import_annual_report", str(path), "--user", users["staff"].username, stderr=err
         )
     lines = err.getvalue().splitlines()
     assert len(lines) == 51 and lines[0].startswith(f"H{FIRST_ROW}: ")
-    assert lines[-1] == "ほかに 250 件の問題があります（全 300 件）。最初の 50 件を表示しています。"
+    assert lines[-1] == "ほかに250件の問題があります（全300件）。先頭の50件を表示しています。"
     assert not MonitoredValue.objects.exists()

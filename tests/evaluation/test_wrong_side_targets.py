@@ -147,4 +147,6 @@ def test_the_add_screen_says_so_beside_the_direction(client, plan, users):
     client.force_login(users["staff"])
     url = reverse("target_add", args=[plan.project.code, plan.phase.code])
     page = client.get(url).content.decode()
-    assert "目標値を基準値より悪い方向（高いほど良い指標で基準値より低いなど）にするときは" in page
+    assert (
+        "目標値を基準値より悪い方向（高いほど良い指標で基準値より低いなど）に設定する場合は" in page
+    )

@@ -22,7 +22,7 @@ def meetings(db):
 
 
 def test_yearly_plan_outside_the_plan_period_is_refused(plan, users):
-    with pytest.raises(ValidationError, match="計画の期間"):
+    with pytest.raises(ValidationError, match="計画期間"):
         yearly_plan_create(plan=plan, fiscal_year=2011, by=users["staff"])
     assert not YearlyPlan.objects.exists()
 
@@ -197,5 +197,5 @@ def test_negative_planned_output_is_a_field_error_not_a_database_message(
     client.force_login(users["staff"])
     url = reverse("yearly_plan_edit", args=[plan.project.code, 2006])
     page = client.post(url, edit_data(planned_output="-3")).content.decode()
-    assert "計画値は 0 以上の整数" in page and "制約" not in page
+    assert "計画値は0以上の整数" in page and "制約" not in page
     assert not Activity.objects.exists()

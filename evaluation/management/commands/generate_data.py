@@ -39,12 +39,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, projects, fiscal_years, indicators, members, seed, chunk, **options):
         if projects < 1:
-            raise CommandError("--projects は 1 以上にしてください。")
+            raise CommandError("--projects は1以上にしてください。")
         if not Phase.objects.exists():
             call_command("load_reference", verbosity=0)
         if existing():
             raise CommandError(
-                f"生成済みのプロジェクトが {existing()} 件あります。"
+                f"生成済みのプロジェクトが{existing()}件あります。"
                 "空のデータベースで実行してください。"
             )
         first, last = fiscal_years
@@ -67,6 +67,6 @@ class Command(BaseCommand):
         for label, n in counts.rows.items():
             self.stdout.write(f"{label}: {n:,}")
         self.stdout.write(
-            f"合計 {counts.total:,} 行、{seconds:.0f} 秒、最大常駐メモリ {peak_kib / 1024:.0f} MiB"
+            f"合計{counts.total:,}行、{seconds:.0f}秒、最大常駐メモリ {peak_kib / 1024:.0f} MiB"
             f"（{len(generator.indicators)} 指標、{first}〜{last}年度、seed {seed}）"
         )

@@ -35,7 +35,7 @@ class Command(BaseCommand):
             if refused.more:
                 self.stderr.write(refused.more)
             count = refused.total
-            raise CommandError(f"{file}: {count:,} 件の問題のため取り込みませんでした。") from None
+            raise CommandError(f"{file}: {count:,}件の問題のため取り込みませんでした。") from None
         for note in report.conflict_notes:
             self.stdout.write(str(note))
         name, year, version = report.project.name_ja, report.fiscal_year, report.version

@@ -53,10 +53,10 @@ class Command(BaseCommand):
             if refused.more:
                 self.stderr.write(refused.more)
             raise CommandError(
-                f"{file}: {refused.total:,} 件の問題のため反映しませんでした。"
+                f"{file}: {refused.total:,}件の問題のため反映しませんでした。"
             ) from None
         self.stdout.write(
-            f"{file}: 新しい組織 {applied.organisations_created} 件、法人番号の追加 "
-            f"{applied.organisations_updated} 件、会員の追加 {applied.memberships_created} 件、"
-            f"変更なし {applied.unchanged} 件。"
+            f"{file}: 新しい組織{applied.organisations_created}件、法人番号の追加"
+            f"{applied.organisations_updated}件、会員の追加{applied.memberships_created}件、"
+            f"変更なし{applied.unchanged}件。"
         )

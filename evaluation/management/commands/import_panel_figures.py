@@ -37,6 +37,6 @@ class Command(BaseCommand):
             for message in error.messages:
                 self.stderr.write(message)
             raise CommandError(
-                f"{file}: {len(error.messages)} 件の問題のため取り込みませんでした。"
+                f"{file}: {len(error.messages)}件の問題のため取り込みませんでした。"
             ) from None
-        self.stdout.write(f"{file}: {written} 行を取り込みました。")
+        self.stdout.write(f"{file}: {written}行を取り込みました。")

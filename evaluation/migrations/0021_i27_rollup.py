@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0021_ja1_wording'),
+        ('evaluation', '0020_i24_round_names'),
         ('projects', '0004_cases'),
     ]
 
