@@ -23,6 +23,19 @@ class StageStep:
     reason: str = ""
 
 
+def evidence_of_stages(steps) -> frozenset:
+    """What a case counts for: (stage, fiscal year) of each stage reached (a skipped stage counts
+    for no year)."""
+    return frozenset((step.stage, step.fiscal_year) for step in steps if not step.skipped)
+
+
+def touched_years(before, after) -> list[int]:
+    """The fiscal years whose evidence a change alters: the years of the (what counts, year)
+    entries it adds, alters or removes (a creation has nothing before, a deletion nothing
+    after). Entries in both stay as they were and touch no year."""
+    return sorted({year for _what, year in set(before) ^ set(after) if year is not None})
+
+
 def stage_errors(steps: list[StageStep], labels: dict[str, str] | None = None) -> list[str]:
     """The reasons a list of stage steps breaks the order rule (empty: it holds)."""
     labels = labels or {}

@@ -14,6 +14,7 @@ from evaluation.models.catalogue import Indicator, unit_value_problems
 from evaluation.models.monitoring import ValueKind
 from evaluation.models.workflow import State, WorkflowModel, WorkflowQuerySet
 from evaluation.models.yearly import Activity
+from projects.cases import touched_years
 from projects.domain import BASELINE_YEAR, PHASE_II, FractionOfYenError, fiscal_year_label, to_yen
 from projects.history import HistoricalRecords
 from projects.models import FISCAL_YEAR_RANGE, Project, SubRegion
@@ -118,6 +119,14 @@ class AnnualReportQuerySet(WorkflowQuerySet):
             .values_list("fiscal_year", flat=True)
             .distinct()
         )
+
+    def approved_years_touched(self, project, before, after) -> list[int]:
+        """The approved years a change of a case or an adoption touches (the one rule of
+        create, edit, delete and import: DOMAIN.md, approved means locked): the years of the
+        evidence entries (`evidence()` of CollaborationCase / Adoption, before and after the
+        change; empty before a creation and after a deletion) the change adds, alters or
+        removes, whose annual report is approved. One query, none when no year is touched."""
+        return self.approved_years(project, touched_years(before, after))
 
 
 class AnnualReport(WorkflowModel):

@@ -524,6 +524,15 @@ def sheet_network(project: Project, year: int) -> dict:
     }
 
 
+def locked_years_of(record) -> list[int]:
+    """The approved years a saved case or adoption counts for (what its edit page and its
+    deletion page say is locked), by the rule of the services
+    (AnnualReport.objects.approved_years_touched). One query; none for a new record."""
+    if record.pk is None:
+        return []
+    return AnnualReport.objects.approved_years_touched(record.project, record.evidence(), ())
+
+
 def case_delete_page(user, code: str, case_id: int) -> dict:
     """The confirmation page of a case's deletion, for the staff of the project's bureau (404
     for another bureau's case, 403 for readers): the case, the adoptions that name it and the
@@ -534,7 +543,7 @@ def case_delete_page(user, code: str, case_id: int) -> dict:
         "project": case.project,
         "case": case,
         "adoptions": adoptions,
-        "locked_years": AnnualReport.objects.approved_years(case.project, case.counted_years()),
+        "locked_years": locked_years_of(case),
     }
 
 
@@ -544,7 +553,5 @@ def adoption_delete_page(user, code: str, adoption_id: int) -> dict:
     return {
         "project": adoption.project,
         "adoption": adoption,
-        "locked_years": AnnualReport.objects.approved_years(
-            adoption.project, [adoption.fiscal_year]
-        ),
+        "locked_years": locked_years_of(adoption),
     }

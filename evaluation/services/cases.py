@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from evaluation.models import AnnualReport
 from evaluation.renderers.adoption_lists import AdoptionRow, read_adoption_list
 from evaluation.renderers.workbooks import Problem, WorkbookRefused
-from projects.cases import StageStep
+from projects.cases import StageStep, evidence_of_stages
 from projects.domain import fiscal_year_label, punctuation
 from projects.models import (
     Adoption,
@@ -25,6 +25,15 @@ from projects.models import (
     Project,
 )
 from projects.registry import normalise_name
+
+CASE_LOCKED = gettext_lazy(
+    "%(years)sの年度報告が承認済みのため、その年度に到達した段階は追加・変更・削除できません。"
+    "変更するには、本省評価担当に年度報告の再開を依頼してください。"
+)
+ADOPTION_LOCKED = gettext_lazy(
+    "%(years)sの年度報告が承認済みのため、その年度の採択は追加・変更できません。"
+    "追加・変更するには、本省評価担当に年度報告の再開を依頼してください。"
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,15 @@ def case_save(
         raise ValidationError({"stages": errors})
     if len({p.organisation_id for p in partners}) != len(partners):
         raise ValidationError({"partners": [_("同じ機関が二度選ばれています。")]})
+    before = (
+        evidence_of_stages(
+            StageStep(row.stage, row.fiscal_year, row.skipped)
+            for row in CaseStage.objects.select_for_update().filter(case_id=case.pk)
+        )
+        if case.pk
+        else frozenset()
+    )
+    _refuse_locked_years(case.project, before, evidence_of_stages(stages), CASE_LOCKED)
     reason = reason or _("連携事例の保存")
     _audited(case, by, reason)
     wanted = {step.stage: step for step in stages}
@@ -94,21 +112,29 @@ def case_save(
 @transaction.atomic
 def adoption_save(*, adoption: Adoption, by, reason: str = "") -> Adoption:
     """Save an adoption of the user's bureau's project (amount ≥ 0, a grantee, the case of the
-    same project)."""
+    same project). Refused when its year, before or after the change, has an approved annual
+    report."""
     _check_writer(adoption.project, by)
+    before = (
+        Adoption.objects.select_for_update().get(pk=adoption.pk).evidence()
+        if adoption.pk
+        else frozenset()
+    )
+    _refuse_locked_years(adoption.project, before, adoption.evidence(), ADOPTION_LOCKED)
     return _audited(adoption, by, reason or _("採択の保存"))
 
 
-def _refuse_locked_years(project: Project, years, message: str) -> None:
-    """Refuse a deletion that would change the evidence of an approved annual report: the
-    fiscal years the record counts for whose report is approved (locked until a manager
-    reopens it, DOMAIN.md)."""
-    locked = AnnualReport.objects.approved_years(project, years)
+def _years_label(years) -> str:
+    return punctuation("、").join(fiscal_year_label(year, get_language() or "ja") for year in years)
+
+
+def _refuse_locked_years(project: Project, before, after, message) -> None:
+    """Refuse a creation, change or deletion that would change the evidence of an approved
+    annual report (locked until a manager reopens it, DOMAIN.md): the years the change touches
+    (AnnualReport.objects.approved_years_touched, the one rule) whose report is approved."""
+    locked = AnnualReport.objects.approved_years_touched(project, before, after)
     if locked:
-        labels = punctuation("、").join(
-            fiscal_year_label(year, get_language() or "ja") for year in locked
-        )
-        raise ValidationError(message % {"years": labels}, code="locked")
+        raise ValidationError(message % {"years": _years_label(locked)}, code="locked")
 
 
 @transaction.atomic
@@ -127,7 +153,8 @@ def case_delete(*, case: CollaborationCase, by, reason: str = "") -> None:
     )
     _refuse_locked_years(
         case.project,
-        case.counted_years(),
+        case.evidence(),
+        frozenset(),
         _(
             "%(years)sの年度報告が承認済みのため、この連携事例は削除できません。"
             "削除するには、本省評価担当に年度報告の再開を依頼してください。"
@@ -151,7 +178,8 @@ def adoption_delete(*, adoption: Adoption, by, reason: str = "") -> None:
     adoption = Adoption.objects.select_for_update().select_related("project").get(pk=adoption.pk)
     _refuse_locked_years(
         adoption.project,
-        [adoption.fiscal_year],
+        adoption.evidence(),
+        frozenset(),
         _(
             "%(years)sの年度報告が承認済みのため、この採択は削除できません。"
             "削除するには、本省評価担当に年度報告の再開を依頼してください。"
@@ -243,6 +271,11 @@ def match_adoption_rows(project: Project, rows: list[AdoptionRow]) -> list[Adopt
     normalised name; an unknown name with no consortium is refused) and case (a title of the
     project's cases). Three queries."""
     tools, members, cases = _adoption_lookups(project)
+    locked = set(
+        AnnualReport.objects.approved_years_touched(
+            project, frozenset(), {(row.line, row.fiscal_year) for row in rows}
+        )
+    )
     matched = []
     for row in rows:
         item = AdoptionPreviewRow(row)
@@ -258,6 +291,8 @@ def match_adoption_rows(project: Project, rows: list[AdoptionRow]) -> list[Adopt
                 _("採択先「%(name)s」はこのプロジェクトの会員名簿にありません。")
                 % {"name": row.grantee[:60]}
             )
+        if row.fiscal_year in locked:
+            row.problems.append(ADOPTION_LOCKED % {"years": _years_label([row.fiscal_year])})
         case = None
         if row.case:
             found = cases.get(normalise_name(row.case), [])

@@ -26,6 +26,7 @@ from evaluation.selectors.cases import (
     get_adoption_for_user,
     get_case_for_user,
     get_case_project_for_user,
+    locked_years_of,
     partner_choices,
     project_cases,
     review_sheet,
@@ -122,6 +123,7 @@ def _case_screen(request, project, case):
     """GET shows the case form; POST saves the case with its stages and partners in one
     transaction (the stage order rule checked by the service) and returns to the list."""
     keep = [case.lead_id] + [p.organisation_id for p in case.partners.all()] if case.pk else []
+    locked_years = locked_years_of(case)  # before the form fills the case in
     form = CaseForm(
         posted(request), case=case, organisations=partner_choices(project, [k for k in keep if k])
     )
@@ -142,7 +144,13 @@ def _case_screen(request, project, case):
             messages.success(request, _("連携事例「%(title)s」を保存しました。") % {"title": case})
             return redirect(reverse("case_list", args=[project.code]))
     heading = _("連携事例を編集する") if case.pk else _("連携事例を追加する")
-    context = {"project": project, "case": case, "form": form, "heading": heading}
+    context = {
+        "project": project,
+        "case": case,
+        "form": form,
+        "heading": heading,
+        "locked_years": locked_years,
+    }
     return render(request, "evaluation/case_form.html", context)
 
 
@@ -166,6 +174,7 @@ def case_edit(request, code, case_id):
 
 def _adoption_screen(request, project, adoption):
     keep = [adoption.organisation_id] if adoption.organisation_id else []
+    locked_years = locked_years_of(adoption)  # before the form fills the adoption in
     form = AdoptionForm(
         posted(request),
         adoption=adoption,
@@ -181,7 +190,13 @@ def _adoption_screen(request, project, adoption):
             messages.success(request, _("採択を保存しました。"))
             return redirect(reverse("case_list", args=[project.code]) + "#adoptions")
     heading = _("採択を編集する") if adoption.pk else _("採択を追加する")
-    context = {"project": project, "adoption": adoption, "form": form, "heading": heading}
+    context = {
+        "project": project,
+        "adoption": adoption,
+        "form": form,
+        "heading": heading,
+        "locked_years": locked_years,
+    }
     return render(request, "evaluation/adoption_form.html", context)
 
 

@@ -9,7 +9,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from projects.cases import STAGE_ORDER, StageStep, highest_stage, stage_errors
+from projects.cases import (
+    STAGE_ORDER,
+    StageStep,
+    evidence_of_stages,
+    highest_stage,
+    stage_errors,
+)
 from projects.history import HistoricalRecords
 from projects.models.reference import FISCAL_YEAR_RANGE, Field, PolicyTool, Project, user_role
 from projects.models.reference import Role as UserRole
@@ -113,10 +119,10 @@ class CollaborationCase(models.Model):
             StageStep(s.stage, s.fiscal_year, s.skipped, s.skip_reason) for s in self.stages.all()
         ]
 
-    def counted_years(self) -> list[int]:
-        """The fiscal years whose figures count this case: those of the stages it reached (read
-        from the prefetched rows)."""
-        return sorted({s.fiscal_year for s in self.stages.all() if not s.skipped})
+    def evidence(self) -> frozenset:
+        """(stage, fiscal year) of each stage reached (read from the prefetched rows): what the
+        figures of those years count (projects.cases.touched_years)."""
+        return evidence_of_stages(self.steps())
 
     @property
     def stage_reached(self) -> str | None:
@@ -265,6 +271,23 @@ class Adoption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tool} {self.fiscal_year} {self.grantee}"
+
+    EVIDENCE_FIELDS = (
+        "tool_id",
+        "fiscal_year",
+        "organisation_id",
+        "consortium_name",
+        "amount_yen",
+        "theme",
+        "case_id",
+        "note",
+    )
+
+    def evidence(self) -> frozenset:
+        """What the adoption counts for: its values with its fiscal year (any change of them
+        touches the old and the new year; projects.cases.touched_years)."""
+        values = tuple(getattr(self, name) for name in self.EVIDENCE_FIELDS)
+        return frozenset({(values, self.fiscal_year)})
 
     @property
     def grantee(self) -> str:
