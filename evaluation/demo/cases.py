@@ -113,6 +113,7 @@ def _case(project, staff, *, title, lead, lead_label, field, steps, partners, no
         partners=[PartnerInput(p.pk, "共同研究") for p in partners],
         by=staff,
         reason=REASON,
+        recorded_before_approval=True,  # the evidence of the approved demo reports
     )
 
 
@@ -131,6 +132,7 @@ def _adopt(project, staff, tool, year, amount, *, case=None, organisation=None, 
         ),
         by=staff,
         reason=REASON,
+        recorded_before_approval=True,  # the evidence of the approved demo reports
     )
 
 
