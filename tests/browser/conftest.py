@@ -2,7 +2,7 @@
 
 Every page a test visits is checked with axe-core (bundled with axe-playwright-python, no network)
 and fails on a serious or critical violation; a page whose structure this process has already
-checked (same URL pattern, same set of elements: see `page_shape`) is not checked again. A
+checked (same URL pattern, same set of elements: see `PAGE_SHAPE_JS`) is not checked again. A
 failing test leaves a screenshot of each of its open pages under test-artifacts/screenshots/<test
 name>/; `BROWSER_SCREENSHOTS=1` keeps one of every step, as the suite did before.
 """
@@ -81,8 +81,7 @@ class Visit:
         self.base = live_server.url
         self.folder = folder
         self.step = 0
-
-        self.pending = 0
+        self.pending = 0  # requests of the page still running (see `settled`)
         page.on("request", self._started)
         page.on("requestfinished", self._ended)
         page.on("requestfailed", self._ended)
@@ -156,8 +155,7 @@ def url_pattern(url: str) -> str:
 def assert_accessible(page):
     from axe_playwright_python.sync_playwright import Axe
 
-    # violations only: axe skips working out the passes and incomplete checks (the same
-    # violations, in a fraction of the time)
+    # violations only (axe-playwright-python's default, said here): no passes worked out
     results = Axe().run(page, options={"resultTypes": ["violations"]})
     blocking = [
         violation
