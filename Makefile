@@ -6,6 +6,9 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 # pytest-xdist workers of `make test` (one per core; each its own test database): PYTEST_WORKERS=0
 # runs in one process, e.g. for --pdb. PYTEST_ARGS adds options, e.g. PYTEST_ARGS='-m "not browser"'.
+# --dist worksteal: each worker starts on a contiguous half of the tests (a module's tests stay
+# together, so its module fixtures are built once) and an idle worker takes tests from the other's
+# queue, so no worker waits at the end while the other still has a queue (docs/testing.md).
 PYTEST_WORKERS ?= auto
 
 .PHONY: run test venv setup-data lint format messages clean loadtest bench screenshots
@@ -32,7 +35,7 @@ run: setup-data
 	PDCA_TODAY=$(PDCA_TODAY) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: venv
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

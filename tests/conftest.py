@@ -40,6 +40,29 @@ def django_db_use_migrations(request):
     return connection.vendor != "sqlite" or "--migrations" in request.config.invocation_params.args
 
 
+# The modules with the longest tests (docs/testing.md), run first: at the end of a run under
+# pytest-xdist, a long test started last keeps one worker busy while the other has nothing left.
+# Whole modules move (module fixtures are built once), in this order; the rest keep theirs.
+SLOW_FIRST = [
+    "tests/test_backup.py",
+    "tests/browser/",
+    "tests/test_scale.py",
+    "tests/evaluation/test_exports.py",
+    "tests/evaluation/test_national_summaries.py",
+    "tests/test_form_corpus.py",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item):
+        path = item.nodeid.split("::")[0]
+        return next(
+            (n for n, slow in enumerate(SLOW_FIRST) if path.startswith(slow)), len(SLOW_FIRST)
+        )
+
+    items.sort(key=rank)  # stable: within a rank, the collection's order
+
+
 def pytest_report_header(config):
     from django.db import connection
 

@@ -1,10 +1,13 @@
 """Browser harness: Playwright driving Debian's Chromium against Django's live_server.
 
 Every page a test visits is checked with axe-core (bundled with axe-playwright-python, no network)
-and fails on a serious or critical violation. Screenshots of each step are kept under
-test-artifacts/screenshots/<test name>/.
+and fails on a serious or critical violation; a page whose structure this process has already
+checked (same URL pattern, same set of elements: see `PAGE_SHAPE_JS`) is not checked again. A
+failing test leaves a screenshot of each of its open pages under test-artifacts/screenshots/<test
+name>/; `BROWSER_SCREENSHOTS=1` keeps one of every step, as the suite did before.
 """
 
+import hashlib
 import os
 import re
 import shutil
@@ -27,6 +30,25 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 BLOCKING_IMPACTS = {"serious", "critical"}
+# A full-page screenshot of every step cost a fifth of a journey's time: on request only.
+EVERY_STEP_SCREENSHOTS = os.environ.get("BROWSER_SCREENSHOTS") == "1"
+# (URL pattern, page shape) pairs this process has run axe-core on (see `Visit.checked`).
+AXE_CHECKED: set[tuple[str, str]] = set()
+AXE_RUNS = {"checked": 0, "repeats": 0}
+# Every element's tag, id and classes, role, type, name and aria-* attribute names (digits of ids
+# and names as N), as a sorted set: a page's structure, whatever its texts and row counts.
+PAGE_SHAPE_JS = """() => {
+  const shapes = new Set();
+  for (const el of document.querySelectorAll("*")) {
+    const attrs = [...el.attributes].map(a => a.name).filter(n => n.startsWith("aria-")).sort();
+    shapes.add([
+      el.tagName, (el.id || "").replace(/[0-9]+/g, "N"), [...el.classList].sort().join("."),
+      el.getAttribute("role") || "", el.getAttribute("type") || "",
+      (el.getAttribute("name") || "").replace(/[0-9]+/g, "N"), attrs.join(","),
+    ].join("|"));
+  }
+  return [...shapes].sort().join("\\n");
+}"""
 
 
 @pytest.fixture(scope="session")
@@ -59,33 +81,82 @@ class Visit:
         self.base = live_server.url
         self.folder = folder
         self.step = 0
+        self.pending = 0  # requests of the page still running (see `settled`)
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, request):
+        self.pending += 1
+
+    def _ended(self, request):
+        self.pending -= 1
 
     def login(self, username: str, password: str = "test-pass-2006"):
-        self.page.goto(self.base + "/accounts/login/")
-        self.page.locator("#id_username").fill(username)
-        self.page.locator("#id_password").fill(password)
-        self.page.locator("main button[type=submit]").click()
-        self.page.wait_for_load_state("networkidle")
-        assert "/accounts/login/" not in self.page.url, f"{username} could not log in"
+        """Signs `username` in with a session cookie made on the server (as Django's
+        `Client.force_login`), not through the form: tests/browser/test_journey.py signs in and
+        out through the login page itself. The password is still checked."""
+        from django.conf import settings
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password(password), f"{username} could not log in"
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        self.page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": self.base}]
+        )
 
     def goto(self, path: str):
         self.page.goto(self.base + path)
         return self.checked(path)
 
-    def checked(self, label: str):
-        self.page.wait_for_load_state("networkidle")
+    def settled(self):
+        """The page loaded and no request of it still running. Playwright's `click` already
+        waits for the navigation it starts; a `networkidle` wait added half a second of
+        silence on top of every step."""
+        self.page.wait_for_load_state("load")
+        for _ in range(300):
+            if self.pending <= 0:
+                return
+            self.page.wait_for_timeout(50)
+
+    def screenshot(self, label: str):
         self.step += 1
         name = re.sub(r"[^a-zA-Z0-9_-]+", "-", label).strip("-") or "page"
         self.folder.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=self.folder / f"{self.step:02d}-{name}.png", full_page=True)
-        assert_accessible(self.page)
+
+    def checked(self, label: str):
+        self.settled()
+        if EVERY_STEP_SCREENSHOTS:
+            self.screenshot(label)
+        else:
+            self.step += 1
+        shape = hashlib.sha256(self.page.evaluate(PAGE_SHAPE_JS).encode()).hexdigest()
+        key = (url_pattern(self.page.url), shape)
+        if key in AXE_CHECKED:
+            AXE_RUNS["repeats"] += 1
+        else:
+            assert_accessible(self.page)
+            AXE_CHECKED.add(key)
+            AXE_RUNS["checked"] += 1
         return self.page
+
+
+def url_pattern(url: str) -> str:
+    """The URL without its host and with every number as N: /projects/x/reports/N/."""
+    path = re.sub(r"^[a-z]+://[^/]+", "", url).split("#")[0]
+    return re.sub(r"[0-9]+", "N", path)
 
 
 def assert_accessible(page):
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page)
+    # violations only (axe-playwright-python's default, said here): no passes worked out
+    results = Axe().run(page, options={"resultTypes": ["violations"]})
     blocking = [
         violation
         for violation in results.response["violations"]
@@ -99,10 +170,14 @@ def assert_accessible(page):
     assert not blocking, f"axe-core found serious violations on {page.url}:\n{report}"
 
 
+OPEN_VISITS = pytest.StashKey[list]()
+
+
 @pytest.fixture
 def new_visit(browser, live_server, reference_data, request):
     """Opens a browser session of its own (cookies apart) per call: one per user in a journey."""
     contexts = []
+    visits = request.node.stash.setdefault(OPEN_VISITS, [])
     folder = re.sub(r"[^\w.-]+", "_", request.node.name).strip("_")
 
     def open_visit(name: str = ""):
@@ -110,11 +185,27 @@ def new_visit(browser, live_server, reference_data, request):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        return Visit(page, live_server, ARTIFACTS / folder / name if name else ARTIFACTS / folder)
+        visit = Visit(page, live_server, ARTIFACTS / folder / name if name else ARTIFACTS / folder)
+        visits.append(visit)
+        return visit
 
     yield open_visit
+    visits.clear()
     for context in contexts:
         context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """When a browser test fails, a screenshot of each of its open pages, for the artifacts."""
+    report = yield
+    if report.failed and call.when == "call":
+        for visit in item.stash.get(OPEN_VISITS, []):
+            try:
+                visit.screenshot("failed")
+            except Exception as error:  # a closed page must not hide the test's own failure
+                report.sections.append(("screenshot", f"no screenshot: {error}"))
+    return report
 
 
 @pytest.fixture
