@@ -17,11 +17,10 @@ from evaluation.selectors.home import (
     reader_home,
     staff_dashboard,
 )
-from evaluation.selectors.paging import page_of
 from evaluation.selectors.review import (
     action_item_counts,
     draft_ratings,
-    review_queue,
+    review_queue_page,
     staff_queue,
 )
 from evaluation.views.helpers import export_about, query_without_page, year_name
@@ -37,19 +36,22 @@ def home(request):
     their reasons, drafts, years that are over; the action items counted as /actions/ counts
     them). Managers and admins: the national view (submission summary, heat map of ratings,
     projects at risk) and everything waiting for their decision, oldest first.
-    Evaluators: their assigned sheets. At most 15 queries whatever the number of projects."""
+    Evaluators: their assigned sheets. The heat map shows a page of projects; the counts and
+    the projects at risk are worked out in SQL. At most 15 queries whatever the number of
+    projects, besides what waits for review."""
     role = request.user.role
     filters = DashboardFilter(request.GET)
+    year, number = filters.values()["year"], request.GET.get("page")
     if role == Role.STAFF and request.user.bureau_id:
-        context = staff_dashboard(request.user, filters.values()["year"])
+        context = staff_dashboard(request.user, year, number)
         context["waiting"] = staff_queue(request.user)
         context["action_items"] = action_item_counts(request.user)
         template = "evaluation/home_staff.html"
     elif role in (Role.MANAGER, Role.ADMIN):
-        context = manager_dashboard(request.user, filters.values()["year"])
+        context = manager_dashboard(request.user, year, number, AT_RISK_SHOWN)
         context["at_risk_shown"] = AT_RISK_SHOWN
-        context["at_risk_slice"] = f":{AT_RISK_SHOWN}"
-        context["review_queue"] = review_queue(request.user)
+        context["review_queue"] = review_queue_page(request.user, request.GET.get("queue"))
+        context["queue_query"] = query_without_page(request, "queue")
         template = "evaluation/home_manager.html"
     else:
         context = reader_home(request.user)
@@ -57,7 +59,6 @@ def home(request):
         return render(request, "evaluation/home.html", context)
     context["years"] = phase_ii_years()
     context["year_notice"] = filters.year_notice(context["year"])
-    context["rows"] = page_of(context["rows"], request.GET.get("page"))
     context["page_query"] = query_without_page(request)
     return render(request, template, context)
 
