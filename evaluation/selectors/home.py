@@ -18,12 +18,15 @@ from evaluation.selectors.national import (
     AT_RISK,
     chosen_year,
     default_year,
-    reports_in_year,
     submission_counts,
-    submission_summary,
 )
 from evaluation.selectors.paging import page_of
-from evaluation.selectors.summaries import year_columns, year_ratings, year_summaries
+from evaluation.selectors.summaries import (
+    year_columns,
+    year_rating_cells,
+    year_ratings,
+    year_summaries,
+)
 from projects.domain import PHASE_II
 from projects.models import Project, Role
 
@@ -71,23 +74,20 @@ def _manager_year(year: int | None) -> int:
     return chosen_year(year, latest)
 
 
-def _staff_scope(user, year: int | None):
-    """A staff member's own bureau: its projects, all its reports, the year shown and that
-    year's reports by project (two queries)."""
-    projects = list(_staff_projects(user))
-    own_reports = list(
-        AnnualReport.objects.filter(project__bureau_id=user.bureau_id).select_related("project")
-    )
-    year = chosen_year(year, default_year([r.fiscal_year for r in own_reports]))
-    reports = {r.project_id: r for r in own_reports if r.fiscal_year == year}
-    return projects, own_reports, year, reports
-
-
-def _manager_scope(user, year: int | None):
-    """Every active project, the year shown and that year's reports the reader may see."""
-    projects = list(_manager_projects(user))
-    year = _manager_year(year)
-    return projects, year, reports_in_year(user, projects, year)
+def _scope(user, year: int | None):
+    """The year shown, the projects a dashboard covers (a queryset in the order shown) and that
+    year's reports the reader may see (a queryset). Staff: their own bureau's projects;
+    managers and admins: every active project; anyone else has no dashboard tables (403).
+    One query, where no year is asked (the default year)."""
+    if user.role == Role.STAFF and user.bureau_id:
+        year = _staff_year(user, year)
+        reports = AnnualReport.objects.filter(project__bureau_id=user.bureau_id, fiscal_year=year)
+        return year, _staff_projects(user), reports
+    if user.role in (Role.MANAGER, Role.ADMIN):
+        year = _manager_year(year)
+        reports = AnnualReport.objects.visible_to(user).filter(fiscal_year=year)
+        return year, _manager_projects(user), reports
+    raise PermissionDenied
 
 
 def _overview(user, projects, reports, year: int, page_number, at_risk_shown: int) -> dict:
@@ -150,9 +150,7 @@ def staff_dashboard(user, year: int | None, page_number=None, at_risk_shown: int
     """A staff member's bureau in `year` (else the default year): a page of its projects'
     ratings, the submission summary, what waits for the bureau and the projects without a
     report."""
-    year = _staff_year(user, year)
-    projects = _staff_projects(user)
-    reports = AnnualReport.objects.filter(project__bureau_id=user.bureau_id, fiscal_year=year)
+    year, projects, reports = _scope(user, year)
     context = _overview(user, projects, reports, year, page_number, at_risk_shown)
     listed = [row.project for row in context["rows"]] + context["missing"]
     bureau = listed[0].bureau if listed else user.bureau  # the projects' bureau, joined
@@ -178,9 +176,8 @@ def manager_dashboard(user, year: int | None, page_number=None, at_risk_shown: i
     """Every active project in `year` (else the default year): a page of ratings, the
     submission summary, the first projects at risk (and how many there are) and the plans
     waiting for review."""
-    year = _manager_year(year)
-    reports = AnnualReport.objects.visible_to(user).filter(fiscal_year=year)
-    context = _overview(user, _manager_projects(user), reports, year, page_number, at_risk_shown)
+    year, projects, reports = _scope(user, year)
+    context = _overview(user, projects, reports, year, page_number, at_risk_shown)
     context.pop("missing")
     return {
         **context,
@@ -209,16 +206,32 @@ def reader_home(user) -> dict:
     return context
 
 
-def dashboard_tables(user, year: int | None) -> dict:
-    """The dashboard's two tables (the page's exports): the submission summary of the year and
-    the heat map (projects × targeted indicators). Staff: their own bureau's projects; managers
-    and admins: every active project; anyone else has no such tables (403)."""
-    if user.role == Role.STAFF and user.bureau_id:
-        projects, _reports, year, reports = _staff_scope(user, year)
-    elif user.role in (Role.MANAGER, Role.ADMIN):
-        projects, year, reports = _manager_scope(user, year)
-    else:
-        raise PermissionDenied
-    columns, rows = year_ratings(user, projects, year, reports)
-    summary = submission_summary(projects, year, reports)
-    return {"year": year, "summary": summary, "columns": columns, "rows": rows}
+def _states(projects, reports):
+    """`projects` with `report_state`: the state of the project's report among `reports`
+    (None where it has none)."""
+    report = reports.filter(project=OuterRef("pk")).values("state")[:1]
+    return projects.annotate(report_state=Subquery(report))
+
+
+def dashboard_summary(user, year: int | None) -> dict:
+    """The dashboard's submission summary of the year (the page's export), counted over one
+    value per project. Staff: their own bureau's projects; managers and admins: every active
+    project; anyone else has none (403). Two queries (three where no year is asked)."""
+    year, projects, reports = _scope(user, year)
+    states = _states(projects, reports).values_list("report_state", flat=True)
+    return {"year": year, "summary": submission_counts(Counter(s or "none" for s in states), year)}
+
+
+def dashboard_heatmap(user, year: int | None) -> dict:
+    """The dashboard's heat map (the page's export), every project × the targeted indicators:
+    `rows` (the projects with their `report_state`, a queryset to iterate once) and `cells`
+    (project id → indicator id → the rating's label and the achievement rate, read from the
+    summaries). Who sees what as `dashboard_summary`. Three queries (four where no year is
+    asked)."""
+    year, projects, reports = _scope(user, year)
+    return {
+        "year": year,
+        "columns": year_columns(user, projects, year),
+        "cells": year_rating_cells(user, projects, year),
+        "rows": _states(projects, reports),
+    }

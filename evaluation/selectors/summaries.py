@@ -8,7 +8,13 @@ from types import SimpleNamespace
 
 from django.db.models import Q
 
-from evaluation.arithmetic import Observed, actual_for_year, projection, reaches
+from evaluation.arithmetic import (
+    Observed,
+    achievement_rate,
+    actual_for_year,
+    projection,
+    reaches,
+)
 from evaluation.models import (
     Indicator,
     MonitoredValue,
@@ -21,6 +27,7 @@ from evaluation.selectors.achievement import (
     achievement_figure,
     attach_per_firm,
     observed_values,
+    rating_label,
 )
 from evaluation.selectors.national import ProjectRatings
 
@@ -107,6 +114,35 @@ def year_columns(user, projects, year: int) -> list[Indicator]:
     return _columns(
         {i.pk: i for i in Indicator.objects.filter(pk__in=targeted.values("target__indicator_id"))}
     )
+
+
+def year_rating_cells(user, projects, year: int) -> dict[int, dict[int, tuple]]:
+    """Project id → indicator id → (rating label, achievement rate) of each catalogue target of
+    `projects` (a queryset) in `year`: what the heat map's export shows of a figure, read from
+    the kept rows as plain values (no target, version or figure built per row). One query."""
+    rows = (
+        year_summaries(user, year)
+        .filter(project__in=projects.values("pk"))
+        .order_by("project_id", "target__plan_id", "target__order", "target_id")
+        .values_list(
+            "project_id",
+            "target__indicator_id",
+            "target__direction",
+            "goal",
+            "actual",
+            "rating",
+            "reason",
+        )
+    )
+    cells: dict[int, dict[int, tuple]] = {}
+    for project_id, indicator_id, direction, goal, actual, rating, reason in rows.iterator(
+        chunk_size=2000
+    ):
+        cells.setdefault(project_id, {})[indicator_id] = (
+            rating_label(rating, reason or None),
+            achievement_rate(actual, goal, direction),
+        )
+    return cells
 
 
 def year_ratings(

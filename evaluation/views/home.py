@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from evaluation.forms.home import DashboardFilter
+from evaluation.models import State
 from evaluation.renderers.exports import (
     export_format,
     export_response,
@@ -12,7 +13,8 @@ from evaluation.renderers.exports import (
 )
 from evaluation.renderers.layout import file_name
 from evaluation.selectors.home import (
-    dashboard_tables,
+    dashboard_heatmap,
+    dashboard_summary,
     manager_dashboard,
     reader_home,
     staff_dashboard,
@@ -78,7 +80,7 @@ def dashboard_summary_export(request, fmt):
     """GET, staff (their own bureau), managers and admins (every active project); 403 for
     others: the home page's submission summary of the year, a row per report state."""
     fmt = export_format(fmt)
-    tables = dashboard_tables(request.user, _year(request))
+    tables = dashboard_summary(request.user, _year(request))
     summary, year = tables["summary"], fy(tables["year"])
     header = [_("年度"), _("年度報告の状態"), _("プロジェクト数（件）")]
     rows = [[year, str(label), count] for _state, label, count in summary["counts"]]
@@ -104,24 +106,28 @@ def dashboard_heatmap_export(request, fmt):
     map, a row per project, per targeted indicator the rating of the year and the achievement
     rate (blank where the project has no such target)."""
     fmt = export_format(fmt)
-    tables = dashboard_tables(request.user, _year(request))
-    columns = tables["columns"]
+    tables = dashboard_heatmap(request.user, _year(request))
+    columns, cells = tables["columns"], tables["cells"]
     header = [_("プロジェクト"), _("経済産業局"), _("年度"), _("年度報告")]
     for indicator in columns:
         header += [f"{indicator.name}：{_('評価')}", f"{indicator.name}：{_('達成率（%）')}"]
     year = fy(tables["year"])
 
+    states = {state: str(label) for state, label in State.choices}
+    none = _("未作成")
+
     def rows():
-        for row in tables["rows"]:
-            report = str(row.report.get_state_display()) if row.report else _("未作成")
-            cells = [str(row.project.name), str(row.project.bureau.name), year, report]
+        for project in tables["rows"].iterator(chunk_size=2000):
+            report = states[project.report_state] if project.report_state else none
+            row = [str(project.name), str(project.bureau.name), year, report]
+            figures = cells.get(project.pk, {})
             for indicator in columns:
-                figure = row.figures.get(indicator.pk)
+                figure = figures.get(indicator.pk)
                 if figure is None:
-                    cells += ["", None]
+                    row += ["", None]
                 else:
-                    cells += [str(figure["rating_label"]), rate_cell(figure["rate"])]
-            yield cells
+                    row += [str(figure[0]), rate_cell(figure[1])]
+            yield row
 
     filename = f"ratings-{tables['year']}"
     title = _("目標の評価")
