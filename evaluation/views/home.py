@@ -116,15 +116,17 @@ def dashboard_heatmap_export(request, fmt):
     states = {state: str(label) for state, label in State.choices}
     none = _("未作成")
 
+    column_ids = [indicator.pk for indicator in columns]
+
     def rows():
         for project in tables["rows"].iterator(chunk_size=2000):
             report = states[project.report_state] if project.report_state else none
             row = [str(project.name), str(project.bureau.name), year, report]
             figures = cells.get(project.pk, {})
-            for indicator in columns:
-                figure = figures.get(indicator.pk)
+            for indicator_id in column_ids:
+                figure = figures.get(indicator_id)
                 if figure is None:
-                    row += ["", None]
+                    row += [None, None]  # no such target: blank, no cell written
                 else:
                     row += [str(figure[0]), rate_cell(figure[1])]
             yield row
