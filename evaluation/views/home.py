@@ -56,8 +56,9 @@ def home(request):
         context["queue_query"] = query_without_page(request, "queue")
         template = "evaluation/home_manager.html"
     else:
-        context = reader_home(request.user)
+        context = reader_home(request.user, request.GET.get("page"))
         context["draft_ratings"] = draft_ratings(request.user)
+        context["page_query"] = query_without_page(request)
         return render(request, "evaluation/home.html", context)
     context["years"] = phase_ii_years()
     context["year_notice"] = filters.year_notice(context["year"])
