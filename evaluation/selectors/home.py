@@ -192,15 +192,17 @@ def manager_dashboard(user, year: int | None, page_number=None, at_risk_shown: i
     }
 
 
-def reader_home(user, page_number=None) -> dict:
+def reader_home(user, page_number=None, sheets_page=None) -> dict:
     """Anyone else: the projects they may see, a page of them (`page_number`: the `?page=`
-    text); an evaluator also their assigned sheets and which of them they have rated."""
+    text); an evaluator also a page of their assigned sheets (`sheets_page`) and which of
+    them they have rated."""
     projects = Project.objects.visible_to(user).with_related()
     context = {"projects": page_of(projects, page_number), "role": user.role}
     if user.role == Role.EVALUATOR:
-        context["sheets"] = ProjectEvaluation.objects.visible_to(user).select_related(
+        sheets = ProjectEvaluation.objects.visible_to(user).select_related(
             "round", "project__bureau"
         )
+        context["sheets"] = page_of(sheets, sheets_page)
         context["rated"] = set(
             EvaluatorRating.objects.filter(evaluator=user).values_list("evaluation_id", flat=True)
         )

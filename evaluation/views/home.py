@@ -19,6 +19,7 @@ from evaluation.selectors.home import (
     reader_home,
     staff_dashboard,
 )
+from evaluation.selectors.paging import page_of
 from evaluation.selectors.review import (
     action_item_counts,
     draft_ratings,
@@ -47,6 +48,12 @@ def home(request):
     if role == Role.STAFF and request.user.bureau_id:
         context = staff_dashboard(request.user, year, number)
         context["waiting"] = staff_queue(request.user)
+        # each list a page at a time, with its own pager (`?returned=2`, `?overdue=3` …)
+        lists = {**context["waiting"], "missing": context["missing"]}
+        for name, items in lists.items():
+            context["waiting"][name] = page_of(items, request.GET.get(name))
+        context["missing"] = context["waiting"].pop("missing")
+        context["list_queries"] = {name: query_without_page(request, name) for name in lists}
         context["action_items"] = action_item_counts(request.user)
         template = "evaluation/home_staff.html"
     elif role in (Role.MANAGER, Role.ADMIN):
@@ -56,7 +63,8 @@ def home(request):
         context["queue_query"] = query_without_page(request, "queue")
         template = "evaluation/home_manager.html"
     else:
-        context = reader_home(request.user, request.GET.get("page"))
+        context = reader_home(request.user, request.GET.get("page"), request.GET.get("sheets"))
+        context["sheets_query"] = query_without_page(request, "sheets")
         context["draft_ratings"] = draft_ratings(request.user)
         context["page_query"] = query_without_page(request)
         return render(request, "evaluation/home.html", context)
