@@ -152,8 +152,6 @@ def staff_dashboard(user, year: int | None, page_number=None, at_risk_shown: int
     report."""
     year, projects, reports = _scope(user, year)
     context = _overview(user, projects, reports, year, page_number, at_risk_shown)
-    listed = [row.project for row in context["rows"]] + context["missing"]
-    bureau = listed[0].bureau if listed else user.bureau  # the projects' bureau, joined
     todo = {
         "plans": ProjectPlan.objects.filter(
             project__bureau_id=user.bureau_id, state__in=WAITING
@@ -167,7 +165,7 @@ def staff_dashboard(user, year: int | None, page_number=None, at_risk_shown: int
     }
     return {
         **context,
-        "bureau": bureau,
+        "bureau": user.bureau,
         "todo": todo,
     }
 
