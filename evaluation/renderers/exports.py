@@ -144,8 +144,8 @@ class CellMaker:
     or a blank goes as it is (unless it looks like a formula), and a formatted number reuses
     one cell per column and format, as a write-only sheet writes each appended row out before
     the next (the cell only carries the value and its format to the writer); the format of a
-    number under a header is worked out once per (column, type, places). Anything else (a
-    Rate, a time, a bool) goes through `_xlsx_value`."""
+    number under a header is worked out once per (column, type, places), a Rate's is the
+    percentage's. Anything else (a time, a bool) goes through `_xlsx_value`."""
 
     def __init__(self, sheet, header: Sequence[str]):
         self.sheet = sheet
@@ -159,6 +159,13 @@ class CellMaker:
             return xlsx_value(self.sheet, value)
         if value is None:
             return None
+        if kind is Rate:  # a percentage: one reused cell per column, as for numbers
+            cell = self.cells.get((column, PERCENT))
+            if cell is None:
+                cell = self.cells[column, PERCENT] = WriteOnlyCell(self.sheet)
+                cell.number_format = PERCENT
+            cell.value = Decimal(value) / 100
+            return cell
         if kind is Decimal:
             if value == value.to_integral_value():
                 value, kind = int(value), int

@@ -252,6 +252,13 @@ def target_achievement(
     )
 
 
+def rating_label(rating: str, reason: str | None):
+    """The label a rating is shown with: a missing figure (未報告, 該当なし) says why."""
+    if reason and rating in (NOT_REPORTED, NOT_APPLICABLE):
+        return REASON_LABELS[reason]
+    return RatingBand.Rating(rating).label
+
+
 def achievement_figure(
     target,
     fiscal_year: int,
@@ -270,9 +277,6 @@ def achievement_figure(
     labels follow from these. The summaries (models/summaries.py) keep these inputs and give
     pages the same figure through this function."""
     cumulative = target.cumulation == "cumulative"
-    rating_label = RatingBand.Rating(rating).label
-    if reason and rating in (NOT_REPORTED, NOT_APPLICABLE):
-        rating_label = REASON_LABELS[reason]
     return {
         "own": not target.indicator_id,
         "target": target,
@@ -283,7 +287,7 @@ def achievement_figure(
         "rate": achievement_rate(actual, goal, target.direction),
         "progress": progress_rate(actual, baseline, goal),
         "rating": rating,
-        "rating_label": rating_label,
+        "rating_label": rating_label(rating, reason),
         "cumulative": cumulative,
         "year_value": year_value,
         "reason": reason,

@@ -1,63 +1,157 @@
 """The home page's dashboards by role, and their exports."""
 
+from collections import Counter
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Subquery
 
 from evaluation.models import (
     AnnualReport,
     EvaluatorRating,
     ProjectEvaluation,
     ProjectPlan,
+    ReportingDeadline,
     State,
     YearlyPlan,
 )
 from evaluation.selectors.national import (
+    AT_RISK,
     chosen_year,
     default_year,
-    reports_in_year,
-    submission_summary,
+    submission_counts,
 )
-from evaluation.selectors.summaries import year_ratings
+from evaluation.selectors.paging import page_of
+from evaluation.selectors.summaries import (
+    year_columns,
+    year_rating_cells,
+    year_ratings,
+    year_summaries,
+)
+from projects.domain import PHASE_II
 from projects.models import Project, Role
 
 WAITING = [State.DRAFT, State.RETURNED, State.REOPENED]
 
 
-def _staff_scope(user, year: int | None):
-    """A staff member's own bureau: its projects, all its reports, the year shown and that
-    year's reports by project (two queries)."""
-    projects = list(
+def _staff_projects(user):
+    return (
         Project.objects.visible_to(user)
         .filter(bureau_id=user.bureau_id)
         .select_related("bureau")
         .order_by("order")
     )
-    own_reports = list(
-        AnnualReport.objects.filter(project__bureau_id=user.bureau_id).select_related("project")
-    )
-    year = chosen_year(year, default_year([r.fiscal_year for r in own_reports]))
-    reports = {r.project_id: r for r in own_reports if r.fiscal_year == year}
-    return projects, own_reports, year, reports
 
 
-def _manager_scope(user, year: int | None):
-    """Every active project, the year shown and that year's reports the reader may see."""
-    projects = list(
+def _manager_projects(user):
+    return (
         Project.objects.visible_to(user)
         .filter(status=Project.Status.ACTIVE)
         .select_related("bureau")
         .order_by("bureau__order", "order")
     )
-    latest = AnnualReport.objects.aggregate(latest=Max("fiscal_year"))["latest"]
-    year = chosen_year(year, default_year([latest] if latest else []))
-    return projects, year, reports_in_year(user, projects, year)
 
 
-def staff_dashboard(user, year: int | None) -> dict:
-    """A staff member's bureau in `year` (else the default year): its projects' ratings, the
-    submission summary, what waits for the bureau and the projects without a report."""
-    projects, own_reports, year, reports = _staff_scope(user, year)
-    columns, rows = year_ratings(user, projects, year, reports)
+def _staff_year(user, year: int | None) -> int:
+    """The year asked, else the latest Phase II year with a report of the bureau (one query
+    where none is asked)."""
+
+    def latest():
+        found = AnnualReport.objects.filter(
+            project__bureau_id=user.bureau_id,
+            fiscal_year__gte=PHASE_II[0],
+            fiscal_year__lte=PHASE_II[1],
+        ).aggregate(latest=Max("fiscal_year"))["latest"]
+        return default_year([found] if found else [])
+
+    return chosen_year(year, latest)
+
+
+def _manager_year(year: int | None) -> int:
+    def latest():
+        found = AnnualReport.objects.aggregate(latest=Max("fiscal_year"))["latest"]
+        return default_year([found] if found else [])
+
+    return chosen_year(year, latest)
+
+
+def _scope(user, year: int | None):
+    """The year shown, the projects a dashboard covers (a queryset in the order shown) and that
+    year's reports the reader may see (a queryset). Staff: their own bureau's projects;
+    managers and admins: every active project; anyone else has no dashboard tables (403).
+    One query, where no year is asked (the default year)."""
+    if user.role == Role.STAFF and user.bureau_id:
+        year = _staff_year(user, year)
+        reports = AnnualReport.objects.filter(project__bureau_id=user.bureau_id, fiscal_year=year)
+        return year, _staff_projects(user), reports
+    if user.role in (Role.MANAGER, Role.ADMIN):
+        year = _manager_year(year)
+        reports = AnnualReport.objects.visible_to(user).filter(fiscal_year=year)
+        return year, _manager_projects(user), reports
+    raise PermissionDenied
+
+
+def _overview(user, projects, reports, year: int, page_number, at_risk_shown: int) -> dict:
+    """What a dashboard shows about every project of `projects` (a queryset in the order
+    shown), with `reports` (the year's reports the reader may see), worked out in SQL as one
+    row of a few values per project (its id, its report, whether a target is at risk, the
+    year's deadline): the submission summary, a page of the heat map, the first
+    `at_risk_shown` projects at risk and their count, and the projects without a report.
+    Six queries whatever the number of projects (those rows, the projects shown, the
+    columns, the kept rows with their targets and versions)."""
+    risky = year_summaries(user, year).filter(project=OuterRef("pk"), rating__in=AT_RISK)
+    report = reports.filter(project=OuterRef("pk"))
+    due = ReportingDeadline.objects.filter(fiscal_year=year).values("due_date")[:1]
+    every = list(
+        projects.annotate(
+            report_id=Subquery(report.values("pk")[:1]),
+            report_state=Subquery(report.values("state")[:1]),
+            risky=Exists(risky),
+            due=Subquery(due),
+        ).values_list("pk", "report_id", "report_state", "risky", "due")
+    )
+    summary = submission_counts(
+        Counter(state or "none" for _pk, _id, state, _r, _due in every),
+        year,
+        due_dates=[d for d in [every[0][4]] if d] if every else None,
+    )
+    page = page_of([row[0] for row in every], page_number)
+    at_risk_ids = [pk for pk, _id, _state, risk, _due in every if risk]
+    missing_ids = [pk for pk, report_id, _state, _r, _due in every if report_id is None]
+    shown_ids = list(dict.fromkeys(page.object_list + at_risk_ids[:at_risk_shown]))
+    by_pk = {p.pk: p for p in projects.filter(pk__in=shown_ids + missing_ids or [0])}
+    year_reports = {
+        pk: _report(by_pk[pk], year, report_id, state)
+        for pk, report_id, state, _r, _due in every
+        if report_id is not None and pk in by_pk
+    }
+    columns = year_columns(user, projects, year)
+    shown = [by_pk[pk] for pk in shown_ids]
+    _columns, rated = year_ratings(user, shown, year, year_reports, columns)
+    rows = {row.project.pk: row for row in rated}
+    page.object_list = [rows[pk] for pk in page.object_list]
+    return {
+        "year": year,
+        "summary": summary,
+        "columns": columns,
+        "rows": page,
+        "at_risk": [rows[pk] for pk in at_risk_ids[:at_risk_shown]],
+        "at_risk_total": len(at_risk_ids),
+        "missing": [by_pk[pk] for pk in missing_ids],
+    }
+
+
+def _report(project, year: int, report_id: int, state: str) -> AnnualReport:
+    """A report of `year` as the heat map shows it (its state, a link to it), made from what
+    the dashboard's one row per project read, not fetched again."""
+    return AnnualReport(pk=report_id, project=project, fiscal_year=year, state=state)
+
+
+def staff_dashboard(user, year: int | None, page_number=None, at_risk_shown: int = 0) -> dict:
+    """A staff member's bureau in `year` (else the default year): a page of its projects'
+    ratings, the submission summary, what waits for the bureau and the projects without a
+    report."""
+    year, projects, reports = _scope(user, year)
+    context = _overview(user, projects, reports, year, page_number, at_risk_shown)
     todo = {
         "plans": ProjectPlan.objects.filter(
             project__bureau_id=user.bureau_id, state__in=WAITING
@@ -65,33 +159,26 @@ def staff_dashboard(user, year: int | None) -> dict:
         "yearly_plans": YearlyPlan.objects.filter(
             project__bureau_id=user.bureau_id, state__in=WAITING
         ).select_related("project"),
-        "reports": sorted(
-            (r for r in own_reports if r.state in WAITING),
-            key=lambda r: (r.fiscal_year, r.project.order),
-        ),
+        "reports": AnnualReport.objects.filter(project__bureau_id=user.bureau_id, state__in=WAITING)
+        .select_related("project")
+        .order_by("fiscal_year", "project__order"),
     }
     return {
-        "year": year,
+        **context,
         "bureau": user.bureau,
-        "columns": columns,
-        "rows": rows,
         "todo": todo,
-        "summary": submission_summary(projects, year, reports),
-        "missing": [p for p in projects if p.pk not in reports],
     }
 
 
-def manager_dashboard(user, year: int | None) -> dict:
-    """Every active project in `year` (else the default year): ratings, submission summary,
-    the projects at risk and the plans waiting for review."""
-    projects, year, reports = _manager_scope(user, year)
-    columns, rows = year_ratings(user, projects, year, reports)
+def manager_dashboard(user, year: int | None, page_number=None, at_risk_shown: int = 20) -> dict:
+    """Every active project in `year` (else the default year): a page of ratings, the
+    submission summary, the first projects at risk (and how many there are) and the plans
+    waiting for review."""
+    year, projects, reports = _scope(user, year)
+    context = _overview(user, projects, reports, year, page_number, at_risk_shown)
+    context.pop("missing")
     return {
-        "year": year,
-        "summary": submission_summary(projects, year, reports),
-        "columns": columns,
-        "rows": rows,
-        "at_risk": [row for row in rows if row.at_risk],
+        **context,
         "queue": {
             "plans": ProjectPlan.objects.filter(state=State.SUBMITTED).select_related(
                 "project", "phase"
@@ -103,30 +190,49 @@ def manager_dashboard(user, year: int | None) -> dict:
     }
 
 
-def reader_home(user) -> dict:
-    """Anyone else: the projects they may see; an evaluator also their assigned sheets and
-    which of them they have rated."""
-    context = {"projects": Project.objects.visible_to(user).with_related(), "role": user.role}
+def reader_home(user, page_number=None, sheets_page=None) -> dict:
+    """Anyone else: the projects they may see, a page of them (`page_number`: the `?page=`
+    text); an evaluator also a page of their assigned sheets (`sheets_page`) and which of
+    them they have rated."""
+    projects = Project.objects.visible_to(user).with_related()
+    context = {"projects": page_of(projects, page_number), "role": user.role}
     if user.role == Role.EVALUATOR:
-        context["sheets"] = ProjectEvaluation.objects.visible_to(user).select_related(
+        sheets = ProjectEvaluation.objects.visible_to(user).select_related(
             "round", "project__bureau"
         )
+        context["sheets"] = page_of(sheets, sheets_page)
         context["rated"] = set(
             EvaluatorRating.objects.filter(evaluator=user).values_list("evaluation_id", flat=True)
         )
     return context
 
 
-def dashboard_tables(user, year: int | None) -> dict:
-    """The dashboard's two tables (the page's exports): the submission summary of the year and
-    the heat map (projects × targeted indicators). Staff: their own bureau's projects; managers
-    and admins: every active project; anyone else has no such tables (403)."""
-    if user.role == Role.STAFF and user.bureau_id:
-        projects, _reports, year, reports = _staff_scope(user, year)
-    elif user.role in (Role.MANAGER, Role.ADMIN):
-        projects, year, reports = _manager_scope(user, year)
-    else:
-        raise PermissionDenied
-    columns, rows = year_ratings(user, projects, year, reports)
-    summary = submission_summary(projects, year, reports)
-    return {"year": year, "summary": summary, "columns": columns, "rows": rows}
+def _states(projects, reports):
+    """`projects` with `report_state`: the state of the project's report among `reports`
+    (None where it has none)."""
+    report = reports.filter(project=OuterRef("pk")).values("state")[:1]
+    return projects.annotate(report_state=Subquery(report))
+
+
+def dashboard_summary(user, year: int | None) -> dict:
+    """The dashboard's submission summary of the year (the page's export), counted over one
+    value per project. Staff: their own bureau's projects; managers and admins: every active
+    project; anyone else has none (403). Two queries (three where no year is asked)."""
+    year, projects, reports = _scope(user, year)
+    states = _states(projects, reports).values_list("report_state", flat=True)
+    return {"year": year, "summary": submission_counts(Counter(s or "none" for s in states), year)}
+
+
+def dashboard_heatmap(user, year: int | None) -> dict:
+    """The dashboard's heat map (the page's export), every project × the targeted indicators:
+    `rows` (the projects with their `report_state`, a queryset to iterate once) and `cells`
+    (project id → indicator id → the rating's label and the achievement rate, read from the
+    summaries). Who sees what as `dashboard_summary`. Three queries (four where no year is
+    asked)."""
+    year, projects, reports = _scope(user, year)
+    return {
+        "year": year,
+        "columns": year_columns(user, projects, year),
+        "cells": year_rating_cells(user, projects, year),
+        "rows": _states(projects, reports),
+    }

@@ -2,6 +2,7 @@
 the national roll-up of monitored values. The database does the summing; a page costs the same
 number of queries whatever the number of projects."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -134,22 +135,32 @@ def submission_summary(projects: list[Project], year: int, reports: dict) -> dic
     """How many projects' reports of `year` are in each state (「未作成」 for none), and how
     many are late: past the deadline and neither submitted nor approved. One query."""
     states = {project_id: report.state for project_id, report in reports.items()}
+    return submission_counts(Counter(states.get(p.pk, "none") for p in projects), year)
+
+
+def submission_counts(by_state, year: int, due_dates: list | None = None) -> dict:
+    """The submission summary of `year` from how many projects' reports are in each state
+    (`by_state`: state → number of projects, "none" for no report). One query (the
+    deadline), none where `due_dates` gives it (the year's deadline if any, read already)."""
     counts = {"none": 0, **{s: 0 for s in State.values}}
-    for project in projects:
-        counts[states.get(project.pk, "none")] += 1
-    due = ReportingDeadline.objects.filter(fiscal_year=year).values_list("due_date", flat=True)
-    due = due[0] if due else None
+    for state, n in by_state.items():
+        counts[state] += n
+    if due_dates is None:
+        due_dates = ReportingDeadline.objects.filter(fiscal_year=year).values_list(
+            "due_date", flat=True
+        )
+    due = due_dates[0] if due_dates else None
     late = 0
     if due and due < today():
         late = sum(
-            1 for p in projects if states.get(p.pk, "none") not in (State.SUBMITTED, State.APPROVED)
+            n for state, n in counts.items() if state not in (State.SUBMITTED, State.APPROVED)
         )
     labels = dict([("none", _("未作成")), *State.choices])
     return {
         "counts": [(state, labels[state], n) for state, n in counts.items()],
         "due": due,
         "late": late,
-        "total": len(projects),
+        "total": sum(counts.values()),
     }
 
 

@@ -451,33 +451,40 @@ def get_phase_for_new_round(user) -> Phase:
     return get_object_or_404(Phase, code="II")
 
 
-def round_detail_context(user, round_id: int) -> dict:
-    """The round's projects the user may see, with evaluators, state and the grade
-    distribution; 404 when the user may see none of it (the round page)."""
+def round_detail_context(user, round_id: int, page_number=None) -> dict:
+    """The round's projects the user may see, a page of them at a time (`page_number`: the
+    `?page=` text), with evaluators, state and the grade distribution (counted in SQL over
+    all of them); 404 when the user may see none of it (the round page). Seven queries
+    whatever the number of projects."""
     evaluation_round = get_object_or_404(
         EvaluationRound.objects.visible_to(user).select_related("phase"), pk=round_id
     )
-    evaluations = list(
-        ProjectEvaluation.objects.visible_to(user)
-        .filter(round=evaluation_round)
-        .select_related("project__bureau")
-        .prefetch_related(
+    evaluations = ProjectEvaluation.objects.visible_to(user).filter(round=evaluation_round)
+    page = page_of(
+        evaluations.select_related("project__bureau").prefetch_related(
             "evaluators",
             Prefetch(
                 "ratings",
                 queryset=EvaluatorRating.objects.finished(),
                 to_attr="finished_ratings",
             ),
-        )
+        ),
+        page_number,
     )
-    grades = [e.final_grade for e in evaluations if e.is_finished]
+    grades = dict(
+        evaluations.filter(state=ProjectEvaluation.State.FINISHED)
+        .order_by()
+        .values_list("final_grade")
+        .annotate(n=Count("pk"))
+    )
     return {
         "round": evaluation_round,
-        "evaluations": evaluations,
+        "evaluations": page,
+        "total": page.paginator.count,
         "criteria": list(evaluation_round.criteria.all()),
         "is_manager": user.role == Role.MANAGER,
-        "distribution": [(label, grades.count(value)) for value, label in Grade.choices],
-        "finished": len(grades),
+        "distribution": [(label, grades.get(value, 0)) for value, label in Grade.choices],
+        "finished": sum(grades.values()),
     }
 
 

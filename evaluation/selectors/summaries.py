@@ -8,7 +8,13 @@ from types import SimpleNamespace
 
 from django.db.models import Q
 
-from evaluation.arithmetic import Observed, actual_for_year, projection, reaches
+from evaluation.arithmetic import (
+    Observed,
+    achievement_rate,
+    actual_for_year,
+    projection,
+    reaches,
+)
 from evaluation.models import (
     Indicator,
     MonitoredValue,
@@ -21,6 +27,7 @@ from evaluation.selectors.achievement import (
     achievement_figure,
     attach_per_firm,
     observed_values,
+    rating_label,
 )
 from evaluation.selectors.national import ProjectRatings
 
@@ -87,23 +94,68 @@ def _columns(columns: dict[int, Indicator]) -> list[Indicator]:
     return sorted(columns.values(), key=lambda i: (not i.is_common_target, i.category, i.order))
 
 
-def year_ratings(user, projects, year: int, reports: dict) -> tuple[list, list[ProjectRatings]]:
-    """What `national.ratings_in_year` gives, read from the summaries: for each project, every
-    catalogue target of its plan covering `year` (a plan the user may see) with its figure
-    (settled values only, a missing figure with its reason), the targeted indicators as
-    columns. Three queries (rows, their targets, their versions)."""
-    ids = [p.pk for p in projects]
+def year_summaries(user, year: int):
+    """The kept rows the heat map rates in `year`: every catalogue target of a plan covering
+    `year` that the user may see (a queryset, to filter further or use as a subquery)."""
     plans = ProjectPlan.objects.visible_to(user).filter(
-        project__in=ids,
-        phase__first_fiscal_year__lte=year,
-        phase__last_fiscal_year__gte=year,
+        phase__first_fiscal_year__lte=year, phase__last_fiscal_year__gte=year
     )
-    summaries = TargetYearSummary.objects.filter(
-        project__in=ids,
+    return TargetYearSummary.objects.filter(
         fiscal_year=year,
         target__plan__in=plans.values("pk"),
         target__indicator__isnull=False,
     )
+
+
+def year_columns(user, projects, year: int) -> list[Indicator]:
+    """The targeted indicators of `projects` (a queryset) in `year`: the heat map's columns
+    over every project, whichever page of them is shown. One query."""
+    targeted = year_summaries(user, year).filter(project__in=projects.values("pk"))
+    return _columns(
+        {i.pk: i for i in Indicator.objects.filter(pk__in=targeted.values("target__indicator_id"))}
+    )
+
+
+def year_rating_cells(user, projects, year: int) -> dict[int, dict[int, tuple]]:
+    """Project id → indicator id → (rating label, achievement rate) of each catalogue target of
+    `projects` (a queryset) in `year`: what the heat map's export shows of a figure, read from
+    the kept rows as plain values (no target, version or figure built per row). One query."""
+    rows = (
+        year_summaries(user, year)
+        .filter(project__in=projects.values("pk"))
+        .order_by("project_id", "target__plan_id", "target__order", "target_id")
+        .values_list(
+            "project_id",
+            "target__indicator_id",
+            "target__direction",
+            "goal",
+            "actual",
+            "rating",
+            "reason",
+        )
+    )
+    cells: dict[int, dict[int, tuple]] = {}
+    for project_id, indicator_id, direction, goal, actual, rating, reason in rows.iterator(
+        chunk_size=2000
+    ):
+        cells.setdefault(project_id, {})[indicator_id] = (
+            rating_label(rating, reason or None),
+            achievement_rate(actual, goal, direction),
+        )
+    return cells
+
+
+def year_ratings(
+    user, projects, year: int, reports: dict, columns: list[Indicator] | None = None
+) -> tuple[list, list[ProjectRatings]]:
+    """What `national.ratings_in_year` gives, read from the summaries: for each project, every
+    catalogue target of its plan covering `year` (a plan the user may see) with its figure
+    (settled values only, a missing figure with its reason), the targeted indicators as
+    columns (`columns` where given: those of every project, when `projects` is a page of
+    them). Three queries (rows, their targets, their versions)."""
+    given = columns
+    ids = [p.pk for p in projects]
+    summaries = year_summaries(user, year).filter(project__in=ids)
     targets, versions = _targets_and_versions(summaries)
     kept = _kept(
         summaries.order_by(
@@ -124,7 +176,7 @@ def year_ratings(user, projects, year: int, reports: dict) -> tuple[list, list[P
         row.figures = figures.get(project.pk, {})
         attach_per_firm(row.figures.values())
         rows.append(row)
-    return _columns(columns), rows
+    return (_columns(columns) if given is None else given), rows
 
 
 def rollup_blocks(project_ids, phase, year: int) -> tuple[list[Indicator], dict[int, dict]]:

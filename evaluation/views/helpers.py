@@ -18,10 +18,11 @@ from projects.domain import fiscal_year_short_label
 STALE_STATUS = 409
 
 
-def query_without_page(request) -> str:
-    """The query string of the request without `page`, for the pager's links."""
+def query_without_page(request, name: str = "page") -> str:
+    """The query string of the request without `page` (or the pager's `name`), for the
+    pager's links."""
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop(name, None)
     return query.urlencode()
 
 

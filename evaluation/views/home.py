@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from evaluation.forms.home import DashboardFilter
+from evaluation.models import State
 from evaluation.renderers.exports import (
     export_format,
     export_response,
@@ -12,7 +13,8 @@ from evaluation.renderers.exports import (
 )
 from evaluation.renderers.layout import file_name
 from evaluation.selectors.home import (
-    dashboard_tables,
+    dashboard_heatmap,
+    dashboard_summary,
     manager_dashboard,
     reader_home,
     staff_dashboard,
@@ -21,7 +23,7 @@ from evaluation.selectors.paging import page_of
 from evaluation.selectors.review import (
     action_item_counts,
     draft_ratings,
-    review_queue,
+    review_queue_page,
     staff_queue,
 )
 from evaluation.views.helpers import export_about, query_without_page, year_name
@@ -37,27 +39,37 @@ def home(request):
     their reasons, drafts, years that are over; the action items counted as /actions/ counts
     them). Managers and admins: the national view (submission summary, heat map of ratings,
     projects at risk) and everything waiting for their decision, oldest first.
-    Evaluators: their assigned sheets. At most 15 queries whatever the number of projects."""
+    Evaluators: their assigned sheets. The heat map shows a page of projects; the counts and
+    the projects at risk are worked out in SQL. At most 15 queries whatever the number of
+    projects, besides what waits for review."""
     role = request.user.role
     filters = DashboardFilter(request.GET)
+    year, number = filters.values()["year"], request.GET.get("page")
     if role == Role.STAFF and request.user.bureau_id:
-        context = staff_dashboard(request.user, filters.values()["year"])
+        context = staff_dashboard(request.user, year, number)
         context["waiting"] = staff_queue(request.user)
+        # each list a page at a time, with its own pager (`?returned=2`, `?overdue=3` …)
+        lists = {**context["waiting"], "missing": context["missing"]}
+        for name, items in lists.items():
+            context["waiting"][name] = page_of(items, request.GET.get(name))
+        context["missing"] = context["waiting"].pop("missing")
+        context["list_queries"] = {name: query_without_page(request, name) for name in lists}
         context["action_items"] = action_item_counts(request.user)
         template = "evaluation/home_staff.html"
     elif role in (Role.MANAGER, Role.ADMIN):
-        context = manager_dashboard(request.user, filters.values()["year"])
+        context = manager_dashboard(request.user, year, number, AT_RISK_SHOWN)
         context["at_risk_shown"] = AT_RISK_SHOWN
-        context["at_risk_slice"] = f":{AT_RISK_SHOWN}"
-        context["review_queue"] = review_queue(request.user)
+        context["review_queue"] = review_queue_page(request.user, request.GET.get("queue"))
+        context["queue_query"] = query_without_page(request, "queue")
         template = "evaluation/home_manager.html"
     else:
-        context = reader_home(request.user)
+        context = reader_home(request.user, request.GET.get("page"), request.GET.get("sheets"))
+        context["sheets_query"] = query_without_page(request, "sheets")
         context["draft_ratings"] = draft_ratings(request.user)
+        context["page_query"] = query_without_page(request)
         return render(request, "evaluation/home.html", context)
     context["years"] = phase_ii_years()
     context["year_notice"] = filters.year_notice(context["year"])
-    context["rows"] = page_of(context["rows"], request.GET.get("page"))
     context["page_query"] = query_without_page(request)
     return render(request, template, context)
 
@@ -77,7 +89,7 @@ def dashboard_summary_export(request, fmt):
     """GET, staff (their own bureau), managers and admins (every active project); 403 for
     others: the home page's submission summary of the year, a row per report state."""
     fmt = export_format(fmt)
-    tables = dashboard_tables(request.user, _year(request))
+    tables = dashboard_summary(request.user, _year(request))
     summary, year = tables["summary"], fy(tables["year"])
     header = [_("年度"), _("年度報告の状態"), _("プロジェクト数（件）")]
     rows = [[year, str(label), count] for _state, label, count in summary["counts"]]
@@ -103,24 +115,30 @@ def dashboard_heatmap_export(request, fmt):
     map, a row per project, per targeted indicator the rating of the year and the achievement
     rate (blank where the project has no such target)."""
     fmt = export_format(fmt)
-    tables = dashboard_tables(request.user, _year(request))
-    columns = tables["columns"]
+    tables = dashboard_heatmap(request.user, _year(request))
+    columns, cells = tables["columns"], tables["cells"]
     header = [_("プロジェクト"), _("経済産業局"), _("年度"), _("年度報告")]
     for indicator in columns:
         header += [f"{indicator.name}：{_('評価')}", f"{indicator.name}：{_('達成率（%）')}"]
     year = fy(tables["year"])
 
+    states = {state: str(label) for state, label in State.choices}
+    none = _("未作成")
+
+    column_ids = [indicator.pk for indicator in columns]
+
     def rows():
-        for row in tables["rows"]:
-            report = str(row.report.get_state_display()) if row.report else _("未作成")
-            cells = [str(row.project.name), str(row.project.bureau.name), year, report]
-            for indicator in columns:
-                figure = row.figures.get(indicator.pk)
+        for project in tables["rows"].iterator(chunk_size=2000):
+            report = states[project.report_state] if project.report_state else none
+            row = [str(project.name), str(project.bureau.name), year, report]
+            figures = cells.get(project.pk, {})
+            for indicator_id in column_ids:
+                figure = figures.get(indicator_id)
                 if figure is None:
-                    cells += ["", None]
+                    row += [None, None]  # no such target: blank, no cell written
                 else:
-                    cells += [str(figure["rating_label"]), rate_cell(figure["rate"])]
-            yield cells
+                    row += [str(figure[0]), rate_cell(figure[1])]
+            yield row
 
     filename = f"ratings-{tables['year']}"
     title = _("目標の評価")

@@ -102,9 +102,11 @@ def round_create(request):
 @login_required
 @require_safe
 def round_detail(request, round_id):
-    """GET: the round's projects the user may see, with evaluators and state; 404 when the
-    user may see none of it."""
-    context = round_detail_context(request.user, round_id)
+    """GET: the round's projects the user may see, 50 a page, with evaluators and state, and
+    the distribution of the final grades over all of them; 404 when the user may see none of
+    it."""
+    context = round_detail_context(request.user, round_id, request.GET.get("page"))
+    context["page_query"] = query_without_page(request)
     return render(request, "evaluation/round_detail.html", context)
 
 

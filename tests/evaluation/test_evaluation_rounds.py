@@ -163,6 +163,38 @@ def test_an_evaluator_who_rated_cannot_be_unassigned(evaluation, users, second_e
     assert list(evaluation.evaluators.all()) == [users["evaluator"]]
 
 
+def test_the_round_page_shows_a_page_of_projects_and_counts_every_one(
+    project, users, criteria, client, monkeypatch
+):
+    monkeypatch.setattr("evaluation.selectors.paging.ROWS_PER_PAGE", 1)
+    other = ProjectFactory(bureau=project.bureau, code="second-project", name_ja="二つ目")
+    plan_create(project=other, phase=other.phase, by=users["staff"])
+    evaluation_round = round_create(
+        by=users["manager"],
+        phase=project.phase,
+        fiscal_year=2008,
+        title="中間評価",
+        criteria=criteria,
+        assignments={project: [users["evaluator"]], other: [users["evaluator"]]},
+    )
+    done = evaluation_round.evaluations.get(project=other)
+    rate(done, users["evaluator"], "A")
+    finish(done, users, "A")
+    client.force_login(users["manager"])
+    url = reverse("round_detail", args=[evaluation_round.pk])
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+    row = '<th scope="row"><a href="/evaluations/'
+    assert first.count(row) == 1 and second.count(row) == 1
+    assert {project.name, other.name} == {
+        name for name in (project.name, other.name) for page in (first, second) if name in page
+    }
+    assert (project.name in first) != (project.name in second)
+    assert "1 / 2 ページ（全 2 件）" in first and "2 / 2 ページ（全 2 件）" in second
+    for page in (first, second):  # the distribution counts every project, not the page's
+        assert "確定 1 件／2 件" in page and "<strong>1</strong>A（優れている）" in page
+
+
 # --- Ratings ---------------------------------------------------------------------------------
 
 

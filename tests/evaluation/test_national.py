@@ -275,6 +275,21 @@ def test_evaluator_dashboard_has_a_place_for_assigned_sheets(client, users, proj
     assert "担当する評価シート" in page and project.name in page
 
 
+def test_a_readers_home_lists_the_projects_a_page_at_a_time(
+    client, users, project, bureau, monkeypatch
+):
+    monkeypatch.setattr("evaluation.selectors.paging.ROWS_PER_PAGE", 1)
+    other = ProjectFactory(bureau=bureau, code="kanto-second", name_ja="二つ目のプロジェクト")
+    client.force_login(users["evaluator"])
+    first = client.get(reverse("home")).content.decode()
+    second = client.get(reverse("home"), {"page": 2}).content.decode()
+    names = (project.name, other.name)
+    assert sum(name in first for name in names) == 1
+    assert sum(name in second for name in names) == 1
+    assert (project.name in first) == (other.name in second)
+    assert "1 / 2 ページ（全 2 件）" in first and 'href="?page=2"' in first
+
+
 # --- Query budget: the same at 19 projects and at several hundred --------------------------
 
 

@@ -186,3 +186,22 @@ def test_queue_query_counts_are_the_same_at_3_and_30_pending(client, bureau, use
     # deadline; the queue: one query per kind (plans, yearly plans, reports, surveys) and their
     # events; staff also the action items
     assert max(large.values()) <= 18, large
+
+
+def test_the_homes_lists_go_a_page_at_a_time(client, bureau, users, monkeypatch):
+    """What waits (the manager's queue, the staff's returned records) is listed 50 a page (here
+    1), each list with its own pager, and the next page holds the rest."""
+    monkeypatch.setattr("evaluation.selectors.paging.ROWS_PER_PAGE", 1)
+    pending(bureau, users, 2)
+    names = ("待ち0", "待ち1")
+    client.force_login(users["manager"])
+    queue = [client.get(reverse("home"), {"queue": n}).content.decode() for n in (1, 2)]
+    queue = [page.split('id="review-queue"')[1].split("</section>")[0] for page in queue]
+    assert [sum(name in page for name in names) for page in queue] == [1, 1]
+    assert "待ち0" in queue[0] and "待ち1" in queue[1]  # oldest submission first
+    assert 'href="?queue=2"' in queue[0]
+    client.force_login(users["staff"])
+    returned = [client.get(reverse("home"), {"returned": n}).content.decode() for n in (1, 2)]
+    returned = [page.split('id="todo-returned"')[1].split("</ul>")[0] for page in returned]
+    assert [sum(name in page for name in names) for page in returned] == [1, 1]
+    assert sorted(name for page in returned for name in names if name in page) == list(names)
