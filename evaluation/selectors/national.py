@@ -5,7 +5,18 @@ number of queries whatever the number of projects."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q, Sum, Window
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -294,13 +305,15 @@ def kept_rollup(
     field_id: int | None = None,
     category: str = "",
     preview: int | None = None,
+    per_project: bool = True,
 ) -> dict:
     """national_rollup of `year` read from the kept totals, for `projects` (a queryset: the
     projects of `bureau_id` and `field_id`, for the per-project values). With `preview`, each
     indicator without a total lists only its first `preview` projects' values (the page; its
-    `values` holds how many there are); without, every one (the exports). `common_by_year`:
+    `values` holds how many there are); without, every one. Without `per_project` (the
+    exports), none are loaded: the exports stream them (per_project_rows). `common_by_year`:
     the common target's settled total in each Phase II year up to `year` (common target
-    progress). Three queries."""
+    progress). Three queries (two without `per_project`)."""
     visible = not projects.query.is_empty()
     indicators = Indicator.objects.all()
     if category:
@@ -312,7 +325,7 @@ def kept_rollup(
     rows = _kept_rows(year, list(lines), common, bureau_id, field_id) if visible else []
     for row in rows:
         _add_row(lines, common_by_year, row, year=year, field_id=field_id, common=common)
-    listed = [i.pk for i in indicators if not i.adds_up or (preview is None and i.is_common_target)]
+    listed = per_project_indicators(indicators, preview) if per_project else []
     values = (
         settled_values(year, projects)
         .filter(indicator__in=listed)
@@ -330,6 +343,40 @@ def kept_rollup(
     for value in values if listed else []:
         lines[value.indicator_id].per_project.append(value)
     return {"lines": list(lines.values()), "common_by_year": common_by_year}
+
+
+def per_project_indicators(indicators, preview: int | None = None) -> list[int]:
+    """The indicators whose values the roll-up lists project by project: those without a
+    national total, and (in the exports, without `preview`) the common target."""
+    return [i.pk for i in indicators if not i.adds_up or (preview is None and i.is_common_target)]
+
+
+def per_project_rows(year: int, projects, indicators: list[Indicator]):
+    """Every settled per-project value of `year` of the listed indicators (per_project_indicators)
+    over `projects`, in the roll-up's order (the indicators as given, then bureau and project):
+    (indicator id, project name_ja, name_en, bureau id, kind, value) tuples streamed from one
+    query, so that an export of every project holds only a chunk of them at a time."""
+    listed = per_project_indicators(indicators)
+    if not listed:
+        return iter(())
+    place = Case(
+        *[When(indicator_id=pk, then=Value(n)) for n, pk in enumerate(listed)],
+        output_field=IntegerField(),
+    )
+    return (
+        settled_values(year, projects)
+        .filter(indicator__in=listed)
+        .order_by(place, "project__bureau__order", "project__order", "project_id")
+        .values_list(
+            "indicator_id",
+            "project__name_ja",
+            "project__name_en",
+            "project__bureau_id",
+            "kind",
+            "value",
+        )
+        .iterator(chunk_size=2000)
+    )
 
 
 def yearly_totals(indicator: Indicator, projects, years) -> dict[int, Decimal]:
@@ -466,7 +513,10 @@ def rollup_context(
         "bureau_id": next((b.pk for b in filters["bureaus"] if b.code == filters["bureau"]), None),
         "field_id": next((f.pk for f in filters["fields"] if f.code == filters["field"]), None),
     }
-    rollup = kept_rollup(year, projects, category=category, preview=preview, **chosen_ids)
+    exported = page is None and preview is None
+    rollup = kept_rollup(
+        year, projects, category=category, preview=preview, per_project=not exported, **chosen_ids
+    )
     chosen = [b for b in filters["bureaus"] if filters["bureau"] in ("", b.code)]
     bureaus, fields = breakdown_columns(rollup["lines"], chosen, filters["fields"])
     common = common_target_progress(
@@ -497,6 +547,12 @@ def rollup_context(
         "field_rows": breakdown_rows(rollup["lines"], fields, "by_field"),
         "common": common,
         "projects": project_rows,
+        # the exports' per-project values, streamed when written (None on the page)
+        "per_project_rows": (
+            (lambda: per_project_rows(year, projects, [line.indicator for line in rollup["lines"]]))
+            if exported
+            else None
+        ),
         "category": category,
         "categories": Indicator.Category.choices,
         "filtered": bool(filters["bureau"] or filters["field"]),
