@@ -43,11 +43,16 @@ def matrix_context(
     indicators = list(
         Indicator.objects.filter(category=category) if category else Indicator.objects.all()
     )
-    values = list(
-        MonitoredValue.objects.settled(filed=True)
-        .filter(project=project, fiscal_year__lte=last)
-        .select_related("indicator")
+    catalogue = {i.pk: i for i in indicators} if not category else None
+    values = MonitoredValue.objects.settled(filed=True).filter(
+        project=project, fiscal_year__lte=last
     )
+    if catalogue is None:
+        values = list(values.select_related("indicator"))
+    else:  # every indicator is loaded already: no join, one Indicator per indicator
+        values = list(values)
+        for value in values:
+            value.indicator = catalogue[value.indicator_id]
     observed, filed = observed_and_filed(
         (v.indicator_id, v.fiscal_year, v.kind, v.value, v.counts) for v in values
     )

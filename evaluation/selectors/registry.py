@@ -174,38 +174,23 @@ class NationalCount:
 
 def national_member_counts(years: list[int]) -> list[NationalCount]:
     """For every member-count indicator and year: 延べ数 (memberships at the year's end, summed
-    over projects) and 実数 (distinct organisations). One query, grouped by organisation type
-    (an organisation has one type, so an indicator's 実数 is the sum of its types'), over the
-    memberships that may be current at one of the years' ends only."""
+    over projects) and 実数 (distinct organisations). One query."""
+    aggregates = {}
+    for code, types in MEMBER_COUNT_INDICATORS.items():
+        of_type = Q(organisation__type__in=types)
+        for year in years:
+            when = of_type & _year_filter(year)
+            key = f"{code.replace('-', '_')}_{year}"
+            aggregates[f"t_{key}"] = Count("pk", filter=when)
+            aggregates[f"d_{key}"] = Count("organisation", filter=when, distinct=True)
     if not years:
         return []
-    aggregates = {}
-    for year in years:
-        when = _year_filter(year)
-        aggregates[f"t_{year}"] = Count("pk", filter=when)
-        aggregates[f"d_{year}"] = Count("organisation", filter=when, distinct=True)
-    current = Q(joined__lte=year_end(max(years))) & (
-        Q(left__isnull=True) | Q(left__gte=year_end(min(years)))
-    )
-    found = {
-        row["organisation__type"]: row
-        for row in Membership.objects.filter(current)
-        .values("organisation__type")
-        .annotate(**aggregates)
-        .order_by()
-    }
+    found = Membership.objects.aggregate(**aggregates)
     counts = []
-    for code, types in MEMBER_COUNT_INDICATORS.items():
-        rows = [found[t] for t in types if t in found]
+    for code in MEMBER_COUNT_INDICATORS:
         for year in years:
-            counts.append(
-                NationalCount(
-                    code,
-                    year,
-                    sum(row[f"t_{year}"] for row in rows),
-                    sum(row[f"d_{year}"] for row in rows),
-                )
-            )
+            key = f"{code.replace('-', '_')}_{year}"
+            counts.append(NationalCount(code, year, found[f"t_{key}"], found[f"d_{key}"]))
     return counts
 
 
