@@ -639,12 +639,15 @@ def across_context(
     if paged:
         page_rows = page_of(shown, page)
         shown = list(page_rows.object_list)
-    values = {
-        (v.project_id, v.fiscal_year): v
-        for v in MonitoredValue.objects.visible_to(user)
+    values = {}
+    for value in (
+        MonitoredValue.objects.visible_to(user)
         .filter(indicator=indicator, project__in=shown if paged else projects)
-        .select_related("indicator", "report")
-    }
+        .select_related("report")
+        .order_by()
+    ):
+        value.indicator = indicator  # the one indicator, loaded once rather than on every row
+        values[value.project_id, value.fiscal_year] = value
     rows = []
     for project in shown:
         cells = []
