@@ -1,15 +1,27 @@
 """The indicator catalogue: what can be targeted and monitored, in the five categories a–e."""
 
+import functools
 from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.utils.encoding import force_str
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from projects.domain import format_amount
 from projects.history import HistoricalRecords
 from projects.models import ReferenceModel
+
+
+@functools.cache
+def _choice_labels(model, name: str) -> dict:
+    return dict(model._meta.get_field(name).flatchoices)
+
+
+def _choice_label(model, name: str, value) -> str:
+    """What get_FOO_display gives (the label in the active language, else the value)."""
+    return force_str(_choice_labels(model, name).get(value, value), strings_only=True)
 
 
 class Indicator(ReferenceModel):
@@ -101,6 +113,18 @@ class Indicator(ReferenceModel):
                 condition=Q(category__in=["a", "b", "c", "d", "e"]), name="indicator_category_valid"
             ),
         ]
+
+    # The labels of the choice fields a page of many cells shows (category, unit, money unit):
+    # read from a dict of the choices made once, where Django's get_FOO_display rebuilds it,
+    # hashing (so translating) every lazy label, on each call.
+    def get_category_display(self) -> str:
+        return _choice_label(type(self), "category", self.category)
+
+    def get_unit_display(self) -> str:
+        return _choice_label(type(self), "unit", self.unit)
+
+    def get_entry_money_unit_display(self) -> str:
+        return _choice_label(type(self), "entry_money_unit", self.entry_money_unit)
 
     @property
     def money_unit(self) -> str | None:

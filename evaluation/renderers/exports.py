@@ -69,9 +69,17 @@ def value_cell(value: MonitoredValue | None):
     if value.kind == ValueKind.NUMBER:
         subject = getattr(value, "indicator", None) or value.target  # an OwnTargetValue's
         return amount(subject, value.value)
-    if value.kind == ValueKind.ZERO:
+    return kind_cell(None, value.kind, None)
+
+
+def kind_cell(indicator, kind: str, number: Decimal | None):
+    """value_cell of a value read as its parts (`indicator`, kind, stored number), as an export
+    of many rows reads them."""
+    if kind == ValueKind.NUMBER:
+        return amount(indicator, number)
+    if kind == ValueKind.ZERO:
         return Decimal(0)
-    return str(ValueKind(value.kind).label)
+    return str(ValueKind(kind).label)
 
 
 class _Echo:

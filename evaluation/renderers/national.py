@@ -4,10 +4,11 @@ from django.utils.translation import gettext_lazy
 from evaluation.renderers.exports import (
     amount,
     fy,
+    kind_cell,
     rate_cell,
     unit_label,
-    value_cell,
 )
+from projects.domain import in_active_language
 
 # The by-field table's note, on the page and under the table in its CSV and xlsx.
 FIELD_NOTE = gettext_lazy(
@@ -118,7 +119,8 @@ def rollup_common(context):
 
 def rollup_projects(context):
     """The per-project values of the indicators that have no national total (and of the common
-    target), each as one of the four kinds."""
+    target), each as one of the four kinds: streamed from the selector's per_project_rows (the
+    exports), else read from the lines' per_project (the page's context)."""
     header = [
         _("区分"),
         _("指標"),
@@ -129,18 +131,34 @@ def rollup_projects(context):
         _("値"),
     ]
     year = fy(context["year"])
-    bureaus = {b.pk: b for b in context["bureaus"]}
+    bureaus = {b.pk: str(b.name) for b in context["bureaus"]}
+    indicators = {line.indicator.pk: line.indicator for line in context["lines"]}
+    leading = {
+        pk: [
+            str(indicator.get_category_display()),
+            str(indicator.name),
+            unit_label(indicator),
+            year,
+        ]
+        for pk, indicator in indicators.items()
+    }
+    streamed = context.get("per_project_rows")
+    if streamed is None:
+        values = (
+            (v.indicator_id, v.project.name_ja, v.project.name_en, v.project.bureau_id, v.kind,
+             v.value)
+            for line in context["lines"]
+            for v in line.per_project
+        )  # fmt: skip
+    else:
+        values = streamed()
     rows = (
         [
-            str(line.indicator.get_category_display()),
-            str(line.indicator.name),
-            unit_label(line.indicator),
-            year,
-            str(value.project.name),
-            str(bureaus[value.project.bureau_id].name),
-            value_cell(value),
+            *leading[indicator_id],
+            in_active_language(name_ja, name_en),
+            bureaus[bureau_id],
+            kind_cell(indicators[indicator_id], kind, number),
         ]
-        for line in context["lines"]
-        for value in line.per_project
+        for indicator_id, name_ja, name_en, bureau_id, kind, number in values
     )
     return header, rows

@@ -17,6 +17,7 @@ from evaluation.arithmetic import (
 )
 from evaluation.models import EconomicFigure, Measure, NationalIndustryFigure, PanelFigure, Series
 from evaluation.models.economic import reason_text
+from projects.domain import in_active_language
 from projects.models import Industry, OrganisationType, Project
 from projects.registry import is_small_or_medium, sme_sector
 from projects.templatetags.fiscal import punct
@@ -173,9 +174,17 @@ def index_context(
     none or an unknown code), the years with data, the span shown (`first`–`last` where both
     have data, in order, and span fewer than MAX_YEARS years; else the latest four years with
     data) and its measures, over the registry's SMEs only unless `sme_only` is False (the
-    seed's 「大企業を除く」). Returns the context and the span's years."""
-    projects = list(Project.objects.order_by("code").only("code", "name_ja", "name_en"))
-    project = next((p for p in projects if p.code == project_code), None)
+    seed's 「大企業を除く」). `projects` are (id, code, name) and `project` the chosen one's id
+    (or None). Returns the context and the span's years."""
+    # (id, code, name) of every project, for the choice of one: plain tuples, as the list is
+    # as long as the programme (2,000 projects at scale)
+    projects = [
+        (pk, code, in_active_language(name_ja, name_en))
+        for pk, code, name_ja, name_en in Project.objects.order_by("code").values_list(
+            "pk", "code", "name_ja", "name_en"
+        )
+    ]
+    project = next((pk for pk, code, _name in projects if code == project_code), None)
     years = available_years(project)
     if first not in years or last not in years or last <= first or last - first >= MAX_YEARS:
         # Default: the latest four years with data (the seed's chart spans four).

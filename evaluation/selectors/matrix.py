@@ -6,7 +6,15 @@ as 暫定, never rated."""
 
 from django.db.models import Prefetch
 
-from evaluation.models import Indicator, MonitoredValue, OwnTargetValue, ProjectPlan, Target
+from evaluation.models import (
+    Indicator,
+    MonitoredValue,
+    OwnTargetValue,
+    ProjectPlan,
+    Target,
+    TargetMilestone,
+    TargetVersion,
+)
 from evaluation.selectors.achievement import (
     REASON_LABELS,
     attach_per_firm,
@@ -43,11 +51,18 @@ def matrix_context(
     indicators = list(
         Indicator.objects.filter(category=category) if category else Indicator.objects.all()
     )
-    values = list(
+    catalogue = {i.pk: i for i in indicators} if not category else None
+    values = (
         MonitoredValue.objects.settled(filed=True)
         .filter(project=project, fiscal_year__lte=last)
-        .select_related("indicator")
+        .order_by()  # read into dicts: the default ordering's joins are not needed
     )
+    if catalogue is None:
+        values = list(values.select_related("indicator"))
+    else:  # every indicator is loaded already: no join, one Indicator per indicator
+        values = list(values)
+        for value in values:
+            value.indicator = catalogue[value.indicator_id]
     observed, filed = observed_and_filed(
         (v.indicator_id, v.fiscal_year, v.kind, v.value, v.counts) for v in values
     )
@@ -114,13 +129,28 @@ def _provisional(user, project, first: int, last: int) -> dict:
 
 def _plans(user, project) -> list:
     """The project's plans the user may see, targets with their versions and milestones."""
+    # Orders by the ids of the rows they belong to, not the models' default orderings, which
+    # go through plan → project → bureau (joins and their compilation for nothing: one
+    # project's plans, and each prefetch is grouped by its parent anyway).
     return list(
         ProjectPlan.objects.visible_to(user)
         .filter(project=project)
         .select_related("phase")
+        .order_by("phase__first_fiscal_year")
         .prefetch_related(
-            Prefetch("targets", queryset=Target.objects.select_related("indicator")),
-            "targets__versions__milestones",
+            Prefetch(
+                "targets",
+                queryset=Target.objects.select_related("indicator").order_by(
+                    "plan_id", "order", "id"
+                ),
+            ),
+            Prefetch(
+                "targets__versions", queryset=TargetVersion.objects.order_by("target_id", "number")
+            ),
+            Prefetch(
+                "targets__versions__milestones",
+                queryset=TargetMilestone.objects.order_by("version_id", "fiscal_year"),
+            ),
         )
     )
 

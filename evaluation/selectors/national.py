@@ -6,7 +6,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q, Sum, Window
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -305,13 +316,19 @@ def kept_rollup(
     field_id: int | None = None,
     category: str = "",
     preview: int | None = None,
+    per_project: bool = True,
+    bureaus: list | None = None,
 ) -> dict:
     """national_rollup of `year` read from the kept totals, for `projects` (a queryset: the
     projects of `bureau_id` and `field_id`, for the per-project values). With `preview`, each
     indicator without a total lists only its first `preview` projects' values (the page; its
-    `values` holds how many there are); without, every one (the exports). `common_by_year`:
+    `values` holds how many there are); without, every one. Without `per_project` (the
+    exports), none are loaded: the exports stream them (per_project_rows). `common_by_year`:
     the common target's settled total in each Phase II year up to `year` (common target
-    progress). Three queries."""
+    progress). With `preview` and `bureaus` (every bureau, in their order), the previewed
+    values are looked for only among the projects of the first bureaus that hold enough of
+    them (the kept rows count them), not among every project. Three queries (two without
+    `per_project`)."""
     visible = not projects.query.is_empty()
     indicators = Indicator.objects.all()
     if category:
@@ -320,10 +337,14 @@ def kept_rollup(
     lines = {i.pk: RollupLine(i) for i in indicators}
     common = next((i.pk for i in indicators if i.is_common_target), None)
     common_by_year: dict[int, Decimal] = {}
-    rows = _kept_rows(year, list(lines), common, bureau_id, field_id) if visible else []
+    rows = list(_kept_rows(year, list(lines), common, bureau_id, field_id)) if visible else []
     for row in rows:
         _add_row(lines, common_by_year, row, year=year, field_id=field_id, common=common)
-    listed = [i.pk for i in indicators if not i.adds_up or (preview is None and i.is_common_target)]
+    listed = per_project_indicators(indicators, preview) if per_project else []
+    if preview is not None and bureaus is not None:
+        first = _preview_bureaus(rows, listed, bureaus, preview, year=year, field_id=field_id)
+        if first is not None:
+            projects = projects.filter(bureau__in=first)
     values = (
         settled_values(year, projects)
         .filter(indicator__in=listed)
@@ -343,6 +364,65 @@ def kept_rollup(
     return {"lines": list(lines.values()), "common_by_year": common_by_year}
 
 
+def _preview_bureaus(rows, listed, bureaus, preview: int, *, year: int, field_id) -> list | None:
+    """The bureaus (ids) whose projects hold the first `preview` values of `year` of each
+    indicator of `listed` in the roll-up's order (bureau, then project): every bureau up to the
+    one where the kept rows (`_kept_rows`: `projects`, how many projects hold a value) reach
+    `preview`, and any of the same order. None where some indicator needs every bureau."""
+    held: dict[tuple[int, int], int] = {}
+    for row in rows:
+        indicator_id, row_year, bureau, field_, by_field = row[:5]
+        if row_year == year and field_ == by_field == field_id and indicator_id in listed:
+            held[indicator_id, bureau] = row[9]
+    cutoff = None
+    for indicator_id in listed:
+        seen = 0
+        for bureau in bureaus:
+            seen += held.get((indicator_id, bureau.pk), 0)
+            if seen >= preview:
+                cutoff = bureau.order if cutoff is None else max(cutoff, bureau.order)
+                break
+        else:
+            return None
+    if cutoff is None:
+        return None
+    return [bureau.pk for bureau in bureaus if bureau.order <= cutoff]
+
+
+def per_project_indicators(indicators, preview: int | None = None) -> list[int]:
+    """The indicators whose values the roll-up lists project by project: those without a
+    national total, and (in the exports, without `preview`) the common target."""
+    return [i.pk for i in indicators if not i.adds_up or (preview is None and i.is_common_target)]
+
+
+def per_project_rows(year: int, projects, indicators: list[Indicator]):
+    """Every settled per-project value of `year` of the listed indicators (per_project_indicators)
+    over `projects`, in the roll-up's order (the indicators as given, then bureau and project):
+    (indicator id, project name_ja, name_en, bureau id, kind, value) tuples streamed from one
+    query, so that an export of every project holds only a chunk of them at a time."""
+    listed = per_project_indicators(indicators)
+    if not listed:
+        return iter(())
+    place = Case(
+        *[When(indicator_id=pk, then=Value(n)) for n, pk in enumerate(listed)],
+        output_field=IntegerField(),
+    )
+    return (
+        settled_values(year, projects)
+        .filter(indicator__in=listed)
+        .order_by(place, "project__bureau__order", "project__order", "project_id")
+        .values_list(
+            "indicator_id",
+            "project__name_ja",
+            "project__name_en",
+            "project__bureau_id",
+            "kind",
+            "value",
+        )
+        .iterator(chunk_size=2000)
+    )
+
+
 def yearly_totals(indicator: Indicator, projects, years) -> dict[int, Decimal]:
     """The settled total of an indicator over `projects` in each of `years` that has a number
     or a zero (one query). Only call it for an indicator that adds up."""
@@ -359,6 +439,33 @@ def yearly_totals(indicator: Indicator, projects, years) -> dict[int, Decimal]:
         .values("fiscal_year")
         .annotate(total=Sum("value"))
         .values_list("fiscal_year", "total")
+    )
+
+
+def kept_yearly_totals(
+    indicator: Indicator, years, *, bureau_id: int | None = None, field_id: int | None = None
+) -> dict[int, Decimal]:
+    """yearly_totals read from the kept totals (IndicatorYearTotal), over every project of
+    `bureau_id` and `field_id` (all where None): the sum of each of `years` that has a number
+    or a zero. One query over a few rows per year, whatever the number of projects."""
+    years = list(years)
+    rows = IndicatorYearTotal.objects.filter(
+        indicator=indicator,
+        fiscal_year__gte=years[0],
+        fiscal_year__lte=years[-1],
+        reporting__gt=0,
+    )
+    if field_id is None:
+        rows = rows.filter(field__isnull=True)
+    else:
+        rows = rows.filter(field_id=field_id, by_field_id=field_id)
+    if bureau_id is not None:
+        rows = rows.filter(bureau_id=bureau_id)
+    return dict(
+        rows.order_by()
+        .values("fiscal_year")
+        .annotate(sum=Sum("total"))
+        .values_list("fiscal_year", "sum")
     )
 
 
@@ -477,7 +584,16 @@ def rollup_context(
         "bureau_id": next((b.pk for b in filters["bureaus"] if b.code == filters["bureau"]), None),
         "field_id": next((f.pk for f in filters["fields"] if f.code == filters["field"]), None),
     }
-    rollup = kept_rollup(year, projects, category=category, preview=preview, **chosen_ids)
+    exported = page is None and preview is None
+    rollup = kept_rollup(
+        year,
+        projects,
+        category=category,
+        preview=preview,
+        per_project=not exported,
+        bureaus=filters["bureaus"],
+        **chosen_ids,
+    )
     chosen = [b for b in filters["bureaus"] if filters["bureau"] in ("", b.code)]
     bureaus, fields = breakdown_columns(rollup["lines"], chosen, filters["fields"])
     common = common_target_progress(
@@ -508,6 +624,12 @@ def rollup_context(
         "field_rows": breakdown_rows(rollup["lines"], fields, "by_field"),
         "common": common,
         "projects": project_rows,
+        # the exports' per-project values, streamed when written (None on the page)
+        "per_project_rows": (
+            (lambda: per_project_rows(year, projects, [line.indicator for line in rollup["lines"]]))
+            if exported
+            else None
+        ),
         "category": category,
         "categories": Indicator.Category.choices,
         "filtered": bool(filters["bureau"] or filters["field"]),
@@ -528,12 +650,15 @@ def across_context(
     if paged:
         page_rows = page_of(shown, page)
         shown = list(page_rows.object_list)
-    values = {
-        (v.project_id, v.fiscal_year): v
-        for v in MonitoredValue.objects.visible_to(user)
+    values = {}
+    for value in (
+        MonitoredValue.objects.visible_to(user)
         .filter(indicator=indicator, project__in=shown if paged else projects)
-        .select_related("indicator", "report")
-    }
+        .select_related("report")
+        .order_by()
+    ):
+        value.indicator = indicator  # the one indicator, loaded once rather than on every row
+        values[value.project_id, value.fiscal_year] = value
     rows = []
     for project in shown:
         cells = []
@@ -543,8 +668,13 @@ def across_context(
             cells.append({"value": value, "unsettled": unsettled})
         rows.append({"project": project, "cells": cells})
     totals, by_year = [], {}
-    if indicator.adds_up:
-        by_year = yearly_totals(indicator, projects, years)
+    if indicator.adds_up and not projects.query.is_empty():
+        by_year = kept_yearly_totals(
+            indicator,
+            years,
+            bureau_id=next((b.pk for b in filters["bureaus"] if b.code == filters["bureau"]), None),
+            field_id=next((f.pk for f in filters["fields"] if f.code == filters["field"]), None),
+        )
         totals = [indicator.format_number(by_year[y]) if y in by_year else None for y in years]
     return {
         "indicator": indicator,

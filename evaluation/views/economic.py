@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -32,6 +34,16 @@ def economic_index(request):
         sme_only=filters["size"] != "all",
     )
     context["measures"] = index_charts(context["measures"], span, get_language())
+    # one <option> per project, joined here rather than looped in the template: the list is as
+    # long as the programme
+    context["project_options"] = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (code, mark_safe(" selected") if pk == context["project"] else "", name)
+            for pk, code, name in context["projects"]
+        ),
+    )
     context["can_edit"] = EconomicFigure.is_editable_by(request.user)
     return render(request, "evaluation/economic_index.html", context)
 

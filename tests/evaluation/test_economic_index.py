@@ -187,3 +187,11 @@ def test_nonsense_years_fall_back_to_the_latest_four(client, users, panel):
     response = client.get(reverse("economic_index"), {"first": "x", "last": "1900"})
     assert response.status_code == 200
     assert response.context["first"] == 2005 and response.context["last"] == 2007
+
+
+def test_project_choice_lists_every_project_and_keeps_the_one_chosen(client, users, project):
+    client.force_login(users["staff"])
+    page = client.get(reverse("economic_index"), {"project": project.code}).content.decode()
+    assert f'<option value="{project.code}" selected>' in page
+    page = client.get(reverse("economic_index")).content.decode()
+    assert f'<option value="{project.code}">' in page

@@ -23,6 +23,7 @@ from evaluation.models import (
 )
 from evaluation.selectors.national import (
     kept_rollup,
+    kept_yearly_totals,
     national_rollup,
     yearly_totals,
 )
@@ -74,6 +75,17 @@ def assert_kept_equals_recomputed():
                 live = national_rollup(year, projects)["lines"]
                 live = {line.indicator.pk: line for line in live}
                 kept = kept_rollup(year, projects, **ids)
+                if bureau is None:
+                    # the page's preview looks among the first bureaus only: the same values
+                    every = list(Bureau.objects.all())
+                    for preview in (1, 2):
+                        scoped = kept_rollup(year, projects, preview=preview, bureaus=every, **ids)[
+                            "lines"
+                        ]
+                        whole = kept_rollup(year, projects, preview=preview, **ids)["lines"]
+                        assert [[v.pk for v in line.per_project] for line in scoped] == [
+                            [v.pk for v in line.per_project] for line in whole
+                        ], (year, field, preview)
                 for line in kept["lines"]:
                     expected = live[line.indicator.pk]
                     assert line_facts(line) == line_facts(expected), (year, bureau, field)
@@ -81,9 +93,15 @@ def assert_kept_equals_recomputed():
                         expected.reporting + expected.not_applicable + expected.unknown
                     )
                     if line.indicator.is_common_target:
-                        assert kept["common_by_year"] == (
-                            yearly_totals(line.indicator, projects, range(YEARS[0], year + 1))
+                        recomputed = yearly_totals(
+                            line.indicator, projects, range(YEARS[0], year + 1)
                         )
+                        assert kept["common_by_year"] == recomputed
+                        # the cross-project view's totals row reads the same kept rows
+                        kept_years = kept_yearly_totals(
+                            line.indicator, range(YEARS[0], year + 1), **ids
+                        )
+                        assert kept_years == recomputed, (year, bureau, field)
 
 
 @pytest.fixture
