@@ -7,7 +7,6 @@ nothing that is already as generated. Every generated value is marked is_demo.
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from evaluation.demo.load import (
     DEMO_FISCAL_YEARS,
@@ -24,14 +23,20 @@ from evaluation.demo.load import (
 from evaluation.models import AnnualReport, Indicator, MonitoredValue
 from evaluation.services.monitoring import monitored_value_record
 from evaluation.services.reports import annual_report_create
+from evaluation.services.summaries import deferred_refresh
 from projects.models import Bureau, Project, Role, User
 
 
 class Command(BaseCommand):
     help = "デモ用アカウントとデモ値（2005〜2008年度）を作成する。何度実行しても重複しない。"
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # One transaction; the services' refreshes of the kept summaries are done once, at the
+        # end of it, instead of after every value, report and plan (hundreds of times).
+        with deferred_refresh():
+            self._load()
+
+    def _load(self):
         groups = {role: Group.objects.get(name=role.value) for role in Role}
         bureaus = {bureau.code: bureau for bureau in Bureau.objects.all()}
         staff_by_bureau = {}
