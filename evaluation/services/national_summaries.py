@@ -42,6 +42,7 @@ def refresh_national(
             [pk for pk in project_ids if pk is not None],
             None if fiscal_years is None else set(fiscal_years),
         )
+        owed.also["national"] = flush
         return 0
     bureaus = set(
         Project.objects.filter(pk__in=list(project_ids)).values_list("bureau_id", flat=True)
@@ -75,6 +76,7 @@ def refresh_common_targets(*, project_ids: Iterable[int], target: Target | None 
     owed = pending()
     if owed is not None:
         owed.common.update(pk for pk in project_ids if pk is not None)
+        owed.also["national"] = flush
         return 0
     bureaus = set(
         Project.objects.filter(pk__in=list(project_ids)).values_list("bureau_id", flat=True)

@@ -15,7 +15,7 @@ national_summaries.py) only note which projects and years they would recompute, 
 recomputes each once on its way out, still inside its own transaction."""
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import transaction
@@ -51,6 +51,9 @@ class Pending:
         self.summaries: dict[int, int | None] = {}
         self.national: dict[int, set[int] | None] = {}
         self.common: set[int] = set()
+        # What else settles at the end: national_summaries.flush, added by its refreshes
+        # (it imports this module, not the other way round).
+        self.also: dict[str, Callable[[Pending], object]] = {}
 
     def add_summaries(self, ids: Iterable[int], since: int | None) -> None:
         for pk in ids:
@@ -96,15 +99,14 @@ def deferred_refresh() -> Iterator[Pending]:
 
 
 def _flush(owed: Pending) -> None:
-    from evaluation.services import national_summaries
-
     by_since: dict[int | None, list[int]] = {}
     for pk, since in owed.summaries.items():
         by_since.setdefault(since, []).append(pk)
     bands = rating_bands() if by_since else None
     for since, ids in by_since.items():
         _replace(sorted(ids), since, bands)
-    national_summaries.flush(owed)
+    for flush in owed.also.values():
+        flush(owed)
 
 
 def _up_to(by_year: dict, year: int) -> dict:
