@@ -21,6 +21,7 @@ from evaluation.models import (
     Target,
     ValueKind,
 )
+from evaluation.services.summaries import Pending, pending
 from projects.models import Project
 
 KNOWN = (ValueKind.NUMBER, ValueKind.ZERO)
@@ -34,7 +35,15 @@ def refresh_national(
     """Recompute the national totals of the bureaus of `project_ids` in `fiscal_years` (every
     year when None). Call it inside the transaction that settles or unsettles a value (an
     annual report approved, reopened or returned; a published figure written). Returns the
-    number of rows written."""
+    number of rows written (0 inside `summaries.deferred_refresh()`, which does it at its end)."""
+    owed = pending()
+    if owed is not None:
+        owed.add_national(
+            [pk for pk in project_ids if pk is not None],
+            None if fiscal_years is None else set(fiscal_years),
+        )
+        owed.also["national"] = flush
+        return 0
     bureaus = set(
         Project.objects.filter(pk__in=list(project_ids)).values_list("bureau_id", flat=True)
     )
@@ -46,7 +55,12 @@ def refresh_national(
 @transaction.atomic
 def rebuild_national() -> int:
     """Every row from scratch: the `rebuild_summaries` command, the end of load_demo
-    and generate_data. Returns the number of rows written."""
+    and generate_data. Returns the number of rows written. Inside
+    `summaries.deferred_refresh()` it settles what the block owed for these totals so far."""
+    owed = pending()
+    if owed is not None:
+        owed.national.clear()
+        owed.common.clear()
     rows = _recompute(None, None)
     return rows + _recompute_common(None)
 
@@ -59,10 +73,41 @@ def refresh_common_targets(*, project_ids: Iterable[int], target: Target | None 
     rows written."""
     if target is not None and not (target.indicator_id and target.indicator.is_common_target):
         return 0
+    owed = pending()
+    if owed is not None:
+        owed.common.update(pk for pk in project_ids if pk is not None)
+        owed.also["national"] = flush
+        return 0
     bureaus = set(
         Project.objects.filter(pk__in=list(project_ids)).values_list("bureau_id", flat=True)
     )
     return _recompute_common(bureaus) if bureaus else 0
+
+
+def flush(owed: Pending) -> int:
+    """What a `summaries.deferred_refresh()` block owed of the national totals and the common
+    target totals: each bureau once, for the union of its projects' years. Rows written."""
+    bureau_of = dict(
+        Project.objects.filter(pk__in=[*owed.national, *owed.common]).values_list("pk", "bureau_id")
+    )
+    years_of: dict[int, set[int] | None] = {}
+    for pk, years in owed.national.items():
+        bureau = bureau_of.get(pk)
+        if bureau is None:
+            continue
+        if years is None or (bureau in years_of and years_of[bureau] is None):
+            years_of[bureau] = None
+        else:
+            years_of.setdefault(bureau, set()).update(years)
+    by_years: dict[frozenset | None, set[int]] = {}
+    for bureau, years in years_of.items():
+        by_years.setdefault(None if years is None else frozenset(years), set()).add(bureau)
+    rows = sum(
+        _recompute(bureaus, None if years is None else set(years))
+        for years, bureaus in by_years.items()
+    )
+    common = {bureau_of[pk] for pk in owed.common if pk in bureau_of}
+    return rows + (_recompute_common(common) if common else 0)
 
 
 def _recompute_common(bureaus: set[int] | None) -> int:

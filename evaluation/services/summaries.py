@@ -7,9 +7,16 @@ never a cron.
 The figures are worked out by `selectors/achievement.py` (`target_achievement` over
 `observed_and_filed` of `MonitoredValue.objects.settled(filed=True)`), the same functions the
 pages used before: there is no second copy of the arithmetic. This is the one place a service
-reads a selector (tests/test_layers.py names it)."""
+reads a selector (tests/test_layers.py names it).
 
-from collections.abc import Iterable
+A bulk operation (the demo load) wraps itself in `deferred_refresh()`: inside it, the three
+refreshes (`refresh` here, `refresh_national` and `refresh_common_targets` of
+national_summaries.py) only note which projects and years they would recompute, and the block
+recomputes each once on its way out, still inside its own transaction."""
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
@@ -32,6 +39,75 @@ from evaluation.selectors.achievement import (
 from projects.models import Project
 
 CHUNK = 200  # projects per batch of a rebuild
+
+_local = threading.local()
+
+
+class Pending:
+    """What a `deferred_refresh()` block owes: per project, the earliest fiscal year whose
+    summaries changed (None: every year), the fiscal years of its national totals (None: every
+    year), and whether its bureau's common target totals changed."""
+
+    def __init__(self) -> None:
+        self.summaries: dict[int, int | None] = {}
+        self.national: dict[int, set[int] | None] = {}
+        self.common: set[int] = set()
+        # What else settles at the end: national_summaries.flush, added by its refreshes
+        # (it imports this module, not the other way round).
+        self.also: dict[str, Callable[[Pending], object]] = {}
+
+    def add_summaries(self, ids: Iterable[int], since: int | None) -> None:
+        for pk in ids:
+            if pk in self.summaries:
+                known = self.summaries[pk]
+                since_ = None if known is None or since is None else min(known, since)
+                self.summaries[pk] = since_
+            else:
+                self.summaries[pk] = since
+
+    def add_national(self, ids: Iterable[int], years: Iterable[int] | None) -> None:
+        for pk in ids:
+            if years is None or (pk in self.national and self.national[pk] is None):
+                self.national[pk] = None
+            else:
+                self.national.setdefault(pk, set()).update(years)
+
+
+def pending() -> Pending | None:
+    """The refreshes owed by the `deferred_refresh()` block around this call (None: no block,
+    refresh now)."""
+    return getattr(_local, "pending", None)
+
+
+@contextmanager
+def deferred_refresh() -> Iterator[Pending]:
+    """Defer every refresh of the kept summaries (per target, per project, national, common
+    target) made inside the block and do each once at its end, in the block's transaction (an
+    atomic block: the changes and their summaries commit together). Nested blocks belong to the
+    outermost one. On an exception nothing is refreshed and the transaction rolls back."""
+    if pending() is not None:
+        with transaction.atomic():
+            yield pending()
+        return
+    owed = Pending()
+    with transaction.atomic():
+        _local.pending = owed
+        try:
+            yield owed
+        finally:
+            _local.pending = None
+        _flush(owed)
+
+
+def _flush(owed: Pending) -> None:
+    by_since: dict[int | None, list[int]] = {}
+    for pk, since in owed.summaries.items():
+        by_since.setdefault(since, []).append(pk)
+    bands = rating_bands() if by_since else None
+    for since, ids in by_since.items():
+        _replace(sorted(ids), since, bands)
+    for flush in owed.also.values():
+        flush(owed)
 
 
 def _up_to(by_year: dict, year: int) -> dict:
@@ -165,13 +241,21 @@ def refresh(*, project_ids: Iterable[int], fiscal_years: Iterable[int] | None = 
     if not ids:
         return
     years = [y for y in (fiscal_years or ()) if y is not None]
+    owed = pending()
+    if owed is not None:
+        owed.add_summaries(ids, min(years) if years else None)
+        return
     _replace(ids, min(years) if years else None)
 
 
 @transaction.atomic
 def rebuild(*, chunk: int = CHUNK) -> int:
     """Recompute every project's summaries from scratch, a chunk of projects at a time; the
-    number of TargetYearSummary rows written."""
+    number of TargetYearSummary rows written. Inside `deferred_refresh()` it settles what the
+    block owed for these summaries so far."""
+    owed = pending()
+    if owed is not None:
+        owed.summaries.clear()
     TargetYearSummary.objects.all().delete()
     ProjectYearSummary.objects.all().delete()
     ids = list(Project.objects.order_by("pk").values_list("pk", flat=True))

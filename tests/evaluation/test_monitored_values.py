@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from evaluation.models import Indicator, MonitoredValue, ValueKind
-from evaluation.services.monitoring import monitored_value_record
+from evaluation.services.monitoring import monitored_value_record, monitored_values_create
 from tests.factories import IndicatorFactory, MonitoredValueFactory
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +124,61 @@ def test_reference_value_cannot_be_overwritten_by_staff(users, project, indicato
     with pytest.raises(PermissionDenied):
         record(project, indicator, users["staff"], kind=ValueKind.NUMBER, value=Decimal(1))
     assert MonitoredValue.objects.get().value == 330
+
+
+def new_values(project, indicator, *rows):
+    return [
+        MonitoredValue(project=project, indicator=indicator, fiscal_year=y, kind=k, value=v)
+        for y, k, v in rows
+    ]
+
+
+def test_many_new_values_are_written_at_once_with_their_history(users, project, indicator):
+    rows = new_values(
+        project,
+        indicator,
+        (2006, ValueKind.NUMBER, Decimal(4)),
+        (2007, ValueKind.ZERO, None),
+        (2008, ValueKind.UNKNOWN, None),
+    )
+    written = monitored_values_create(values=rows, by=users["staff"], reason="デモデータの生成")
+    assert written == 3
+    saved = dict(MonitoredValue.objects.values_list("fiscal_year", "value"))
+    assert saved == {2006: Decimal(4), 2007: Decimal(0), 2008: None}
+    history = MonitoredValue.history.all()
+    assert {(h.history_user, h.history_change_reason) for h in history} == {
+        (users["staff"], "デモデータの生成")
+    }
+    assert history.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("case", "error"),
+    [
+        ("exists", ValidationError),
+        ("twice", ValidationError),
+        ("year", ValidationError),
+        ("kind", ValidationError),
+        ("other_staff", PermissionDenied),
+    ],
+)
+def test_many_new_values_keep_the_rules_of_one(users, project, indicator, case, error):
+    """Each rule `full_clean` and the service check for one value, for a batch: nothing of the
+    batch is written when one row breaks one."""
+    if case == "exists":
+        MonitoredValueFactory(project=project, indicator=indicator, fiscal_year=2007)
+    rows = new_values(
+        project,
+        indicator,
+        (2006, ValueKind.NUMBER, Decimal(4)),
+        (
+            {"twice": 2006, "year": 1900}.get(case, 2007),
+            ValueKind.NUMBER,
+            None if case == "kind" else Decimal(5),
+        ),
+    )
+    before = MonitoredValue.objects.count()
+    by = users["other_staff" if case == "other_staff" else "staff"]
+    with pytest.raises(error):
+        monitored_values_create(values=rows, by=by)
+    assert MonitoredValue.objects.count() == before

@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 from evaluation.demo.generate import Generator
 from evaluation.models import (
     AnnualReport,
+    CommonTargetTotal,
+    IndicatorYearTotal,
     MonitoredValue,
     ProjectYearSummary,
     State,
@@ -27,7 +29,7 @@ from evaluation.models import (
     ValueKind,
 )
 from evaluation.models.reports import RowInput
-from evaluation.services import summaries
+from evaluation.services import national_summaries, summaries
 from evaluation.services.reports import annual_report_save
 from evaluation.services.targets import plan_period, target_set_values
 from evaluation.services.workflow import workflow_transition
@@ -305,4 +307,59 @@ def test_rebuild_summaries_writes_every_row_from_scratch(world):
         call_command("rebuild_summaries", "--chunk=2", stdout=out)
         assert kept() == expected
         assert f"{len(expected['targets']):,} target summaries" in out.getvalue()
+        transaction.set_rollback(True)
+
+
+def national() -> set:
+    return {
+        *IndicatorYearTotal.objects.values_list(
+            "indicator_id",
+            "fiscal_year",
+            "bureau_id",
+            "field_id",
+            "by_field_id",
+            "total",
+            "reporting",
+            "not_applicable",
+            "unknown",
+            "projects",
+        ),
+        *CommonTargetTotal.objects.values_list(
+            "phase_id", "bureau_id", "approved", "fiscal_year", "total", "with_target", "plans"
+        ),
+    }
+
+
+def test_a_deferred_refresh_recomputes_once_at_the_end_of_the_outer_block(world):
+    """Inside `deferred_refresh()` (nested too) the kept summaries wait; at the end of the
+    outermost block they equal the recomputation, national totals included."""
+    with transaction.atomic():
+        national_summaries.rebuild_national()
+        before, totals = kept(), national()
+        with summaries.deferred_refresh():
+            with summaries.deferred_refresh():
+                assert approve(world, 0) and edit_draft_then_approve(world, 1)
+                assert new_target_version(world, 2)
+            assert kept() == before and national() == totals  # nothing refreshed yet
+            assert summaries.pending().summaries
+        assert summaries.pending() is None
+        after, moved = kept(), national()
+        assert after != before and moved != totals
+        assert after == recomputed()
+        national_summaries.rebuild_national()
+        assert national() == moved
+        transaction.set_rollback(True)
+
+
+def test_an_exception_inside_a_deferred_refresh_changes_nothing(world):
+    with transaction.atomic():
+        national_summaries.rebuild_national()
+        before, totals = kept(), national()
+        report = AnnualReport.objects.filter(state=State.SUBMITTED).order_by("pk").first()
+        with pytest.raises(RuntimeError), summaries.deferred_refresh():
+            workflow_transition(obj=report, action="approve", by=world.people.manager)
+            raise RuntimeError("stop")
+        assert summaries.pending() is None
+        assert AnnualReport.objects.get(pk=report.pk).state == State.SUBMITTED
+        assert kept() == before and national() == totals
         transaction.set_rollback(True)

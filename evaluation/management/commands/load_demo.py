@@ -4,10 +4,10 @@ Reproducible (a fixed seed per project and indicator) and idempotent: running it
 nothing that is already as generated. Every generated value is marked is_demo.
 """
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from evaluation.demo.load import (
     DEMO_FISCAL_YEARS,
@@ -22,26 +22,33 @@ from evaluation.demo.load import (
     walk_demo_reports,
 )
 from evaluation.models import AnnualReport, Indicator, MonitoredValue
-from evaluation.services.monitoring import monitored_value_record
+from evaluation.services.monitoring import monitored_value_record, monitored_values_create
 from evaluation.services.reports import annual_report_create
+from evaluation.services.summaries import deferred_refresh
 from projects.models import Bureau, Project, Role, User
 
 
 class Command(BaseCommand):
     help = "デモ用アカウントとデモ値（2005〜2008年度）を作成する。何度実行しても重複しない。"
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # One transaction; the services' refreshes of the kept summaries are done once, at the
+        # end of it, instead of after every value, report and plan (hundreds of times).
+        with deferred_refresh():
+            self._load()
+
+    def _load(self):
         groups = {role: Group.objects.get(name=role.value) for role in Role}
         bureaus = {bureau.code: bureau for bureau in Bureau.objects.all()}
         staff_by_bureau = {}
+        password = make_password(DEMO_PASSWORD)  # hashed once: every demo account shares it
         for username, role, bureau_code in demo_accounts():
             user, created = User.objects.get_or_create(
                 username=username,
                 defaults={"bureau": bureaus.get(bureau_code) if bureau_code else None},
             )
             if created:
-                user.set_password(DEMO_PASSWORD)
+                user.password = password
                 user.is_staff = role == Role.ADMIN
                 user.is_superuser = role == Role.ADMIN
                 user.save()
@@ -81,10 +88,26 @@ class Command(BaseCommand):
                     )
                     new_reports.append(report)
                 reports[fiscal_year] = report
+            new_values = []
             for code, fiscal_year, kind, value in generated_values(
                 project, int(firms[project.code]), int(universities[project.code])
             ):
-                if existing.get((project.code, code, fiscal_year)) == (kind, value):
+                was = existing.get((project.code, code, fiscal_year))
+                if was == (kind, value):
+                    continue
+                if was is None:  # new: written at once, under the same rules, below
+                    new_values.append(
+                        MonitoredValue(
+                            report=reports[fiscal_year],
+                            project=project,
+                            indicator=indicators[code],
+                            fiscal_year=fiscal_year,
+                            kind=kind,
+                            value=value,
+                            source_note="デモデータ（自動生成）",
+                            is_demo=True,
+                        )
+                    )
                     continue
                 monitored_value_record(
                     report=reports[fiscal_year],
@@ -99,6 +122,9 @@ class Command(BaseCommand):
                     is_demo=True,
                 )
                 written += 1
+            written += monitored_values_create(
+                values=new_values, by=staff, reason="デモデータの生成"
+            )
         walk_demo_reports(new_reports, staff_by_bureau, User.objects.get(username="manager"))
         self.stdout.write(f"デモ値: {written} 件を書き込みました。")
         created = load_demo_plans(staff_by_bureau, User.objects.get(username="manager"))
