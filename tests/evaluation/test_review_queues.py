@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from evaluation.models import ActionItem, AnnualReport, Survey, WorkflowEvent
 from evaluation.selectors.actions import filtered_items
-from evaluation.selectors.review import review_queue, staff_queue
+from evaluation.selectors.review import review_queue, staff_queue, staff_queue_pages
 from tests.factories import ProjectFactory, ProjectPlanFactory, YearlyPlanFactory, walk_workflow
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +205,43 @@ def test_the_homes_lists_go_a_page_at_a_time(client, bureau, users, monkeypatch)
     returned = [page.split('id="todo-returned"')[1].split("</ul>")[0] for page in returned]
     assert [sum(name in page for name in names) for page in returned] == [1, 1]
     assert sorted(name for page in returned for name in names if name in page) == list(names)
+
+
+def test_staff_queue_pages_hold_each_list_in_order_a_page_at_a_time(
+    project, plan, users, monkeypatch
+):
+    """The home's pages of each staff list (worked out in SQL, only the page's records read)
+    are the whole lists cut in pages: page 2 holds the rest, in the same order."""
+    y2006, y2005, y2009, y2010 = (
+        YearlyPlanFactory(plan=plan, fiscal_year=year) for year in (2006, 2005, 2009, 2010)
+    )
+    r2004 = AnnualReport.objects.create(project=project, fiscal_year=2004)
+    r2009 = AnnualReport.objects.create(project=project, fiscal_year=2009)
+    older = walk_workflow(YearlyPlanFactory(plan=plan, fiscal_year=2007), "returned", users)
+    newer = walk_workflow(YearlyPlanFactory(plan=plan, fiscal_year=2008), "returned", users)
+    age(older, 3)
+    report = walk_workflow(
+        AnnualReport.objects.create(project=project, fiscal_year=2008), "returned", users
+    )
+    age(report, 1)
+    monkeypatch.setattr("evaluation.selectors.paging.ROWS_PER_PAGE", 2)
+    with override_settings(PDCA_TODAY=datetime.date(2009, 7, 1)):
+        whole = staff_queue(users["staff"])
+        first = staff_queue_pages(users["staff"], {})
+        second = staff_queue_pages(users["staff"], {"returned": "2", "working": "2", "overdue": 2})
+    names = {name: [(i.kind, i.record.pk) for i in items] for name, items in whole.items()}
+    assert names["returned"] == [("yearly", older.pk), ("report", report.pk), ("yearly", newer.pk)]
+    # drafts by year then kind: a plan (no year) first, a year that is over apart
+    assert names["working"] == [
+        ("plan", plan.pk),
+        ("report", r2009.pk),
+        ("yearly", y2009.pk),
+        ("yearly", y2010.pk),
+    ]
+    assert names["overdue"] == [("report", r2004.pk), ("yearly", y2005.pk), ("yearly", y2006.pk)]
+    for name, items in names.items():
+        paged = [(i.kind, i.record.pk) for i in [*first[name], *second[name]]]
+        assert paged == items, name
+        assert first[name].paginator.count == len(items)
+    assert all(item.overdue for item in second["overdue"])
+    assert second["returned"][0].sent_back.action == "return"
