@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, DateField, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -201,8 +201,8 @@ STAFF_LISTS = ("returned", "working", "overdue")
 def _staff_keys(user) -> dict[str, list[tuple[str, int]]]:
     """Which records are in each of a staff member's lists (`STAFF_LISTS`), in the order shown,
     as (kind, pk): worked out from one row of a few values per record (its state, year, the
-    last year of a plan's phase, its project's order, its latest return or reopen), read in
-    one query whatever the number of records, and the deadlines when a report is a draft."""
+    last year of a plan's phase, a report's deadline, its project's order, its latest return
+    or reopen), read in one query whatever the number of records."""
     types = ContentType.objects.get_for_models(*KINDS.values())
     editable = [State.DRAFT, State.RETURNED, State.REOPENED]
     keys = None
@@ -215,6 +215,8 @@ def _staff_keys(user) -> dict[str, list[tuple[str, int]]]:
             .values("at")[:1]
         )
         zero = Value(0, output_field=IntegerField())
+        deadline = ReportingDeadline.objects.filter(fiscal_year=OuterRef("fiscal_year"))
+        no_date = Value(None, output_field=DateField())
         rows = (
             model.objects.filter(project__bureau_id=user.bureau_id, state__in=editable)
             .order_by()
@@ -223,23 +225,20 @@ def _staff_keys(user) -> dict[str, list[tuple[str, int]]]:
                 record_state=F("state"),
                 year=zero if kind == "plan" else F("fiscal_year"),
                 last_year=F("phase__last_fiscal_year") if kind == "plan" else zero,
+                due=Subquery(deadline.values("due_date")[:1]) if kind == "report" else no_date,
                 project_order=F("project__order"),
                 back_at=Subquery(sent_back),
             )
             .values_list(
-                "kind", "pk", "record_state", "year", "last_year", "project_order", "back_at"
+                "kind", "pk", "record_state", "year", "last_year", "due", "project_order", "back_at"
             )
         )
         keys = rows if keys is None else keys.union(rows, all=True)
-    rows = list(keys)
-    deadlines = {}
-    if any(kind == "report" and state == State.DRAFT for kind, _pk, state, *_rest in rows):
-        deadlines = dict(ReportingDeadline.objects.values_list("fiscal_year", "due_date"))
     this_year, now = current_fiscal_year(), today()
     never = datetime.max.replace(tzinfo=timezone.get_current_timezone())
     kinds = list(KINDS)
     lists = {name: [] for name in STAFF_LISTS}
-    for kind, pk, state, year, last_year, order, back_at in rows:
+    for kind, pk, state, year, last_year, due, order, back_at in keys:
         first = (kinds.index(kind), order, pk)  # the order each kind is read in
         if state != State.DRAFT:
             # by the latest return or reopen, oldest first; without one (never so in practice) last
@@ -248,7 +247,6 @@ def _staff_keys(user) -> dict[str, list[tuple[str, int]]]:
         if kind == "plan":
             over = last_year < this_year
         elif kind == "report":
-            due = deadlines.get(year)
             over = due < now if due else year < this_year - 1
         else:
             over = year < this_year
@@ -258,15 +256,13 @@ def _staff_keys(user) -> dict[str, list[tuple[str, int]]]:
 
 def _staff_items(keys: dict[str, list[tuple[str, int]]]) -> dict[str, list[QueueItem]]:
     """The records of `keys` (each list's (kind, pk) in order) with their events, in the same
-    order: a query per kind that has records, one for the events."""
+    order: a query per kind (whether it has records or not), one for the events."""
     wanted = {kind: set() for kind in KINDS}
     for listed in keys.values():
         for kind, pk in listed:
             wanted[kind].add(pk)
     records = {
-        kind: list(model.objects.filter(pk__in=wanted[kind]).select_related(*RELATED[kind]))
-        if wanted[kind]
-        else []
+        kind: list(model.objects.filter(pk__in=wanted[kind] or [0]).select_related(*RELATED[kind]))
         for kind, model in KINDS.items()
     }
     items = {(item.kind, item.record.pk): item for item in _items(records)}
@@ -290,8 +286,8 @@ def staff_queue_pages(user, numbers: dict) -> dict:
     """A page of each of `staff_queue`'s lists (`numbers`: each list's page text by name, e.g.
     the `?returned=` text), in the same order: which records are in each list and their order
     are worked out from one row per record, then only the pages' records are read with their
-    events. At most eight queries whatever the number of records (the rows, the deadlines when
-    a report is a draft, one per kind, the events and their content types)."""
+    events. At most seven queries whatever the number of records (the rows, one per kind, the
+    events and their content types)."""
     if user.role != Role.STAFF or not user.bureau_id:
         return {name: page_of([], numbers.get(name)) for name in STAFF_LISTS}
     keys = _staff_keys(user)
