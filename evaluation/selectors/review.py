@@ -256,7 +256,10 @@ def _staff_keys(user) -> dict[str, list[tuple[str, int]]]:
 
 def _staff_items(keys: dict[str, list[tuple[str, int]]]) -> dict[str, list[QueueItem]]:
     """The records of `keys` (each list's (kind, pk) in order) with their events, in the same
-    order: a query per kind (whether it has records or not), one for the events."""
+    order: a query per kind (whether it has records or not) and one for the events; none when
+    there are no records at all."""
+    if not any(keys.values()):
+        return {name: [] for name in keys}
     wanted = {kind: set() for kind in KINDS}
     for listed in keys.values():
         for kind, pk in listed:
