@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models import Count, DateField, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -195,51 +195,110 @@ def review_queue_page(user, number):
     return page
 
 
-def staff_queue(user) -> dict:
-    """A bureau's staff: what waits for them. `returned`: each returned or reopened record with
-    its reason (the latest return or reopen: comment, who, when); `working`: drafts of years not
-    over; `overdue`: drafts of years that are over (a yearly plan of a past fiscal year, a report
-    past its deadline), marked 未着手 when never saved. At most seven queries whatever the
-    number of records (one per kind, the deadlines when a report is a draft, the events and
-    their content types when there is anything)."""
-    if user.role != Role.STAFF or not user.bureau_id:
-        return {"returned": [], "working": [], "overdue": []}
+STAFF_LISTS = ("returned", "working", "overdue")
+
+
+def _staff_keys(user) -> dict[str, list[tuple[str, int]]]:
+    """Which records are in each of a staff member's lists (`STAFF_LISTS`), in the order shown,
+    as (kind, pk): worked out from one row of a few values per record (its state, year, the
+    last year of a plan's phase, a report's deadline, its project's order, its latest return
+    or reopen), read in one query whatever the number of records."""
+    types = ContentType.objects.get_for_models(*KINDS.values())
     editable = [State.DRAFT, State.RETURNED, State.REOPENED]
-    records = {
-        kind: list(
-            model.objects.filter(project__bureau_id=user.bureau_id, state__in=editable)
-            .select_related(*RELATED[kind])
-            .order_by("project__order", "pk")
+    keys = None
+    for kind, model in KINDS.items():
+        sent_back = (
+            WorkflowEvent.objects.filter(
+                content_type=types[model], object_id=OuterRef("pk"), action__in=SENT_BACK
+            )
+            .order_by("-at", "-pk")
+            .values("at")[:1]
         )
+        zero = Value(0, output_field=IntegerField())
+        deadline = ReportingDeadline.objects.filter(fiscal_year=OuterRef("fiscal_year"))
+        no_date = Value(None, output_field=DateField())
+        rows = (
+            model.objects.filter(project__bureau_id=user.bureau_id, state__in=editable)
+            .order_by()
+            .annotate(
+                kind=Value(kind),
+                record_state=F("state"),
+                year=zero if kind == "plan" else F("fiscal_year"),
+                last_year=F("phase__last_fiscal_year") if kind == "plan" else zero,
+                due=Subquery(deadline.values("due_date")[:1]) if kind == "report" else no_date,
+                project_order=F("project__order"),
+                back_at=Subquery(sent_back),
+            )
+            .values_list(
+                "kind", "pk", "record_state", "year", "last_year", "due", "project_order", "back_at"
+            )
+        )
+        keys = rows if keys is None else keys.union(rows, all=True)
+    this_year, now = current_fiscal_year(), today()
+    never = datetime.max.replace(tzinfo=timezone.get_current_timezone())
+    kinds = list(KINDS)
+    lists = {name: [] for name in STAFF_LISTS}
+    for kind, pk, state, year, last_year, due, order, back_at in keys:
+        first = (kinds.index(kind), order, pk)  # the order each kind is read in
+        if state != State.DRAFT:
+            # by the latest return or reopen, oldest first; without one (never so in practice) last
+            lists["returned"].append(((back_at is None, back_at or never, *first), (kind, pk)))
+            continue
+        if kind == "plan":
+            over = last_year < this_year
+        elif kind == "report":
+            over = due < now if due else year < this_year - 1
+        else:
+            over = year < this_year
+        lists["overdue" if over else "working"].append(((year, kind, *first), (kind, pk)))
+    return {name: [key for _order, key in sorted(found)] for name, found in lists.items()}
+
+
+def _staff_items(keys: dict[str, list[tuple[str, int]]]) -> dict[str, list[QueueItem]]:
+    """The records of `keys` (each list's (kind, pk) in order) with their events, in the same
+    order: a query per kind (whether it has records or not) and one for the events; none when
+    there are no records at all."""
+    if not any(keys.values()):
+        return {name: [] for name in keys}
+    wanted = {kind: set() for kind in KINDS}
+    for listed in keys.values():
+        for kind, pk in listed:
+            wanted[kind].add(pk)
+    records = {
+        kind: list(model.objects.filter(pk__in=wanted[kind] or [0]).select_related(*RELATED[kind]))
         for kind, model in KINDS.items()
     }
-    deadlines = {}
-    if any(r.state == State.DRAFT for r in records["report"]):
-        deadlines = dict(ReportingDeadline.objects.values_list("fiscal_year", "due_date"))
-    this_year, now = current_fiscal_year(), today()
-    queue = {"returned": [], "working": [], "overdue": []}
-    for item in _items(records):
-        if item.record.state != State.DRAFT:
-            queue["returned"].append(item)
-            continue
-        item.overdue = _is_over(item, this_year, now, deadlines)
-        queue["overdue" if item.overdue else "working"].append(item)
-    queue["returned"].sort(key=lambda i: i.sent_back.at if i.sent_back else timezone.now())
-    for name in ("working", "overdue"):
-        queue[name].sort(key=lambda i: (getattr(i.record, "fiscal_year", 0), i.kind))
-    return queue
+    items = {(item.kind, item.record.pk): item for item in _items(records)}
+    for key in keys.get("overdue", []):
+        items[key].overdue = True
+    return {name: [items[key] for key in listed] for name, listed in keys.items()}
 
 
-def _is_over(item: QueueItem, this_year: int, now, deadlines: dict) -> bool:
-    """A draft whose time is over: a yearly plan or survey of a past fiscal year, a report past
-    its deadline (or, with no deadline set, of a year before last), a plan whose phase ended."""
-    record = item.record
-    if item.kind == "plan":
-        return record.phase.last_fiscal_year < this_year
-    if item.kind == "report":
-        due = deadlines.get(record.fiscal_year)
-        return due < now if due else record.fiscal_year < this_year - 1
-    return record.fiscal_year < this_year
+def staff_queue(user) -> dict:
+    """A bureau's staff: what waits for them. `returned`: each returned or reopened record with
+    its reason (the latest return or reopen: comment, who, when), the oldest return first;
+    `working`: drafts of years not over; `overdue`: drafts of years that are over (a
+    yearly plan of a past fiscal year, a report past its deadline), marked 未着手 when never
+    saved. Every record of each list (the home shows a page of each: `staff_queue_pages`)."""
+    if user.role != Role.STAFF or not user.bureau_id:
+        return {name: [] for name in STAFF_LISTS}
+    return _staff_items(_staff_keys(user))
+
+
+def staff_queue_pages(user, numbers: dict) -> dict:
+    """A page of each of `staff_queue`'s lists (`numbers`: each list's page text by name, e.g.
+    the `?returned=` text), in the same order: which records are in each list and their order
+    are worked out from one row per record, then only the pages' records are read with their
+    events. At most seven queries whatever the number of records (the rows, one per kind, the
+    events and their content types)."""
+    if user.role != Role.STAFF or not user.bureau_id:
+        return {name: page_of([], numbers.get(name)) for name in STAFF_LISTS}
+    keys = _staff_keys(user)
+    pages = {name: page_of(keys[name], numbers.get(name)) for name in STAFF_LISTS}
+    items = _staff_items({name: list(page.object_list) for name, page in pages.items()})
+    for name, page in pages.items():
+        page.object_list = items[name]
+    return pages
 
 
 def latest_sent_back(record) -> WorkflowEvent | None:

@@ -24,7 +24,7 @@ from evaluation.selectors.review import (
     action_item_counts,
     draft_ratings,
     review_queue_page,
-    staff_queue,
+    staff_queue_pages,
 )
 from evaluation.views.helpers import export_about, query_without_page, year_name
 from projects.domain import phase_ii_years
@@ -47,12 +47,10 @@ def home(request):
     year, number = filters.values()["year"], request.GET.get("page")
     if role == Role.STAFF and request.user.bureau_id:
         context = staff_dashboard(request.user, year, number)
-        context["waiting"] = staff_queue(request.user)
         # each list a page at a time, with its own pager (`?returned=2`, `?overdue=3` …)
-        lists = {**context["waiting"], "missing": context["missing"]}
-        for name, items in lists.items():
-            context["waiting"][name] = page_of(items, request.GET.get(name))
-        context["missing"] = context["waiting"].pop("missing")
+        context["waiting"] = staff_queue_pages(request.user, request.GET)
+        context["missing"] = page_of(context["missing"], request.GET.get("missing"))
+        lists = [*context["waiting"], "missing"]
         context["list_queries"] = {name: query_without_page(request, name) for name in lists}
         context["action_items"] = action_item_counts(request.user)
         template = "evaluation/home_staff.html"

@@ -11,9 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluation.models import ActionItem, AnnualReport, Survey, WorkflowEvent
+from evaluation.models import (
+    ActionItem,
+    AnnualReport,
+    ReportingDeadline,
+    Survey,
+    WorkflowEvent,
+)
 from evaluation.selectors.actions import filtered_items
-from evaluation.selectors.review import review_queue, staff_queue
+from evaluation.selectors.review import review_queue, staff_queue, staff_queue_pages
 from tests.factories import ProjectFactory, ProjectPlanFactory, YearlyPlanFactory, walk_workflow
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +211,51 @@ def test_the_homes_lists_go_a_page_at_a_time(client, bureau, users, monkeypatch)
     returned = [page.split('id="todo-returned"')[1].split("</ul>")[0] for page in returned]
     assert [sum(name in page for name in names) for page in returned] == [1, 1]
     assert sorted(name for page in returned for name in names if name in page) == list(names)
+
+
+def test_staff_queue_pages_hold_each_list_in_order_a_page_at_a_time(
+    project, plan, users, monkeypatch
+):
+    """The home's pages of each staff list (worked out in SQL, only the page's records read)
+    are the whole lists cut in pages: page 2 holds the rest, in the same order."""
+    y2006, y2005, y2009, y2010 = (
+        YearlyPlanFactory(plan=plan, fiscal_year=year) for year in (2006, 2005, 2009, 2010)
+    )
+    r2004 = AnnualReport.objects.create(project=project, fiscal_year=2004)
+    r2009 = AnnualReport.objects.create(project=project, fiscal_year=2009)
+    # a year with its deadline still ahead is work, not over (without one it would be over)
+    ReportingDeadline.objects.create(fiscal_year=2007, due_date=datetime.date(2009, 7, 31))
+    r2007 = AnnualReport.objects.create(project=project, fiscal_year=2007)
+    older = walk_workflow(YearlyPlanFactory(plan=plan, fiscal_year=2007), "returned", users)
+    newer = walk_workflow(YearlyPlanFactory(plan=plan, fiscal_year=2008), "returned", users)
+    age(older, 3)
+    report = walk_workflow(
+        AnnualReport.objects.create(project=project, fiscal_year=2008), "returned", users
+    )
+    age(report, 1)
+    monkeypatch.setattr("evaluation.selectors.paging.ROWS_PER_PAGE", 2)
+    with override_settings(PDCA_TODAY=datetime.date(2009, 7, 1)):
+        whole = staff_queue(users["staff"])
+        first = staff_queue_pages(users["staff"], {})
+        pages = [first] + [
+            staff_queue_pages(users["staff"], dict.fromkeys(whole, str(n))) for n in (2, 3)
+        ]
+    names = {name: [(i.kind, i.record.pk) for i in items] for name, items in whole.items()}
+    assert names["returned"] == [("yearly", older.pk), ("report", report.pk), ("yearly", newer.pk)]
+    # drafts by year then kind: a plan (no year) first, a year that is over apart
+    assert names["working"] == [
+        ("plan", plan.pk),
+        ("report", r2007.pk),
+        ("report", r2009.pk),
+        ("yearly", y2009.pk),
+        ("yearly", y2010.pk),
+    ]
+    assert names["overdue"] == [("report", r2004.pk), ("yearly", y2005.pk), ("yearly", y2006.pk)]
+    for name, items in names.items():
+        count = first[name].paginator.num_pages
+        assert count == (len(items) + 1) // 2 and first[name].paginator.count == len(items)
+        paged = [(i.kind, i.record.pk) for page in pages[:count] for i in page[name]]
+        assert paged == items, name
+    assert pages[2]["working"].number == 3 and len(pages[2]["working"]) == 1
+    assert all(item.overdue for item in pages[1]["overdue"])
+    assert pages[1]["returned"][0].sent_back.action == "return"
