@@ -225,6 +225,72 @@ def round_rollup(evaluation_round, evaluations) -> dict:
     }
 
 
+# The exports read the round's evaluations this many at a time: their blocks and cases are
+# read per chunk, so the rows held never grow with the round.
+EXPORT_CHUNK = 500
+
+
+def _round_evaluations(evaluation_round):
+    """The evaluations of a round in the order of the round page and the roll-up."""
+    return (
+        ProjectEvaluation.objects.filter(round=evaluation_round)
+        .select_related("project__bureau")
+        .order_by("project__bureau__order", "project__order", "pk")
+    )
+
+
+def rollup_export(evaluation_round) -> dict:
+    """The round roll-up as its exports write it (xlsx and CSV): the columns and the grade
+    distribution over every project (GROUP BY), and `rows` and `unapproved` as generators
+    read in one pass over the evaluations in the page's order, EXPORT_CHUNK at a time (each
+    chunk's blocks and cases as the page reads a page of them; only the round's year's
+    figure of each target), so time grows with the round and memory does not. The same
+    cells as `round_rollup` over every project."""
+    year, phase = evaluation_round.fiscal_year, evaluation_round.phase
+    evaluations = _round_evaluations(evaluation_round)
+    projects = evaluations.values("project_id")
+    finished = dict(
+        evaluations.filter(state=ProjectEvaluation.State.FINISHED)
+        .order_by()
+        .values_list("final_grade")
+        .annotate(n=Count("pk"))
+    )
+    report_state = AnnualReport.objects.filter(
+        project_id=OuterRef("project_id"), fiscal_year=year
+    ).values("state")[:1]
+    unapproved = (
+        evaluations.annotate(report_state=Subquery(report_state))
+        .exclude(report_state=State.APPROVED)
+        .iterator(chunk_size=EXPORT_CHUNK)
+    )
+    return {
+        "columns": rollup_columns(projects, phase, year),
+        "rows": _streamed_rows(evaluations, phase, year, rollup_years(evaluation_round)),
+        "distribution": [(value, label, finished.get(value, 0)) for value, label in Grade.choices],
+        "finished": sum(finished.values()),
+        "unapproved": (_unapproved_row(e, e.report_state) for e in unapproved),
+    }
+
+
+def _streamed_rows(evaluations, phase, year: int, years: list[int]):
+    chunk = []
+    for evaluation in evaluations.iterator(chunk_size=EXPORT_CHUNK):
+        chunk.append(evaluation)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from _chunk_rows(chunk, phase, year, years)
+            chunk = []
+    if chunk:
+        yield from _chunk_rows(chunk, phase, year, years)
+
+
+def _chunk_rows(chunk, phase, year: int, years: list[int]):
+    ids = [e.project_id for e in chunk]
+    _columns, blocks_of = rollup_blocks(ids, phase, year, now_only=True)
+    cases = rollup_cases(ids, years)
+    for evaluation in chunk:
+        yield _rollup_row(evaluation, blocks_of, cases)
+
+
 def rollup_years(evaluation_round) -> list[int]:
     """The fiscal years a round looks at: from its phase's first to the round's year."""
     return list(range(evaluation_round.phase.first_fiscal_year, evaluation_round.fiscal_year + 1))
@@ -488,19 +554,17 @@ def round_detail_context(user, round_id: int, page_number=None) -> dict:
     }
 
 
-def rollup_context(user, round_id: int):
-    """The round and its roll-up, for managers and admins (the page and its exports); 403 for
-    others."""
+def rollup_context(user, round_id: int, *, export: bool = False):
+    """The round and its roll-up, for managers and admins; 403 for others. `export`: as the
+    exports stream it (`rollup_export`), else built whole (`round_rollup`)."""
     if user.role not in (Role.MANAGER, Role.ADMIN):
         raise PermissionDenied
     evaluation_round = get_object_or_404(
         EvaluationRound.objects.select_related("phase"), pk=round_id
     )
-    evaluations = list(
-        ProjectEvaluation.objects.filter(round=evaluation_round)
-        .select_related("project__bureau")
-        .order_by("project__bureau__order", "project__order", "pk")
-    )
+    if export:
+        return evaluation_round, rollup_export(evaluation_round)
+    evaluations = list(_round_evaluations(evaluation_round))
     return evaluation_round, round_rollup(evaluation_round, evaluations)
 
 
