@@ -8,7 +8,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Window
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -225,6 +225,10 @@ def round_rollup(evaluation_round, evaluations) -> dict:
     }
 
 
+# The evaluations (annotated with `report_state`) whose report of the round's year is not
+# approved, a missing report (NULL: 未作成) among them (SQL's NOT would drop the NULLs).
+NOT_APPROVED = Q(report_state__isnull=True) | ~Q(report_state=State.APPROVED)
+
 # The exports read the round's evaluations this many at a time: their blocks and cases are
 # read per chunk, so the rows held never grow with the round.
 EXPORT_CHUNK = 500
@@ -260,7 +264,7 @@ def rollup_export(evaluation_round) -> dict:
     ).values("state")[:1]
     unapproved = (
         evaluations.annotate(report_state=Subquery(report_state))
-        .exclude(report_state=State.APPROVED)
+        .filter(NOT_APPROVED)
         .iterator(chunk_size=EXPORT_CHUNK)
     )
     return {
@@ -378,9 +382,7 @@ def rollup_page(evaluation_round, page_number) -> dict:
         project_id=OuterRef("project_id"), fiscal_year=year
     ).values("state")[:1]
     unapproved, unapproved_count = _first_with_count(
-        evaluations.annotate(report_state=Subquery(report_state)).exclude(
-            report_state=State.APPROVED
-        )
+        evaluations.annotate(report_state=Subquery(report_state)).filter(NOT_APPROVED)
     )
     ids = {e.project_id for e in shown} | {e.project_id for e in at_risk}
     _columns, blocks_of = rollup_blocks(ids, phase, year)
