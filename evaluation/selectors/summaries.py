@@ -79,17 +79,18 @@ PLAIN = (
 PlainKept = namedtuple("PlainKept", (*KEPT, "target", "version"))
 
 
-def _kept_plain(summaries) -> list[PlainKept]:
+def _kept_plain(summaries, indicators: dict[int, Indicator] | None = None) -> list[PlainKept]:
     """Kept rows with their target and version as plain attributes read in the same query
     (what a figure, a projection and the per-firm form read: a target's indicator, cumulation
     and direction, a version's baseline year, target value and target year), one shared
-    object per target and per version: two queries (the rows, their indicators), no model
-    instance per target or version."""
+    object per target and per version: two queries (the rows, their indicators; one where
+    `indicators` holds them: a row of another indicator is left out), no model instance per
+    target or version."""
     targets: dict[int, SimpleNamespace] = {}
     versions: dict[int, SimpleNamespace] = {}
     rows = list(summaries.values_list(*KEPT, *PLAIN))
-    needed = {values[len(KEPT)] for values in rows}
-    indicators = Indicator.objects.in_bulk(needed)
+    if indicators is None:
+        indicators = Indicator.objects.in_bulk({values[len(KEPT)] for values in rows})
     kept = []
     size = len(KEPT)
     target_at, version_at = KEPT.index("target_id"), KEPT.index("version_id")
@@ -100,7 +101,9 @@ def _kept_plain(summaries) -> list[PlainKept]:
         ]
         target = targets.get(target_id)
         if target is None:
-            indicator = indicators[indicator_id]
+            indicator = indicators.get(indicator_id)
+            if indicator is None:
+                continue
             target = targets[target_id] = SimpleNamespace(
                 pk=target_id,
                 indicator_id=indicator_id,
@@ -239,7 +242,7 @@ def year_ratings(
 
 
 def rollup_blocks(
-    project_ids, phase, year: int, *, now_only: bool = False
+    project_ids, phase, year: int, *, now_only: bool = False, indicators=None
 ) -> tuple[list[Indicator], dict[int, dict]]:
     """The round roll-up's blocks read from the summaries: project id → indicator id → the
     target's figures for each year of the phase up to `year` (`rows`, `now`), the version in
@@ -248,7 +251,8 @@ def rollup_blocks(
     (rows, targets, versions); a fourth only where a cumulative target's versions differ in
     their baseline year (its projection then reads the values, as the sheet does).
     `now_only` (the exports): the figure of the round's year only (`rows` holds just `now`),
-    targets and versions as plain attributes read with the rows (`_kept_plain`)."""
+    targets and versions as plain attributes read with the rows (`_kept_plain`), of
+    `indicators` only where given (id → Indicator: the columns)."""
     summaries = TargetYearSummary.objects.filter(
         project__in=list(project_ids),
         target__plan__phase=phase,
@@ -257,7 +261,7 @@ def rollup_blocks(
         fiscal_year__lte=year,
     ).order_by("project_id", "target__order", "target_id", "fiscal_year")
     if now_only:
-        kept = _kept_plain(summaries)
+        kept = _kept_plain(summaries, indicators)
     else:
         targets, versions = _targets_and_versions(summaries)
         kept = _kept(summaries.values_list(*KEPT), targets, versions)
