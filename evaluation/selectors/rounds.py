@@ -8,7 +8,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Window
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -225,6 +225,86 @@ def round_rollup(evaluation_round, evaluations) -> dict:
     }
 
 
+# The evaluations (annotated with `report_state`) whose report of the round's year is not
+# approved, a missing report (NULL: 未作成) among them (SQL's NOT would drop the NULLs).
+NOT_APPROVED = Q(report_state__isnull=True) | ~Q(report_state=State.APPROVED)
+
+# The exports read the round's evaluations this many at a time, their blocks per chunk, so
+# the rows held do not grow with the round (a query per chunk: 3 more at 2,000 projects).
+EXPORT_CHUNK = 1000
+
+
+def _round_evaluations(evaluation_round):
+    """The evaluations of a round in the order of the round page and the roll-up."""
+    return (
+        ProjectEvaluation.objects.filter(round=evaluation_round)
+        .select_related("project__bureau")
+        .order_by("project__bureau__order", "project__order", "pk")
+    )
+
+
+def rollup_export(evaluation_round) -> dict:
+    """The round roll-up as its exports write it (xlsx and CSV): the columns and the grade
+    distribution and the cases over every project (GROUP BY), and `rows` and `unapproved` as
+    generators read in one pass over the evaluations in the page's order, EXPORT_CHUNK at a
+    time (each chunk's blocks as the page reads a page of them; only the round's year's
+    figure of each target), so time grows with the round and memory does not. The same
+    cells as `round_rollup` over every project."""
+    year, phase = evaluation_round.fiscal_year, evaluation_round.phase
+    evaluations = _round_evaluations(evaluation_round)
+    projects = evaluations.values("project_id")
+    finished = dict(
+        evaluations.filter(state=ProjectEvaluation.State.FINISHED)
+        .order_by()
+        .values_list("final_grade")
+        .annotate(n=Count("pk"))
+    )
+    report_state = AnnualReport.objects.filter(
+        project_id=OuterRef("project_id"), fiscal_year=year
+    ).values("state")[:1]
+    unapproved = (
+        evaluations.annotate(report_state=Subquery(report_state))
+        .filter(NOT_APPROVED)
+        .iterator(chunk_size=EXPORT_CHUNK)
+    )
+    columns = rollup_columns(projects, phase, year)
+    # The cases of the whole round in two GROUP BY queries: a few numbers per project.
+    cases = rollup_cases(projects, rollup_years(evaluation_round))
+    read = {"phase": phase, "year": year, "cases": cases, "columns": columns}
+    return {
+        "columns": columns,
+        "rows": _streamed_rows(evaluations, read),
+        "distribution": [(value, label, finished.get(value, 0)) for value, label in Grade.choices],
+        "finished": sum(finished.values()),
+        "unapproved": (_unapproved_row(e, e.report_state) for e in unapproved),
+    }
+
+
+def _streamed_rows(evaluations, read: dict):
+    chunk = []
+    for evaluation in evaluations.iterator(chunk_size=EXPORT_CHUNK):
+        chunk.append(evaluation)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from _chunk_rows(chunk, read)
+            chunk = []
+    if chunk:
+        yield from _chunk_rows(chunk, read)
+
+
+def _chunk_rows(chunk, read: dict):
+    """The rows of a chunk of evaluations: their blocks in one query (a second only where a
+    cumulative target's versions differ in their baseline year)."""
+    _columns, blocks_of = rollup_blocks(
+        [e.project_id for e in chunk],
+        read["phase"],
+        read["year"],
+        now_only=True,
+        indicators={indicator.pk: indicator for indicator in read["columns"]},
+    )
+    for evaluation in chunk:
+        yield _rollup_row(evaluation, blocks_of, read["cases"])
+
+
 def rollup_years(evaluation_round) -> list[int]:
     """The fiscal years a round looks at: from its phase's first to the round's year."""
     return list(range(evaluation_round.phase.first_fiscal_year, evaluation_round.fiscal_year + 1))
@@ -312,9 +392,7 @@ def rollup_page(evaluation_round, page_number) -> dict:
         project_id=OuterRef("project_id"), fiscal_year=year
     ).values("state")[:1]
     unapproved, unapproved_count = _first_with_count(
-        evaluations.annotate(report_state=Subquery(report_state)).exclude(
-            report_state=State.APPROVED
-        )
+        evaluations.annotate(report_state=Subquery(report_state)).filter(NOT_APPROVED)
     )
     ids = {e.project_id for e in shown} | {e.project_id for e in at_risk}
     _columns, blocks_of = rollup_blocks(ids, phase, year)
@@ -488,19 +566,17 @@ def round_detail_context(user, round_id: int, page_number=None) -> dict:
     }
 
 
-def rollup_context(user, round_id: int):
-    """The round and its roll-up, for managers and admins (the page and its exports); 403 for
-    others."""
+def rollup_context(user, round_id: int, *, export: bool = False):
+    """The round and its roll-up, for managers and admins; 403 for others. `export`: as the
+    exports stream it (`rollup_export`), else built whole (`round_rollup`)."""
     if user.role not in (Role.MANAGER, Role.ADMIN):
         raise PermissionDenied
     evaluation_round = get_object_or_404(
         EvaluationRound.objects.select_related("phase"), pk=round_id
     )
-    evaluations = list(
-        ProjectEvaluation.objects.filter(round=evaluation_round)
-        .select_related("project__bureau")
-        .order_by("project__bureau__order", "project__order", "pk")
-    )
+    if export:
+        return evaluation_round, rollup_export(evaluation_round)
+    evaluations = list(_round_evaluations(evaluation_round))
     return evaluation_round, round_rollup(evaluation_round, evaluations)
 
 

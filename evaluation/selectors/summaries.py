@@ -4,6 +4,7 @@ recomputed per request. Each figure is the dict `target_achievement` gives
 (`achievement_figure` over the kept inputs), so the pages and their exports are unchanged. A
 fixed number of queries whatever the number of projects."""
 
+from collections import namedtuple
 from types import SimpleNamespace
 
 from django.db.models import Q
@@ -61,6 +62,67 @@ def _kept(rows, targets: dict[int, Target], versions: dict[int, TargetVersion]) 
         row.target = targets[row.target_id]
         row.version = versions.get(row.version_id)
         kept.append(row)
+    return kept
+
+
+PLAIN = (
+    "target__indicator_id",
+    "target__cumulation",
+    "target__direction",
+    "version__baseline_fiscal_year",
+    "version__target_fiscal_year",
+    "version__target_value",
+)
+
+
+# A kept row as `_kept_plain` reads it: the kept values, then its target and version.
+PlainKept = namedtuple("PlainKept", (*KEPT, "target", "version"))
+
+
+def _kept_plain(summaries, indicators: dict[int, Indicator] | None = None) -> list[PlainKept]:
+    """Kept rows with their target and version as plain attributes read in the same query
+    (what a figure, a projection and the per-firm form read: a target's indicator, cumulation
+    and direction, a version's baseline year, target value and target year), one shared
+    object per target and per version: two queries (the rows, their indicators; one where
+    `indicators` holds them: a row of another indicator is left out), no model instance per
+    target or version."""
+    targets: dict[int, SimpleNamespace] = {}
+    versions: dict[int, SimpleNamespace] = {}
+    rows = list(summaries.values_list(*KEPT, *PLAIN))
+    if indicators is None:
+        indicators = Indicator.objects.in_bulk({values[len(KEPT)] for values in rows})
+    kept = []
+    size = len(KEPT)
+    target_at, version_at = KEPT.index("target_id"), KEPT.index("version_id")
+    for values in rows:
+        target_id, version_id = values[target_at], values[version_at]
+        indicator_id, cumulation, direction, baseline_year, target_year, target_value = values[
+            size:
+        ]
+        target = targets.get(target_id)
+        if target is None:
+            indicator = indicators.get(indicator_id)
+            if indicator is None:
+                continue
+            target = targets[target_id] = SimpleNamespace(
+                pk=target_id,
+                indicator_id=indicator_id,
+                indicator=indicator,
+                cumulation=cumulation,
+                direction=direction,
+                is_common=indicator.is_common_target,
+            )
+        version = None
+        if version_id is not None:
+            version = versions.get(version_id)
+            if version is None:
+                version = versions[version_id] = SimpleNamespace(
+                    pk=version_id,
+                    baseline_fiscal_year=baseline_year,
+                    target_fiscal_year=target_year,
+                    target_value=target_value,
+                )
+        kept.append(PlainKept(*values[:size], target, version))
     return kept
 
 
@@ -179,28 +241,30 @@ def year_ratings(
     return (_columns(columns) if given is None else given), rows
 
 
-def rollup_blocks(project_ids, phase, year: int) -> tuple[list[Indicator], dict[int, dict]]:
+def rollup_blocks(
+    project_ids, phase, year: int, *, now_only: bool = False, indicators=None
+) -> tuple[list[Indicator], dict[int, dict]]:
     """The round roll-up's blocks read from the summaries: project id → indicator id → the
     target's figures for each year of the phase up to `year` (`rows`, `now`), the version in
     force, the projection to its target year and whether it reaches the target, as
     `rounds._target_block` gives them; and the targeted indicators as columns. Three queries
     (rows, targets, versions); a fourth only where a cumulative target's versions differ in
-    their baseline year (its projection then reads the values, as the sheet does)."""
+    their baseline year (its projection then reads the values, as the sheet does).
+    `now_only` (the exports): the figure of the round's year only (`rows` holds just `now`),
+    targets and versions as plain attributes read with the rows (`_kept_plain`), of
+    `indicators` only where given (id → Indicator: the columns)."""
     summaries = TargetYearSummary.objects.filter(
         project__in=list(project_ids),
         target__plan__phase=phase,
         target__indicator__isnull=False,
         fiscal_year__gte=phase.first_fiscal_year,
         fiscal_year__lte=year,
-    )
-    targets, versions = _targets_and_versions(summaries)
-    kept = _kept(
-        summaries.order_by("project_id", "target__order", "target_id", "fiscal_year").values_list(
-            *KEPT
-        ),
-        targets,
-        versions,
-    )
+    ).order_by("project_id", "target__order", "target_id", "fiscal_year")
+    if now_only:
+        kept = _kept_plain(summaries, indicators)
+    else:
+        targets, versions = _targets_and_versions(summaries)
+        kept = _kept(summaries.values_list(*KEPT), targets, versions)
     by_target: dict[tuple[int, int], list[Kept]] = {}
     for summary in kept:
         by_target.setdefault((summary.project_id, summary.target_id), []).append(summary)
@@ -233,7 +297,8 @@ def rollup_blocks(project_ids, phase, year: int) -> tuple[list[Indicator], dict[
         end_year = in_force.target_fiscal_year if in_force else phase.last_fiscal_year
         projected = projection(series, end_year)
         final = in_force.target_value if in_force else None
-        rows = [{"year": s.fiscal_year, **figure_of(s)} for s in kept_rows]
+        shown = kept_rows[-1:] if now_only else kept_rows
+        rows = [{"year": s.fiscal_year, **figure_of(s)} for s in shown]
         blocks.setdefault(project_id, {})[target.indicator_id] = {
             "target": target,
             "in_force": in_force,

@@ -296,7 +296,7 @@ def round_rollup(request, round_id):
 @require_safe
 def round_rollup_download(request, round_id):
     """GET, managers and admins: the round roll-up as xlsx."""
-    evaluation_round, rollup = rollup_context(request.user, round_id)
+    evaluation_round, rollup = rollup_context(request.user, round_id, export=True)
     about = export_about(request, fiscal_year=evaluation_round.fiscal_year)
     response = HttpResponse(
         rollup_workbook(evaluation_round, rollup, about=about), content_type=XLSX
@@ -314,7 +314,7 @@ def _round_name(evaluation_round) -> str:
 def round_rollup_csv(request, round_id):
     """GET, managers and admins: the round roll-up's table as CSV (the grade distribution is
     the xlsx's second sheet)."""
-    evaluation_round, rollup = rollup_context(request.user, round_id)
+    evaluation_round, rollup = rollup_context(request.user, round_id, export=True)
     header, rows = rollup_table(rollup)
     filename = f"evaluation-round-{evaluation_round.fiscal_year}"
     name = _round_name(evaluation_round)

@@ -9,12 +9,14 @@ import pytest
 from django.urls import reverse
 
 from evaluation.models import EvaluationCriterion
+from evaluation.renderers.sheet_workbook import rollup_table
 from evaluation.selectors.achievement import per_firm_figure
+from evaluation.selectors.rounds import rollup_context
 from evaluation.services.evaluations import round_create
 from evaluation.services.plans import plan_create
 from evaluation.services.reports import RowInput, annual_report_create, annual_report_save
 from evaluation.services.targets import target_set_values
-from tests.factories import IndicatorFactory, walk_workflow
+from tests.factories import IndicatorFactory, ProjectFactory, walk_workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +115,32 @@ def test_a_missing_firm_count_says_why(client, project, users, firms_world):
     common = next(t for t in row["targets"] if t["indicator"] == "new-businesses-started")
     assert common["per_firm"]["actual"] is None
     assert common["per_firm"]["missing_reason"] == "参画企業数が未報告のため算出できません"
+
+
+def test_the_exports_stream_the_rows_of_the_whole_rollup(project, users, firms_world, monkeypatch):
+    """The exports read the round a chunk of evaluations at a time (here one): the same header,
+    rows, reports not approved and grade distribution as the roll-up built whole."""
+    other = ProjectFactory(bureau=project.bureau, code="second-project", name_ja="二つ目")
+    plan_create(project=other, phase=other.phase, by=users["staff"])
+    evaluation_round = round_create(
+        by=users["manager"],
+        phase=project.phase,
+        fiscal_year=2007,
+        title="年度評価",
+        criteria=list(firms_world["round"].criteria.all()),
+        assignments={project: [users["evaluator"]], other: [users["evaluator"]]},
+    )
+    monkeypatch.setattr("evaluation.selectors.rounds.EXPORT_CHUNK", 1)
+    _round, streamed = rollup_context(users["manager"], evaluation_round.pk, export=True)
+    _round, whole = rollup_context(users["manager"], evaluation_round.pk)
+    header, rows = rollup_table(streamed)
+    whole_header, whole_rows = rollup_table(whole)
+    rows, whole_rows = list(rows), list(whole_rows)
+    assert header == whole_header and rows == whole_rows and len(rows) == 2
+    assert 0.12 in rows[0] or 0.12 in rows[1]  # the per-firm actual of FY2007
+    unapproved = [item["evaluation"].pk for item in streamed["unapproved"]]
+    assert unapproved == [item["evaluation"].pk for item in whole["unapproved"]]
+    assert streamed["distribution"] == whole["distribution"]
 
 
 @pytest.mark.parametrize(
