@@ -182,9 +182,12 @@ PAGE_BUDGETS = {
     # 22, 23), three queries. Reducing them is left to the summaries of issue 27.
     # the roll-up, + the member lists' 延べ数 and 実数 (issue 25), one query
     "national_rollup": 16,
-    # the sheet's blocks: targets, values, self-checks, revisions, ratings, criteria …
-    "evaluation_sheet": 19,
-    "evaluation_sheet_download": 18,
+    # the sheet's blocks: targets, values, self-checks, revisions, ratings, criteria …, + the
+    # cases and adoptions section (issue 26): cases, their stages, their partners, adoptions,
+    # four queries (none when the project has no case). The CSV reads the same sheet data.
+    "evaluation_sheet": 23,
+    "evaluation_sheet_csv": 19,
+    "evaluation_sheet_download": 22,
     # one query per sheet of the workbook (plan, revisions, targets, versions, yearly plans,
     # activities, reports, values, self-checks, evaluations, action items, change log …)
     "project_workbook": 26,

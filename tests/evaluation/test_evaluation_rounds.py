@@ -190,9 +190,9 @@ def test_the_round_page_shows_a_page_of_projects_and_counts_every_one(
         name for name in (project.name, other.name) for page in (first, second) if name in page
     }
     assert (project.name in first) != (project.name in second)
-    assert "1 / 2 ページ（全 2 件）" in first and "2 / 2 ページ（全 2 件）" in second
+    assert "1／2ページ（全2件）" in first and "2／2ページ（全2件）" in second
     for page in (first, second):  # the distribution counts every project, not the page's
-        assert "確定 1 件／2 件" in page and "<strong>1</strong>A（優れている）" in page
+        assert "確定1件／2件" in page and "<strong>1</strong>A（優れている）" in page
 
 
 # --- Ratings ---------------------------------------------------------------------------------

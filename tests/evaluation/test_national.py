@@ -287,7 +287,7 @@ def test_a_readers_home_lists_the_projects_a_page_at_a_time(
     assert sum(name in first for name in names) == 1
     assert sum(name in second for name in names) == 1
     assert (project.name in first) == (other.name in second)
-    assert "1 / 2 ページ（全 2 件）" in first and 'href="?page=2"' in first
+    assert "1／2ページ（全2件）" in first and 'href="?page=2"' in first
 
 
 # --- Query budget: the same at 19 projects and at several hundred --------------------------
