@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, DateField, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -216,7 +217,8 @@ def _staff_keys(user) -> dict[str, list[tuple[str, int]]]:
         )
         zero = Value(0, output_field=IntegerField())
         deadline = ReportingDeadline.objects.filter(fiscal_year=OuterRef("fiscal_year"))
-        no_date = Value(None, output_field=DateField())
+        # typed NULL: PostgreSQL cannot match an untyped NULL parameter with a date in a UNION
+        no_date = Cast(Value(None), output_field=DateField())
         rows = (
             model.objects.filter(project__bureau_id=user.bureau_id, state__in=editable)
             .order_by()
