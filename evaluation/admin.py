@@ -19,6 +19,9 @@ from evaluation.models import (
     WorkflowEvent,
     YearlyPlan,
 )
+from evaluation.services.member_counts import member_counts_kept
+from projects.admin import MembershipAdmin, OrganisationAdmin
+from projects.models import Membership, Organisation
 
 
 def plain(number) -> str:
@@ -177,3 +180,52 @@ class RatingBandAdmin(admin.ModelAdmin):
     )
     def shown_minimum(self, obj):
         return plain(obj.minimum_percent)
+
+
+# --- The network registry (会員名簿): the national member counts ------------------------------
+# The registry's admin lives in projects/admin.py, and projects never imports evaluation; the
+# national member counts (services/member_counts.py) move with every membership and every
+# organisation's type. So evaluation registers the same admin again (projects comes first in
+# INSTALLED_APPS), each save and delete inside `member_counts_kept`, in the admin's transaction.
+
+
+class KeptOrganisationAdmin(OrganisationAdmin):
+    """An organisation's type (its memberships count under it) and its inline memberships."""
+
+    def save_model(self, request, obj, form, change):
+        with member_counts_kept(organisation_ids=[obj.pk]):
+            super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        with member_counts_kept(organisation_ids=[form.instance.pk]):
+            super().save_formset(request, form, formset, change)
+
+    def delete_model(self, request, obj):
+        with member_counts_kept(organisation_ids=[obj.pk]):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with member_counts_kept(organisation_ids=queryset.values_list("pk", flat=True)):
+            super().delete_queryset(request, queryset)
+
+
+class KeptMembershipAdmin(MembershipAdmin):
+    """A membership added, changed (its dates, or moved to another organisation: both count),
+    reverted from its history or deleted."""
+
+    def save_model(self, request, obj, form, change):
+        with member_counts_kept(organisation_ids=[obj.organisation_id], membership_ids=[obj.pk]):
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        with member_counts_kept(organisation_ids=[obj.organisation_id]):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with member_counts_kept(membership_ids=queryset.values_list("pk", flat=True)):
+            super().delete_queryset(request, queryset)
+
+
+for _model, _admin in ((Organisation, KeptOrganisationAdmin), (Membership, KeptMembershipAdmin)):
+    admin.site.unregister(_model)
+    admin.site.register(_model, _admin)

@@ -57,6 +57,7 @@ from evaluation.models import (
     YearlyPlan,
 )
 from evaluation.models.reports import SELF_RATINGS
+from evaluation.services.member_counts import rebuild_member_counts
 from projects.cases import STAGE_ORDER
 from projects.models import (
     Adoption,
@@ -273,6 +274,9 @@ class Generator:
                 self._chunk(first, size)
             if progress:
                 progress(size)
+        # The memberships were bulk-inserted around services.member_counts: the national
+        # member counts once, from every membership (the other summaries: rebuild_summaries).
+        rebuild_member_counts()
         return self.counts
 
     def _save(self, model, objs: list, label: str | None = None) -> list:

@@ -36,7 +36,11 @@ from evaluation.models.reports import (
     ValueBreakdown,
 )
 from evaluation.models.summaries import ProjectYearSummary, TargetYearSummary
-from evaluation.models.summaries_national import CommonTargetTotal, IndicatorYearTotal
+from evaluation.models.summaries_national import (
+    CommonTargetTotal,
+    IndicatorYearTotal,
+    MemberCountChange,
+)
 from evaluation.models.surveys import Survey, SurveyAnswer
 from evaluation.models.targets import Cumulation, Target, TargetMilestone, TargetVersion
 from evaluation.models.workflow import Action, State, WorkflowEvent
@@ -76,6 +80,7 @@ __all__ = [
     "YearlyPlan",
     "Indicator",
     "IndicatorYearTotal",
+    "MemberCountChange",
     "CommonTargetTotal",
     "MonitoredValue",
     "OwnTargetValue",

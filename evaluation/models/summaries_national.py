@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models.catalogue import Indicator
-from projects.models import Bureau, Field, Phase
+from projects.models import Bureau, Field, OrganisationType, Phase
 
 
 class IndicatorYearTotal(models.Model):
@@ -95,3 +95,32 @@ class CommonTargetTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phase_id} / {self.bureau_id} / {self.fiscal_year}: {self.total}"
+
+
+class MemberCountChange(models.Model):
+    """How the national member counts of one organisation type change at the end of one fiscal
+    year (31 March): `total` the memberships counted that day less those counted the year
+    before (延べ数, summed over projects), `distinct` the same for the organisations with at
+    least one membership counted (実数). The count of a year is the sum of the changes up to
+    it, so the rows hold every year, past or future, with one row per year in which a count
+    changes. An organisation has one type, so the 実数 of several types is the sum of theirs.
+    Kept by services/member_counts.py in the transaction of every change of a membership or of
+    an organisation's type; a row whose changes have come back to zero may stay (the rebuild
+    leaves none)."""
+
+    organisation_type = models.CharField(_("種別"), max_length=20, choices=OrganisationType.choices)
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    total = models.IntegerField(_("延べ数の増減"), default=0)
+    distinct = models.IntegerField(_("実数の増減"), default=0)
+
+    class Meta:
+        verbose_name = _("全国の会員数の増減")
+        verbose_name_plural = _("全国の会員数の増減")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation_type", "fiscal_year"], name="member_count_change_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_type} / {self.fiscal_year}: {self.total:+} / {self.distinct:+}"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Min, Q
 from django.shortcuts import get_object_or_404
 
+from evaluation.models import MemberCountChange
 from projects.domain import fiscal_year_bounds, tracked_years
 from projects.models import Membership, Organisation, OrganisationType, Project, Role, user_role
 from projects.models.registry import year_end
@@ -174,7 +175,37 @@ class NationalCount:
 
 def national_member_counts(years: list[int]) -> list[NationalCount]:
     """For every member-count indicator and year: 延べ数 (memberships at the year's end, summed
-    over projects) and 実数 (distinct organisations). One query."""
+    over projects) and 実数 (distinct organisations), read from the kept changes
+    (MemberCountChange, services/member_counts.py): the count of a year is the sum of its
+    type's changes up to that year, and an indicator's is the sum over its types (an
+    organisation has one type). One query, whatever the number of memberships."""
+    if not years:
+        return []
+    changes = MemberCountChange.objects.filter(fiscal_year__lte=max(years)).values_list(
+        "organisation_type", "fiscal_year", "total", "distinct"
+    )
+    at = {(t, y): [0, 0] for t in OrganisationType.values for y in years}
+    for type, year, total, distinct in changes:
+        for wanted in years:
+            if year <= wanted and (type, wanted) in at:
+                cell = at[type, wanted]
+                cell[0] += total
+                cell[1] += distinct
+    return [
+        NationalCount(
+            code,
+            year,
+            sum(at[t, year][0] for t in types),
+            sum(at[t, year][1] for t in types),
+        )
+        for code, types in MEMBER_COUNT_INDICATORS.items()
+        for year in years
+    ]
+
+
+def live_member_counts(years: list[int]) -> list[NationalCount]:
+    """The same counts recomputed from every membership (one aggregate over all of them): what
+    the kept changes must equal (tests), and what the page read before issue 27."""
     aggregates = {}
     for code, types in MEMBER_COUNT_INDICATORS.items():
         of_type = Q(organisation__type__in=types)

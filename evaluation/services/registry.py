@@ -27,6 +27,7 @@ from evaluation.models import ValueKind
 from evaluation.models.reports import RowInput
 from evaluation.renderers.member_lists import MemberRow, read_member_list
 from evaluation.renderers.workbooks import Problem, WorkbookRefused
+from evaluation.services.member_counts import member_counts_kept
 from evaluation.services.reports import annual_report_save
 from projects.models import Membership, Organisation, Project
 from projects.registry import suggestions
@@ -248,6 +249,16 @@ def member_list_apply(
 
 
 def _write(project, rows: list[PreviewRow], *, by, reason: str, source: str) -> Applied:
+    """The writes, inside `member_counts_kept`: the national member counts move with the new
+    memberships, in the same transaction."""
+    matched = [r.organisation.pk for r in rows if r.status == MATCHED]
+    with member_counts_kept(organisation_ids=matched) as kept:
+        applied = _write_rows(project, rows, by=by, reason=reason, source=source)
+        kept.created(r.organisation.pk for r in rows if r.status == NEW)
+    return applied
+
+
+def _write_rows(project, rows: list[PreviewRow], *, by, reason: str, source: str) -> Applied:
     applied = Applied(unchanged=sum(1 for r in rows if r.status == UNCHANGED))
     created = []
     for item in rows:

@@ -1,22 +1,29 @@
 """The national read model (IndicatorYearTotal, issue 27): the kept totals equal a full
 recomputation from the values after every change that settles or unsettles one (approve,
-reopen, return; published figures loaded around the services and rebuilt), and the national
-roll-up, the board and the round list cost the same queries at two sizes."""
+reopen, return; published figures loaded around the services and rebuilt), the kept member
+counts (MemberCountChange) equal the memberships after every change of one (import, the
+admin's join, leave, move, delete and type change), and the national roll-up, the board and
+the round list cost the same queries at two sizes."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Count
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from evaluation.models import (
     AnnualReport,
     EvaluationCriterion,
     IndicatorYearTotal,
+    MemberCountChange,
     MonitoredValue,
     OverallPlan,
     State,
@@ -27,11 +34,14 @@ from evaluation.selectors.national import (
     national_rollup,
     yearly_totals,
 )
+from evaluation.selectors.registry import live_member_counts, national_member_counts
+from evaluation.services import registry
 from evaluation.services.evaluations import round_create
+from evaluation.services.member_counts import changes_of
 from evaluation.services.national_summaries import rebuild_national, refresh_national
 from evaluation.services.reports import RowInput, annual_report_create, annual_report_save
 from evaluation.services.workflow import workflow_transition
-from projects.models import Bureau, Field, Project
+from projects.models import Bureau, Field, Membership, Organisation, OrganisationType, Project
 from tests.factories import (
     FieldFactory,
     IndicatorFactory,
@@ -102,6 +112,40 @@ def assert_kept_equals_recomputed():
                             line.indicator, range(YEARS[0], year + 1), **ids
                         )
                         assert kept_years == recomputed, (year, bureau, field)
+    assert_member_counts_kept()
+
+
+MEMBER_YEARS = list(range(2004, 2011))
+
+
+def assert_member_counts_kept():
+    """The national member counts read from the kept changes are those of the memberships: per
+    indicator (the page's figures, recomputed by the aggregate the page used before) and per
+    organisation type; the kept rows are what a rebuild writes."""
+    assert national_member_counts(MEMBER_YEARS) == live_member_counts(MEMBER_YEARS)
+    kept = {}
+    for row in MemberCountChange.objects.all():
+        for year in MEMBER_YEARS:
+            if row.fiscal_year <= year:
+                cell = kept.setdefault((row.organisation_type, year), [0, 0])
+                cell[0] += row.total
+                cell[1] += row.distinct
+    live = {}
+    for year in MEMBER_YEARS:
+        for row in (
+            Membership.objects.at_year_end(year)
+            .values("organisation__type")
+            .annotate(total=Count("pk"), distinct=Count("organisation", distinct=True))
+        ):
+            live[row["organisation__type"], year] = [row["total"], row["distinct"]]
+    assert {k: v for k, v in kept.items() if v != [0, 0]} == live
+    rebuilt = changes_of(
+        Membership.objects.values_list("organisation_id", "organisation__type", "joined", "left")
+    )
+    assert {
+        (r.organisation_type, r.fiscal_year): [r.total, r.distinct]
+        for r in MemberCountChange.objects.exclude(total=0, distinct=0)
+    } == {k: v for k, v in rebuilt.items() if v != [0, 0]}
 
 
 @pytest.fixture
@@ -120,10 +164,20 @@ def world(bureau, other_bureau, users):
         IndicatorFactory(code="share", name_ja="割合", unit="percent"),
         IndicatorFactory(code="univ", name_ja="大学数", unit="institutions", additive=False),
     ]
+    organisations = [
+        Organisation.objects.create(name=name, normalised_name=name, type=type)
+        for name, type in (
+            ("株式会社多摩精機", OrganisationType.FIRM),
+            ("北海道大学", OrganisationType.UNIVERSITY),
+            ("産業技術総合研究所", OrganisationType.RESEARCH),
+            ("八王子市", OrganisationType.GOVERNMENT),
+        )
+    ]
     return {
         "projects": [kanto_one, kanto_two, kinki_one, kinki_two],
         "indicators": indicators,
         "users": users,
+        "organisations": organisations,
     }
 
 
@@ -156,16 +210,119 @@ STEP = st.tuples(
 )
 
 
+# A change of the member lists: what, which organisation (or project), which membership (or
+# other organisation), a day near a year's end, a type.
+DAYS = [
+    datetime.date(2005, 4, 1),
+    datetime.date(2006, 3, 31),
+    datetime.date(2006, 4, 1),
+    datetime.date(2007, 3, 30),
+    datetime.date(2007, 3, 31),
+    datetime.date(2008, 4, 1),
+]
+TYPE_WORDS = {
+    "firm": "企業",
+    "university": "大学",
+    "research": "研究機関",
+    "government": "自治体",
+    "other": "その他",
+}
+MEMBER_STEP = st.tuples(
+    st.sampled_from(["import", "join", "leave", "move", "delete", "delete_many", "retype"]),
+    st.integers(0, 3),
+    st.integers(0, 7),
+    st.integers(0, len(DAYS) - 1),
+    st.sampled_from(sorted(TYPE_WORDS)),
+)
+
+
+def member_step(world, action, a, b, day, type):
+    """One change of the member lists through its writer: the import service, or the Django
+    admin registered for Membership and Organisation (their save and delete)."""
+    users, projects = world["users"], world["projects"]
+    organisations = list(Organisation.objects.order_by("pk"))
+    memberships = list(Membership.objects.order_by("pk"))
+    request = RequestFactory().post("/admin/")
+    request.user = users["admin"]
+    members, kinds = admin.site._registry[Membership], admin.site._registry[Organisation]
+    when = DAYS[day]
+    if action == "import":
+        project = projects[a]
+        staff = staff_for(project, users)
+        known = organisations[b % len(organisations)]
+        rows = [
+            f"{known.name},{TYPE_WORDS[known.type]},,,{when}",
+            f"新規機関{len(organisations) + 1},{TYPE_WORDS[type]},,,{when}",
+        ]
+        data = ("\r\n".join(["名称,種別,法人番号,所在地,参画日", *rows]) + "\r\n").encode()
+        preview = registry.member_list_preview(project=project, data=data, by=staff)
+        registry.member_list_apply(
+            project=project, token=preview.token, choices={2: "new", 3: "new"}, by=staff
+        )
+        return
+    if action == "retype":
+        organisation = organisations[a]
+        organisation.type = type
+        kinds.save_model(request, organisation, None, True)
+        return
+    if action == "join":
+        organisation, project = organisations[a], projects[b % len(projects)]
+        if not Membership.objects.filter(
+            organisation=organisation, project=project, joined=when
+        ).exists():
+            membership = Membership(organisation=organisation, project=project, joined=when)
+            members.save_model(request, membership, None, False)
+        return
+    if action == "delete_many":
+        members.delete_queryset(request, Membership.objects.filter(project=projects[a]))
+        return
+    if not memberships:
+        return
+    membership = memberships[b % len(memberships)]
+    if action == "leave":
+        membership.left = max(when, membership.joined)
+        members.save_model(request, membership, None, True)
+    elif action == "move":
+        organisation = organisations[a]
+        if not Membership.objects.filter(
+            organisation=organisation, project=membership.project, joined=membership.joined
+        ).exists():
+            membership.organisation = organisation
+            members.save_model(request, membership, None, True)
+    else:
+        members.delete_model(request, membership)
+
+
 @settings(
     max_examples=5,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(steps=st.lists(STEP, min_size=1, max_size=4))
+@given(steps=st.lists(st.one_of(STEP, MEMBER_STEP), min_size=1, max_size=6))
+@example(  # every change of the member lists at least once, and one report between them
+    steps=[
+        ("import", 0, 1, 2, "university"),
+        ("join", 1, 0, 0, "firm"),
+        ("join", 2, 2, 4, "firm"),
+        ("import", 2, 2, 1, "university"),
+        (1, 2007, [("number", 5), ("zero", 1), ("unknown", 1)], "approved"),
+        ("leave", 0, 1, 3, "firm"),
+        ("retype", 1, 0, 0, "firm"),
+        ("move", 3, 2, 0, "firm"),
+        ("retype", 3, 0, 0, "university"),
+        ("delete", 0, 0, 0, "firm"),
+        ("delete_many", 2, 0, 0, "firm"),
+    ]
+)
 def test_kept_totals_equal_a_recomputation_after_approve_reopen_and_return(world, steps):
     users = world["users"]
-    for index, year, cells, outcome in steps:
+    for step in steps:
+        if isinstance(step[0], str):
+            member_step(world, *step)
+            assert_member_counts_kept()
+            continue
+        index, year, cells, outcome = step
         project = world["projects"][index]
         staff = staff_for(project, users)
         report = editable_report(project, year, users)

@@ -9,10 +9,12 @@ import pytest
 from django.urls import reverse
 
 from evaluation.selectors.registry import (
+    live_member_counts,
     national_member_counts,
     national_member_rows,
     registry_figures,
 )
+from evaluation.services.member_counts import member_counts_kept
 from projects.models import Membership, Organisation, OrganisationType
 from tests.evaluation.test_national import catalogue, report_with  # noqa: F401
 from tests.factories import ProjectFactory
@@ -25,7 +27,9 @@ def org(name, type):
 
 
 def join(organisation, project, day):
-    return Membership.objects.create(organisation=organisation, project=project, joined=day)
+    """A membership written as every writer does: the national member counts kept with it."""
+    with member_counts_kept(organisation_ids=[organisation.pk]):
+        return Membership.objects.create(organisation=organisation, project=project, joined=day)
 
 
 def test_one_university_in_three_projects_is_three_memberships_and_one_university(project):
@@ -170,3 +174,106 @@ def test_another_bureau_cannot_write_the_counts(client, users, project, catalogu
         reverse("report_member_counts", args=[project.code, 2007]), {"version": report.version}
     )
     assert response.status_code == 404
+
+
+# --- The kept national counts (issue 27) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("joined", "left", "years"),
+    [
+        ("2007-03-31", None, (2006, None)),  # joined on 31 March: that year counts it
+        ("2007-04-01", None, (2007, None)),  # joined on 1 April: the next year
+        ("2006-04-01", "2008-03-31", (2006, 2008)),  # the day one leaves still counts
+        ("2006-04-01", "2008-03-30", (2006, 2007)),
+        ("2006-04-01", "2007-03-30", None),  # left before its first 31 March: no year
+        ("2007-03-31", "2007-03-31", (2006, 2007)),
+    ],
+)
+def test_a_membership_counts_from_the_31_march_after_it_joins(joined, left, years):
+    from evaluation.services.member_counts import counted_years
+
+    day = datetime.date.fromisoformat
+    assert counted_years(day(joined), left and day(left)) == years
+
+
+def test_the_django_admin_keeps_the_national_counts(client, project):
+    """The admin's own forms (an organisation's type and its inline memberships, a membership's
+    dates, a deletion) change the kept counts in their transaction: the page's figures follow."""
+    from django.contrib import admin
+
+    from evaluation.admin import KeptMembershipAdmin, KeptOrganisationAdmin
+    from tests.factories import UserFactory
+
+    assert isinstance(admin.site._registry[Membership], KeptMembershipAdmin)
+    assert isinstance(admin.site._registry[Organisation], KeptOrganisationAdmin)
+    university = org("北海道大学", OrganisationType.UNIVERSITY)
+    membership = join(university, project, datetime.date(2006, 4, 1))
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+
+    def counted(code="participating-universities", year=2007):
+        (count,) = [
+            (c.total, c.distinct)
+            for c in national_member_counts([year])
+            if c.indicator_code == code
+        ]
+        return count
+
+    assert counted() == (1, 1)
+    inline = {
+        "memberships-TOTAL_FORMS": "2",
+        "memberships-INITIAL_FORMS": "1",
+        "memberships-0-id": membership.pk,
+        "memberships-0-organisation": university.pk,
+        "memberships-0-project": project.pk,
+        "memberships-0-joined": "2006-04-01",
+        "memberships-0-role": "member",
+        "memberships-1-organisation": university.pk,
+        "memberships-1-project": project.pk,
+        "memberships-1-joined": "2007-04-01",
+        "memberships-1-role": "member",
+    }
+    change = reverse("admin:projects_organisation_change", args=[university.pk])
+    response = client.post(change, {"name": "北海道大学", "type": "university", **inline})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert counted() == (2, 1)  # a second membership from the inline, one organisation
+    response = client.post(
+        change,
+        {
+            "name": "北海道大学",
+            "type": "firm",
+            **inline,
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-0-left": "2008-03-31",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert counted() == (0, 0)  # a firm now
+    (firms,) = [
+        c for c in national_member_counts([2007]) if c.indicator_code == "participating-firms"
+    ]
+    assert (firms.total, firms.distinct) == (2, 1)
+    response = client.post(
+        reverse("admin:projects_membership_change", args=[membership.pk]),
+        {
+            "organisation": university.pk,
+            "project": project.pk,
+            "joined": "2006-04-01",
+            "left": "2007-03-30",
+            "role": "member",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert national_member_counts([2007]) == live_member_counts([2007])
+    assert national_member_counts([2006]) == live_member_counts([2006])
+    response = client.post(
+        reverse("admin:projects_membership_delete", args=[membership.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    assert national_member_counts([2006, 2007, 2008]) == live_member_counts([2006, 2007, 2008])
+    assert [
+        (c.total, c.distinct)
+        for c in national_member_counts([2007])
+        if c.indicator_code == "participating-firms"
+    ] == [(1, 1)]

@@ -21,6 +21,7 @@ from evaluation.models import (
     AnnualReport,
     CommonTargetTotal,
     IndicatorYearTotal,
+    MemberCountChange,
     MonitoredValue,
     ProjectYearSummary,
     State,
@@ -298,15 +299,23 @@ def test_approving_settles_the_figure_and_reopening_unsettles_it(world):
         transaction.set_rollback(True)
 
 
+MEMBER_COUNT_FIELDS = ("organisation_type", "fiscal_year", "total", "distinct")
+
+
 def test_rebuild_summaries_writes_every_row_from_scratch(world):
     with transaction.atomic():
         expected = kept()
+        members = set(MemberCountChange.objects.values_list(*MEMBER_COUNT_FIELDS))
+        assert members  # the generator's member lists, counted at its end
         TargetYearSummary.objects.all().delete()
         ProjectYearSummary.objects.update(report_state="stale")
+        MemberCountChange.objects.update(total=0)
         out = io.StringIO()
         call_command("rebuild_summaries", "--chunk=2", stdout=out)
         assert kept() == expected
         assert f"{len(expected['targets']):,} target summaries" in out.getvalue()
+        assert set(MemberCountChange.objects.values_list(*MEMBER_COUNT_FIELDS)) == members
+        assert f"{len(members):,} member count changes" in out.getvalue()
         transaction.set_rollback(True)
 
 

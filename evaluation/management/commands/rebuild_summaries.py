@@ -1,20 +1,25 @@
 """Recompute every kept summary from scratch: the per-target summaries of every project
-(models/summaries.py, a chunk of projects at a time) and the national totals
-(models/summaries_national.py). Run it after loading data by other means than the services
-(fixtures, the demo, the generator, a change in the admin) or to check that the kept summaries
-hold (they are kept in the transaction of every change: services/summaries.py,
-services/national_summaries.py)."""
+(models/summaries.py, a chunk of projects at a time), the national totals
+(models/summaries_national.py) and the national member counts (services/member_counts.py). Run
+it after loading data by other means than the services (fixtures, the demo, the generator, a
+change of the rating bands in the admin) or to check that the kept summaries hold (they are
+kept in the transaction of every change: services/summaries.py, services/national_summaries.py,
+services/member_counts.py)."""
 
 import time
 
 from django.core.management.base import BaseCommand
 
+from evaluation.services.member_counts import rebuild_member_counts
 from evaluation.services.national_summaries import rebuild_national
 from evaluation.services.summaries import CHUNK, rebuild
 
 
 class Command(BaseCommand):
-    help = "Recompute the kept summaries: per target and year, per project and year, national."
+    help = (
+        "Recompute the kept summaries: per target and year, per project and year, national, "
+        "member counts."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -27,5 +32,8 @@ class Command(BaseCommand):
         middle = time.perf_counter()
         national = rebuild_national()
         done = time.perf_counter()
+        members = rebuild_member_counts()
+        last = time.perf_counter()
         self.stdout.write(f"{rows:,} target summaries rebuilt in {middle - started:.1f} s.")
         self.stdout.write(f"{national:,} national totals rebuilt in {done - middle:.1f} s.")
+        self.stdout.write(f"{members:,} member count changes rebuilt in {last - done:.1f} s.")
