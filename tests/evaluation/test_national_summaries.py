@@ -299,7 +299,7 @@ def member_step(world, action, a, b, day, type):
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(steps=st.lists(st.one_of(STEP, MEMBER_STEP), min_size=1, max_size=6))
+@given(steps=st.lists(st.one_of(STEP, MEMBER_STEP), min_size=1, max_size=4))
 @example(  # every change of the member lists at least once, and one report between them
     steps=[
         ("import", 0, 1, 2, "university"),
