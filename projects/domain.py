@@ -240,3 +240,15 @@ def punctuation(mark: str) -> str:
     if (get_language() or "ja").startswith("en"):
         return PUNCTUATION_EN.get(mark, mark)
     return mark
+
+
+def with_unit_label(number: str, unit: str) -> str:
+    """A number and its unit in the active language: 「36件」「1,234.5百万円」 in Japanese (no space
+    between a number and a Japanese unit), "36 cases" in English. Every formatter that writes a
+    number with its unit joins them here."""
+    unit = str(unit or "")
+    if not unit:
+        return str(number)
+    if (get_language() or "ja").startswith("en"):
+        return f"{number} {unit}"
+    return f"{number}{unit}"

@@ -113,7 +113,6 @@ def _case(project, staff, *, title, lead, lead_label, field, steps, partners, no
         partners=[PartnerInput(p.pk, "共同研究") for p in partners],
         by=staff,
         reason=REASON,
-        recorded_before_approval=True,  # the evidence of the approved demo reports
     )
 
 
@@ -132,7 +131,6 @@ def _adopt(project, staff, tool, year, amount, *, case=None, organisation=None, 
         ),
         by=staff,
         reason=REASON,
-        recorded_before_approval=True,  # the evidence of the approved demo reports
     )
 
 
@@ -236,28 +234,3 @@ def _project_adoptions(project, staff, tools, made) -> int:
         project, staff, network, 2006, rng.randrange(10, 31) * 1_000_000, name=f"{project} 推進組織"
     )
     return count + 1
-
-
-def freeze_demo_networks() -> int:
-    """The demo's cases and adoptions are written after its FY2008 evaluations were finished
-    (they name organisations of the member lists, loaded later): each finished sheet's
-    snapshot without cases or adoptions takes the lists as of the evaluated year, as if they
-    had been recorded before. Returns the number of snapshots changed."""
-    from evaluation.models import EvaluationSnapshot
-    from evaluation.selectors.cases import sheet_network
-
-    changed = 0
-    for snapshot in EvaluationSnapshot.objects.select_related(
-        "evaluation__round", "evaluation__project"
-    ):
-        network = snapshot.sheet.get("network")
-        if network and (network["case_count"] or network["adoptions"]):
-            continue
-        evaluation = snapshot.evaluation
-        sheet = {
-            **snapshot.sheet,
-            "network": sheet_network(evaluation.project, evaluation.round.fiscal_year),
-        }
-        EvaluationSnapshot.objects.filter(pk=snapshot.pk).update(sheet=sheet)
-        changed += 1
-    return changed

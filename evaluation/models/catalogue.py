@@ -9,7 +9,7 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from projects.domain import format_amount
+from projects.domain import format_amount, with_unit_label
 from projects.history import HistoricalRecords
 from projects.models import ReferenceModel
 
@@ -139,12 +139,12 @@ class Indicator(ReferenceModel):
         return str(self.get_unit_display())
 
     def format_number(self, value: Decimal) -> str:
-        """A number with this indicator's unit: 「1,234 件」, money in the entry unit
-        (「1,234.5 百万円」, rounded only here, on display)."""
+        """A number with this indicator's unit: 「1,234件」, money in the entry unit
+        (「1,234.5百万円」, rounded only here, on display)."""
         if self.unit == self.Unit.YEN:
             amount = format_amount(int(value), self.entry_money_unit)
-            return f"{amount} {self.get_entry_money_unit_display()}"
-        return f"{Decimal(value).normalize():,f} {self.get_unit_display()}"
+            return with_unit_label(amount, self.get_entry_money_unit_display())
+        return with_unit_label(f"{Decimal(value).normalize():,f}", self.get_unit_display())
 
     @property
     def adds_up(self) -> bool:

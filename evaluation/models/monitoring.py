@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluation.models.catalogue import Indicator
 from evaluation.models.workflow import State
+from projects.domain import with_unit_label
 from projects.history import HistoricalRecords
 from projects.models import FISCAL_YEAR_RANGE, Project, Role, user_role
 
@@ -189,12 +190,12 @@ class MonitoredValue(models.Model):
 
     @property
     def display_with_unit(self) -> str:
-        """「約330 社」, 「0 件」, 「1,234.5 百万円」, 「該当なし」: the unit only where there is a
+        """「約330社」, 「0件」, 「1,234.5百万円」, 「該当なし」: the unit only where there is a
         number; money in the indicator's entry unit (rounded only here, on display)."""
         if self.kind in (ValueKind.NUMBER, ValueKind.ZERO):
             if self.indicator.unit == Indicator.Unit.YEN:
                 return self.indicator.format_number(self.value)
-            return f"{self.display} {self.indicator.get_unit_display()}"
+            return with_unit_label(self.display, self.indicator.get_unit_display())
         return self.display
 
     def clean(self):
@@ -324,7 +325,7 @@ class OwnTargetValue(models.Model):
 
     @property
     def display_with_unit(self) -> str:
-        """「12 件」「0 件」「該当なし」 (reads `target`)."""
+        """「12件」「0件」「該当なし」 (reads `target`)."""
         return own_value_display(self.kind, self.value, self.target.unit_label)
 
     @property
@@ -355,4 +356,4 @@ def own_value_display(kind: str, value, unit_label: str = "") -> str:
         text = "0"
     else:
         return str(ValueKind(kind).label) if kind in ValueKind.values else ""
-    return f"{text} {unit_label}".strip()
+    return with_unit_label(text, unit_label)

@@ -8,6 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from projects.domain import in_active_language
+
 
 class Notification(models.Model):
     class Kind(models.TextChoices):
@@ -27,6 +29,7 @@ class Notification(models.Model):
     object_id = models.PositiveBigIntegerField()
     item = GenericForeignKey("content_type", "object_id")
     text = models.CharField(_("内容"), max_length=500)
+    text_en = models.CharField(_("内容（英語）"), max_length=500, blank=True)
     url = models.CharField(_("リンク"), max_length=500, blank=True)
     due_date = models.DateField(_("期限"), null=True, blank=True)
     created_at = models.DateTimeField(_("日時"), auto_now_add=True)
@@ -48,3 +51,9 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def shown_text(self) -> str:
+        """The text in the reader's language: each notification is written in Japanese and in
+        English when it is made, whatever language the user who caused it was reading."""
+        return in_active_language(self.text, self.text_en)

@@ -26,10 +26,6 @@ from projects.models import (
 )
 from projects.registry import normalise_name
 
-# `recorded_before_approval=True` lifts the lock for one caller only: the demo (demo/cases.py),
-# which writes its cases and adoptions after walking its reports to approval, as the evidence
-# those reports were approved on (as freeze_demo_networks does for the frozen sheets). No screen,
-# import or command passes it.
 CASE_LOCKED = gettext_lazy(
     "%(years)sの年度報告が承認済みのため、その年度に到達した段階は追加・変更・削除できません。"
     "変更するには、本省評価担当に年度報告の再開を依頼してください。"
@@ -67,12 +63,11 @@ def case_save(
     partners: list[PartnerInput],
     by,
     reason: str = "",
-    recorded_before_approval: bool = False,
 ) -> CollaborationCase:
     """Save a case with its stages and partners. The stage order rule (an earlier stage reached
     or skipped with a reason) is checked over the whole list; nothing is written if it fails.
     Refused when it adds, alters or removes a stage reached in a year whose annual report is
-    approved (`recorded_before_approval`: the demo only, see the note on CASE_LOCKED)."""
+    approved."""
     _check_writer(case.project, by)
     errors = CollaborationCase.stage_errors(stages)
     if errors:
@@ -87,8 +82,7 @@ def case_save(
         if case.pk
         else frozenset()
     )
-    if not recorded_before_approval:
-        _refuse_locked_years(case.project, before, evidence_of_stages(stages), CASE_LOCKED)
+    _refuse_locked_years(case.project, before, evidence_of_stages(stages), CASE_LOCKED)
     reason = reason or _("連携事例の保存")
     _audited(case, by, reason)
     wanted = {step.stage: step for step in stages}
@@ -118,9 +112,7 @@ def case_save(
 
 
 @transaction.atomic
-def adoption_save(
-    *, adoption: Adoption, by, reason: str = "", recorded_before_approval: bool = False
-) -> Adoption:
+def adoption_save(*, adoption: Adoption, by, reason: str = "") -> Adoption:
     """Save an adoption of the user's bureau's project (amount ≥ 0, a grantee, the case of the
     same project). Refused when its year, before or after the change, has an approved annual
     report."""
@@ -130,8 +122,7 @@ def adoption_save(
         if adoption.pk
         else frozenset()
     )
-    if not recorded_before_approval:
-        _refuse_locked_years(adoption.project, before, adoption.evidence(), ADOPTION_LOCKED)
+    _refuse_locked_years(adoption.project, before, adoption.evidence(), ADOPTION_LOCKED)
     return _audited(adoption, by, reason or _("採択の保存"))
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from evaluation.models import AnnualReport, Notification, ReportingDeadline, State
@@ -35,10 +36,17 @@ def _mail(notification_ids: list[int]) -> None:
         Notification.objects.filter(pk=note.pk).update(emailed=True)
 
 
-def notify(*, users, kind: str, item, text: str, url: str = "", due_date=None) -> list:
+def notify(*, users, kind: str, item, text, url: str = "", due_date=None) -> list:
     """One notification per user (active users only), e-mailed after the commit. A reminder
-    already given (same user, item, kind and due date) is not given again."""
+    already given (same user, item, kind and due date) is not given again. `text` writes the
+    message in the active language (no arguments): it is called once in Japanese and once in
+    English, so each reader reads it in their own language, not in the language of the user
+    whose action made it."""
     content_type = ContentType.objects.get_for_model(item)
+    with translation.override("ja"):
+        text_ja = str(text())
+    with translation.override("en"):
+        text_en = str(text())
     made = []
     for user in users:
         if not user.is_active:
@@ -51,7 +59,8 @@ def notify(*, users, kind: str, item, text: str, url: str = "", due_date=None) -
                         kind=kind,
                         content_type=content_type,
                         object_id=item.pk,
-                        text=text[:500],
+                        text=text_ja[:500],
+                        text_en=text_en[:500],
                         url=url,
                         due_date=due_date,
                     )
@@ -76,14 +85,16 @@ def bureau_staff(project):
 def on_decision(record, action: str, by, comment: str) -> None:
     """A return or approval tells the record's bureau staff, with the reason of a return."""
     kind = Notification.Kind.RETURNED if action == "return" else Notification.Kind.APPROVED
-    if action == "return":
-        text = _("%(what)sが差し戻されました（%(who)s）：%(comment)s") % {
-            "what": record.label,
-            "who": by,
-            "comment": comment,
-        }
-    else:
-        text = _("%(what)sが承認されました（%(who)s）。") % {"what": record.label, "who": by}
+
+    def text():
+        if action == "return":
+            return _("%(what)sが差し戻されました（%(who)s）：%(comment)s") % {
+                "what": record.label,
+                "who": by,
+                "comment": comment,
+            }
+        return _("%(what)sが承認されました（%(who)s）。") % {"what": record.label, "who": by}
+
     notify(
         users=bureau_staff(record.project),
         kind=kind,
@@ -95,10 +106,13 @@ def on_decision(record, action: str, by, comment: str) -> None:
 
 def on_assigned(evaluation, evaluators) -> None:
     """Evaluators newly assigned to a project in a round are told so."""
-    text = _("%(round)sで%(project)sの評価の担当になりました。") % {
-        "round": evaluation.round.name,
-        "project": evaluation.project.name,
-    }
+
+    def text():
+        return _("%(round)sで%(project)sの評価の担当になりました。") % {
+            "round": evaluation.round.name,
+            "project": evaluation.project.name,
+        }
+
     notify(
         users=evaluators,
         kind=Notification.Kind.ASSIGNED,
@@ -125,11 +139,14 @@ def send_reminders(*, on: datetime.date | None = None) -> int:
         )
         projects = Project.objects.filter(status=Project.Status.ACTIVE).exclude(pk__in=done)
         for project in projects.select_related("bureau"):
-            text = _("%(project)sの%(year)s年度の年度報告の提出期限は%(due)sです。") % {
-                "project": project.name,
-                "year": deadline.fiscal_year,
-                "due": str(deadline.due_date),
-            }
+
+            def text(project=project, deadline=deadline):
+                return _("%(project)sの%(year)s年度の年度報告の提出期限は%(due)sです。") % {
+                    "project": project.name,
+                    "year": deadline.fiscal_year,
+                    "due": str(deadline.due_date),
+                }
+
             with transaction.atomic():
                 given += len(
                     notify(

@@ -22,6 +22,7 @@ from evaluation.models.catalogue import unit_value_problems
 from evaluation.models.targets import COMMON_TARGET_DENOMINATOR
 from evaluation.services import national_summaries, summaries
 from evaluation.services.editing import lock_for_edit, save_new_version
+from projects.domain import with_unit_label
 
 
 def plan_period(plan: ProjectPlan, current=None) -> tuple[int, int]:
@@ -128,10 +129,10 @@ def direction_of(target: Target) -> str:
 
 
 def shown_amount(target: Target, value: Decimal) -> str:
-    """A target's number with its unit, money in the entry unit: 「200 件」, 「1,234.5 百万円」."""
+    """A target's number with its unit, money in the entry unit: 「200件」, 「1,234.5百万円」."""
     if target.indicator_id:
         return target.indicator.format_number(value)
-    return f"{value.normalize():,f} {target.unit_label}"
+    return with_unit_label(f"{value.normalize():,f}", target.unit_label)
 
 
 def _wrong_side_problem(target: Target, baseline, baseline_year, target_value) -> str:

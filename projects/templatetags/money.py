@@ -1,7 +1,7 @@
 from django import template
 from django.template.defaultfilters import floatformat
 
-from projects.domain import format_amount
+from projects.domain import format_amount, with_unit_label
 
 register = template.Library()
 
@@ -30,8 +30,15 @@ def in_unit(value, subject):
 
 @register.filter
 def with_unit(value, subject):
-    """{{ goal|with_unit:indicator }} → 「-20 百万円」: the number and the unit it is shown in."""
+    """{{ goal|with_unit:indicator }} → 「-20百万円」: the number and the unit it is shown in."""
     if value in (None, ""):
         return ""
     label = getattr(subject, "shown_unit_label", None) or getattr(subject, "unit_label", "")
-    return f"{in_unit(value, subject)} {label}".rstrip()
+    return with_unit_label(in_unit(value, subject), label)
+
+
+@register.filter
+def unit_label(number, label):
+    """{{ total|floatformat:"0g"|unit_label:indicator.get_unit_display }} → 「36件」 ("36 cases"
+    in English): a number already formatted and a unit label, joined as in `with_unit_label`."""
+    return with_unit_label(number, label)

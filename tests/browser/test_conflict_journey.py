@@ -73,12 +73,12 @@ def test_two_people_save_the_same_report_and_nothing_is_lost(new_visit, report):
     page_b.get_by_role("button", name="下書きとして保存する").click()
     second.checked("b-told")
     notice = page_b.locator(".message--warning").inner_text()
-    assert f"{ADOPTED}：36 件 → 40 件（staff-kanto、" in notice
-    assert f"{MEETINGS}：212 回 → 300 回（staff-kanto、" in notice
+    assert f"{ADOPTED}：36件 → 40件（staff-kanto、" in notice
+    assert f"{MEETINGS}：212回 → 300回（staff-kanto、" in notice
     conflicts = page_b.locator("section.conflicts tbody tr")
     assert conflicts.count() == 1  # only the field both changed
     row = conflicts.first.inner_text()
-    assert MEETINGS in row and "212 回" in row and "300 回" in row and "250 回" in row
+    assert MEETINGS in row and "212回" in row and "300回" in row and "250回" in row
     # the form now holds A's 40 (B did not touch it) and B's own 1830 and 250
     assert value(page_b, ADOPTED).input_value() == "40"
     assert value(page_b, FIRMS).input_value() == "1830"

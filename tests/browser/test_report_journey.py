@@ -49,7 +49,7 @@ def test_report_from_entry_to_approval_and_locked(new_visit, people):
     page.get_by_role("button", name="下書きとして保存する").click()
     staff.checked("saved")
     assert "年度報告を保存しました" in page.locator(".messages").inner_text()
-    assert "1,234.5 百万円" in page.locator("main").inner_text()
+    assert "1,234.5百万円" in page.locator("main").inner_text()
 
     page.get_by_role("link", name="年度報告を提出する").click()
     confirm_and_submit(page)

@@ -49,7 +49,7 @@ def test_download_edit_upload_and_see_the_values(new_visit, report, tmp_path):
     staff.checked("imported")
     assert "ブックの値を取り込みました。" in page.locator(".messages").inner_text()
     main = page.locator("main").inner_text()
-    assert "420 件" in main and "980.5 百万円" in main
+    assert "420件" in main and "980.5百万円" in main
     values = {v.indicator.code: v for v in MonitoredValue.objects.select_related("indicator")}
     assert values["new-businesses-started"].value == 420
     assert values["participating-trading-companies"].kind == "not_applicable"

@@ -301,7 +301,7 @@ def test_the_thread_runs_from_the_finding_to_the_later_values(
     thread = page.split('id="h-thread"')[1].split("</section>")[0]
     assert item.evaluation.get_absolute_url() in thread  # the finding
     assert yearly_2009.get_absolute_url() in thread and "商談会の開催" in thread  # the activity
-    assert "3 回" in thread and "2009年度" in thread  # the value of the following year
+    assert "3回" in thread and "2009年度" in thread  # the value of the following year
     assert MonitoredValue.objects.get(fiscal_year=2009).value == 3
 
 

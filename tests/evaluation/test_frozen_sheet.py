@@ -157,7 +157,7 @@ def test_the_finished_sheet_keeps_its_figures_after_a_later_approval(client, use
     changes = after_page.split('class="changes-since"')[1].split("</ul>")[0]
     fy2008 = next(line for line in changes.split("<li>") if FY2008 in line)
     assert "新事業開始件数" in fy2008
-    assert fy2008.index("未承認") < fy2008.index("→") < fy2008.index("60 件（139.5%）")
+    assert fy2008.index("未承認") < fy2008.index("→") < fy2008.index("60件（139.5%）")
     assert "2007年度（平成19年度）" in changes  # 45 against 30 came in too
     assert "2006年度（平成18年度）" not in changes  # approved before: unchanged
     _header, _rows, _summary, book = xlsx_rows(client, evaluation)

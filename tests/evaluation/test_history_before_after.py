@@ -64,13 +64,13 @@ def test_a_reports_history_names_each_value_before_and_after(report, users):
     save(report, users["staff"], 36)
     save(report, users["staff"], 40, comment="第2四半期の採択を追加", note="局の集計")
     newest = change_history(report)[0]
-    assert (f"研究開発プロジェクト採択件数（{YEAR}）", "36 件", "40 件") in details([newest])
+    assert (f"研究開発プロジェクト採択件数（{YEAR}）", "36件", "40件") in details([newest])
     assert (f"研究開発プロジェクト採択件数（{YEAR}）：出所・注記", "—", "局の集計") in details(
         [newest]
     )
     assert ("全体のコメント", "—", "第2四半期の採択を追加") in details([newest])
     # the first save: the value appears (— → 36 件), in the entry of that save
-    assert (f"研究開発プロジェクト採択件数（{YEAR}）", "—", "36 件") in details(
+    assert (f"研究開発プロジェクト採択件数（{YEAR}）", "—", "36件") in details(
         [change_history(report)[1]]
     )
 
@@ -82,7 +82,7 @@ def test_the_report_page_shows_before_and_after_to_its_readers(client, report, u
     client.force_login(users[who])
     page = client.get(report.get_absolute_url()).content.decode()
     assert f"研究開発プロジェクト採択件数（{YEAR}）：" in page
-    assert '<span class="before">36 件</span> → <span class="after">40 件</span>' in page
+    assert '<span class="before">36件</span> → <span class="after">40件</span>' in page
     assert "システム管理者がマスタ管理で確認できます" not in page
 
 
@@ -143,7 +143,7 @@ def test_the_project_workbooks_change_log_has_before_and_after(client, report, u
     log = table(book["変更履歴"])  # the header row under the title block
     assert log[0][-1] == "変更内容（変更前 → 変更後）"
     changes = [row[-1] for row in log[1:] if row[-1]]
-    assert "値：36 件 → 40 件" in changes
+    assert "値：36件 → 40件" in changes
     assert "全体のコメント：— → 追加" in changes
 
 

@@ -93,8 +93,8 @@ def test_a_field_only_the_other_person_changed_keeps_their_value(report, catalog
     assert stored() == {ADOPTED: 40, MEETINGS: 300, FIRMS: 1830}
     taken = {c.label: (c.before, c.after, c.user) for c in saved.merge.taken}
     assert taken == {
-        "研究開発プロジェクト採択件数": ("36 件", "40 件", "staff-kanto"),
-        "研究会・交流会等の開催回数": ("212 回", "300 回", "staff-kanto"),
+        "研究開発プロジェクト採択件数": ("36件", "40件", "staff-kanto"),
+        "研究会・交流会等の開催回数": ("212回", "300回", "staff-kanto"),
     }
     assert saved.merge.conflicts == []
 
@@ -111,12 +111,12 @@ def test_fields_both_changed_are_a_conflict_and_nothing_is_written(report, catal
         )
     merge = told.value.merge
     assert [(c.label, c.original, c.theirs, c.mine, c.user) for c in merge.conflicts] == [
-        ("研究会・交流会等の開催回数", "212 回", "300 回", "250 回", "staff-kanto")
+        ("研究会・交流会等の開催回数", "212回", "300回", "250回", "staff-kanto")
     ]
     # the notice names each value changed since, before → after
     assert [(c.label, c.before, c.after) for c in merge.changes] == [
-        ("研究開発プロジェクト採択件数", "36 件", "40 件"),
-        ("研究会・交流会等の開催回数", "212 回", "300 回"),
+        ("研究開発プロジェクト採択件数", "36件", "40件"),
+        ("研究会・交流会等の開催回数", "212回", "300回"),
     ]
     assert all(c.at is not None for c in merge.changes)
     assert set(merge.mine_changed) == {f"value-{FIRMS}", f"value-{MEETINGS}"}
@@ -139,7 +139,7 @@ def test_the_workbook_keeps_conflicts_at_their_value_and_applies_the_rest(
     )
     assert stored() == {ADOPTED: 40, MEETINGS: 300, FIRMS: 1830}
     assert [(c.label, c.theirs, c.mine) for c in saved.merge.conflicts] == [
-        ("研究会・交流会等の開催回数", "300 回", "250 回")
+        ("研究会・交流会等の開催回数", "300回", "250回")
     ]
 
 
@@ -191,8 +191,8 @@ def test_the_screen_asks_only_about_the_conflict_and_saving_again_never_writes_3
     assert response.status_code == 409
     page = response.content.decode()
     # the notice: each value changed since, before → after, who
-    assert "研究開発プロジェクト採択件数：36 件 → 40 件" in page
-    assert "研究会・交流会等の開催回数：212 回 → 300 回" in page
+    assert "研究開発プロジェクト採択件数：36件 → 40件" in page
+    assert "研究会・交流会等の開催回数：212回 → 300回" in page
     assert "staff-kanto" in page
     # the conflict, side by side, and only it
     form = response.context["form"]
@@ -229,7 +229,7 @@ def test_a_merged_save_on_the_screen_says_what_was_taken(client, report, catalog
     response = client.post(url, screen_data(2, adopted=36, meetings=212, firms=1830), follow=True)
     text = " ".join(str(m) for m in response.context["messages"])
     assert "他の利用者の変更を取り込みました" in text
-    assert "研究開発プロジェクト採択件数（36 件 → 40 件、staff-kanto）" in text
+    assert "研究開発プロジェクト採択件数（36件 → 40件、staff-kanto）" in text
     assert stored() == {ADOPTED: 40, MEETINGS: 300, FIRMS: 1830}
 
 

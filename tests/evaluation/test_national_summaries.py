@@ -474,7 +474,7 @@ def test_national_pages_the_board_and_the_round_list_cost_the_same_queries_at_tw
     rounds = client.get(reverse("round_list")).content.decode()
     assert "60プロジェクトをすべて見る" in rounds
     overall = client.get(reverse("overall_plan_detail", args=["II"])).content.decode()
-    assert "63 件です" in overall and overall.count("生成プロジェクト") == 50
+    assert "63件です" in overall and overall.count("生成プロジェクト") == 50
 
 
 # --- The overall plan's common target totals ----------------------------------------------------
@@ -528,4 +528,4 @@ def test_kept_common_target_totals_equal_the_plans_for_every_reader(
     assert_equal()
     client.force_login(users["manager"])
     page = client.get(reverse("overall_plan_detail", args=[phase.code])).content.decode()
-    assert "4 件です" in page
+    assert "4件です" in page

@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -88,8 +89,24 @@ def test_an_assignment_made_in_english_names_the_round_and_project_in_english(pr
             assignments={project: [users["evaluator"]]},
         )
     [note] = Notification.objects.all()
-    assert "Mid-term evaluation" in note.text and project.name_en in note.text, note.text
-    assert "中間評価" not in note.text and project.name_ja not in note.text
+    assert "Mid-term evaluation" in note.text_en and project.name_en in note.text_en, note.text_en
+    assert "中間評価" not in note.text_en and project.name_ja not in note.text_en
+    # the Japanese text is written too, whatever the manager was reading
+    assert "中間評価" in note.text and project.name_ja in note.text, note.text
+
+
+def test_each_reader_reads_a_notification_in_their_own_language(client, report, users):
+    """A return made by a manager reading English reaches a staff user reading Japanese in
+    Japanese, and the same notification reads in English once they switch."""
+    with translation.override("en"):
+        walk_workflow(report, "returned", users, comment="売上高の根拠を")
+    [note] = Notification.objects.filter(kind="returned")
+    client.force_login(users["staff"])
+    page = client.get(reverse("notification_list")).content.decode()
+    assert note.text in page and "差し戻されました" in page and "was returned" not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("notification_list")).content.decode()
+    assert note.text_en in page and "差し戻されました" not in page, note.text_en
 
 
 @override_settings(PDCA_TODAY=datetime.date(2009, 6, 20))

@@ -113,7 +113,7 @@ def test_the_matrix_rates_no_unapproved_value_for_any_reader(client, project, us
         client.force_login(users[who])
         cell = matrix_cell(client, project)
         assert "121.7%" not in cell and "56" not in cell and "目標超過達成" not in cell, who
-        assert "目標 46 社" in cell and 'rating--not_reporting">未承認' in cell, who
+        assert "目標 46社" in cell and 'rating--not_reporting">未承認' in cell, who
         assert WHY in cell, who
         assert ("暫定" in cell) == (who == "staff"), who  # the own bureau's values, apart
         row = matrix_csv_row(client, project)
@@ -150,7 +150,7 @@ def test_once_approved_every_reader_sees_the_running_total_and_the_years_own_val
     for who in READERS:
         client.force_login(users[who])
         cell = matrix_cell(client, project)
-        assert "累計56 社（当年度20 社）" in cell and "121.7%" in cell, who
+        assert "累計56社（当年度20社）" in cell and "121.7%" in cell, who
         assert 'rating--exceeded">目標超過達成' in cell and "暫定" not in cell, who
         row = matrix_csv_row(client, project)
         assert (row["実績"], row["当年度の値"], row["達成率（%）"]) == ("56", "20", "121.7"), who
@@ -161,7 +161,7 @@ def test_once_approved_every_reader_sees_the_running_total_and_the_years_own_val
     assert "121.7%" in heat_map(client)
     page = client.get(reverse("report_detail", args=[project.code, 2008])).content.decode()
     rows = page.split('id="h-achievement"')[1].split("</table>")[0]
-    assert "56 社" in rows and "121.7%" in rows and "暫定" not in rows
+    assert "56社" in rows and "121.7%" in rows and "暫定" not in rows
 
 
 def test_the_report_page_labels_its_own_unapproved_rating_provisional(client, project, users, case):

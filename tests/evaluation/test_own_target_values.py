@@ -133,11 +133,11 @@ def test_an_own_actual_entered_on_screen_is_rated_on_the_report_page(client, use
     page = client.get(reverse("report_detail", args=["kanto-regional", 2007])).content.decode()
     row = achievement_row(page, FAIRS)
     # 10 against the FY2007 milestone 8: 125.0 %, its own unit, provisional (a draft)
-    assert "8 回" in row and "10 回" in row and "125.0%" in row, row
+    assert "8回" in row and "10回" in row and "125.0%" in row, row
     assert "目標超過達成" in row and "暫定" in row, row
     assert "独自目標の実績" in page and "展示会の出展記録" in page
     history = page.split(f"{FAIRS}（{FY2007}）")  # the change history, before → after
-    assert len(history) > 1 and "10 回" in history[1][:300], history[1][:300]
+    assert len(history) > 1 and "10回" in history[1][:300], history[1][:300]
     # the entry screen opens again on the saved value
     form = client.get(reverse("report_edit", args=["kanto-regional", 2007])).content.decode()
     assert f'name="value-own{world["target"].pk}" value="10"' in form
@@ -159,7 +159,7 @@ def test_once_approved_matrix_sheet_api_and_exports_rate_the_own_target(
     for who in ("manager", "staff", "other_staff"):
         client.force_login(users[who])
         cell = matrix_cell(client, project)
-        assert "目標 8 回" in cell and "10 回" in cell and "125.0%" in cell, who
+        assert "目標 8回" in cell and "10回" in cell and "125.0%" in cell, who
         assert 'rating--exceeded">目標超過達成' in cell, who
         row = matrix_csv_row(client, project)
         assert (row["区分"], row["単位（目標・実績）"]) == ("独自目標", "回"), who
@@ -228,7 +228,7 @@ def test_a_stale_save_merges_own_values_and_asks_only_where_both_changed(users, 
     )
     value = OwnTargetValue.objects.get(target=target, fiscal_year=2007)
     assert (value.value, value.source_note) == (10, "出展記録")
-    assert [(c.label, c.before, c.after) for c in saved.merge.taken] == [(FAIRS, "9 回", "10 回")]
+    assert [(c.label, c.before, c.after) for c in saved.merge.taken] == [(FAIRS, "9回", "10回")]
     # on version 2 again, B changes the count A changed: asked side by side, nothing written
     with pytest.raises(EditConflict) as told:
         annual_report_save(
@@ -241,9 +241,9 @@ def test_a_stale_save_merges_own_values_and_asks_only_where_both_changed(users, 
     (conflict,) = told.value.merge.conflicts
     assert (conflict.label, conflict.original, conflict.theirs, conflict.mine) == (
         FAIRS,
-        "9 回",
-        "10 回",
-        "11 回",
+        "9回",
+        "10回",
+        "11回",
     )
     assert OwnTargetValue.objects.get(target=target, fiscal_year=2007).value == 10
 

@@ -38,14 +38,14 @@ def test_it_shows_bureau_fields_sub_regions_and_latest_stock(client, users, deta
     page = client.get(detail).content.decode()
     assert "関東経済産業局" in page
     assert "首都圏西部地域（TAMA）" in page
-    assert "1,620 社" in page and "2007年度（平成19年度）" in page
+    assert "1,620社" in page and "2007年度（平成19年度）" in page
     assert "1,550" not in page  # only the latest year of a stock indicator
 
 
 def test_other_bureau_staff_see_only_the_reference_value(client, users, detail):
     client.force_login(users["other_staff"])
     page = client.get(detail).content.decode()
-    assert "約1,550 社" in page and "1,620" not in page
+    assert "約1,550社" in page and "1,620" not in page
     assert "閲覧のみ" in page
 
 

@@ -455,8 +455,8 @@ def test_a_posted_published_figure_is_refused_on_its_row_and_nothing_changes(
     page = response.content.decode()
     assert response.status_code == 200
     assert "保存しました" not in page
-    assert "公表資料の値（240 件）のため、ここでは変更できません。" in page
-    assert "公表資料の値（19 件）のため、ここでは変更できません。" in page
+    assert "公表資料の値（240件）のため、ここでは変更できません。" in page
+    assert "公表資料の値（19件）のため、ここでは変更できません。" in page
     summary = page.split('class="error-summary"')[1].split("</div>")[0]
     assert 'href="#row-companies"' in summary and 'href="#row-universities"' in summary
     assert published("companies").value == 240 and published("universities").value == 19
@@ -485,7 +485,7 @@ def test_even_an_empty_input_of_a_published_row_is_refused(client, published_200
         "note-companies": "",
     }
     page = client.post(url, data).content.decode()
-    assert "公表資料の値（240 件）のため" in page
+    assert "公表資料の値（240件）のため" in page
     assert not MonitoredValue.objects.filter(indicator__code="new-businesses-started").exists()
 
 
@@ -497,7 +497,7 @@ def test_service_refuses_a_changed_published_figure_and_passes_one_repeated(publ
             users["staff"],
             [RowInput(indicators["companies"], ValueKind.NUMBER, Decimal(999))],
         )
-    assert "公表資料の値（240 件）" in error.value.message_dict["row-companies"][0]
+    assert "公表資料の値（240件）" in error.value.message_dict["row-companies"][0]
     assert published("companies").value == 240
     same = RowInput(indicators["companies"], ValueKind.NUMBER, Decimal(240), "平成17年度資料")
     new = RowInput(indicators["new"], ValueKind.NUMBER, Decimal(4))

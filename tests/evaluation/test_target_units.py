@@ -109,7 +109,7 @@ def test_matrix_cell_shows_target_and_actual_in_the_same_unit(client, project, u
     report_profit(project, users, -5)
     client.force_login(users["staff"])
     page = client.get(reverse("tracking_matrix", args=[project.code])).content.decode()
-    assert "目標 -20 百万円" in page and "-5 百万円" in page
+    assert "目標 -20百万円" in page and "-5百万円" in page
     assert "-20000000" not in page and "-20,000,000" not in page
 
 
@@ -126,7 +126,7 @@ def test_report_page_shows_target_and_actual_with_the_unit(client, project, user
     report = report_profit(project, users, -5)
     client.force_login(users["staff"])
     page = client.get(report.get_absolute_url()).content.decode()
-    assert "-20 百万円" in page and "-5 百万円" in page
+    assert "-20百万円" in page and "-5百万円" in page
 
 
 def test_an_own_target_keeps_its_own_unit(client, users, plan):

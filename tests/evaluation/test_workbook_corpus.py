@@ -604,8 +604,8 @@ def test_a_stale_workbook_merges_untouched_cells_and_lists_the_conflicts(
     assert stored()[MONEY][:2] == (ValueKind.NUMBER, Decimal(12_500_000))
     [note] = saved.conflict_notes
     assert note.where == f"H{count_row}"
-    assert "「11 件」は取り込まず" in note.message and "「9 件」のまま" in note.message
-    assert "ブック作成時は「7 件」" in note.message and staff.username in note.message
+    assert "「11件」は取り込まず" in note.message and "「9件」のまま" in note.message
+    assert "ブック作成時は「7件」" in note.message and staff.username in note.message
     assert [c.label for c in saved.merge.taken] == ["新事業開始件数：出所・注記"]
 
 

@@ -146,7 +146,7 @@ def test_a_published_figure_is_not_editable_in_the_workbook_and_not_silently_dro
     response = upload(workbook)
     assert response.status_code == 400
     assert f"H{row}" in response.content.decode()
-    assert "公表資料の値（240 件）のため" in response.content.decode()
+    assert "公表資料の値（240件）のため" in response.content.decode()
 
     workbook = download(client, report)  # unchanged: the published row repeats the figure
     workbook[DATA_SHEET].cell(row=row_of(sheet, "sales"), column=8, value=12.5)

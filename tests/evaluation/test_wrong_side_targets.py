@@ -76,14 +76,14 @@ def set_values(target, users, baseline, value, reason=""):
 
 CASES = [
     # kind, baseline, target, reason, refused with (None: accepted)
-    ("higher", 200, 150, "", "目標値（150 社）が基準値（200 社、2005年度）を下回っています"),
+    ("higher", 200, 150, "", "目標値（150社）が基準値（200社、2005年度）を下回っています"),
     ("higher", 200, 150, "市場の縮小で、維持も難しいため", None),
     ("higher", 200, 250, "", None),
     ("higher", 200, 200, "", None),  # equal: not the wrong side
-    ("lower", 30, 40, "", "目標値（40 回）が基準値（30 回、2005年度）を上回っています"),
+    ("lower", 30, 40, "", "目標値（40回）が基準値（30回、2005年度）を上回っています"),
     ("lower", 30, 40, "検査工程を増やすため", None),
     ("lower", 30, 20, "", None),
-    ("own-lower", 5, 8, "", "目標値（8 %）が基準値（5 %、2005年度）を上回っています"),
+    ("own-lower", 5, 8, "", "目標値（8%）が基準値（5%、2005年度）を上回っています"),
     ("own-lower", 5, 8, "新製品の立ち上げ期のため", None),
     ("higher", 200, 150, "   ", "基準値より低い目標にするには、その理由を書いてください"),
 ]
@@ -134,7 +134,7 @@ def test_the_screen_refuses_without_a_reason_and_shows_the_reason_once_given(cli
     plan.refresh_from_db()
     refused = client.post(edit_url(target), {"version": plan.version, **data})
     assert refused.status_code == 200
-    assert "基準値（200 社、2005年度）を下回っています" in refused.content.decode()
+    assert "基準値（200社、2005年度）を下回っています" in refused.content.decode()
     assert not target.versions.exists()
     reason = "市場の縮小で、維持も難しいため"
     saved = client.post(edit_url(target), {"version": plan.version, **data, "reason": reason})

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from evaluation.demo.cases import load_demo_cases
 from evaluation.demo.load import (
     DEMO_FISCAL_YEARS,
     DEMO_INDICATORS,
@@ -21,6 +22,7 @@ from evaluation.demo.load import (
     load_demo_round,
     walk_demo_reports,
 )
+from evaluation.demo.members import load_demo_members
 from evaluation.models import AnnualReport, Indicator, MonitoredValue
 from evaluation.services.monitoring import monitored_value_record, monitored_values_create
 from evaluation.services.reports import annual_report_create
@@ -125,6 +127,15 @@ class Command(BaseCommand):
             written += monitored_values_create(
                 values=new_values, by=staff, reason="デモデータの生成"
             )
+        # The member lists, cases and adoptions are recorded before the reports are walked to
+        # approval and the FY2008 sheets are finished: they are the evidence those were approved
+        # and rated on, written under the same locks as on the screens.
+        members = load_demo_members(staff_by_bureau)
+        self.stdout.write(f"デモの会員名簿: {members} 件の参画を作成しました。")
+        cases, adoptions = load_demo_cases(staff_by_bureau)
+        self.stdout.write(
+            f"デモの連携事例と採択: 事例 {cases} 件、採択 {adoptions} 件を作成しました。"
+        )
         walk_demo_reports(new_reports, staff_by_bureau, User.objects.get(username="manager"))
         self.stdout.write(f"デモ値: {written} 件を書き込みました。")
         created = load_demo_plans(staff_by_bureau, User.objects.get(username="manager"))
@@ -142,18 +153,6 @@ class Command(BaseCommand):
             demo_projects, staff_by_bureau, User.objects.get(username="manager")
         )
         self.stdout.write(f"デモの業績指数とアンケート: {made} を作成しました。")
-        from evaluation.demo.members import load_demo_members
-
-        members = load_demo_members(staff_by_bureau)
-        self.stdout.write(f"デモの会員名簿: {members} 件の参画を作成しました。")
-        from evaluation.demo.cases import freeze_demo_networks, load_demo_cases
-
-        cases, adoptions = load_demo_cases(staff_by_bureau)
-        self.stdout.write(
-            f"デモの連携事例と採択: 事例 {cases} 件、採択 {adoptions} 件を作成しました。"
-        )
-        frozen = freeze_demo_networks()
-        self.stdout.write(f"確定済みの評価シート {frozen} 件に連携事例と採択を記録しました。")
 
         from evaluation.demo.reports import link_demo_panel
 
