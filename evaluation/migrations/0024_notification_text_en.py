@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0022_i24_wording'),
+        ('evaluation', '0023_i27_member_counts'),
     ]
 
     operations = [
