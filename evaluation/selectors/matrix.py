@@ -2,9 +2,12 @@
 target in force, the actual, the achievement rate and the rating. Figures are built on settled
 values only (published figures and approved reports: `MonitoredValue.objects.settled()`), the
 same for every reader; the project's own bureau sees its values awaiting approval beside them
-as 暫定, never rated."""
+as 暫定, never rated. The catalogue targets' figures are read from the summaries kept where
+figures settle (`TargetYearSummary`, issue 27), the same figure `target_achievement` gives;
+only what is not kept (a project's own targets, a target-year without a kept row) is worked
+out here."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from evaluation.models import (
     Indicator,
@@ -14,6 +17,7 @@ from evaluation.models import (
     Target,
     TargetMilestone,
     TargetVersion,
+    TargetYearSummary,
 )
 from evaluation.selectors.achievement import (
     REASON_LABELS,
@@ -23,11 +27,24 @@ from evaluation.selectors.achievement import (
     rating_bands,
     target_achievement,
 )
+from evaluation.selectors.summaries import KEPT, figure_of
 from projects.domain import BASELINE_YEAR, PHASE_II, tracked_years
 from projects.models import Role
 from projects.selectors import get_project_for_user
 
 FIRST_YEAR, LAST_YEAR = BASELINE_YEAR, PHASE_II[1]
+# The fields of a value the matrix and its exports read (`display_with_unit`, `value_cell`).
+VALUE_FIELDS = (
+    "id",
+    "project_id",
+    "indicator_id",
+    "fiscal_year",
+    "kind",
+    "value",
+    "is_approximate",
+    "origin",
+    "report_id",
+)
 
 
 def _within(year: int | None, default: int) -> int:
@@ -48,45 +65,42 @@ def matrix_context(
     if first > last:
         first, last = last, first
     years = list(range(first, last + 1))
-    indicators = list(
-        Indicator.objects.filter(category=category) if category else Indicator.objects.all()
-    )
-    catalogue = {i.pk: i for i in indicators} if not category else None
-    values = (
+    # Every indicator (a few dozen rows): the values, targets and per-firm figures of those the
+    # matrix does not show are read too, and each gets its Indicator from here, no join.
+    catalogue = {i.pk: i for i in Indicator.objects.all()}
+    indicators = [i for i in catalogue.values() if not category or i.category == category]
+    values = list(
         MonitoredValue.objects.settled(filed=True)
         .filter(project=project, fiscal_year__lte=last)
+        .only(*VALUE_FIELDS)  # what a cell shows and the figures read, no timestamps or notes
         .order_by()  # read into dicts: the default ordering's joins are not needed
     )
-    if catalogue is None:
-        values = list(values.select_related("indicator"))
-    else:  # every indicator is loaded already: no join, one Indicator per indicator
-        values = list(values)
-        for value in values:
-            value.indicator = catalogue[value.indicator_id]
+    for value in values:
+        value.indicator = catalogue[value.indicator_id]
     observed, filed = observed_and_filed(
         (v.indicator_id, v.fiscal_year, v.kind, v.value, v.counts) for v in values
     )
     shown = {(v.indicator_id, v.fiscal_year): v for v in values if v.counts}
     provisional = _provisional(user, project, first, last)
-    plans = _plans(user, project)
+    plans = _plans(user, project, catalogue)
     targets = _targets_by_year(plans, years)
-    bands = rating_bands()
+    figures = _Figures(targets, years, observed, filed)
     rows = [
         {
             "indicator": indicator,
             "cells": [
-                _cell(year, shown, targets, observed, indicator, bands, filed, provisional)
+                _cell(year, shown, targets, observed, indicator, figures, filed, provisional)
                 for year in years
             ],
         }
         for indicator in indicators
     ]
-    _per_firm(rows, years, targets, observed, filed, bands)
+    _per_firm(rows, years, targets, figures)
     return {
         "project": project,
         "years": years,
         "rows": rows,
-        "own_rows": _own_rows(user, project, plans, years, bands),
+        "own_rows": _own_rows(user, project, plans, years, figures),
         "category": category,
         "categories": Indicator.Category.choices,
         "first": first,
@@ -96,7 +110,7 @@ def matrix_context(
     }
 
 
-def _per_firm(rows, years, targets, observed, filed, bands) -> None:
+def _per_firm(rows, years, targets, figures) -> None:
     """The common target's cells get its per-firm form (`per_firm`): the per-firm target and
     actual of the year, from the common target and the firm-count target of that year's plan,
     whichever indicators the matrix shows."""
@@ -104,14 +118,80 @@ def _per_firm(rows, years, targets, observed, filed, bands) -> None:
     if common_row is None:
         return
     for index, year in enumerate(years):
-        figures = [
-            target_achievement(
-                target, year, observed.get(indicator_id, {}), bands, filed.get(indicator_id, set())
-            )
-            for (indicator_id, each), target in targets.items()
+        found = [
+            figures.of(target, year)
+            for (_indicator_id, each), target in targets.items()
             if each == year and target.is_required  # the common target and the firm count
         ]
-        common_row["cells"][index]["per_firm"] = attach_per_firm(figures)
+        common_row["cells"][index]["per_firm"] = attach_per_firm(found)
+
+
+class _Figures:
+    """The figure (`target_achievement`'s dict) of a target in a year. A catalogue target's is
+    read from its kept row (one query for the matrix's targets and years: `figure_of`), each
+    built once; one without a kept row, and a project's own target, is worked out from the
+    values (its versions' milestones read then, once)."""
+
+    def __init__(self, targets: dict, years: list[int], observed: dict, filed: dict):
+        self.observed, self.filed = observed, filed
+        self.bands = None
+        self.done: dict[tuple[int, int], dict] = {}
+        self.worked_out: set[int] = set()
+        by_id = {target.pk: target for target in targets.values()}
+        self.versions = {v.pk: v for t in by_id.values() for v in t.versions.all()}
+        self.kept = {}
+        if by_id:
+            rows = TargetYearSummary.objects.filter(
+                target__in=list(by_id), fiscal_year__gte=years[0], fiscal_year__lte=years[-1]
+            ).values_list(*KEPT)
+            for values in rows:
+                row = dict(zip(KEPT, values, strict=True))
+                self.kept[(row["target_id"], row["fiscal_year"])] = row
+        self.targets = by_id
+
+    def read_milestones(self, targets) -> None:
+        """Read the milestones of these targets' versions (one query), once per target."""
+        wanted = [t for t in targets if t.pk not in self.worked_out]
+        if wanted:
+            prefetch_related_objects(
+                wanted,
+                Prefetch(
+                    "versions__milestones",
+                    queryset=TargetMilestone.objects.order_by("version_id", "fiscal_year"),
+                ),
+            )
+            self.worked_out.update(t.pk for t in wanted)
+
+    def of(self, target, year: int, observed=None, filed=None) -> dict:
+        """The figure of `target` in `year` (`observed`, `filed`: an own target's values, keyed
+        by its id; the project's indicators' otherwise)."""
+        key = (target.pk, year)
+        if key in self.done:
+            return self.done[key]
+        row = self.kept.get(key) if target.indicator_id else None
+        if row is not None:
+            kept = _KeptRow(row, target, self.versions.get(row["version_id"]))
+            figure = figure_of(kept)
+        else:
+            self.read_milestones([target])
+            if self.bands is None:
+                self.bands = rating_bands()
+            subject = target.indicator_id or target.pk
+            observed = self.observed if observed is None else observed
+            filed = self.filed if filed is None else filed
+            figure = target_achievement(
+                target, year, observed.get(subject, {}), self.bands, filed.get(subject, set())
+            )
+        self.done[key] = figure
+        return figure
+
+
+class _KeptRow:
+    """A kept row as `figure_of` reads it: its values, its target and its version."""
+
+    def __init__(self, values: dict, target, version):
+        self.__dict__.update(values)
+        self.target, self.version = target, version
 
 
 def _provisional(user, project, first: int, last: int) -> dict:
@@ -127,35 +207,32 @@ def _provisional(user, project, first: int, last: int) -> dict:
     }
 
 
-def _plans(user, project) -> list:
-    """The project's plans the user may see, targets with their versions and milestones."""
+def _plans(user, project, catalogue: dict) -> list:
+    """The project's plans the user may see, targets with their versions (their milestones are
+    read only where a figure is worked out here: `_Figures`)."""
     # Orders by the ids of the rows they belong to, not the models' default orderings, which
     # go through plan → project → bureau (joins and their compilation for nothing: one
     # project's plans, and each prefetch is grouped by its parent anyway).
-    return list(
+    plans = list(
         ProjectPlan.objects.visible_to(user)
         .filter(project=project)
         .select_related("phase")
         .order_by("phase__first_fiscal_year")
         .prefetch_related(
-            Prefetch(
-                "targets",
-                queryset=Target.objects.select_related("indicator").order_by(
-                    "plan_id", "order", "id"
-                ),
-            ),
+            Prefetch("targets", queryset=Target.objects.order_by("plan_id", "order", "id")),
             Prefetch(
                 "targets__versions", queryset=TargetVersion.objects.order_by("target_id", "number")
             ),
-            Prefetch(
-                "targets__versions__milestones",
-                queryset=TargetMilestone.objects.order_by("version_id", "fiscal_year"),
-            ),
         )
     )
+    for plan in plans:  # each catalogue target's indicator from `catalogue` (id → Indicator)
+        for target in plan.targets.all():
+            if target.indicator_id:
+                target.indicator = catalogue[target.indicator_id]
+    return plans
 
 
-def _own_rows(user, project, plans, years, bands) -> list[dict]:
+def _own_rows(user, project, plans, years, figures) -> list[dict]:
     """A row per own target of the plans (a project's targets not in the catalogue), cells as
     the indicators' (`_cell`) over the years its plan covers (None elsewhere): settled
     OwnTargetValues only, the own bureau's awaiting approval beside them as 暫定. No query
@@ -165,6 +242,7 @@ def _own_rows(user, project, plans, years, bands) -> list[dict]:
     ]
     if not own:
         return []
+    figures.read_milestones([t for _plan, t in own])
     values = list(
         OwnTargetValue.objects.settled(filed=True)
         .filter(target__in=[t for _plan, t in own], fiscal_year__lte=years[-1])
@@ -195,7 +273,7 @@ def _own_rows(user, project, plans, years, bands) -> list[dict]:
                 {(target.pk, year): target},
                 observed,
                 target,
-                bands,
+                figures,
                 filed,
                 provisional,
             )
@@ -216,13 +294,11 @@ def _targets_by_year(plans, years) -> dict:
     return targets
 
 
-def _cell(year, shown, targets, observed, indicator, bands, filed, provisional) -> dict:
+def _cell(year, shown, targets, observed, indicator, figures, filed, provisional) -> dict:
     """One indicator (or an own target: every mapping then keyed by its id) in one year. A
     cumulative target's cell carries the cumulative actual the
     rate is computed on (`actual`) and the year's own value (`value`) apart; a missing figure
     carries its reason (未報告, 未承認, 該当なし, 未把握)."""
-    own = observed.get(indicator.pk, {})
-    filed = filed.get(indicator.pk, set())
     cell = {
         "year": year,
         "value": shown.get((indicator.pk, year)),
@@ -237,18 +313,19 @@ def _cell(year, shown, targets, observed, indicator, bands, filed, provisional) 
     }
     target = targets.get((indicator.pk, year))
     if target is not None:
-        figures = target_achievement(target, year, own, bands, filed)
+        figure = figures.of(target, year, observed, filed)
         cell.update(
-            goal=figures["goal"],
-            actual=figures["actual"],
-            rate=figures["rate"],
-            rating=figures["rating"],
-            rating_label=figures["rating_label"],
-            cumulative=figures["cumulative"],
-            reason_label=figures["reason_label"],
-            reason_detail=figures["reason_detail"],
+            goal=figure["goal"],
+            actual=figure["actual"],
+            rate=figure["rate"],
+            rating=figure["rating"],
+            rating_label=figure["rating_label"],
+            cumulative=figure["cumulative"],
+            reason_label=figure["reason_label"],
+            reason_detail=figure["reason_detail"],
         )
     elif cell["value"] is None:
-        reason = missing_reason(own, "flow", year, None, filed)
+        own = observed.get(indicator.pk, {})
+        reason = missing_reason(own, "flow", year, None, filed.get(indicator.pk, set()))
         cell["reason_label"] = REASON_LABELS[reason[0]] if reason else ""
     return cell

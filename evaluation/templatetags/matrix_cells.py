@@ -10,6 +10,7 @@ from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from evaluation.models import Indicator
 from projects.templatetags.money import with_unit
 
 register = template.Library()
@@ -20,6 +21,9 @@ def matrix_cells(cells, subject) -> str:
     """The `<td>` of each of `cells` (selectors.matrix._cell; a None cell, a year outside an
     own target's plan, is a dash) of `subject` (an indicator, or an own target)."""
     words = {
+        # The unit of an indicator's values, translated once for the row (an own target's
+        # values read their target's).
+        "unit": str(subject.get_unit_display()) if isinstance(subject, Indicator) else None,
         "goal": escape(_("目標")),
         "cumulative": _("累計%(total)s（当年度%(own)s）"),
         "provisional": escape(_("暫定")),
@@ -42,12 +46,13 @@ def _cell(cell: dict, subject, words: dict) -> str:
         goal = escape(with_unit(cell["goal"], subject))
         parts.append(f'<span class="muted">{words["goal"]} {goal}</span><br>')
     value = cell["value"]
+    shown = _shown(value, words["unit"]) if value else ""
     if cell["cumulative"] and cell["actual"] is not None:
-        own = (value.display_with_unit if value else "") or "—"
+        own = shown or "—"
         total = with_unit(cell["actual"], subject)
         parts.append(words["cumulative"] % {"total": conditional_escape(total), "own": escape(own)})
     elif value:
-        parts.append(escape(value.display_with_unit))
+        parts.append(escape(shown))
     elif cell["reason_label"] and not cell["rating"]:
         parts.append(f'<span class="muted">{escape(cell["reason_label"])}</span>')
     else:
@@ -70,3 +75,8 @@ def _cell(cell: dict, subject, words: dict) -> str:
         )
     parts.append("</td>")
     return "".join(parts)
+
+
+def _shown(value, unit: str | None) -> str:
+    """A value as `display_with_unit` writes it, the row's unit label given (an indicator's)."""
+    return value.display_in(unit) if unit is not None else value.display_with_unit
