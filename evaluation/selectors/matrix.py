@@ -33,18 +33,32 @@ from projects.models import Role
 from projects.selectors import get_project_for_user
 
 FIRST_YEAR, LAST_YEAR = BASELINE_YEAR, PHASE_II[1]
-# The fields of a value the matrix and its exports read (`display_with_unit`, `value_cell`).
-VALUE_FIELDS = (
-    "id",
-    "project_id",
-    "indicator_id",
-    "fiscal_year",
-    "kind",
-    "value",
-    "is_approximate",
-    "origin",
-    "report_id",
-)
+
+
+class SettledValue:
+    """A value of the project as the matrix and its exports read it: plain values read in one
+    query (no model instance for each of the project's few hundred values), shown through the
+    model's own `display`, `display_in` and `display_with_unit`. `counts`: whether it counts
+    for a figure (`settled(filed=True)`: else filed, awaiting approval)."""
+
+    __slots__ = (
+        "indicator",
+        "indicator_id",
+        "fiscal_year",
+        "kind",
+        "value",
+        "is_approximate",
+        "counts",
+    )
+
+    display = MonitoredValue.display
+    display_in = MonitoredValue.display_in
+    display_with_unit = MonitoredValue.display_with_unit
+
+    def __init__(self, indicator, indicator_id, fiscal_year, kind, value, is_approximate, counts):
+        self.indicator, self.indicator_id, self.fiscal_year = indicator, indicator_id, fiscal_year
+        self.kind, self.value = kind, value
+        self.is_approximate, self.counts = is_approximate, counts
 
 
 def _within(year: int | None, default: int) -> int:
@@ -69,14 +83,13 @@ def matrix_context(
     # matrix does not show are read too, and each gets its Indicator from here, no join.
     catalogue = {i.pk: i for i in Indicator.objects.all()}
     indicators = [i for i in catalogue.values() if not category or i.category == category]
-    values = list(
-        MonitoredValue.objects.settled(filed=True)
+    values = [
+        SettledValue(catalogue[row[0]], *row)
+        for row in MonitoredValue.objects.settled(filed=True)
         .filter(project=project, fiscal_year__lte=last)
-        .only(*VALUE_FIELDS)  # what a cell shows and the figures read, no timestamps or notes
         .order_by()  # read into dicts: the default ordering's joins are not needed
-    )
-    for value in values:
-        value.indicator = catalogue[value.indicator_id]
+        .values_list(*SettledValue.__slots__[1:])
+    ]
     observed, filed = observed_and_filed(
         (v.indicator_id, v.fiscal_year, v.kind, v.value, v.counts) for v in values
     )
