@@ -7,6 +7,8 @@ figures settle (`TargetYearSummary`, issue 27), the same figure `target_achievem
 only what is not kept (a project's own targets, a target-year without a kept row) is worked
 out here."""
 
+from types import SimpleNamespace
+
 from django.db.models import Prefetch, prefetch_related_objects
 
 from evaluation.models import (
@@ -33,6 +35,17 @@ from projects.models import Role
 from projects.selectors import get_project_for_user
 
 FIRST_YEAR, LAST_YEAR = BASELINE_YEAR, PHASE_II[1]
+
+
+# A kept row's version in force as `_KeptRow` reads it with the row.
+VERSION_FIELDS = (
+    "number",
+    "applies_from_fiscal_year",
+    "baseline_fiscal_year",
+    "baseline_value",
+    "target_fiscal_year",
+    "target_value",
+)
 
 
 class SettledValue:
@@ -143,7 +156,7 @@ class _Figures:
     """The figure (`target_achievement`'s dict) of a target in a year. A catalogue target's is
     read from its kept row (one query for the matrix's targets and years: `figure_of`), each
     built once; one without a kept row, and a project's own target, is worked out from the
-    values (its versions' milestones read then, once)."""
+    values (its versions and their milestones read then, once)."""
 
     def __init__(self, targets: dict, years: list[int], observed: dict, filed: dict):
         self.observed, self.filed = observed, filed
@@ -151,23 +164,24 @@ class _Figures:
         self.done: dict[tuple[int, int], dict] = {}
         self.worked_out: set[int] = set()
         by_id = {target.pk: target for target in targets.values()}
-        self.versions = {v.pk: v for t in by_id.values() for v in t.versions.all()}
-        self.kept = {}
+        self.kept: dict[tuple[int, int], tuple] = {}
         if by_id:
             rows = TargetYearSummary.objects.filter(
                 target__in=list(by_id), fiscal_year__gte=years[0], fiscal_year__lte=years[-1]
-            ).values_list(*KEPT)
+            ).values_list(*KEPT, *(f"version__{field}" for field in VERSION_FIELDS))
+            at_target, at_year = KEPT.index("target_id"), KEPT.index("fiscal_year")
             for values in rows:
-                row = dict(zip(KEPT, values, strict=True))
-                self.kept[(row["target_id"], row["fiscal_year"])] = row
-        self.targets = by_id
+                self.kept[(values[at_target], values[at_year])] = values
 
-    def read_milestones(self, targets) -> None:
-        """Read the milestones of these targets' versions (one query), once per target."""
+    def read_versions(self, targets) -> None:
+        """Read these targets' versions and their milestones (two queries), once per target."""
         wanted = [t for t in targets if t.pk not in self.worked_out]
         if wanted:
             prefetch_related_objects(
                 wanted,
+                Prefetch(
+                    "versions", queryset=TargetVersion.objects.order_by("target_id", "number")
+                ),
                 Prefetch(
                     "versions__milestones",
                     queryset=TargetMilestone.objects.order_by("version_id", "fiscal_year"),
@@ -183,10 +197,9 @@ class _Figures:
             return self.done[key]
         row = self.kept.get(key) if target.indicator_id else None
         if row is not None:
-            kept = _KeptRow(row, target, self.versions.get(row["version_id"]))
-            figure = figure_of(kept)
+            figure = figure_of(_KeptRow(row, target))
         else:
-            self.read_milestones([target])
+            self.read_versions([target])
             if self.bands is None:
                 self.bands = rating_bands()
             subject = target.indicator_id or target.pk
@@ -200,11 +213,17 @@ class _Figures:
 
 
 class _KeptRow:
-    """A kept row as `figure_of` reads it: its values, its target and its version."""
+    """A kept row as `figure_of` reads it: its values (`KEPT`), its target and its version in
+    force as plain values (`VERSION_FIELDS`, read with the row; None where none)."""
 
-    def __init__(self, values: dict, target, version):
-        self.__dict__.update(values)
-        self.target, self.version = target, version
+    def __init__(self, values: tuple, target):
+        self.__dict__.update(zip(KEPT, values, strict=False))
+        self.target = target
+        self.version = None
+        if self.version_id is not None:
+            self.version = SimpleNamespace(
+                pk=self.version_id, **dict(zip(VERSION_FIELDS, values[len(KEPT) :], strict=True))
+            )
 
 
 def _provisional(user, project, first: int, last: int) -> dict:
@@ -220,29 +239,29 @@ def _provisional(user, project, first: int, last: int) -> dict:
     }
 
 
-def _plans(user, project, catalogue: dict) -> list:
-    """The project's plans the user may see, targets with their versions (their milestones are
-    read only where a figure is worked out here: `_Figures`)."""
+def _plans(user, project, catalogue: dict) -> list[tuple]:
+    """The project's plans the user may see, each with its targets: (plan, targets) in the order
+    of the plans' phases, read in one query (the targets, their plan and phase joined: a plan
+    without targets has no row and no cell). Each catalogue target gets its indicator from
+    `catalogue` (id → Indicator); versions and milestones are read only where a figure is
+    worked out here (`_Figures`)."""
     # Orders by the ids of the rows they belong to, not the models' default orderings, which
-    # go through plan → project → bureau (joins and their compilation for nothing: one
-    # project's plans, and each prefetch is grouped by its parent anyway).
-    plans = list(
-        ProjectPlan.objects.visible_to(user)
-        .filter(project=project)
-        .select_related("phase")
-        .order_by("phase__first_fiscal_year")
-        .prefetch_related(
-            Prefetch("targets", queryset=Target.objects.order_by("plan_id", "order", "id")),
-            Prefetch(
-                "targets__versions", queryset=TargetVersion.objects.order_by("target_id", "number")
-            ),
+    # go through plan → project → bureau (joins and their compilation for nothing).
+    targets = (
+        Target.objects.filter(
+            plan__in=ProjectPlan.objects.visible_to(user).filter(project=project).values("pk")
         )
+        .select_related("plan__phase")
+        .order_by("plan__phase__first_fiscal_year", "plan_id", "order", "id")
     )
-    for plan in plans:  # each catalogue target's indicator from `catalogue` (id → Indicator)
-        for target in plan.targets.all():
-            if target.indicator_id:
-                target.indicator = catalogue[target.indicator_id]
-    return plans
+    plans: dict[int, tuple] = {}
+    for target in targets:
+        plan, of_plan = plans.setdefault(target.plan_id, (target.plan, []))
+        target.plan = plan  # one plan object for its targets
+        if target.indicator_id:
+            target.indicator = catalogue[target.indicator_id]
+        of_plan.append(target)
+    return list(plans.values())
 
 
 def _own_rows(user, project, plans, years, figures) -> list[dict]:
@@ -251,11 +270,11 @@ def _own_rows(user, project, plans, years, figures) -> list[dict]:
     OwnTargetValues only, the own bureau's awaiting approval beside them as 暫定. No query
     where the plans have no own target."""
     own = [
-        (plan, target) for plan in plans for target in plan.targets.all() if not target.indicator_id
+        (plan, target) for plan, targets in plans for target in targets if not target.indicator_id
     ]
     if not own:
         return []
-    figures.read_milestones([t for _plan, t in own])
+    figures.read_versions([t for _plan, t in own])
     values = list(
         OwnTargetValue.objects.settled(filed=True)
         .filter(target__in=[t for _plan, t in own], fiscal_year__lte=years[-1])
@@ -298,9 +317,9 @@ def _own_rows(user, project, plans, years, figures) -> list[dict]:
 def _targets_by_year(plans, years) -> dict:
     """(indicator id, fiscal year) → the target of the plan covering that year (`_plans`)."""
     targets = {}
-    for plan in plans:
+    for plan, of_plan in plans:
         covered = [year for year in years if plan.phase.contains(year)]
-        for target in plan.targets.all():
+        for target in of_plan:
             if target.indicator_id:
                 for year in covered:
                     targets[(target.indicator_id, year)] = target
