@@ -85,7 +85,7 @@ def matrix_context(
     """The matrix's rows (the page and its exports): every indicator of `category` (all where
     none or an unknown one is asked for) over the fiscal years `first`–`last` (kept inside
     FY2005–FY2010, either way round)."""
-    project = get_project_for_user(user, code)
+    project = get_project_for_user(user, code, fields=False)  # the matrix shows no fields
     if category not in Indicator.Category.values:
         category = ""
     first, last = _within(first, FIRST_YEAR), _within(last, LAST_YEAR)
