@@ -164,6 +164,7 @@ class _Figures:
         self.done: dict[tuple[int, int], dict] = {}
         self.worked_out: set[int] = set()
         by_id = {target.pk: target for target in targets.values()}
+        self.targets = by_id
         self.kept: dict[tuple[int, int], tuple] = {}
         if by_id:
             rows = TargetYearSummary.objects.filter(
@@ -175,7 +176,7 @@ class _Figures:
 
     def read_versions(self, targets) -> None:
         """Read these targets' versions and their milestones (two queries), once per target."""
-        wanted = [t for t in targets if t.pk not in self.worked_out]
+        wanted = list({t.pk: t for t in targets if t.pk not in self.worked_out}.values())
         if wanted:
             prefetch_related_objects(
                 wanted,
@@ -199,7 +200,9 @@ class _Figures:
         if row is not None:
             figure = figure_of(_KeptRow(row, target))
         else:
-            self.read_versions([target])
+            # every catalogue target's at once: a constant number of queries however many
+            # figures are not kept
+            self.read_versions([target, *self.targets.values()])
             if self.bands is None:
                 self.bands = rating_bands()
             subject = target.indicator_id or target.pk
