@@ -3,11 +3,13 @@ every indicator (240 at the catalogue's size), and one `{% include %}` per cell 
 the rest of the page (issue 27). `{% matrix_cells row.cells subject %}` writes a row's cells,
 the words they share translated once per page; `{% matrix_head indicator %}` a row's heading."""
 
+import html
+
 from django import template
 from django.template.loader import get_template
 from django.utils.formats import localize
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -18,6 +20,12 @@ from projects.templatetags.money import with_unit
 register = template.Library()
 
 
+def escape_(text) -> str:
+    """What `django.utils.html.escape` writes, without its lazy-string wrapper and SafeString
+    (each cell is marked safe once, whole): a few thousand calls a page."""
+    return html.escape(str(text))
+
+
 @register.simple_tag(takes_context=True)
 def matrix_head(context, indicator) -> str:
     """A row's heading: the indicator's name and its category, shortened as
@@ -25,11 +33,11 @@ def matrix_head(context, indicator) -> str:
     shortened = context.render_context.setdefault("matrix_categories", {})
     category = shortened.get(indicator.category)
     if category is None:
-        category = shortened[indicator.category] = escape(
+        category = shortened[indicator.category] = escape_(
             Truncator(indicator.get_category_display()).chars(3)
         )
     return mark_safe(
-        f'<th scope="row">{escape(indicator.name)}<br><span class="muted">{category}</span></th>'
+        f'<th scope="row">{escape_(indicator.name)}<br><span class="muted">{category}</span></th>'
     )
 
 
@@ -40,10 +48,10 @@ def matrix_cells(context, cells, subject) -> str:
     words = context.render_context.get("matrix_words")
     if words is None:  # translated once per page
         words = context.render_context["matrix_words"] = {
-            "goal": escape(_("目標")),
+            "goal": escape_(_("目標")),
             "cumulative": _("累計%(total)s（当年度%(own)s）"),
-            "provisional": escape(_("暫定")),
-            "unrated": escape(_("（承認前のため評価に含めません）")),
+            "provisional": escape_(_("暫定")),
+            "unrated": escape_(_("（承認前のため評価に含めません）")),
             "labels": {},
         }
     # The unit of an indicator's values, translated once for the row (an own target's values
@@ -61,13 +69,13 @@ def _label(words: dict, label) -> str:
     """A rating's or a reason's label, escaped: each lazy label translated once per page
     (keyed by what it translates), any other text as it is."""
     if not isinstance(label, Promise):
-        return escape(label)
+        return escape_(label)
     key = getattr(label, "_args", None)
     if key is None:
-        return escape(label)
+        return escape_(label)
     text = words["labels"].get(key)
     if text is None:
-        text = words["labels"][key] = escape(label)
+        text = words["labels"][key] = escape_(label)
     return text
 
 
@@ -77,27 +85,28 @@ def _cell(cell: dict, subject, words: dict, unit: str | None) -> str:
     figures of the common target and the own bureau's value awaiting approval (暫定)."""
     parts = ["<td>"]
     if cell["goal"] is not None:
-        goal = escape(with_unit(cell["goal"], subject))
+        goal = escape_(with_unit(cell["goal"], subject))
         parts.append(f'<span class="muted">{words["goal"]} {goal}</span><br>')
     value = cell["value"]
     shown = _shown(value, unit) if value else ""
     if cell["cumulative"] and cell["actual"] is not None:
         own = shown or "—"
         total = with_unit(cell["actual"], subject)
-        parts.append(words["cumulative"] % {"total": conditional_escape(total), "own": escape(own)})
+        own, total = escape_(own), conditional_escape(total)
+        parts.append(words["cumulative"] % {"total": total, "own": own})
     elif value:
-        parts.append(escape(shown))
+        parts.append(escape_(shown))
     elif cell["reason_label"] and not cell["rating"]:
         parts.append(f'<span class="muted">{_label(words, cell["reason_label"])}</span>')
     else:
         parts.append('<span class="muted">—</span>')
     if cell["rate"] is not None:
-        parts.append(f"<br>{escape(localize(cell['rate']))}%")
+        parts.append(f"<br>{escape_(localize(cell['rate']))}%")
     if cell["rating"]:
         label = _label(words, cell.get("rating_label", ""))
-        parts.append(f'<br><span class="rating rating--{escape(cell["rating"])}">{label}</span>')
+        parts.append(f'<br><span class="rating rating--{escape_(cell["rating"])}">{label}</span>')
     if cell["reason_detail"]:
-        parts.append(f'<br><span class="muted">{escape(cell["reason_detail"])}</span>')
+        parts.append(f'<br><span class="muted">{escape_(cell["reason_detail"])}</span>')
     if cell.get("per_firm"):
         per_firm = get_template("evaluation/_per_firm.html").render({"per_firm": cell["per_firm"]})
         parts.append("<br>" + per_firm)
@@ -105,7 +114,7 @@ def _cell(cell: dict, subject, words: dict, unit: str | None) -> str:
     if provisional:
         parts.append(
             f'<br><span class="badge badge--submitted">{words["provisional"]}</span> '
-            f'{escape(provisional.display_with_unit)}<span class="muted">{words["unrated"]}</span>'
+            f'{escape_(provisional.display_with_unit)}<span class="muted">{words["unrated"]}</span>'
         )
     parts.append("</td>")
     return "".join(parts)
