@@ -6,8 +6,14 @@ from django.shortcuts import get_object_or_404
 from projects.models import Project
 
 
-def get_project_for_user(user, code: str, *, write: bool = False) -> Project:
-    project = get_object_or_404(Project.objects.visible_to(user).with_related(), code=code)
+def get_project_for_user(user, code: str, *, write: bool = False, fields: bool = True) -> Project:
+    """The project `code` if the user may see it (404 otherwise; 403 for a `write` it may not
+    make), bureau and phase joined, its fields read too unless `fields` is False (a page that
+    does not show them saves the query)."""
+    projects = Project.objects.visible_to(user).with_related()
+    if not fields:
+        projects = projects.prefetch_related(None)
+    project = get_object_or_404(projects, code=code)
     if write and not project.is_editable_by(user):
         raise PermissionDenied
     return project

@@ -192,10 +192,17 @@ class MonitoredValue(models.Model):
     def display_with_unit(self) -> str:
         """「約330社」, 「0件」, 「1,234.5百万円」, 「該当なし」: the unit only where there is a
         number; money in the indicator's entry unit (rounded only here, on display)."""
+        return self.display_in()
+
+    def display_in(self, unit_label: str | None = None) -> str:
+        """`display_with_unit`, with the label of the indicator's unit (not money) given where
+        the caller has it: a page of many values of one indicator translates it once."""
         if self.kind in (ValueKind.NUMBER, ValueKind.ZERO):
             if self.indicator.unit == Indicator.Unit.YEN:
                 return self.indicator.format_number(self.value)
-            return with_unit_label(self.display, self.indicator.get_unit_display())
+            if unit_label is None:
+                unit_label = self.indicator.get_unit_display()
+            return with_unit_label(self.display, unit_label)
         return self.display
 
     def clean(self):

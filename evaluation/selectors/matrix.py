@@ -2,9 +2,14 @@
 target in force, the actual, the achievement rate and the rating. Figures are built on settled
 values only (published figures and approved reports: `MonitoredValue.objects.settled()`), the
 same for every reader; the project's own bureau sees its values awaiting approval beside them
-as 暫定, never rated."""
+as 暫定, never rated. The catalogue targets' figures are read from the summaries kept where
+figures settle (`TargetYearSummary`, issue 27), the same figure `target_achievement` gives;
+only what is not kept (a project's own targets, a target-year without a kept row) is worked
+out here."""
 
-from django.db.models import Prefetch
+from types import SimpleNamespace
+
+from django.db.models import Prefetch, prefetch_related_objects
 
 from evaluation.models import (
     Indicator,
@@ -14,6 +19,7 @@ from evaluation.models import (
     Target,
     TargetMilestone,
     TargetVersion,
+    TargetYearSummary,
 )
 from evaluation.selectors.achievement import (
     REASON_LABELS,
@@ -23,11 +29,49 @@ from evaluation.selectors.achievement import (
     rating_bands,
     target_achievement,
 )
+from evaluation.selectors.summaries import KEPT, figure_of
 from projects.domain import BASELINE_YEAR, PHASE_II, tracked_years
 from projects.models import Role
 from projects.selectors import get_project_for_user
 
 FIRST_YEAR, LAST_YEAR = BASELINE_YEAR, PHASE_II[1]
+
+
+# A kept row's version in force as `_KeptRow` reads it with the row.
+VERSION_FIELDS = (
+    "number",
+    "applies_from_fiscal_year",
+    "baseline_fiscal_year",
+    "baseline_value",
+    "target_fiscal_year",
+    "target_value",
+)
+
+
+class SettledValue:
+    """A value of the project as the matrix and its exports read it: plain values read in one
+    query (no model instance for each of the project's few hundred values), shown through the
+    model's own `display`, `display_in` and `display_with_unit`. `counts`: whether it counts
+    for a figure (`settled(filed=True)`: else filed, awaiting approval)."""
+
+    __slots__ = (
+        "indicator",
+        "indicator_id",
+        "fiscal_year",
+        "kind",
+        "value",
+        "is_approximate",
+        "counts",
+    )
+
+    display = MonitoredValue.display
+    display_in = MonitoredValue.display_in
+    display_with_unit = MonitoredValue.display_with_unit
+
+    def __init__(self, indicator, indicator_id, fiscal_year, kind, value, is_approximate, counts):
+        self.indicator, self.indicator_id, self.fiscal_year = indicator, indicator_id, fiscal_year
+        self.kind, self.value = kind, value
+        self.is_approximate, self.counts = is_approximate, counts
 
 
 def _within(year: int | None, default: int) -> int:
@@ -41,52 +85,48 @@ def matrix_context(
     """The matrix's rows (the page and its exports): every indicator of `category` (all where
     none or an unknown one is asked for) over the fiscal years `first`–`last` (kept inside
     FY2005–FY2010, either way round)."""
-    project = get_project_for_user(user, code)
+    project = get_project_for_user(user, code, fields=False)  # the matrix shows no fields
     if category not in Indicator.Category.values:
         category = ""
     first, last = _within(first, FIRST_YEAR), _within(last, LAST_YEAR)
     if first > last:
         first, last = last, first
     years = list(range(first, last + 1))
-    indicators = list(
-        Indicator.objects.filter(category=category) if category else Indicator.objects.all()
-    )
-    catalogue = {i.pk: i for i in indicators} if not category else None
-    values = (
-        MonitoredValue.objects.settled(filed=True)
+    # Every indicator (a few dozen rows): the values, targets and per-firm figures of those the
+    # matrix does not show are read too, and each gets its Indicator from here, no join.
+    catalogue = {i.pk: i for i in Indicator.objects.all()}
+    indicators = [i for i in catalogue.values() if not category or i.category == category]
+    values = [
+        SettledValue(catalogue[row[0]], *row)
+        for row in MonitoredValue.objects.settled(filed=True)
         .filter(project=project, fiscal_year__lte=last)
         .order_by()  # read into dicts: the default ordering's joins are not needed
-    )
-    if catalogue is None:
-        values = list(values.select_related("indicator"))
-    else:  # every indicator is loaded already: no join, one Indicator per indicator
-        values = list(values)
-        for value in values:
-            value.indicator = catalogue[value.indicator_id]
+        .values_list(*SettledValue.__slots__[1:])
+    ]
     observed, filed = observed_and_filed(
         (v.indicator_id, v.fiscal_year, v.kind, v.value, v.counts) for v in values
     )
     shown = {(v.indicator_id, v.fiscal_year): v for v in values if v.counts}
     provisional = _provisional(user, project, first, last)
-    plans = _plans(user, project)
+    plans = _plans(user, project, catalogue)
     targets = _targets_by_year(plans, years)
-    bands = rating_bands()
+    figures = _Figures(targets, years, observed, filed)
     rows = [
         {
             "indicator": indicator,
             "cells": [
-                _cell(year, shown, targets, observed, indicator, bands, filed, provisional)
+                _cell(year, shown, targets, observed, indicator, figures, filed, provisional)
                 for year in years
             ],
         }
         for indicator in indicators
     ]
-    _per_firm(rows, years, targets, observed, filed, bands)
+    _per_firm(rows, years, targets, figures)
     return {
         "project": project,
         "years": years,
         "rows": rows,
-        "own_rows": _own_rows(user, project, plans, years, bands),
+        "own_rows": _own_rows(user, project, plans, years, figures),
         "category": category,
         "categories": Indicator.Category.choices,
         "first": first,
@@ -96,7 +136,7 @@ def matrix_context(
     }
 
 
-def _per_firm(rows, years, targets, observed, filed, bands) -> None:
+def _per_firm(rows, years, targets, figures) -> None:
     """The common target's cells get its per-firm form (`per_firm`): the per-firm target and
     actual of the year, from the common target and the firm-count target of that year's plan,
     whichever indicators the matrix shows."""
@@ -104,14 +144,89 @@ def _per_firm(rows, years, targets, observed, filed, bands) -> None:
     if common_row is None:
         return
     for index, year in enumerate(years):
-        figures = [
-            target_achievement(
-                target, year, observed.get(indicator_id, {}), bands, filed.get(indicator_id, set())
-            )
-            for (indicator_id, each), target in targets.items()
+        found = [
+            figures.of(target, year)
+            for (_indicator_id, each), target in targets.items()
             if each == year and target.is_required  # the common target and the firm count
         ]
-        common_row["cells"][index]["per_firm"] = attach_per_firm(figures)
+        common_row["cells"][index]["per_firm"] = attach_per_firm(found)
+
+
+class _Figures:
+    """The figure (`target_achievement`'s dict) of a target in a year. A catalogue target's is
+    read from its kept row (one query for the matrix's targets and years: `figure_of`), each
+    built once; one without a kept row, and a project's own target, is worked out from the
+    values (its versions and their milestones read then, once)."""
+
+    def __init__(self, targets: dict, years: list[int], observed: dict, filed: dict):
+        self.observed, self.filed = observed, filed
+        self.bands = None
+        self.done: dict[tuple[int, int], dict] = {}
+        self.worked_out: set[int] = set()
+        by_id = {target.pk: target for target in targets.values()}
+        self.targets = by_id
+        self.kept: dict[tuple[int, int], tuple] = {}
+        if by_id:
+            rows = TargetYearSummary.objects.filter(
+                target__in=list(by_id), fiscal_year__gte=years[0], fiscal_year__lte=years[-1]
+            ).values_list(*KEPT, *(f"version__{field}" for field in VERSION_FIELDS))
+            at_target, at_year = KEPT.index("target_id"), KEPT.index("fiscal_year")
+            for values in rows:
+                self.kept[(values[at_target], values[at_year])] = values
+
+    def read_versions(self, targets) -> None:
+        """Read these targets' versions and their milestones (two queries), once per target."""
+        wanted = list({t.pk: t for t in targets if t.pk not in self.worked_out}.values())
+        if wanted:
+            prefetch_related_objects(
+                wanted,
+                Prefetch(
+                    "versions", queryset=TargetVersion.objects.order_by("target_id", "number")
+                ),
+                Prefetch(
+                    "versions__milestones",
+                    queryset=TargetMilestone.objects.order_by("version_id", "fiscal_year"),
+                ),
+            )
+            self.worked_out.update(t.pk for t in wanted)
+
+    def of(self, target, year: int, observed=None, filed=None) -> dict:
+        """The figure of `target` in `year` (`observed`, `filed`: an own target's values, keyed
+        by its id; the project's indicators' otherwise)."""
+        key = (target.pk, year)
+        if key in self.done:
+            return self.done[key]
+        row = self.kept.get(key) if target.indicator_id else None
+        if row is not None:
+            figure = figure_of(_KeptRow(row, target))
+        else:
+            # every catalogue target's at once: a constant number of queries however many
+            # figures are not kept
+            self.read_versions([target, *self.targets.values()])
+            if self.bands is None:
+                self.bands = rating_bands()
+            subject = target.indicator_id or target.pk
+            observed = self.observed if observed is None else observed
+            filed = self.filed if filed is None else filed
+            figure = target_achievement(
+                target, year, observed.get(subject, {}), self.bands, filed.get(subject, set())
+            )
+        self.done[key] = figure
+        return figure
+
+
+class _KeptRow:
+    """A kept row as `figure_of` reads it: its values (`KEPT`), its target and its version in
+    force as plain values (`VERSION_FIELDS`, read with the row; None where none)."""
+
+    def __init__(self, values: tuple, target):
+        self.__dict__.update(zip(KEPT, values, strict=False))
+        self.target = target
+        self.version = None
+        if self.version_id is not None:
+            self.version = SimpleNamespace(
+                pk=self.version_id, **dict(zip(VERSION_FIELDS, values[len(KEPT) :], strict=True))
+            )
 
 
 def _provisional(user, project, first: int, last: int) -> dict:
@@ -127,44 +242,42 @@ def _provisional(user, project, first: int, last: int) -> dict:
     }
 
 
-def _plans(user, project) -> list:
-    """The project's plans the user may see, targets with their versions and milestones."""
+def _plans(user, project, catalogue: dict) -> list[tuple]:
+    """The project's plans the user may see, each with its targets: (plan, targets) in the order
+    of the plans' phases, read in one query (the targets, their plan and phase joined: a plan
+    without targets has no row and no cell). Each catalogue target gets its indicator from
+    `catalogue` (id → Indicator); versions and milestones are read only where a figure is
+    worked out here (`_Figures`)."""
     # Orders by the ids of the rows they belong to, not the models' default orderings, which
-    # go through plan → project → bureau (joins and their compilation for nothing: one
-    # project's plans, and each prefetch is grouped by its parent anyway).
-    return list(
-        ProjectPlan.objects.visible_to(user)
-        .filter(project=project)
-        .select_related("phase")
-        .order_by("phase__first_fiscal_year")
-        .prefetch_related(
-            Prefetch(
-                "targets",
-                queryset=Target.objects.select_related("indicator").order_by(
-                    "plan_id", "order", "id"
-                ),
-            ),
-            Prefetch(
-                "targets__versions", queryset=TargetVersion.objects.order_by("target_id", "number")
-            ),
-            Prefetch(
-                "targets__versions__milestones",
-                queryset=TargetMilestone.objects.order_by("version_id", "fiscal_year"),
-            ),
+    # go through plan → project → bureau (joins and their compilation for nothing).
+    targets = (
+        Target.objects.filter(
+            plan__in=ProjectPlan.objects.visible_to(user).filter(project=project).values("pk")
         )
+        .select_related("plan__phase")
+        .order_by("plan__phase__first_fiscal_year", "plan_id", "order", "id")
     )
+    plans: dict[int, tuple] = {}
+    for target in targets:
+        plan, of_plan = plans.setdefault(target.plan_id, (target.plan, []))
+        target.plan = plan  # one plan object for its targets
+        if target.indicator_id:
+            target.indicator = catalogue[target.indicator_id]
+        of_plan.append(target)
+    return list(plans.values())
 
 
-def _own_rows(user, project, plans, years, bands) -> list[dict]:
+def _own_rows(user, project, plans, years, figures) -> list[dict]:
     """A row per own target of the plans (a project's targets not in the catalogue), cells as
     the indicators' (`_cell`) over the years its plan covers (None elsewhere): settled
     OwnTargetValues only, the own bureau's awaiting approval beside them as 暫定. No query
     where the plans have no own target."""
     own = [
-        (plan, target) for plan in plans for target in plan.targets.all() if not target.indicator_id
+        (plan, target) for plan, targets in plans for target in targets if not target.indicator_id
     ]
     if not own:
         return []
+    figures.read_versions([t for _plan, t in own])
     values = list(
         OwnTargetValue.objects.settled(filed=True)
         .filter(target__in=[t for _plan, t in own], fiscal_year__lte=years[-1])
@@ -195,7 +308,7 @@ def _own_rows(user, project, plans, years, bands) -> list[dict]:
                 {(target.pk, year): target},
                 observed,
                 target,
-                bands,
+                figures,
                 filed,
                 provisional,
             )
@@ -207,22 +320,20 @@ def _own_rows(user, project, plans, years, bands) -> list[dict]:
 def _targets_by_year(plans, years) -> dict:
     """(indicator id, fiscal year) → the target of the plan covering that year (`_plans`)."""
     targets = {}
-    for plan in plans:
+    for plan, of_plan in plans:
         covered = [year for year in years if plan.phase.contains(year)]
-        for target in plan.targets.all():
+        for target in of_plan:
             if target.indicator_id:
                 for year in covered:
                     targets[(target.indicator_id, year)] = target
     return targets
 
 
-def _cell(year, shown, targets, observed, indicator, bands, filed, provisional) -> dict:
+def _cell(year, shown, targets, observed, indicator, figures, filed, provisional) -> dict:
     """One indicator (or an own target: every mapping then keyed by its id) in one year. A
     cumulative target's cell carries the cumulative actual the
     rate is computed on (`actual`) and the year's own value (`value`) apart; a missing figure
     carries its reason (未報告, 未承認, 該当なし, 未把握)."""
-    own = observed.get(indicator.pk, {})
-    filed = filed.get(indicator.pk, set())
     cell = {
         "year": year,
         "value": shown.get((indicator.pk, year)),
@@ -237,18 +348,19 @@ def _cell(year, shown, targets, observed, indicator, bands, filed, provisional) 
     }
     target = targets.get((indicator.pk, year))
     if target is not None:
-        figures = target_achievement(target, year, own, bands, filed)
+        figure = figures.of(target, year, observed, filed)
         cell.update(
-            goal=figures["goal"],
-            actual=figures["actual"],
-            rate=figures["rate"],
-            rating=figures["rating"],
-            rating_label=figures["rating_label"],
-            cumulative=figures["cumulative"],
-            reason_label=figures["reason_label"],
-            reason_detail=figures["reason_detail"],
+            goal=figure["goal"],
+            actual=figure["actual"],
+            rate=figure["rate"],
+            rating=figure["rating"],
+            rating_label=figure["rating_label"],
+            cumulative=figure["cumulative"],
+            reason_label=figure["reason_label"],
+            reason_detail=figure["reason_detail"],
         )
     elif cell["value"] is None:
-        reason = missing_reason(own, "flow", year, None, filed)
+        own = observed.get(indicator.pk, {})
+        reason = missing_reason(own, "flow", year, None, filed.get(indicator.pk, set()))
         cell["reason_label"] = REASON_LABELS[reason[0]] if reason else ""
     return cell

@@ -372,3 +372,115 @@ def test_an_exception_inside_a_deferred_refresh_changes_nothing(world):
         assert AnnualReport.objects.get(pk=report.pk).state == State.SUBMITTED
         assert kept() == before and national() == totals
         transaction.set_rollback(True)
+
+
+def test_the_matrix_shows_the_kept_figures_as_recomputed(world):
+    """The tracking matrix reads its catalogue targets' figures from the kept rows: after a new
+    target version and a value revised (reopened, changed, approved again), each cell with a
+    target shows what `target_achievement` works out from the settled values."""
+    from evaluation.selectors.achievement import (
+        observed_and_filed,
+        rating_bands,
+        target_achievement,
+    )
+    from evaluation.selectors.matrix import matrix_context
+
+    with transaction.atomic():
+        target = (
+            Target.objects.filter(
+                indicator__isnull=False,
+                indicator__unit="cases",
+                plan__phase__first_fiscal_year__lte=2010,
+            )
+            .select_related("plan__phase", "plan__project", "indicator")
+            .order_by("pk")
+            .first()
+        )
+        plan, manager = target.plan, world.people.manager
+        staff = world.people.staff[plan.project.bureau_id]
+        # the plan approved (again) through the workflow: its targets' versions are frozen
+        steps = {
+            State.APPROVED: ["reopen", "submit", "approve"],
+            State.SUBMITTED: ["approve"],
+        }.get(plan.state, ["submit", "approve"])
+        for action in steps:
+            by = staff if action == "submit" else manager
+            plan = workflow_transition(obj=plan, action=action, by=by, comment="見直し")
+        plan = workflow_transition(obj=plan, action="reopen", by=manager, comment="見直し")
+        first, last = plan_period(plan)
+        target_set_values(
+            target=target,
+            expected_version=plan.version,
+            by=staff,
+            target_value=Decimal(90),
+            target_fiscal_year=last,
+            baseline_value=Decimal(1),
+            baseline_fiscal_year=first,
+            milestones={first + 3: Decimal(40)},
+            applies_from_fiscal_year=first + 2,
+            reason="見直し",
+        )
+        project = Project.objects.get(pk=target.plan.project_id)
+        report = (
+            AnnualReport.objects.filter(project=project, fiscal_year__lte=2010)
+            .exclude(state=State.DRAFT)
+            .order_by("-fiscal_year")
+            .first()
+        )
+        if report.state == State.APPROVED:
+            report = workflow_transition(
+                obj=report, action="reopen", by=world.people.manager, comment="数値の訂正"
+            )
+        elif report.state == State.SUBMITTED:
+            report = workflow_transition(
+                obj=report, action="return", by=world.people.manager, comment="確認"
+            )
+        report = annual_report_save(
+            report=report,
+            expected_version=report.version,
+            by=staff,
+            rows=[RowInput(target.indicator, ValueKind.NUMBER, Decimal(7))],
+            activity_results={},
+            reason="数値の訂正",
+        )
+        report = workflow_transition(obj=report, action="submit", by=staff)
+        workflow_transition(obj=report, action="approve", by=world.people.manager)
+        assert target.versions.count() >= 2
+
+        context = matrix_context(world.people.manager, project.code)
+        observed, filed = observed_and_filed(
+            MonitoredValue.objects.settled(filed=True)
+            .filter(project=project)
+            .values_list("indicator_id", "fiscal_year", "kind", "value", "counts")
+        )
+        bands = rating_bands()
+        targets = {}
+        for each in (
+            Target.objects.filter(plan__project=project, indicator__isnull=False)
+            .select_related("plan__phase")
+            .with_versions()
+        ):
+            for year in context["years"]:
+                if each.plan.phase.contains(year):
+                    targets[(each.indicator_id, year)] = each
+        compared = set()
+        for row in context["rows"]:
+            for cell in row["cells"]:
+                key = (row["indicator"].pk, cell["year"])
+                if key not in targets:
+                    continue
+                expected = target_achievement(
+                    targets[key],
+                    cell["year"],
+                    observed.get(key[0], {}),
+                    bands,
+                    filed.get(key[0], set()),
+                )
+                shown = {f: cell[f] for f in ("goal", "actual", "rate", "rating", "cumulative")}
+                assert shown == {f: expected[f] for f in shown}, key
+                assert str(cell["reason_label"]) == str(expected["reason_label"]), key
+                assert cell["reason_detail"] == expected["reason_detail"], key
+                compared.add(key)
+        assert (target.indicator_id, report.fiscal_year) in compared
+        assert sum(1 for key in compared if key[0] == target.indicator_id) >= 2
+        transaction.set_rollback(True)
