@@ -96,12 +96,11 @@ def _overview(
     """What a dashboard shows about every project of `projects` (a queryset in the order
     shown), with `reports` (the year's reports the reader may see), worked out in SQL as one
     row of a few values per project (its id, its report, whether a target is at risk, the
-    year's deadline): the submission summary, a page of the heat map (`per_page` rows,
-    else ROWS_PER_PAGE), the first
-    `at_risk_shown` projects at risk and their count (where `at_risk_shown` is 0, as on the
-    staff's home, neither is worked out: the count is None), and the projects without a
-    report. Four queries whatever the number of projects (those rows, the projects shown, the
-    columns, the kept rows with their targets and versions)."""
+    year's deadline): the submission summary, a page of the heat map (`per_page` rows, else
+    ROWS_PER_PAGE), the first `at_risk_shown` projects at risk and their count (where
+    `at_risk_shown` is 0, as on the staff's home, neither is worked out: the count is None),
+    and the projects without a report. Four queries whatever the number of projects (those
+    rows, the projects shown, the columns, the kept rows with their targets and versions)."""
     risky = Value(False)
     if at_risk_shown:
         risky = Exists(
