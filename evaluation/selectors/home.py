@@ -3,7 +3,7 @@
 from collections import Counter
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Max, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Subquery, Value
 
 from evaluation.models import (
     AnnualReport,
@@ -90,22 +90,29 @@ def _scope(user, year: int | None):
     raise PermissionDenied
 
 
-def _overview(user, projects, reports, year: int, page_number, at_risk_shown: int) -> dict:
+def _overview(
+    user, projects, reports, year: int, page_number, at_risk_shown: int, per_page=None
+) -> dict:
     """What a dashboard shows about every project of `projects` (a queryset in the order
     shown), with `reports` (the year's reports the reader may see), worked out in SQL as one
     row of a few values per project (its id, its report, whether a target is at risk, the
-    year's deadline): the submission summary, a page of the heat map, the first
-    `at_risk_shown` projects at risk and their count, and the projects without a report.
-    Six queries whatever the number of projects (those rows, the projects shown, the
-    columns, the kept rows with their targets and versions)."""
-    risky = year_summaries(user, year).filter(project=OuterRef("pk"), rating__in=AT_RISK)
+    year's deadline): the submission summary, a page of the heat map (`per_page` rows, else
+    ROWS_PER_PAGE), the first `at_risk_shown` projects at risk and their count (where
+    `at_risk_shown` is 0, as on the staff's home, neither is worked out: the count is None),
+    and the projects without a report. Four queries whatever the number of projects (those
+    rows, the projects shown, the columns, the kept rows with their targets and versions)."""
+    risky = Value(False)
+    if at_risk_shown:
+        risky = Exists(
+            year_summaries(user, year).filter(project=OuterRef("pk"), rating__in=AT_RISK)
+        )
     report = reports.filter(project=OuterRef("pk"))
     due = ReportingDeadline.objects.filter(fiscal_year=year).values("due_date")[:1]
     every = list(
         projects.annotate(
             report_id=Subquery(report.values("pk")[:1]),
             report_state=Subquery(report.values("state")[:1]),
-            risky=Exists(risky),
+            risky=risky,
             due=Subquery(due),
         ).values_list("pk", "report_id", "report_state", "risky", "due")
     )
@@ -114,7 +121,7 @@ def _overview(user, projects, reports, year: int, page_number, at_risk_shown: in
         year,
         due_dates=[d for d in [every[0][4]] if d] if every else None,
     )
-    page = page_of([row[0] for row in every], page_number)
+    page = page_of([row[0] for row in every], page_number, per_page=per_page)
     at_risk_ids = [pk for pk, _id, _state, risk, _due in every if risk]
     missing_ids = [pk for pk, report_id, _state, _r, _due in every if report_id is None]
     shown_ids = list(dict.fromkeys(page.object_list + at_risk_ids[:at_risk_shown]))
@@ -135,7 +142,7 @@ def _overview(user, projects, reports, year: int, page_number, at_risk_shown: in
         "columns": columns,
         "rows": page,
         "at_risk": [rows[pk] for pk in at_risk_ids[:at_risk_shown]],
-        "at_risk_total": len(at_risk_ids),
+        "at_risk_total": len(at_risk_ids) if at_risk_shown else None,
         "missing": [by_pk[pk] for pk in missing_ids],
     }
 
@@ -146,12 +153,14 @@ def _report(project, year: int, report_id: int, state: str) -> AnnualReport:
     return AnnualReport(pk=report_id, project=project, fiscal_year=year, state=state)
 
 
-def staff_dashboard(user, year: int | None, page_number=None, at_risk_shown: int = 0) -> dict:
+def staff_dashboard(
+    user, year: int | None, page_number=None, at_risk_shown: int = 0, per_page=None
+) -> dict:
     """A staff member's bureau in `year` (else the default year): a page of its projects'
-    ratings, the submission summary, what waits for the bureau and the projects without a
-    report."""
+    ratings (`per_page` rows), the submission summary, what waits for the bureau and the
+    projects without a report."""
     year, projects, reports = _scope(user, year)
-    context = _overview(user, projects, reports, year, page_number, at_risk_shown)
+    context = _overview(user, projects, reports, year, page_number, at_risk_shown, per_page)
     todo = {
         "plans": ProjectPlan.objects.filter(
             project__bureau_id=user.bureau_id, state__in=WAITING

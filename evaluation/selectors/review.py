@@ -287,16 +287,18 @@ def staff_queue(user) -> dict:
     return _staff_items(_staff_keys(user))
 
 
-def staff_queue_pages(user, numbers: dict) -> dict:
+def staff_queue_pages(user, numbers: dict, per_page: int | None = None) -> dict:
     """A page of each of `staff_queue`'s lists (`numbers`: each list's page text by name, e.g.
-    the `?returned=` text), in the same order: which records are in each list and their order
-    are worked out from one row per record, then only the pages' records are read with their
-    events. At most seven queries whatever the number of records (the rows, one per kind, the
-    events and their content types)."""
+    the `?returned=` text; `per_page` rows, else ROWS_PER_PAGE), in the same order: which
+    records are in each list and their order are worked out from one row per record, then only
+    the pages' records are read with their events. At most seven queries whatever the number
+    of records (the rows, one per kind, the events and their content types)."""
     if user.role != Role.STAFF or not user.bureau_id:
-        return {name: page_of([], numbers.get(name)) for name in STAFF_LISTS}
+        return {name: page_of([], numbers.get(name), per_page=per_page) for name in STAFF_LISTS}
     keys = _staff_keys(user)
-    pages = {name: page_of(keys[name], numbers.get(name)) for name in STAFF_LISTS}
+    pages = {
+        name: page_of(keys[name], numbers.get(name), per_page=per_page) for name in STAFF_LISTS
+    }
     items = _staff_items({name: list(page.object_list) for name, page in pages.items()})
     for name, page in pages.items():
         page.object_list = items[name]

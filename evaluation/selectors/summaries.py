@@ -214,17 +214,15 @@ def year_ratings(
     catalogue target of its plan covering `year` (a plan the user may see) with its figure
     (settled values only, a missing figure with its reason), the targeted indicators as
     columns (`columns` where given: those of every project, when `projects` is a page of
-    them). Three queries (rows, their targets, their versions)."""
+    them). The kept rows are read as plain values with their targets and versions
+    (`_kept_plain`, no model instance per row): one query where `columns` is given, two
+    otherwise (the rows, their indicators)."""
     given = columns
     ids = [p.pk for p in projects]
     summaries = year_summaries(user, year).filter(project__in=ids)
-    targets, versions = _targets_and_versions(summaries)
-    kept = _kept(
-        summaries.order_by(
-            "project_id", "target__plan_id", "target__order", "target_id"
-        ).values_list(*KEPT),
-        targets,
-        versions,
+    kept = _kept_plain(
+        summaries.order_by("project_id", "target__plan_id", "target__order", "target_id"),
+        None if given is None else {i.pk: i for i in given},
     )
     figures: dict[int, dict] = {}
     columns: dict[int, Indicator] = {}

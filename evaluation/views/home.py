@@ -46,10 +46,14 @@ def home(request):
     filters = DashboardFilter(request.GET)
     year, number = filters.values()["year"], request.GET.get("page")
     if role == Role.STAFF and request.user.bureau_id:
-        context = staff_dashboard(request.user, year, number)
+        context = staff_dashboard(request.user, year, number, per_page=STAFF_ROWS_PER_PAGE)
         # each list a page at a time, with its own pager (`?returned=2`, `?overdue=3` …)
-        context["waiting"] = staff_queue_pages(request.user, request.GET)
-        context["missing"] = page_of(context["missing"], request.GET.get("missing"))
+        context["waiting"] = staff_queue_pages(
+            request.user, request.GET, per_page=STAFF_ROWS_PER_PAGE
+        )
+        context["missing"] = page_of(
+            context["missing"], request.GET.get("missing"), per_page=STAFF_ROWS_PER_PAGE
+        )
         lists = [*context["waiting"], "missing"]
         context["list_queries"] = {name: query_without_page(request, name) for name in lists}
         context["action_items"] = action_item_counts(request.user)
@@ -75,6 +79,11 @@ def home(request):
 # The heat map shows a page of projects at a time, and the projects at risk the first few: the
 # page stays one screen long at any programme size; the exports hold every row.
 AT_RISK_SHOWN = 20
+# The staff's home is four lists (what was returned, what is in progress, what is overdue, the
+# heat map of the bureau's projects): each shows 20 rows a page, with its pager, so the page stays
+# a few screens long and its cost flat at any number of projects (issue 27: a heat-map row is a
+# cell per targeted indicator, about 40 at the programme's size); the exports hold every row.
+STAFF_ROWS_PER_PAGE = 20
 
 
 def _year(request) -> int | None:

@@ -253,6 +253,67 @@ def test_other_bureau_staff_see_neither_the_draft_nor_its_rating(client, users, 
     assert rated.get_absolute_url() not in page and "目標に向かっていない" not in page
 
 
+def test_the_staff_home_shows_fewer_heat_map_rows_a_page_and_the_exports_hold_all(
+    client, project, bureau, users, rated, monkeypatch
+):
+    """The staff's home shows its heat map STAFF_ROWS_PER_PAGE projects a page (here 1, the
+    manager's home is unchanged), with its pager and a note pointing at the exports, which
+    hold every project."""
+    monkeypatch.setattr("evaluation.views.home.STAFF_ROWS_PER_PAGE", 1)
+    other = ProjectFactory(bureau=bureau, code="kanto-second", name_ja="二つ目のプロジェクト")
+    names = (project.name, other.name)
+    client.force_login(users["staff"])
+    pages = [
+        client.get(reverse("home"), {"year": 2007, "page": n}).content.decode() for n in (1, 2)
+    ]
+    maps = [page.split('class="table heatmap"')[1].split("</table>")[0] for page in pages]
+    assert [sum(name in heat for name in names) for heat in maps] == [1, 1]
+    assert {name for heat in maps for name in names if name in heat} == set(names)
+    assert "2件のプロジェクトを1件ずつ表示しています。" in pages[0]
+    assert "1／2ページ（全2件）" in pages[0]
+    export = client.get(reverse("dashboard_heatmap_export", args=["csv"]), {"year": 2007})
+    rows = b"".join(export.streaming_content).decode()
+    assert all(name in rows for name in names)
+    client.force_login(users["manager"])
+    manager = client.get(reverse("home"), {"year": 2007}).content.decode()
+    heat = manager.split('class="table heatmap"')[1].split("</table>")[0]
+    assert all(name in heat for name in names) and "件ずつ表示しています" not in manager
+
+
+def test_the_heat_map_draws_a_cell_as_rating_html_draws_a_figure():
+    """The heat map writes its cells in one pass (templatetags/heatmap_cells.py): each as the
+    rating include draws the figure, escaped the same, and a dash where there is no target."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    from evaluation.models import RatingBand
+    from evaluation.templatetags.heatmap_cells import heatmap_cells
+
+    figures = {
+        1: {
+            "rating": "not_toward",
+            "rating_label": RatingBand.Rating.NOT_TOWARD.label,
+            "rate": Decimal("45.0"),
+            "reason_detail": "",
+        },
+        2: {
+            "rating": "not_reporting",
+            "rating_label": RatingBand.Rating.NOT_REPORTING.label,
+            "rate": None,
+            "reason_detail": "<2009年度> & 未把握",
+        },
+    }
+    columns = [SimpleNamespace(pk=pk) for pk in (1, 2, 3)]
+    included = [
+        "<td>" + render_to_string("includes/rating.html", {"figure": f}).strip() + "</td>"
+        for f in figures.values()
+    ]
+    dash = '<td><span class="muted" title="目標なし">—</span></td>'
+    assert heatmap_cells(figures, columns) == "".join(included) + dash
+    assert "&lt;2009年度&gt; &amp; 未把握" in included[1] and "45.0%" in included[0]
+
+
 def test_manager_dashboard_shows_summary_heat_map_and_projects_at_risk(
     client, project, users, rated
 ):

@@ -197,8 +197,9 @@ def test_queue_query_counts_are_the_same_at_3_and_30_pending(client, bureau, use
 
 
 def test_the_homes_lists_go_a_page_at_a_time(client, bureau, users, monkeypatch):
-    """What waits (the manager's queue, the staff's returned records) is listed 50 a page (here
-    1), each list with its own pager, and the next page holds the rest."""
+    """What waits (the manager's queue, the staff's returned records) is listed a page at a time
+    (50 rows, the staff's home 20; here 1), each list with its own pager, and the next page
+    holds the rest."""
     monkeypatch.setattr("evaluation.selectors.paging.ROWS_PER_PAGE", 1)
     pending(bureau, users, 2)
     names = ("待ち0", "待ち1")
