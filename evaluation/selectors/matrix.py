@@ -12,9 +12,8 @@ from evaluation.models import (
     OwnTargetValue,
     ProjectPlan,
     Target,
-    TargetMilestone,
-    TargetVersion,
 )
+from evaluation.models.targets import versions_and_milestones
 from evaluation.selectors.achievement import (
     REASON_LABELS,
     attach_per_firm,
@@ -144,13 +143,7 @@ def _plans(user, project) -> list:
                     "plan_id", "order", "id"
                 ),
             ),
-            Prefetch(
-                "targets__versions", queryset=TargetVersion.objects.order_by("target_id", "number")
-            ),
-            Prefetch(
-                "targets__versions__milestones",
-                queryset=TargetMilestone.objects.order_by("version_id", "fiscal_year"),
-            ),
+            *versions_and_milestones("targets__versions"),
         )
     )
 
