@@ -30,9 +30,31 @@ CUMULATION_EXPLAINED = {
 }
 
 
+def versions_and_milestones(prefix: str = "versions") -> list[models.Prefetch]:
+    """The prefetches of targets' versions (`prefix`: the path to them) and their milestones,
+    each sorted by its parent's key column: a target's versions by number, a version's
+    milestones by year, as the models' orderings give them. Those orderings name the parent
+    (`target`, `version`), which sorts by the parent's own ordering and so joins every row up
+    to its plan, project, bureau and phase: six tables, which a planner with stale statistics
+    once joined by nested loops over whole tables for minutes (PostgreSQL)."""
+    return [
+        models.Prefetch(prefix, queryset=TargetVersion.objects.order_by("target_id", "number")),
+        models.Prefetch(
+            f"{prefix}__milestones",
+            queryset=TargetMilestone.objects.order_by("version_id", "fiscal_year"),
+        ),
+    ]
+
+
 class TargetQuerySet(models.QuerySet):
     def with_versions(self):
-        return self.select_related("indicator").prefetch_related("versions__milestones")
+        """Targets with their indicator, versions and milestones, in a plan's order (by the
+        plan's key column, for the reason `versions_and_milestones` gives)."""
+        return (
+            self.select_related("indicator")
+            .prefetch_related(*versions_and_milestones())
+            .order_by("plan_id", "order", "id")
+        )
 
 
 class Target(models.Model):

@@ -20,7 +20,7 @@ from evaluation.arithmetic import (
     target_for_year,
 )
 from evaluation.models import MonitoredValue, OwnTargetValue, ProjectPlan, RatingBand, State
-from evaluation.models.targets import COMMON_TARGET_DENOMINATOR
+from evaluation.models.targets import COMMON_TARGET_DENOMINATOR, versions_and_milestones
 
 
 def rating_bands() -> tuple[Band, ...]:
@@ -379,7 +379,7 @@ def own_target_ratings(user, projects, year: int) -> dict[int, list[dict]]:
     targets = list(
         Target.objects.filter(plan__in=plans, indicator__isnull=True)
         .select_related("plan")
-        .prefetch_related("versions__milestones")
+        .prefetch_related(*versions_and_milestones())
     )
     if not targets:
         return {}

@@ -3,7 +3,16 @@
 from collections import Counter
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Max, OuterRef, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Max,
+    Q,
+    Subquery,
+    Value,
+)
 
 from evaluation.models import (
     AnnualReport,
@@ -75,46 +84,53 @@ def _manager_year(year: int | None) -> int:
 
 
 def _scope(user, year: int | None):
-    """The year shown, the projects a dashboard covers (a queryset in the order shown) and that
-    year's reports the reader may see (a queryset). Staff: their own bureau's projects;
-    managers and admins: every active project; anyone else has no dashboard tables (403).
-    One query, where no year is asked (the default year)."""
+    """The year shown and the projects a dashboard covers (a queryset in the order shown).
+    Staff: their own bureau's projects; managers and admins: every active project; anyone
+    else has no dashboard tables (403). The reader may see the report of every project their
+    dashboard covers (DOMAIN.md: staff their own bureau's in any state, managers and admins
+    all): `_with_report` adds it. One query, where no year is asked (the default year)."""
     if user.role == Role.STAFF and user.bureau_id:
-        year = _staff_year(user, year)
-        reports = AnnualReport.objects.filter(project__bureau_id=user.bureau_id, fiscal_year=year)
-        return year, _staff_projects(user), reports
+        return _staff_year(user, year), _staff_projects(user)
     if user.role in (Role.MANAGER, Role.ADMIN):
-        year = _manager_year(year)
-        reports = AnnualReport.objects.visible_to(user).filter(fiscal_year=year)
-        return year, _manager_projects(user), reports
+        return _manager_year(year), _manager_projects(user)
     raise PermissionDenied
 
 
-def _overview(
-    user, projects, reports, year: int, page_number, at_risk_shown: int, per_page=None
-) -> dict:
-    """What a dashboard shows about every project of `projects` (a queryset in the order
-    shown), with `reports` (the year's reports the reader may see), worked out in SQL as one
-    row of a few values per project (its id, its report, whether a target is at risk, the
-    year's deadline): the submission summary, a page of the heat map (`per_page` rows, else
+def _with_report(projects, year: int):
+    """`projects` with `report_id` and `report_state` of their report of `year`: a LEFT JOIN on
+    (project, fiscal_year), which the reports' unique constraint indexes, so one row per
+    project and a cheap plan whatever the planner believes of the tables' sizes (a subquery
+    per project and column was once run minutes long on PostgreSQL with stale statistics)."""
+    return projects.annotate(
+        year_report=FilteredRelation(
+            "annual_reports", condition=Q(annual_reports__fiscal_year=year)
+        )
+    ).annotate(report_id=F("year_report__id"), report_state=F("year_report__state"))
+
+
+def _overview(user, projects, year: int, page_number, at_risk_shown: int, per_page=None) -> dict:
+    """What a dashboard shows about every project of `projects` (a queryset of `_scope`, in
+    the order shown, with their report of the year), worked out in SQL as one row of a few
+    values per project (its id, its report, whether a target is at risk, the year's
+    deadline): the submission summary, a page of the heat map (`per_page` rows, else
     ROWS_PER_PAGE), the first `at_risk_shown` projects at risk and their count (where
     `at_risk_shown` is 0, as on the staff's home, neither is worked out: the count is None),
-    and the projects without a report. Four queries whatever the number of projects (those
-    rows, the projects shown, the columns, the kept rows with their targets and versions)."""
+    and the projects without a report. Six queries whatever
+    the number of projects (those rows, the projects shown, the columns, the kept rows with
+    their targets and versions). The row's subqueries are uncorrelated (the projects at risk,
+    the deadline): each is worked out once, not once per project."""
     risky = Value(False)
     if at_risk_shown:
-        risky = Exists(
-            year_summaries(user, year).filter(project=OuterRef("pk"), rating__in=AT_RISK)
-        )
-    report = reports.filter(project=OuterRef("pk"))
+        at_risk = year_summaries(user, year).filter(rating__in=AT_RISK).values("project_id")
+        risky = ExpressionWrapper(Q(pk__in=at_risk), output_field=BooleanField())
     due = ReportingDeadline.objects.filter(fiscal_year=year).values("due_date")[:1]
     every = list(
-        projects.annotate(
-            report_id=Subquery(report.values("pk")[:1]),
-            report_state=Subquery(report.values("state")[:1]),
+        _with_report(projects, year)
+        .annotate(
             risky=risky,
             due=Subquery(due),
-        ).values_list("pk", "report_id", "report_state", "risky", "due")
+        )
+        .values_list("pk", "report_id", "report_state", "risky", "due")
     )
     summary = submission_counts(
         Counter(state or "none" for _pk, _id, state, _r, _due in every),
@@ -159,8 +175,8 @@ def staff_dashboard(
     """A staff member's bureau in `year` (else the default year): a page of its projects'
     ratings (`per_page` rows), the submission summary, what waits for the bureau and the
     projects without a report."""
-    year, projects, reports = _scope(user, year)
-    context = _overview(user, projects, reports, year, page_number, at_risk_shown, per_page)
+    year, projects = _scope(user, year)
+    context = _overview(user, projects, year, page_number, at_risk_shown, per_page)
     todo = {
         "plans": ProjectPlan.objects.filter(
             project__bureau_id=user.bureau_id, state__in=WAITING
@@ -183,8 +199,8 @@ def manager_dashboard(user, year: int | None, page_number=None, at_risk_shown: i
     """Every active project in `year` (else the default year): a page of ratings, the
     submission summary, the first projects at risk (and how many there are) and the plans
     waiting for review."""
-    year, projects, reports = _scope(user, year)
-    context = _overview(user, projects, reports, year, page_number, at_risk_shown)
+    year, projects = _scope(user, year)
+    context = _overview(user, projects, year, page_number, at_risk_shown)
     context.pop("missing")
     return {
         **context,
@@ -216,19 +232,12 @@ def reader_home(user, page_number=None, sheets_page=None) -> dict:
     return context
 
 
-def _states(projects, reports):
-    """`projects` with `report_state`: the state of the project's report among `reports`
-    (None where it has none)."""
-    report = reports.filter(project=OuterRef("pk")).values("state")[:1]
-    return projects.annotate(report_state=Subquery(report))
-
-
 def dashboard_summary(user, year: int | None) -> dict:
     """The dashboard's submission summary of the year (the page's export), counted over one
     value per project. Staff: their own bureau's projects; managers and admins: every active
     project; anyone else has none (403). Two queries (three where no year is asked)."""
-    year, projects, reports = _scope(user, year)
-    states = _states(projects, reports).values_list("report_state", flat=True)
+    year, projects = _scope(user, year)
+    states = _with_report(projects, year).values_list("report_state", flat=True)
     return {"year": year, "summary": submission_counts(Counter(s or "none" for s in states), year)}
 
 
@@ -238,10 +247,10 @@ def dashboard_heatmap(user, year: int | None) -> dict:
     (project id → indicator id → the rating's label and the achievement rate, read from the
     summaries). Who sees what as `dashboard_summary`. Three queries (four where no year is
     asked)."""
-    year, projects, reports = _scope(user, year)
+    year, projects = _scope(user, year)
     return {
         "year": year,
         "columns": year_columns(user, projects, year),
         "cells": year_rating_cells(user, projects, year),
-        "rows": _states(projects, reports),
+        "rows": _with_report(projects, year),
     }

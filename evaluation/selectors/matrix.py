@@ -9,7 +9,7 @@ out here."""
 
 from types import SimpleNamespace
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 
 from evaluation.models import (
     Indicator,
@@ -17,10 +17,9 @@ from evaluation.models import (
     OwnTargetValue,
     ProjectPlan,
     Target,
-    TargetMilestone,
-    TargetVersion,
     TargetYearSummary,
 )
+from evaluation.models.targets import versions_and_milestones
 from evaluation.selectors.achievement import (
     REASON_LABELS,
     attach_per_firm,
@@ -178,16 +177,7 @@ class _Figures:
         """Read these targets' versions and their milestones (two queries), once per target."""
         wanted = list({t.pk: t for t in targets if t.pk not in self.worked_out}.values())
         if wanted:
-            prefetch_related_objects(
-                wanted,
-                Prefetch(
-                    "versions", queryset=TargetVersion.objects.order_by("target_id", "number")
-                ),
-                Prefetch(
-                    "versions__milestones",
-                    queryset=TargetMilestone.objects.order_by("version_id", "fiscal_year"),
-                ),
-            )
+            prefetch_related_objects(wanted, *versions_and_milestones())
             self.worked_out.update(t.pk for t in wanted)
 
     def of(self, target, year: int, observed=None, filed=None) -> dict:

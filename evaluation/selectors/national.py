@@ -35,6 +35,7 @@ from evaluation.models import (
     Target,
     ValueKind,
 )
+from evaluation.models.targets import versions_and_milestones
 from evaluation.selectors.achievement import (
     attach_per_firm,
     observed_and_filed,
@@ -109,8 +110,13 @@ def ratings_in_year(
             phase__last_fiscal_year__gte=year,
         )
         .prefetch_related(
-            Prefetch("targets", queryset=Target.objects.select_related("indicator")),
-            "targets__versions__milestones",
+            Prefetch(
+                "targets",
+                queryset=Target.objects.select_related("indicator").order_by(
+                    "plan_id", "order", "id"
+                ),
+            ),
+            *versions_and_milestones("targets__versions"),
         )
     )
     targets = {}

@@ -16,6 +16,7 @@ from evaluation.models import (
     ProjectPlan,
     Target,
 )
+from evaluation.models.targets import versions_and_milestones
 from evaluation.selectors.paging import page_of
 from projects.models import PolicyTool, PolicyToolBudget, Project, Role, user_role
 
@@ -38,7 +39,7 @@ def common_rollup(overall: OverallPlan, indicator: Indicator, years: list[int], 
     targets = list(
         Target.objects.filter(plan__in=visible, indicator=indicator)
         .select_related("plan__project__bureau")
-        .prefetch_related("versions__milestones")
+        .prefetch_related(*versions_and_milestones())
         .order_by("plan__project__bureau__order", "plan__project__order")
     )
     projects = [(target, in_force_by_year(target.paths(), years)) for target in targets]
@@ -152,7 +153,7 @@ def overall_plan_page(overall: OverallPlan, user, page: str | None = None) -> di
                 indicator=indicator,
             )
             .select_related("plan__project__bureau")
-            .prefetch_related("versions__milestones")
+            .prefetch_related(*versions_and_milestones())
             .order_by("plan__project__bureau__order", "plan__project__order", "pk"),
             page,
             count=rows[-1].projects_total,

@@ -21,6 +21,7 @@ from evaluation.models import (
     Target,
     ValueKind,
 )
+from evaluation.models.targets import versions_and_milestones
 from evaluation.services.summaries import Pending, pending
 from projects.models import Project
 
@@ -120,7 +121,7 @@ def _recompute_common(bureaus: set[int] | None) -> int:
     if not Indicator.objects.filter(is_common_target=True).exists():
         return 0
     targets = targets.select_related("plan__phase", "plan__project").prefetch_related(
-        "versions__milestones"
+        *versions_and_milestones()
     )
     cells: dict[tuple, list] = {}
     for target in targets:

@@ -337,12 +337,6 @@ def test_every_endpoint_costs_the_same_queries_at_19_and_at_300_projects(
     generate_projects(19, bureau, indicators, users["manager"])
     small = api_query_counts(client, headers)
     generate_projects(281, bureau, indicators, users["manager"], start=19)
-    if connection.vendor == "postgresql":
-        # The tables grew from a few rows to thousands inside this test; production's autovacuum
-        # would have analysed them. Without it the planner once kept statistics that earlier tests
-        # in the same worker database left, and one query of this test ran for minutes (698 s).
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
     assert Project.objects.count() == 300 + 2  # and the matrix's two projects
     large = api_query_counts(client, headers)
     assert large == small

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from evaluation.demo.generate import Generator, existing
+from evaluation.demo.generate import Generator, analyze, existing
 from projects.models import Phase
 
 
@@ -60,8 +60,12 @@ class Command(BaseCommand):
             total=projects, unit="件", desc="プロジェクト", disable=options["no_progress"]
         ) as bar:
             counts = generator.run(projects, chunk=chunk, progress=bar.update)
-        # The rows were bulk-inserted around the services: every summary once, at the end.
+        # The rows were bulk-inserted around the services: every summary once, at the end,
+        # read with the planner's statistics of the new rows (PostgreSQL), and those of the
+        # summaries refreshed after, for whatever reads the data next.
+        analyze()
         call_command("rebuild_summaries", stdout=self.stdout)
+        analyze()
         seconds = time.perf_counter() - started
         peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         for label, n in counts.rows.items():
