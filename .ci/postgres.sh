@@ -12,6 +12,9 @@ start)
     su postgres -s /bin/sh -c "$pgbin/initdb -D '$dir/data' -U postgres --auth=trust -E UTF8 --locale=C.UTF-8" >"$dir/initdb.log" 2>&1
     su postgres -s /bin/sh -c "$pgbin/pg_ctl -D '$dir/data' -o \"-h 127.0.0.1 -p $port -k '$dir'\" -l '$dir/server.log' -w start" >/dev/null
     psql="psql -h 127.0.0.1 -p $port -U postgres -v ON_ERROR_STOP=1 -q"
+    # As docs/deploy.md asks of production: no JIT compilation (it cost 60-110 ms a query at
+    # 2,000 projects, for queries that run in tens of milliseconds).
+    $psql -c "ALTER SYSTEM SET jit = off" -c "SELECT pg_reload_conf()" >/dev/null
     $psql -c "CREATE ROLE cluster LOGIN CREATEDB PASSWORD 'cluster'"
     $psql -c "CREATE DATABASE cluster_pdca OWNER cluster"
     echo "$dir" >"$dir/.dir"

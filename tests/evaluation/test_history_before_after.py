@@ -160,8 +160,8 @@ def test_the_history_reads_in_the_same_queries_whatever_its_length(
     assert len(entries) == saves + 1
     assert (
         f"研究開発プロジェクト採択件数（{YEAR}）",
-        str(28 + saves) + " 件",
-        str(29 + saves) + " 件",
+        str(28 + saves) + "件",
+        str(29 + saves) + "件",
     ) in details(entries[:1])
 
 
@@ -177,4 +177,4 @@ def test_the_report_page_reads_its_history_in_the_same_queries_whatever_its_leng
     # the report's rows, its values', its activity results', their indicators and activities
     with django_assert_max_num_queries(QUERIES_OF_THE_REPORT_PAGE):
         page = client.get(report.get_absolute_url()).content.decode()
-    assert f'<span class="after">{29 + saves} 件</span>' in page
+    assert f'<span class="after">{29 + saves}件</span>' in page
