@@ -50,4 +50,4 @@ def test_admin_shows_values_as_the_screens_do(superuser_client):
     MonitoredValueFactory(value=Decimal("7.0000"))
     page = superuser_client.get(reverse("admin:evaluation_monitoredvalue_changelist")).content
     text = page.decode()
-    assert "7.0000" not in text and ">7件<" in text, text[text.find("7"):][:200]
+    assert "7.0000" not in text and ">7件<" in text, text[text.find("7") :][:200]
