@@ -1,5 +1,5 @@
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, Sum, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -15,6 +15,7 @@ from evaluation.models import (
     OverallPlan,
     ProjectPlan,
     Target,
+    TargetYearSummary,
 )
 from evaluation.models.targets import versions_and_milestones
 from evaluation.selectors.paging import page_of
@@ -33,8 +34,7 @@ def get_overall_plan_for_user(user, phase_code: str, *, write: bool = False) -> 
 def common_rollup(overall: OverallPlan, indicator: Indicator, years: list[int], user):
     """Each plan of the phase that the user may see (DOMAIN.md: other bureaus' only once
     approved) with its common target by year, and the roll-up rows, computed from the plans
-    (the evaluators' page, whose plans are the few assigned to them, and the reference the
-    kept totals are tested against)."""
+    (the reference the kept totals and summary_common_rollup are tested against)."""
     visible = ProjectPlan.objects.visible_to(user).filter(phase=overall.phase)
     targets = list(
         Target.objects.filter(plan__in=visible, indicator=indicator)
@@ -49,6 +49,44 @@ def common_rollup(overall: OverallPlan, indicator: Indicator, years: list[int], 
     return projects, rows
 
 
+def summary_common_rollup(overall: OverallPlan, indicator: Indicator, years: list[int], user):
+    """The roll-up rows of common_rollup for the plans the user may see (any reader), read
+    from the kept per-project rows (TargetYearSummary: `goal`, the target in force of each
+    common target in each fiscal year, the same `in_force_by_year` works out) and summed in the
+    database: by fiscal year, and for the phase (arithmetic.phase_total: a flow target's years
+    summed, a cumulative or stock target's last year). One query whatever the plans."""
+    kept = TargetYearSummary.objects.filter(
+        target__plan__in=ProjectPlan.objects.visible_to(user).filter(phase=overall.phase),
+        target__indicator=indicator,
+        fiscal_year__in=years,
+    )
+    flow = Q(target__cumulation="flow")
+    last = Q(fiscal_year=max(years)) & ~flow if years else Q(pk__in=[])
+    sums = {}
+    for year in years:
+        sums[f"total_{year}"] = Sum("goal", filter=Q(fiscal_year=year))
+        sums[f"known_{year}"] = Count("goal", filter=Q(fiscal_year=year))
+    phase = kept.aggregate(
+        plans=Count("target", distinct=True),
+        flow_total=Sum("goal", filter=flow),
+        flow_known=Count("target", distinct=True, filter=flow & Q(goal__isnull=False)),
+        last_total=Sum("goal", filter=last),
+        last_known=Count("goal", filter=last),
+        **sums,
+    )
+    plans = phase["plans"]
+    national = _national(overall, indicator)
+    rows = []
+    for year in years:
+        total, known = phase[f"total_{year}"], phase[f"known_{year}"]
+        rows.append(RollupRow(year, national.get(year), total if known else None, known, plans))
+    known = phase["flow_known"] + phase["last_known"]
+    parts = [t for t in (phase["flow_total"], phase["last_total"]) if t is not None]
+    total = sum(parts[1:], parts[0]) if parts else None
+    rows.append(RollupRow(None, national.get(None), total if known else None, known, plans))
+    return rows
+
+
 def _national(overall: OverallPlan, indicator: Indicator) -> dict:
     return {
         t.fiscal_year: t.value
@@ -60,7 +98,7 @@ def _national(overall: OverallPlan, indicator: Indicator) -> dict:
 def kept_common_rollup(overall: OverallPlan, indicator: Indicator, years: list[int], user):
     """The roll-up rows of common_rollup read from the kept totals (CommonTargetTotal) of the
     plans the user may see: every plan for managers and admins; for staff their bureau's and
-    the approved ones of the others. None for any other reader (common_rollup serves them).
+    the approved ones of the others. None for any other reader (summary_common_rollup serves them).
     One query."""
     role = user_role(user)
     kept = CommonTargetTotal.objects.filter(phase=overall.phase)
@@ -143,25 +181,22 @@ def overall_plan_page(overall: OverallPlan, user, page: str | None = None) -> di
     )
     rows = kept_common_rollup(overall, indicator, years, user)
     if rows is None:
-        projects, rows = common_rollup(overall, indicator, years, user)
-        shown = len(projects)
-        projects = page_of(projects, page)
-    else:
-        projects = page_of(
-            Target.objects.filter(
-                plan__in=ProjectPlan.objects.visible_to(user).filter(phase=overall.phase),
-                indicator=indicator,
-            )
-            .select_related("plan__project__bureau")
-            .prefetch_related(*versions_and_milestones())
-            .order_by("plan__project__bureau__order", "plan__project__order", "pk"),
-            page,
-            count=rows[-1].projects_total,
+        rows = summary_common_rollup(overall, indicator, years, user)
+    shown = rows[-1].projects_total
+    projects = page_of(
+        Target.objects.filter(
+            plan__in=ProjectPlan.objects.visible_to(user).filter(phase=overall.phase),
+            indicator=indicator,
         )
-        shown = rows[-1].projects_total
-        projects.object_list = [
-            (target, in_force_by_year(target.paths(), years)) for target in projects.object_list
-        ]
+        .select_related("plan__project__bureau")
+        .prefetch_related(*versions_and_milestones())
+        .order_by("plan__project__bureau__order", "plan__project__order", "pk"),
+        page,
+        count=shown,
+    )
+    projects.object_list = [
+        (target, in_force_by_year(target.paths(), years)) for target in projects.object_list
+    ]
     budgets = list(
         PolicyToolBudget.objects.filter(fiscal_year__gte=first - 2, fiscal_year__lte=last)
         .select_related("tool")

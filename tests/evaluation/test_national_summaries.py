@@ -484,7 +484,11 @@ def test_kept_common_target_totals_equal_the_plans_for_every_reader(
     client, bureau, other_bureau, users
 ):
     from evaluation.models import NationalTarget, OverallPlan, Target
-    from evaluation.selectors.overall import common_rollup, kept_common_rollup
+    from evaluation.selectors.overall import (
+        common_rollup,
+        kept_common_rollup,
+        summary_common_rollup,
+    )
     from evaluation.services.plans import plan_create
     from evaluation.services.targets import target_set_values
     from tests.factories import walk_workflow
@@ -496,9 +500,13 @@ def test_kept_common_target_totals_equal_the_plans_for_every_reader(
     years = list(range(2006, 2011))
 
     def assert_equal():
-        for who in ("manager", "admin", "staff", "other_staff"):
+        for who in ("manager", "admin", "staff", "other_staff", "evaluator"):
             _projects, rows = common_rollup(overall, common, years, users[who])
-            assert kept_common_rollup(overall, common, years, users[who]) == rows, who
+            if who != "evaluator":
+                assert kept_common_rollup(overall, common, years, users[who]) == rows, who
+            # the other readers' (an evaluator's) rows, summed from the per-project summaries
+            assert summary_common_rollup(overall, common, years, users[who]) == rows, who
+        return rows
 
     plans = []
     for n, (where, cumulation) in enumerate(
@@ -521,9 +529,46 @@ def test_kept_common_target_totals_equal_the_plans_for_every_reader(
             milestones={2007: Decimal(10 * (n + 1)), 2008: Decimal(20 * (n + 1))},
         )
         assert_equal()
+    criterion, _ = EvaluationCriterion.objects.get_or_create(
+        code="target-achievement", defaults={"name_ja": "目標"}
+    )
+    round_create(
+        by=users["manager"],
+        phase=phase,
+        fiscal_year=2008,
+        title="評価（2008年度）",
+        criteria=[criterion],
+        assignments={p.project: [users["evaluator"]] for p in plans},
+    )
     # the other bureau's plans count for Kanto's staff only once approved, and not after reopen
     plan = walk_workflow(plans[2], "approved", {**users, "staff": users["other_staff"]})
     assert_equal()
+    # the evaluator sees the submitted and approved plans assigned: a flow, a cumulative one
+    # (approved, then its target changed by a new version from 2009) and one without values
+    walk_workflow(plans[0], "submitted", users)
+    cumulative = walk_workflow(plans[1], "approved", users)
+    walk_workflow(plans[3], "submitted", {**users, "staff": users["other_staff"]})
+    before = assert_equal()
+    cumulative = workflow_transition(
+        obj=cumulative, action="reopen", by=users["manager"], comment="見直し"
+    )
+    target_set_values(
+        target=Target.objects.get(plan=cumulative, indicator=common),
+        expected_version=cumulative.version,
+        by=users["staff"],
+        target_value=Decimal(150),
+        target_fiscal_year=2010,
+        milestones={2007: Decimal(25), 2008: Decimal(45), 2009: Decimal(70)},
+        applies_from_fiscal_year=2009,
+        reason="見直し",
+    )
+    cumulative.refresh_from_db()
+    walk_workflow(cumulative, "submitted", users)
+    after = assert_equal()
+    assert after != before and after[-1].projects_total == 4 and after[-1].projects_with_target == 3
+    client.force_login(users["evaluator"])
+    page = client.get(reverse("overall_plan_detail", args=[phase.code])).content.decode()
+    assert "4件です" in page
     workflow_transition(obj=plan, action="reopen", by=users["manager"], comment="再確認")
     assert_equal()
     client.force_login(users["manager"])
