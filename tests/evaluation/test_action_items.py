@@ -8,6 +8,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evaluation.models import ActionItem, EvaluationCriterion, MonitoredValue
@@ -280,6 +282,25 @@ def test_the_yearly_plan_of_the_due_year_lists_the_items_it_must_address(
     page = client.get(yearly_2009.get_absolute_url()).content.decode()
     activities = page.split('id="h-activities"')[1]
     assert "改善事項：販路開拓の支援を強化する" in activities
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's EXPLAIN QUERY PLAN")
+def test_the_yearly_plans_items_are_read_through_the_projects_index(
+    client, items, users, yearly_2009
+):
+    """Issue 27: the items due this year OR linked to an activity are read within the project;
+    an OR across the join alone scanned every project's action items."""
+    client.force_login(users["manager"])
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(yearly_2009.get_absolute_url()).status_code == 200
+    (sql,) = [
+        q["sql"] for q in ctx if q["sql"].startswith('SELECT DISTINCT "evaluation_actionitem"')
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        plan = [row[-1] for row in cursor.fetchall()]
+    assert "SEARCH evaluation_actionitem USING INDEX" in plan[0], plan
+    assert not any(step.startswith("SCAN evaluation_actionitem") for step in plan), plan
 
 
 def test_the_thread_runs_from_the_finding_to_the_later_values(
