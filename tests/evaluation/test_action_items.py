@@ -326,6 +326,40 @@ def test_the_thread_runs_from_the_finding_to_the_later_values(
     assert MonitoredValue.objects.get(fiscal_year=2009).value == 3
 
 
+def test_the_sheets_execution_reads_the_projects_approved_actual_outputs(
+    project, users, yearly_2009, meetings
+):
+    """The sheet's 年度計画の実施状況 shows the actual output of the approved report only, read
+    through the project's reports (issue 27: not every approved report of every project)."""
+    from evaluation.selectors.rounds import _execution
+
+    activity = yearly_2009.activities.get(title="商談会の開催")
+    walk_workflow(yearly_2009, "approved", users)
+    report = annual_report_create(project=project, fiscal_year=2009, by=users["staff"])
+    report = annual_report_save(
+        report=report,
+        expected_version=report.version,
+        by=users["staff"],
+        rows=[RowInput(meetings, "number", Decimal(3))],
+        activity_results={activity.pk: (Decimal(4), "")},
+    )
+
+    def actual():
+        (year,) = [e for e in _execution(project, 2009) if e["yearly"].fiscal_year == 2009]
+        return {r["activity"].title: r["actual"] for r in year["rows"]}["商談会の開催"]
+
+    assert actual() is None  # a draft report's figure is not shown
+    walk_workflow(report, "approved", users)
+    with CaptureQueriesContext(connection) as ctx:
+        assert actual() == 4
+    if connection.vendor == "sqlite":
+        (sql,) = [q["sql"] for q in ctx if 'FROM "evaluation_activityresult"' in q["sql"]]
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            plan = [row[-1] for row in cursor.fetchall()]
+        assert "(project_id=?)" in plan[0], plan
+
+
 def hrefs(page: str) -> list[str]:
     """The targets of the page's links (<a href>), in-page anchors left out."""
     from html.parser import HTMLParser
