@@ -175,7 +175,9 @@ def _category_summary(values, year) -> list[dict]:
 def _execution(project, year) -> list[dict]:
     """Each approved yearly plan up to the round's year: its activities, planned output and the
     actual output reported in the approved annual report of that year."""
-    results = ActivityResult.objects.filter(report__state=State.APPROVED)
+    # Results are only written for activities of the same project's yearly plan (services.reports
+    # ._activity_problems): filtering by the project reads its reports, not every approved one.
+    results = ActivityResult.objects.filter(report__project=project, report__state=State.APPROVED)
     plans = (
         YearlyPlan.objects.filter(project=project, fiscal_year__lte=year, state=State.APPROVED)
         .order_by("fiscal_year")

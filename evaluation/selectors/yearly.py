@@ -1,5 +1,5 @@
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from evaluation.models import ActionItem, ProjectPlan, YearlyPlan
@@ -39,11 +39,16 @@ def yearly_plan_page(user, yearly) -> dict:
             Prefetch("action_items", queryset=visible.order_by("pk"))
         )
     )
-    items = visible.filter(
-        project=yearly.project,
-        due_fiscal_year__lte=yearly.fiscal_year,
-        state__in=[ActionItem.State.OPEN, ActionItem.State.PLANNED],
-    ) | ActionItem.objects.visible_to(user).filter(activities__yearly_plan=yearly)
+    # Items are linked only to activities of their own project's yearly plans
+    # (services.actions.action_item_plan), so both branches are filtered by the project: the
+    # OR alone would scan every project's items (issue 27).
+    items = visible.filter(project_id=yearly.project_id).filter(
+        Q(
+            due_fiscal_year__lte=yearly.fiscal_year,
+            state__in=[ActionItem.State.OPEN, ActionItem.State.PLANNED],
+        )
+        | Q(activities__yearly_plan=yearly)
+    )
     return {
         "activities": activities,
         "items": list(items.distinct().order_by("due_fiscal_year", "pk")),

@@ -8,6 +8,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evaluation.models import ActionItem, EvaluationCriterion, MonitoredValue
@@ -282,6 +284,25 @@ def test_the_yearly_plan_of_the_due_year_lists_the_items_it_must_address(
     assert "改善事項：販路開拓の支援を強化する" in activities
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's EXPLAIN QUERY PLAN")
+def test_the_yearly_plans_items_are_read_through_the_projects_index(
+    client, items, users, yearly_2009
+):
+    """Issue 27: the items due this year OR linked to an activity are read within the project;
+    an OR across the join alone scanned every project's action items."""
+    client.force_login(users["manager"])
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(yearly_2009.get_absolute_url()).status_code == 200
+    (sql,) = [
+        q["sql"] for q in ctx if q["sql"].startswith('SELECT DISTINCT "evaluation_actionitem"')
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        plan = [row[-1] for row in cursor.fetchall()]
+    assert "SEARCH evaluation_actionitem USING INDEX" in plan[0], plan
+    assert not any(step.startswith("SCAN evaluation_actionitem") for step in plan), plan
+
+
 def test_the_thread_runs_from_the_finding_to_the_later_values(
     client, project, items, users, yearly_2009, meetings
 ):
@@ -303,6 +324,40 @@ def test_the_thread_runs_from_the_finding_to_the_later_values(
     assert yearly_2009.get_absolute_url() in thread and "商談会の開催" in thread  # the activity
     assert "3回" in thread and "2009年度" in thread  # the value of the following year
     assert MonitoredValue.objects.get(fiscal_year=2009).value == 3
+
+
+def test_the_sheets_execution_reads_the_projects_approved_actual_outputs(
+    project, users, yearly_2009, meetings
+):
+    """The sheet's 年度計画の実施状況 shows the actual output of the approved report only, read
+    through the project's reports (issue 27: not every approved report of every project)."""
+    from evaluation.selectors.rounds import _execution
+
+    activity = yearly_2009.activities.get(title="商談会の開催")
+    walk_workflow(yearly_2009, "approved", users)
+    report = annual_report_create(project=project, fiscal_year=2009, by=users["staff"])
+    report = annual_report_save(
+        report=report,
+        expected_version=report.version,
+        by=users["staff"],
+        rows=[RowInput(meetings, "number", Decimal(3))],
+        activity_results={activity.pk: (Decimal(4), "")},
+    )
+
+    def actual():
+        (year,) = [e for e in _execution(project, 2009) if e["yearly"].fiscal_year == 2009]
+        return {r["activity"].title: r["actual"] for r in year["rows"]}["商談会の開催"]
+
+    assert actual() is None  # a draft report's figure is not shown
+    walk_workflow(report, "approved", users)
+    with CaptureQueriesContext(connection) as ctx:
+        assert actual() == 4
+    if connection.vendor == "sqlite":
+        (sql,) = [q["sql"] for q in ctx if 'FROM "evaluation_activityresult"' in q["sql"]]
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            plan = [row[-1] for row in cursor.fetchall()]
+        assert "(project_id=?)" in plan[0], plan
 
 
 def hrefs(page: str) -> list[str]:
