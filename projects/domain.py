@@ -227,10 +227,18 @@ def parse_number(text: str) -> Decimal:
 PUNCTUATION_EN = {"、": ", ", "：": ": ", "（": " (", "）": ") ", "・": " · ", "／": " / "}
 
 
-def in_active_language(ja: str, en: str) -> str:
+def english_active() -> bool:
+    """Whether the active language is English."""
+    return (get_language() or "ja").startswith("en")
+
+
+def in_active_language(ja: str, en: str, *, english: bool | None = None) -> str:
     """A record's name in the active language: the English one in English where it has one,
-    else the Japanese one (every bilingual name shown goes through here)."""
-    if (get_language() or "ja").startswith("en") and en:
+    else the Japanese one (every bilingual name shown goes through here). A list of every
+    project passes `english` (english_active(), asked once) rather than ask for each row."""
+    if english is None:
+        english = english_active()
+    if english and en:
         return en
     return ja
 

@@ -17,7 +17,7 @@ from evaluation.arithmetic import (
 )
 from evaluation.models import EconomicFigure, Measure, NationalIndustryFigure, PanelFigure, Series
 from evaluation.models.economic import reason_text
-from projects.domain import in_active_language
+from projects.domain import english_active, in_active_language
 from projects.models import Industry, OrganisationType, Project
 from projects.registry import is_small_or_medium, sme_sector
 from projects.templatetags.fiscal import punct
@@ -178,8 +178,9 @@ def index_context(
     (or None). Returns the context and the span's years."""
     # (id, code, name) of every project, for the choice of one: plain tuples, as the list is
     # as long as the programme (2,000 projects at scale)
+    english = english_active()
     projects = [
-        (pk, code, in_active_language(name_ja, name_en))
+        (pk, code, in_active_language(name_ja, name_en, english=english))
         for pk, code, name_ja, name_en in Project.objects.order_by("code").values_list(
             "pk", "code", "name_ja", "name_en"
         )

@@ -35,6 +35,7 @@ from evaluation.models import (
     Target,
     ValueKind,
 )
+from evaluation.models.summaries_national import WHOLE_OR_OWN_FIELD
 from evaluation.models.targets import versions_and_milestones
 from evaluation.selectors.achievement import (
     attach_per_firm,
@@ -269,10 +270,7 @@ def _kept_rows(year, indicator_ids, common, bureau_id, field_id):
         Q(fiscal_year=year)
         | Q(indicator_id=common, fiscal_year__gte=PHASE_II[0], fiscal_year__lte=year)
     )
-    if field_id is None:
-        rows = rows.filter(Q(field__isnull=True) | Q(field_id=F("by_field_id")))
-    else:
-        rows = rows.filter(field_id=field_id)
+    rows = rows.filter(WHOLE_OR_OWN_FIELD if field_id is None else Q(field_id=field_id))
     if bureau_id is not None:
         rows = rows.filter(bureau_id=bureau_id)
     return rows.values_list(
@@ -351,20 +349,21 @@ def kept_rollup(
         first = _preview_bureaus(rows, listed, bureaus, preview, year=year, field_id=field_id)
         if first is not None:
             projects = projects.filter(bureau__in=first)
-    values = (
-        settled_values(year, projects)
-        .filter(indicator__in=listed)
-        .select_related("project", "indicator")
-        .order_by("indicator_id", "project__bureau__order", "project__order")
-    )
+    values = settled_values(year, projects).filter(indicator__in=listed)
     if preview is not None:
-        values = values.annotate(
+        # the places are numbered over the ids alone, and only the previewed rows are read
+        # whole: the window sorts every value of the first bureaus (issue 27)
+        first = values.annotate(
             place=Window(
                 RowNumber(),
                 partition_by=[F("indicator_id")],
                 order_by=[F("project__bureau__order"), F("project__order"), F("project_id")],
             )
         ).filter(place__lte=preview)
+        values = MonitoredValue.objects.filter(pk__in=first.values("pk"))
+    values = values.select_related("project", "indicator").order_by(
+        "indicator_id", "project__bureau__order", "project__order"
+    )
     for value in values if listed else []:
         lines[value.indicator_id].per_project.append(value)
     return {"lines": list(lines.values()), "common_by_year": common_by_year}

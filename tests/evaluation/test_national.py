@@ -428,6 +428,36 @@ def test_queries_over_many_projects_have_a_cheap_plan_whatever_the_statistics(
         assert "projects_" not in query["sql"], query["sql"]
 
 
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="reads SQLite's EXPLAIN QUERY PLAN output"
+)
+def test_the_rollup_page_reads_the_kept_rows_and_the_preview_through_their_indexes(
+    client, users, two_bureaus
+):
+    """Issue 27: the kept rows without a field filter skip the field × by-field cross rows
+    (most of the table) through a partial index, and the per-project preview looks up only
+    the first bureaus' projects' values of the year (not every project's, then filtered)."""
+    client.force_login(users["manager"])
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("national_rollup"), {"year": 2007})
+    assert page.status_code == 200
+    assert "近畿バイオ" in page.content.decode()  # the preview of the universities' values
+
+    def plan(marker):
+        (sql,) = [q["sql"] for q in captured.captured_queries if marker in q["sql"]]
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            return " | ".join(row[-1] for row in cursor.fetchall())
+
+    kept = plan('FROM "evaluation_indicatoryeartotal"')
+    steps = [step for step in kept.split(" | ") if "evaluation_indicatoryeartotal" in step]
+    assert steps and all("USING INDEX year_total_whole_or_own" in step for step in steps), kept
+    preview = plan("ROW_NUMBER()")
+    assert "value_year_indicator_project (fiscal_year=? AND indicator_id=? AND project_id=?)" in (
+        preview
+    ), preview
+
+
 def test_generated_projects_are_analysed_for_the_planner(bureau, users, catalogue):
     if connection.vendor != "postgresql":
         pytest.skip("only PostgreSQL's planner counts rows (ANALYZE); SQLite has no such counts")
