@@ -63,6 +63,11 @@ class IndicatorYearTotal(models.Model):
         indexes = [
             models.Index(fields=["fiscal_year", "indicator"], name="year_total_year_indicator"),
             models.Index(fields=["bureau", "fiscal_year"], name="year_total_bureau_year"),
+            # one indicator's yearly totals over all projects or a field (kept_yearly_totals,
+            # the across page): the few rows of the field, not every field pair (issue 27)
+            models.Index(
+                fields=["indicator", "field", "fiscal_year"], name="year_total_indicator_field"
+            ),
         ]
 
     def __str__(self) -> str:
