@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.models.catalogue import choice_label
 from projects.history import HistoricalRecords
 from projects.models import Project, Role, user_role
 
@@ -115,6 +116,15 @@ class ActionItem(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("action_item_detail", args=[self.pk])
+
+    # The labels of the state and the source (a list of items shows both on every row):
+    # catalogue.choice_label reads a dict made once, where Django's get_FOO_display rebuilds it
+    # on each call (issue 27).
+    def get_state_display(self) -> str:
+        return choice_label(type(self), "state", self.state)
+
+    def get_source_display(self) -> str:
+        return choice_label(type(self), "source", self.source)
 
     @property
     def is_closed(self) -> bool:

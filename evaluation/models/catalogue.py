@@ -19,8 +19,9 @@ def _choice_labels(model, name: str) -> dict:
     return dict(model._meta.get_field(name).flatchoices)
 
 
-def _choice_label(model, name: str, value) -> str:
-    """What get_FOO_display gives (the label in the active language, else the value)."""
+def choice_label(model, name: str, value) -> str:
+    """What get_FOO_display gives (the label in the active language, else the value), from a
+    dict of the choices made once (a model's get_FOO_display overrides call it)."""
     return force_str(_choice_labels(model, name).get(value, value), strings_only=True)
 
 
@@ -118,13 +119,13 @@ class Indicator(ReferenceModel):
     # read from a dict of the choices made once, where Django's get_FOO_display rebuilds it,
     # hashing (so translating) every lazy label, on each call.
     def get_category_display(self) -> str:
-        return _choice_label(type(self), "category", self.category)
+        return choice_label(type(self), "category", self.category)
 
     def get_unit_display(self) -> str:
-        return _choice_label(type(self), "unit", self.unit)
+        return choice_label(type(self), "unit", self.unit)
 
     def get_entry_money_unit_display(self) -> str:
-        return _choice_label(type(self), "entry_money_unit", self.entry_money_unit)
+        return choice_label(type(self), "entry_money_unit", self.entry_money_unit)
 
     @property
     def money_unit(self) -> str | None:

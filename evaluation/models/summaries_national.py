@@ -76,6 +76,11 @@ class IndicatorYearTotal(models.Model):
                 condition=WHOLE_OR_OWN_FIELD,
                 name="year_total_whole_or_own",
             ),
+            # one indicator's yearly totals over all projects or a field (kept_yearly_totals,
+            # the across page): the few rows of the field, not every field pair (issue 27)
+            models.Index(
+                fields=["indicator", "field", "fiscal_year"], name="year_total_indicator_field"
+            ),
         ]
 
     def __str__(self) -> str:

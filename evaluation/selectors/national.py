@@ -658,7 +658,13 @@ def across_context(
     values = {}
     for value in (
         MonitoredValue.objects.visible_to(user)
-        .filter(indicator=indicator, project__in=shown if paged else projects)
+        .filter(
+            indicator=indicator,
+            project__in=shown if paged else projects,
+            # only the years of the columns (a project's values of other years are never shown)
+            fiscal_year__gte=years[0],
+            fiscal_year__lte=years[-1],
+        )
         .select_related("report")
         .order_by()
     ):
