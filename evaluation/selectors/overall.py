@@ -82,7 +82,7 @@ def summary_common_rollup(overall: OverallPlan, indicator: Indicator, years: lis
         rows.append(RollupRow(year, national.get(year), total if known else None, known, plans))
     known = phase["flow_known"] + phase["last_known"]
     parts = [t for t in (phase["flow_total"], phase["last_total"]) if t is not None]
-    total = sum(parts[1:], parts[0]) if parts else None
+    total = sum(parts) if parts else None
     rows.append(RollupRow(None, national.get(None), total if known else None, known, plans))
     return rows
 

@@ -77,16 +77,8 @@ def _organisation_changes(changes: Changes, type: str, spans: list[tuple]) -> No
 
 def changes_of(rows: Iterable[tuple]) -> Changes:
     """The changes (type, year) → [total, distinct] of memberships given as (organisation id,
-    organisation type, joined, left), grouped by organisation in any order."""
-    spans: dict[tuple[int, str], list[tuple]] = {}
-    for organisation_id, type, joined, left in rows:
-        span = counted_years(joined, left)
-        if span is not None:
-            spans.setdefault((organisation_id, type), []).append(span)
-    changes: Changes = {}
-    for (_pk, type), own in spans.items():
-        _organisation_changes(changes, type, own)
-    return changes
+    organisation type, joined, left), in any order (a few organisations' rows: sorted here)."""
+    return changes_by_organisation(sorted(rows, key=lambda row: row[0]))
 
 
 def _rows(organisation_ids: set[int]) -> Iterator[tuple]:

@@ -37,8 +37,9 @@ def with_unit(value, subject):
     return with_unit_label(in_unit(value, subject), label)
 
 
-@register.filter
-def unit_label(number, label):
-    """{{ total|floatformat:"0g"|unit_label:indicator.get_unit_display }} → 「36件」 ("36 cases"
-    in English): a number already formatted and a unit label, joined as in `with_unit_label`."""
+@register.filter(name="with_unit_label")
+def with_unit_label_filter(number, label):
+    """{{ total|floatformat:"0g"|with_unit_label:indicator.get_unit_display }} → 「36件」
+    ("36 cases" in English): a number already formatted and a unit label, joined as in
+    `projects.domain.with_unit_label`."""
     return with_unit_label(number, label)
