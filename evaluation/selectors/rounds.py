@@ -236,6 +236,17 @@ NOT_APPROVED = Q(report_state__isnull=True) | ~Q(report_state=State.APPROVED)
 EXPORT_CHUNK = 1000
 
 
+def _report_state(year: int) -> Subquery:
+    """The state of the evaluation's project's report of `year` (NULL where there is none), for
+    `annotate(report_state=...)`. Unordered: a project has one report a year, and the report's
+    ordering would join its project and bureau and sort for every evaluation."""
+    return Subquery(
+        AnnualReport.objects.filter(project_id=OuterRef("project_id"), fiscal_year=year)
+        .order_by()
+        .values("state")[:1]
+    )
+
+
 def _round_evaluations(evaluation_round):
     """The evaluations of a round in the order of the round page and the roll-up."""
     return (
@@ -261,11 +272,8 @@ def rollup_export(evaluation_round) -> dict:
         .values_list("final_grade")
         .annotate(n=Count("pk"))
     )
-    report_state = AnnualReport.objects.filter(
-        project_id=OuterRef("project_id"), fiscal_year=year
-    ).values("state")[:1]
     unapproved = (
-        evaluations.annotate(report_state=Subquery(report_state))
+        evaluations.annotate(report_state=_report_state(year))
         .filter(NOT_APPROVED)
         .iterator(chunk_size=EXPORT_CHUNK)
     )
@@ -390,14 +398,13 @@ def rollup_page(evaluation_round, page_number) -> dict:
     at_risk, at_risk_count = _first_with_count(
         evaluations.filter(project_id__in=at_risk_projects(projects, phase, year))
     )
-    report_state = AnnualReport.objects.filter(
-        project_id=OuterRef("project_id"), fiscal_year=year
-    ).values("state")[:1]
     unapproved, unapproved_count = _first_with_count(
-        evaluations.annotate(report_state=Subquery(report_state)).filter(NOT_APPROVED)
+        evaluations.annotate(report_state=_report_state(year)).filter(NOT_APPROVED)
     )
     ids = {e.project_id for e in shown} | {e.project_id for e in at_risk}
-    _columns, blocks_of = rollup_blocks(ids, phase, year)
+    # The page shows the round's year's figure of each target (and the projection, from every
+    # year's kept actual): the figures of the other years are not worked out.
+    _columns, blocks_of = rollup_blocks(ids, phase, year, now_only=True, plain=False)
     cases = rollup_cases([e.project_id for e in shown], rollup_years(evaluation_round))
     columns = rollup_columns(projects, phase, year)
     page.object_list = [_rollup_row(evaluation, blocks_of, cases) for evaluation in shown]
