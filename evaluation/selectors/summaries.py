@@ -382,7 +382,7 @@ def at_risk_projects(projects, phase, year: int):
             project__in=projects,
             fiscal_year=year,
             # An equality (`IN (0)`), not Django's `NOT reaches`: SQLite then finds the rows
-            # by tys_year_reaches rather than reading every row of the year.
+            # by tys_year_reaches_at (covering) rather than reading every row of the year.
             reaches__in=[False],
             target__indicator__isnull=False,
             fiscal_year__gte=phase.first_fiscal_year,
