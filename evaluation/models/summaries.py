@@ -51,7 +51,10 @@ class TargetYearSummary(models.Model):
         indexes = [
             models.Index(fields=["fiscal_year", "rating"], name="tys_year_rating"),
             models.Index(fields=["project", "fiscal_year"], name="tys_project_year"),
-            models.Index(fields=["fiscal_year", "reaches"], name="tys_year_reaches"),
+            # The projects at risk in a year (the round roll-up): read from the index alone.
+            models.Index(
+                fields=["fiscal_year", "reaches", "project", "target"], name="tys_year_reaches_at"
+            ),
         ]
 
     def __str__(self):

@@ -8,7 +8,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -236,6 +236,20 @@ NOT_APPROVED = Q(report_state__isnull=True) | ~Q(report_state=State.APPROVED)
 EXPORT_CHUNK = 1000
 
 
+def _unapproved(evaluations, year: int):
+    """The evaluations whose project's report of `year` is not approved, each annotated with
+    the report's state (`report_state`, NULL where there is none). The report is LEFT JOINed
+    on its (project, year) key, one row at most: one index probe a row, where a subquery
+    was run for the state and twice more for the filter."""
+    return evaluations.annotate(
+        year_report=FilteredRelation(
+            "project__annual_reports",
+            condition=Q(project__annual_reports__fiscal_year=year),
+        ),
+        report_state=F("year_report__state"),
+    ).filter(NOT_APPROVED)
+
+
 def _round_evaluations(evaluation_round):
     """The evaluations of a round in the order of the round page and the roll-up."""
     return (
@@ -261,14 +275,7 @@ def rollup_export(evaluation_round) -> dict:
         .values_list("final_grade")
         .annotate(n=Count("pk"))
     )
-    report_state = AnnualReport.objects.filter(
-        project_id=OuterRef("project_id"), fiscal_year=year
-    ).values("state")[:1]
-    unapproved = (
-        evaluations.annotate(report_state=Subquery(report_state))
-        .filter(NOT_APPROVED)
-        .iterator(chunk_size=EXPORT_CHUNK)
-    )
+    unapproved = _unapproved(evaluations, year).iterator(chunk_size=EXPORT_CHUNK)
     columns = rollup_columns(projects, phase, year)
     # The cases of the whole round in two GROUP BY queries: a few numbers per project.
     cases = rollup_cases(projects, rollup_years(evaluation_round))
@@ -390,14 +397,11 @@ def rollup_page(evaluation_round, page_number) -> dict:
     at_risk, at_risk_count = _first_with_count(
         evaluations.filter(project_id__in=at_risk_projects(projects, phase, year))
     )
-    report_state = AnnualReport.objects.filter(
-        project_id=OuterRef("project_id"), fiscal_year=year
-    ).values("state")[:1]
-    unapproved, unapproved_count = _first_with_count(
-        evaluations.annotate(report_state=Subquery(report_state)).filter(NOT_APPROVED)
-    )
+    unapproved, unapproved_count = _first_with_count(_unapproved(evaluations, year))
     ids = {e.project_id for e in shown} | {e.project_id for e in at_risk}
-    _columns, blocks_of = rollup_blocks(ids, phase, year)
+    # The page shows the round's year's figure of each target (and the projection, from every
+    # year's kept actual): the figures of the other years are not worked out.
+    _columns, blocks_of = rollup_blocks(ids, phase, year, now_only=True, plain=False)
     cases = rollup_cases([e.project_id for e in shown], rollup_years(evaluation_round))
     columns = rollup_columns(projects, phase, year)
     page.object_list = [_rollup_row(evaluation, blocks_of, cases) for evaluation in shown]

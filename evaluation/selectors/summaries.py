@@ -7,7 +7,7 @@ fixed number of queries whatever the number of projects."""
 from collections import namedtuple
 from types import SimpleNamespace
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from evaluation.arithmetic import (
     Observed,
@@ -128,8 +128,9 @@ def _kept_plain(summaries, indicators: dict[int, Indicator] | None = None) -> li
 
 def _targets_and_versions(summaries) -> tuple[dict, dict]:
     target_ids = summaries.values("target_id")
-    targets = Target.objects.filter(pk__in=target_ids).select_related("indicator")
-    versions = TargetVersion.objects.filter(target__in=target_ids)
+    # Unordered: read into dicts, so the models' orderings would only join and sort.
+    targets = Target.objects.filter(pk__in=target_ids).select_related("indicator").order_by()
+    versions = TargetVersion.objects.filter(target__in=target_ids).order_by()
     return {t.pk: t for t in targets}, {v.pk: v for v in versions}
 
 
@@ -240,7 +241,7 @@ def year_ratings(
 
 
 def rollup_blocks(
-    project_ids, phase, year: int, *, now_only: bool = False, indicators=None
+    project_ids, phase, year: int, *, now_only: bool = False, indicators=None, plain=None
 ) -> tuple[list[Indicator], dict[int, dict]]:
     """The round roll-up's blocks read from the summaries: project id → indicator id → the
     target's figures for each year of the phase up to `year` (`rows`, `now`), the version in
@@ -250,15 +251,15 @@ def rollup_blocks(
     their baseline year (its projection then reads the values, as the sheet does).
     `now_only` (the exports): the figure of the round's year only (`rows` holds just `now`),
     targets and versions as plain attributes read with the rows (`_kept_plain`), of
-    `indicators` only where given (id → Indicator: the columns)."""
-    summaries = TargetYearSummary.objects.filter(
-        project__in=list(project_ids),
-        target__plan__phase=phase,
-        target__indicator__isnull=False,
-        fiscal_year__gte=phase.first_fiscal_year,
-        fiscal_year__lte=year,
-    ).order_by("project_id", "target__order", "target_id", "fiscal_year")
-    if now_only:
+    `indicators` only where given (id → Indicator: the columns). `plain=False` with `now_only`
+    (the roll-up page): the round's year's figure only, with the targets and versions as models
+    (the page names a target and its unit)."""
+    # The phase by its years (`_rollup_summaries`), not by joining the plans: the rows are then
+    # found from the listed projects (tys_project_year), not from every plan of the phase.
+    summaries = _rollup_summaries(list(project_ids), phase, year).order_by(
+        "project_id", "target__order", "target_id", "fiscal_year"
+    )
+    if now_only if plain is None else plain:
         kept = _kept_plain(summaries, indicators)
     else:
         targets, versions = _targets_and_versions(summaries)
@@ -358,8 +359,17 @@ def _rollup_summaries(projects, phase, year: int):
 def rollup_columns(projects, phase, year: int) -> list[Indicator]:
     """The indicators the roll-up of these projects (ids or a subquery) shows as columns: those
     targeted by a plan of the phase with a kept row in `year`. One query."""
-    kept = _rollup_summaries(projects, phase, year).filter(fiscal_year=year)
-    indicators = Indicator.objects.filter(pk__in=kept.values("target__indicator_id"))
+    # Per indicator, whether a target of it has a kept row in `year` for one of the projects
+    # (found by the indicator's targets and the row's (target, year) key, stopping at the
+    # first): the rows of every project are not read to collect a few dozen indicators.
+    kept = TargetYearSummary.objects.filter(
+        target=OuterRef("pk"),
+        project__in=projects,
+        fiscal_year=year,
+        fiscal_year__gte=phase.first_fiscal_year,
+    )
+    targeted = Target.objects.filter(indicator=OuterRef("pk")).filter(Exists(kept))
+    indicators = Indicator.objects.filter(Exists(targeted))
     return _columns({i.pk: i for i in indicators})
 
 
@@ -371,7 +381,9 @@ def at_risk_projects(projects, phase, year: int):
         TargetYearSummary.objects.filter(
             project__in=projects,
             fiscal_year=year,
-            reaches=False,
+            # An equality (`IN (0)`), not Django's `NOT reaches`: SQLite then finds the rows
+            # by tys_year_reaches_at (covering) rather than reading every row of the year.
+            reaches__in=[False],
             target__indicator__isnull=False,
             fiscal_year__gte=phase.first_fiscal_year,
         )

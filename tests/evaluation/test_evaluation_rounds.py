@@ -7,6 +7,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evaluation.models import (
@@ -450,6 +452,42 @@ def test_rollup_lists_the_project_at_risk_from_the_kept_projection(
     page = client.get(reverse("round_rollup", args=[evaluation.round_id])).content.decode()
     risk = page.split('id="h-risk"')[1].split("</section>")[0]
     assert evaluation.project.name in risk and "95.8" in risk and "100" in risk
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="reads SQLite's EXPLAIN QUERY PLAN output"
+)
+def test_rollup_page_reads_the_listed_projects_rows_through_their_indexes(
+    client, users, evaluation, tracked
+):
+    """Issue 27 (flat at scale): the roll-up page finds the kept rows of its listed projects by
+    project (not through every plan of the phase), the projects at risk from a covering index,
+    and the report of the round's year by a join on its key (not a subquery per evaluation)."""
+    client.force_login(users["manager"])
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("round_rollup", args=[evaluation.round_id]))
+    assert page.status_code == 200
+    queries = [q["sql"] for q in captured.captured_queries]
+
+    def plan(sql):
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            return [row[-1] for row in cursor.fetchall()]
+
+    kept = [sql for sql in queries if '"evaluation_targetyearsummary"' in sql]
+    assert len(kept) == 5, kept  # at risk; targets, versions, rows of the page; columns
+    for sql in kept:
+        assert "evaluation_projectplan" not in sql, sql
+        steps = plan(sql)
+        scans = [s for s in steps if s.startswith("SCAN") and "subquery" not in s]
+        assert scans in ([], ["SCAN evaluation_indicator"]), steps
+    (rows,) = [sql for sql in kept if sql.startswith('SELECT "evaluation_targetyearsummary"')]
+    assert any("USING INDEX tys_project_year (project_id=?" in s for s in plan(rows))
+    (at_risk,) = [sql for sql in kept if '"reaches"' in sql]
+    assert any("USING COVERING INDEX tys_year_reaches_at" in s for s in plan(at_risk))
+    reports = [sql for sql in queries if '"evaluation_annualreport"' in sql]
+    assert len(reports) == 1 and 'LEFT OUTER JOIN "evaluation_annualreport"' in reports[0]
+    assert 'FROM "evaluation_annualreport"' not in reports[0]
 
 
 def test_sheet_workbook_holds_the_same_figures(client, users, evaluation, tracked):
