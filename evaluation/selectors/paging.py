@@ -1,4 +1,5 @@
 from django.core.paginator import Paginator
+from django.db.models import Subquery
 
 # Tables that grow with the programme show a page of rows at a time; their exports hold all.
 ROWS_PER_PAGE = 50
@@ -22,3 +23,18 @@ def page_of(
     if count is not None:
         paginator.count = count
     return paginator.get_page(number)
+
+
+def read_by_keys(page, rows):
+    """The page with its rows read in one query that sorts only the keys: a list sorted on
+    columns of joined tables (改善事項一覧: year, bureau, project) otherwise sorts every row
+    it may show, with all the joined columns, before the LIMIT; here a subquery sorts the
+    keys of those rows alone and the page's rows are read whole by their keys (issue 27: at
+    2,000 projects the evaluator's first page sorted 6,358 wide rows for 100). `rows`: the
+    model's rows as the page shows them (select_related), in the list's order, without the
+    list's filters (the keys have them), so the outer query reads and sorts the page alone."""
+    listed = page.paginator.object_list
+    bottom = (page.number - 1) * page.paginator.per_page
+    keys = listed.values("pk")[bottom : bottom + page.paginator.per_page]
+    page.object_list = rows.filter(pk__in=Subquery(keys))
+    return page

@@ -21,9 +21,9 @@ from evaluation.selectors.actions import (
     filtered_items,
     get_item_for_user,
     item_filter_choices,
+    item_page,
     item_thread,
 )
-from evaluation.selectors.paging import page_of
 from evaluation.services import actions
 from evaluation.services.editing import StaleEditError
 from evaluation.views.helpers import (
@@ -45,11 +45,8 @@ def action_item_list(request):
     evaluators their assigned projects'); filters by bureau, round, state and overdue; 100 a
     page (`?page=N`; `?page_size=` asks for fewer, as the API does)."""
     items, context = _filtered(request)
-    page = page_of(
-        items,
-        request.GET.get("page"),
-        per_page=_page_size(request),
-        rows_per_page=PAGE_SIZE,
+    page = item_page(
+        items, request.GET.get("page"), per_page=_page_size(request), rows_per_page=PAGE_SIZE
     )
     context |= {
         "items": page.object_list,
