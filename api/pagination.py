@@ -1,19 +1,41 @@
 import contextlib
+from functools import partial
 
 from django.core import signing
+from django.core.paginator import Paginator
 from django.db.models import Q
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination, _positive_int
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from evaluation.selectors.paging import read_by_keys
+
+
+class KeyedPaginator(Paginator):
+    """Django's paginator whose pages read their rows by their keys (read_by_keys): the sort
+    of every row the caller may see reads only the order's columns; `rows` are the page's
+    rows as the endpoint serializes them (select_related), in the list's order."""
+
+    def __init__(self, object_list, per_page, *, rows, **options):
+        super().__init__(object_list, per_page, **options)
+        self.rows = rows
+
+    def page(self, number):
+        return read_by_keys(super().page(number), self.rows)
+
 
 class Pagination(PageNumberPagination):
-    """`?page=2`, `?page_size=500` (at most 1,000): count, next, previous, results."""
+    """`?page=2`, `?page_size=500` (at most 1,000): count, next, previous, results. With
+    `rows=`, the page is read by its keys (KeyedPaginator)."""
 
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def __init__(self, *, rows=None):
+        if rows is not None:
+            self.django_paginator_class = partial(KeyedPaginator, rows=rows)
 
 
 class CursorPagination:

@@ -50,8 +50,10 @@ def year_param(request, name: str) -> int | None:
     return year
 
 
-def page_of(request, queryset, serialize):
-    paginator = Pagination()
+def page_of(request, queryset, serialize, *, rows=None):
+    """A page of `queryset`, serialized; `rows`: read the page's rows by their keys (a list
+    sorted on joined tables' columns, see api.pagination.KeyedPaginator)."""
+    paginator = Pagination(rows=rows)
     page = paginator.paginate_queryset(queryset, request)
     return paginator.get_paginated_response([serialize(row) for row in page])
 
@@ -288,13 +290,11 @@ def _year_value(figure):
 def evaluations(request):
     """The project evaluations of rounds the user may see. The final grade, findings and
     recommendations appear once the evaluation is finished; evaluators' own ratings never."""
-    rows = (
-        ProjectEvaluation.objects.visible_to(request.user)
-        .select_related("round__phase", "project")
-        .order_by("round__fiscal_year", "round_id", "project__order", "project__code")
-    )
+    order = ("round__fiscal_year", "round_id", "project__order", "project__code")
+    rows = ProjectEvaluation.objects.visible_to(request.user).order_by(*order)
     if code := request.query_params.get("project"):
         rows = rows.filter(project__code=code)
+    read = ProjectEvaluation.objects.select_related("round__phase", "project").order_by(*order)
 
     def serialize(e):
         finished = e.state == ProjectEvaluation.State.FINISHED
@@ -315,17 +315,14 @@ def evaluations(request):
             "consolidated_at": local_isoformat(e.consolidated_at) if finished else None,
         }
 
-    return page_of(request, rows, serialize)
+    return page_of(request, rows, serialize, rows=read)
 
 
 @api_view(["GET"])
 def action_items(request):
     """Action items the user may see. `?project=<code>`, `?state=`, `?due_fiscal_year=`."""
-    rows = (
-        ActionItem.objects.visible_to(request.user)
-        .select_related("project", "report")
-        .order_by("due_fiscal_year", "project__order", "project__code", "pk")
-    )
+    order = ("due_fiscal_year", "project__order", "project__code", "pk")
+    rows = ActionItem.objects.visible_to(request.user).order_by(*order)
     if code := request.query_params.get("project"):
         rows = rows.filter(project__code=code)
     if state := request.query_params.get("state"):
@@ -348,4 +345,5 @@ def action_items(request):
             "decision_note": i.decision_note,
             "created_at": local_isoformat(i.created_at),
         },
+        rows=ActionItem.objects.select_related("project", "report").order_by(*order),
     )

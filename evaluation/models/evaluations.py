@@ -44,7 +44,11 @@ class EvaluationRoundQuerySet(models.QuerySet):
         if role in (Role.MANAGER, Role.ADMIN):
             return self.all()
         if role == Role.EVALUATOR:
-            return self.filter(evaluations__evaluators=user).distinct()
+            # a subquery of the assignments' rounds, not a join and DISTINCT over them: an
+            # evaluator assigned to every project would have the rounds read once a project
+            return self.filter(
+                pk__in=ProjectEvaluation.objects.filter(evaluators=user).values("round_id")
+            )
         if role == Role.STAFF:
             return self.filter(
                 evaluations__project__bureau_id=user.bureau_id,

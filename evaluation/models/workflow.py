@@ -100,10 +100,11 @@ class WorkflowQuerySet(models.QuerySet):
 
 
 def assigned_projects(user):
-    """The projects assigned to an evaluator in any evaluation round (a subquery)."""
-    from projects.models import Project
+    """The projects assigned to an evaluator in any evaluation round (a subquery of project
+    ids, read from the assignments and their evaluations without joining the projects)."""
+    from evaluation.models.evaluations import ProjectEvaluation
 
-    return Project.objects.filter(evaluations__evaluators=user).values("pk")
+    return ProjectEvaluation.objects.filter(evaluators=user).values("project_id")
 
 
 class WorkflowModel(models.Model):

@@ -9,6 +9,7 @@ from evaluation.models import (
     ProjectEvaluation,
     YearlyPlan,
 )
+from evaluation.selectors.paging import page_of, read_by_keys
 from projects.models import Bureau, Role
 from projects.times import current_fiscal_year
 
@@ -29,6 +30,14 @@ def get_item_for_user(user, item_id: int, *, move: str | None = None) -> ActionI
 def item_filter_choices(user) -> tuple[list[Bureau], list[EvaluationRound]]:
     """The bureaus and the rounds the user may see, to filter the list by."""
     return list(Bureau.objects.all()), list(EvaluationRound.objects.visible_to(user))
+
+
+def item_page(items, number, *, per_page: int | None, rows_per_page: int):
+    """The page numbered `number` of the list's items (filtered_items), its rows read by
+    their keys with the project, bureau, round and report the list shows."""
+    page = page_of(items, number, per_page=per_page, rows_per_page=rows_per_page)
+    rows = ActionItem.objects.select_related("project__bureau", "evaluation__round", "report")
+    return read_by_keys(page, rows)
 
 
 def filtered_items(

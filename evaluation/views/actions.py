@@ -21,11 +21,18 @@ from evaluation.selectors.actions import (
     filtered_items,
     get_item_for_user,
     item_filter_choices,
+    item_page,
     item_thread,
 )
 from evaluation.services import actions
 from evaluation.services.editing import StaleEditError
-from evaluation.views.helpers import STALE_STATUS, add_service_errors, export_about, posted
+from evaluation.views.helpers import (
+    STALE_STATUS,
+    add_service_errors,
+    export_about,
+    posted,
+    query_without_page,
+)
 from projects.times import current_fiscal_year
 
 PAGE_SIZE = 100
@@ -35,11 +42,29 @@ PAGE_SIZE = 100
 @require_safe
 def action_item_list(request):
     """GET, every signed-in user: the items they may see (managers all, staff their bureau's,
-    evaluators their assigned projects'); filters by bureau, round, state and overdue."""
+    evaluators their assigned projects'); filters by bureau, round, state and overdue; 100 a
+    page (`?page=N`; `?page_size=` asks for fewer, as the API does)."""
     items, context = _filtered(request)
-    total = items.count()
-    context |= {"items": list(items[:PAGE_SIZE]), "total": total, "page_size": PAGE_SIZE}
+    page = item_page(
+        items, request.GET.get("page"), per_page=_page_size(request), rows_per_page=PAGE_SIZE
+    )
+    context |= {
+        "items": page.object_list,
+        "page": page,
+        "page_query": query_without_page(request),
+        "total": page.paginator.count,
+        "page_size": page.paginator.per_page,
+    }
     return render(request, "evaluation/action_item_list.html", context)
+
+
+def _page_size(request) -> int | None:
+    """`?page_size=` as a positive number (at most PAGE_SIZE), None (the default) otherwise."""
+    try:
+        size = int(request.GET.get("page_size", ""))
+    except ValueError:
+        return None
+    return size if size > 0 else None
 
 
 @login_required

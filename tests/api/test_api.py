@@ -10,6 +10,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from evaluation.models import (
+    ActionItem,
     AnnualReport,
     MonitoredValue,
     State,
@@ -228,6 +229,39 @@ def test_pagination(client, users, bureau):
     last = client.get(first["next"].replace("http://testserver", "")).json()
     assert [p["code"] for p in last["results"]] == ["p-2", "p-3"]
     assert client.get(reverse("api_projects"), {"page": 9}).status_code == 404
+
+
+def test_pages_read_by_their_keys_walk_the_list_in_its_order(client, users, project):
+    """The action items' and evaluations' pages read their rows by their keys: page after page
+    gives the rows of the whole list once, in its order, and each page only its own rows."""
+    from tests.test_permission_matrix import evaluation_objects
+
+    item = evaluation_objects(project, users)["item"]
+    ActionItem.objects.bulk_create(
+        ActionItem(
+            project=item.project if n % 2 else project,
+            source="evaluation",
+            evaluation=item.evaluation,
+            text=f"item {n}",
+            due_fiscal_year=2012 - n % 3,
+        )
+        for n in range(6)
+    )
+    headers = token_header(users["manager"])
+    for name in ("api_action_items", "api_evaluations"):
+        whole = client.get(reverse(name), {"page_size": 1000}, **headers).json()["results"]
+        paged, page = [], 1
+        while True:
+            body = client.get(reverse(name), {"page_size": 2, "page": page}, **headers).json()
+            assert len(body["results"]) == min(2, len(whole) - len(paged))
+            paged += body["results"]
+            if body["next"] is None:
+                break
+            page += 1
+        assert paged == whole and len(whole) == body["count"] >= 2
+        if name == "api_action_items":
+            years = [row["due_fiscal_year"] for row in whole]
+            assert len(whole) == 7 and years == sorted(years) and len(set(years)) == 4
 
 
 def test_evaluations_show_the_final_words_only_once_finished(client, users, project):

@@ -548,6 +548,41 @@ def test_list_query_count_is_flat(client, items, users, django_assert_max_num_qu
     assert response.content.decode().count("/actions/") >= 62
 
 
+def test_list_pages_reach_every_item(client, items, users, django_assert_max_num_queries):
+    """`?page=N` reaches the items past the first page (100 a page; `?page_size=` asks for
+    fewer), with links in Japanese that keep the filters; every page costs the same queries."""
+    evaluation = items[0].evaluation
+    ActionItem.objects.bulk_create(
+        ActionItem(
+            project=evaluation.project,
+            source="evaluation",
+            evaluation=evaluation,
+            text=f"追加{n:03}",
+            due_fiscal_year=2030,  # after the fixture's items: the last rows of the list
+        )
+        for n in range(101)
+    )
+    total = len(items) + 101
+    client.force_login(users["manager"])
+    first = client.get(reverse("action_item_list")).content.decode()
+    assert first.count('<tr><th scope="row">') == 100 and "追加100" not in first
+    assert f"1／2ページ（全{total}件）" in first and "先頭の100件を表示しています" in first
+    assert '<a href="?page=2" rel="next">次へ</a>' in first
+    with django_assert_max_num_queries(7):
+        second = client.get(reverse("action_item_list"), {"page": "2"}).content.decode()
+    assert second.count('<tr><th scope="row">') == total - 100 and "追加100" in second
+    assert f"2／2ページ（全{total}件）" in second and "先頭の" not in second
+    assert '<a href="?page=1" rel="prev">前へ</a>' in second
+    # a smaller page keeps the filters in its links; nonsense falls back to the nearest page
+    query = {"state": "open", "page_size": "2", "page": "2"}
+    page = client.get(reverse("action_item_list"), query).content.decode()
+    assert page.count('<tr><th scope="row">') == 2
+    assert '<a href="?state=open&amp;page_size=2&amp;page=3" rel="next">次へ</a>' in page
+    for nonsense in ({"page": "x", "page_size": "0"}, {"page": "99", "page_size": "y"}):
+        page = client.get(reverse("action_item_list"), nonsense).content.decode()
+        assert page.count('<tr><th scope="row">') in (100, total - 100)
+
+
 def rollup_projects(count, bureau, users):
     criterion, _ = EvaluationCriterion.objects.get_or_create(code="c", defaults={"name_ja": "観点"})
     common = IndicatorFactory(code="new-businesses-started", is_common_target=True)
