@@ -566,12 +566,13 @@ def test_list_pages_reach_every_item(client, items, users, django_assert_max_num
     client.force_login(users["manager"])
     first = client.get(reverse("action_item_list")).content.decode()
     assert first.count('<tr><th scope="row">') == 100 and "追加100" not in first
-    assert f"1／2ページ（全{total}件）" in first and "先頭の100件を表示しています" in first
+    assert f"1／2ページ（全{total}件）" in first and "（1〜100件目を表示しています）" in first
     assert '<a href="?page=2" rel="next">次へ</a>' in first
     with django_assert_max_num_queries(7):
         second = client.get(reverse("action_item_list"), {"page": "2"}).content.decode()
     assert second.count('<tr><th scope="row">') == total - 100 and "追加100" in second
-    assert f"2／2ページ（全{total}件）" in second and "先頭の" not in second
+    assert f"2／2ページ（全{total}件）" in second
+    assert f"（101〜{total}件目を表示しています）" in second
     assert '<a href="?page=1" rel="prev">前へ</a>' in second
     # a smaller page keeps the filters in its links; nonsense falls back to the nearest page
     query = {"state": "open", "page_size": "2", "page": "2"}
