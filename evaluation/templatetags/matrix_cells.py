@@ -1,7 +1,8 @@
 """The tracking matrix's cells, written in Python: a matrix shows an indicator × year cell for
 every indicator (240 at the catalogue's size), and one `{% include %}` per cell cost more than
 the rest of the page (issue 27). `{% matrix_cells row.cells subject %}` writes a row's cells,
-the words they share translated once per page; `{% matrix_head indicator %}` a row's heading."""
+the words they share translated once per page; `{% matrix_head indicator %}` a row's heading;
+`{% matrix_rows rows %}` the indicators' rows, each with its heading and cells."""
 
 import html
 
@@ -38,6 +39,20 @@ def matrix_head(context, indicator) -> str:
         )
     return mark_safe(
         f'<th scope="row">{escape_(indicator.name)}<br><span class="muted">{category}</span></th>'
+    )
+
+
+@register.simple_tag(takes_context=True)
+def matrix_rows(context, rows) -> str:
+    """The indicators' rows (`matrix_context`'s `rows`), each as the template would write
+    `<tr>{% matrix_head %}{% matrix_cells %}</tr>`, in one pass: a template loop over a few
+    dozen rows cost as much as their cells."""
+    return mark_safe(
+        "".join(
+            f"\n  <tr>\n    {matrix_head(context, row['indicator'])}"
+            f"\n    {matrix_cells(context, row['cells'], row['indicator'])}\n  </tr>\n  "
+            for row in rows
+        )
     )
 
 
