@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from evaluation.models import Indicator
+from projects.domain import english_active
 from projects.templatetags.money import with_unit
 
 register = template.Library()
@@ -68,10 +69,16 @@ def matrix_cells(context, cells, subject) -> str:
             "provisional": escape_(_("暫定")),
             "unrated": escape_(_("（承認前のため評価に含めません）")),
             "labels": {},
+            "units": {},
+            "english": english_active(),
         }
-    # The unit of an indicator's values, translated once for the row (an own target's values
+    # The unit of an indicator's values, translated once for the page (an own target's values
     # read their target's).
-    unit = str(subject.get_unit_display()) if isinstance(subject, Indicator) else None
+    unit = None
+    if isinstance(subject, Indicator):
+        unit = words["units"].get(subject.unit)
+        if unit is None:
+            unit = words["units"][subject.unit] = str(subject.get_unit_display())
     return mark_safe(
         "".join(
             _cell(cell, subject, words, unit) if cell else '<td><span class="muted">—</span></td>'
@@ -103,7 +110,7 @@ def _cell(cell: dict, subject, words: dict, unit: str | None) -> str:
         goal = escape_(with_unit(cell["goal"], subject))
         parts.append(f'<span class="muted">{words["goal"]} {goal}</span><br>')
     value = cell["value"]
-    shown = _shown(value, unit) if value else ""
+    shown = _shown(value, unit, words["english"]) if value else ""
     if cell["cumulative"] and cell["actual"] is not None:
         own = shown or "—"
         total = with_unit(cell["actual"], subject)
@@ -135,6 +142,6 @@ def _cell(cell: dict, subject, words: dict, unit: str | None) -> str:
     return "".join(parts)
 
 
-def _shown(value, unit: str | None) -> str:
+def _shown(value, unit: str | None, english: bool) -> str:
     """A value as `display_with_unit` writes it, the row's unit label given (an indicator's)."""
-    return value.display_in(unit) if unit is not None else value.display_with_unit
+    return value.display_in(unit, english=english) if unit is not None else value.display_with_unit
