@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.models import Indicator
 from projects.domain import english_active
-from projects.templatetags.money import with_unit
+from projects.templatetags.money import shown_unit_label, with_unit
 
 register = template.Library()
 
@@ -79,9 +79,16 @@ def matrix_cells(context, cells, subject) -> str:
         unit = words["units"].get(subject.unit)
         if unit is None:
             unit = words["units"][subject.unit] = str(subject.get_unit_display())
+    # The unit its targets and their actuals are shown in (money in its entry unit), asked
+    # once for the row.
+    goal_unit = None
+    if any(cell and (cell["goal"] is not None or cell["actual"] is not None) for cell in cells):
+        goal_unit = shown_unit_label(subject)
     return mark_safe(
         "".join(
-            _cell(cell, subject, words, unit) if cell else '<td><span class="muted">—</span></td>'
+            _cell(cell, subject, words, unit, goal_unit)
+            if cell
+            else '<td><span class="muted">—</span></td>'
             for cell in cells
         )
     )
@@ -101,25 +108,25 @@ def _label(words: dict, label) -> str:
     return text
 
 
-def _cell(cell: dict, subject, words: dict, unit: str | None) -> str:
+def _cell(cell: dict, subject, words: dict, unit: str | None, goal_unit: str | None) -> str:
     """One cell: the target in force, the actual (a cumulative target's running total with the
     year's own value), or why it is missing, the rate, the rating in words, the per-firm
     figures of the common target and the own bureau's value awaiting approval (暫定)."""
     parts = ["<td>"]
     if cell["goal"] is not None:
-        goal = escape_(with_unit(cell["goal"], subject))
+        goal = escape_(with_unit(cell["goal"], subject, label=goal_unit, english=words["english"]))
         parts.append(f'<span class="muted">{words["goal"]} {goal}</span><br>')
     value = cell["value"]
     shown = _shown(value, unit, words["english"]) if value else ""
     if cell["cumulative"] and cell["actual"] is not None:
         own = shown or "—"
-        total = with_unit(cell["actual"], subject)
+        total = with_unit(cell["actual"], subject, label=goal_unit, english=words["english"])
         own, total = escape_(own), conditional_escape(total)
         parts.append(words["cumulative"] % {"total": total, "own": own})
     elif value:
         parts.append(escape_(shown))
-    elif cell["reason_label"] and not cell["rating"]:
-        parts.append(f'<span class="muted">{_label(words, cell["reason_label"])}</span>')
+    elif not cell["rating"] and (reason := _label(words, cell["reason_label"])):
+        parts.append(f'<span class="muted">{reason}</span>')
     else:
         parts.append('<span class="muted">—</span>')
     if cell["rate"] is not None:
