@@ -117,3 +117,27 @@ def test_matrix_query_count_is_flat(client, project, users, tracked, django_asse
     with django_assert_max_num_queries(14):
         response = client.get(path, params)
     assert response.status_code == 200
+
+
+def test_the_rows_tag_writes_what_a_loop_of_the_head_and_cells_tags_writes(project, users, tracked):
+    """`{% matrix_rows %}` writes the indicators' rows in one pass: the same markup as a
+    template loop of `{% matrix_head %}` and `{% matrix_cells %}`, in both languages, the
+    own bureau's 暫定 value and the per-firm figures included."""
+    from django.template import engines
+    from django.utils import translation
+
+    from evaluation.selectors.matrix import matrix_context
+
+    engine = engines["django"]
+    loop = engine.from_string(
+        "{% load matrix_cells %}{% for row in rows %}\n  <tr>\n    {% matrix_head row.indicator %}"
+        "\n    {% matrix_cells row.cells row.indicator %}\n  </tr>\n  {% endfor %}"
+    )
+    tag = engine.from_string("{% load matrix_cells %}{% matrix_rows rows %}")
+    rows = matrix_context(users["staff"], project.code)["rows"]
+    for language in ("ja", "en"):
+        with translation.override(language):
+            written = tag.render({"rows": rows})
+            assert written == loop.render({"rows": rows})
+    assert "暫定" in written or "Provisional" in written
+    assert written.count("<tr>") == len(rows) > 1
