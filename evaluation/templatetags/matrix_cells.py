@@ -7,7 +7,7 @@ the words they share translated once per page; `{% matrix_head indicator %}` a r
 import html
 
 from django import template
-from django.template.loader import get_template
+from django.template.defaultfilters import floatformat
 from django.utils.formats import localize
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
@@ -16,7 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from evaluation.models import Indicator
-from projects.domain import english_active
+from projects.domain import english_active, punctuation
 from projects.templatetags.money import shown_unit_label, with_unit
 
 register = template.Library()
@@ -57,21 +57,29 @@ def matrix_rows(context, rows) -> str:
     )
 
 
+def page_words() -> dict:
+    """The words the cells of a page share, translated and escaped once."""
+    return {
+        "goal": escape_(_("目標")),
+        "actual": escape_(_("実績")),
+        "per_firm": escape_(_("1社当たり")),
+        "marks": {mark: escape_(punctuation(mark)) for mark in ("：", "／", "（", "）")},
+        "cumulative": _("累計%(total)s（当年度%(own)s）"),
+        "provisional": escape_(_("暫定")),
+        "unrated": escape_(_("（承認前のため評価に含めません）")),
+        "labels": {},
+        "units": {},
+        "english": english_active(),
+    }
+
+
 @register.simple_tag(takes_context=True)
 def matrix_cells(context, cells, subject) -> str:
     """The `<td>` of each of `cells` (selectors.matrix._cell; a None cell, a year outside an
     own target's plan, is a dash) of `subject` (an indicator, or an own target)."""
     words = context.render_context.get("matrix_words")
     if words is None:  # translated once per page
-        words = context.render_context["matrix_words"] = {
-            "goal": escape_(_("目標")),
-            "cumulative": _("累計%(total)s（当年度%(own)s）"),
-            "provisional": escape_(_("暫定")),
-            "unrated": escape_(_("（承認前のため評価に含めません）")),
-            "labels": {},
-            "units": {},
-            "english": english_active(),
-        }
+        words = context.render_context["matrix_words"] = page_words()
     # The unit of an indicator's values, translated once for the page (an own target's values
     # read their target's).
     unit = None
@@ -137,8 +145,7 @@ def _cell(cell: dict, subject, words: dict, unit: str | None, goal_unit: str | N
     if cell["reason_detail"]:
         parts.append(f'<br><span class="muted">{escape_(cell["reason_detail"])}</span>')
     if cell.get("per_firm"):
-        per_firm = get_template("evaluation/_per_firm.html").render({"per_firm": cell["per_firm"]})
-        parts.append("<br>" + per_firm)
+        parts.append("<br>" + per_firm_html(cell["per_firm"], words))
     provisional = cell["provisional"]
     if provisional:
         parts.append(
@@ -147,6 +154,26 @@ def _cell(cell: dict, subject, words: dict, unit: str | None, goal_unit: str | N
         )
     parts.append("</td>")
     return "".join(parts)
+
+
+def per_firm_html(per_firm: dict, words: dict | None = None) -> str:
+    """A per-firm figure (`attach_per_firm`) as evaluation/_per_firm.html writes it (a test
+    holds the two equal), the words shared with the page's cells (`page_words`)."""
+    if not per_firm:
+        return "\n"  # the include's last line ends
+    words = words or page_words()
+    marks = words["marks"]
+    target = per_firm["target"]
+    target = "—" if target is None else floatformat(target, "-3")
+    actual = per_firm["actual"]
+    if actual is None:
+        actual = f"—{marks['（']}{escape_(per_firm['reason'])}{marks['）']}"
+    else:
+        actual = floatformat(actual, "-3")
+    return (
+        f'<span class="per-firm muted">{words["per_firm"]}{marks["："]}{words["goal"]} {target}'
+        f"{marks['／']}{words['actual']} {actual}</span>\n"
+    )
 
 
 def _shown(value, unit: str | None, english: bool) -> str:
