@@ -250,13 +250,16 @@ def punctuation(mark: str) -> str:
     return mark
 
 
-def with_unit_label(number: str, unit: str) -> str:
+def with_unit_label(number: str, unit: str, *, english: bool | None = None) -> str:
     """A number and its unit in the active language: 「36件」「1,234.5百万円」 in Japanese (no space
     between a number and a Japanese unit), "36 cases" in English. Every formatter that writes a
-    number with its unit joins them here."""
+    number with its unit joins them here. A page of many values passes `english`
+    (english_active(), asked once) rather than ask for each value."""
     unit = str(unit or "")
     if not unit:
         return str(number)
-    if (get_language() or "ja").startswith("en"):
+    if english is None:
+        english = english_active()
+    if english:
         return f"{number} {unit}"
     return f"{number}{unit}"

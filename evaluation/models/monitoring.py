@@ -200,15 +200,16 @@ class MonitoredValue(models.Model):
         number; money in the indicator's entry unit (rounded only here, on display)."""
         return self.display_in()
 
-    def display_in(self, unit_label: str | None = None) -> str:
+    def display_in(self, unit_label: str | None = None, *, english: bool | None = None) -> str:
         """`display_with_unit`, with the label of the indicator's unit (not money) given where
-        the caller has it: a page of many values of one indicator translates it once."""
+        the caller has it: a page of many values of one indicator translates it once (and
+        passes `english`, asked once: `with_unit_label`)."""
         if self.kind in (ValueKind.NUMBER, ValueKind.ZERO):
             if self.indicator.unit == Indicator.Unit.YEN:
                 return self.indicator.format_number(self.value)
             if unit_label is None:
                 unit_label = self.indicator.get_unit_display()
-            return with_unit_label(self.display, unit_label)
+            return with_unit_label(self.display, unit_label, english=english)
         return self.display
 
     def clean(self):

@@ -238,14 +238,17 @@ def _plans(user, project, catalogue: dict) -> list[tuple]:
     without targets has no row and no cell). Each catalogue target gets its indicator from
     `catalogue` (id → Indicator); versions and milestones are read only where a figure is
     worked out here (`_Figures`)."""
-    # Orders by the ids of the rows they belong to, not the models' default orderings, which
-    # go through plan → project → bureau (joins and their compilation for nothing).
-    targets = (
+    # Ordered here, by the phase, then the ids of the rows they belong to (a project's few
+    # targets), not by the models' default orderings, which go through plan → project → bureau
+    # (joins and their compilation for nothing), nor in SQL (the ordering's joins compiled
+    # again on every page).
+    targets = sorted(
         Target.objects.filter(
             plan__in=ProjectPlan.objects.visible_to(user).filter(project=project).values("pk")
         )
         .select_related("plan__phase")
-        .order_by("plan__phase__first_fiscal_year", "plan_id", "order", "id")
+        .order_by(),
+        key=lambda t: (t.plan.phase.first_fiscal_year, t.plan_id, t.order, t.pk),
     )
     plans: dict[int, tuple] = {}
     for target in targets:

@@ -1,12 +1,13 @@
 """The tracking matrix's cells, written in Python: a matrix shows an indicator × year cell for
 every indicator (240 at the catalogue's size), and one `{% include %}` per cell cost more than
 the rest of the page (issue 27). `{% matrix_cells row.cells subject %}` writes a row's cells,
-the words they share translated once per page; `{% matrix_head indicator %}` a row's heading."""
+the words they share translated once per page; `{% matrix_head indicator %}` a row's heading;
+`{% matrix_rows rows %}` the indicators' rows, each with its heading and cells."""
 
 import html
 
 from django import template
-from django.template.loader import get_template
+from django.template.defaultfilters import floatformat
 from django.utils.formats import localize
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
@@ -15,7 +16,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from evaluation.models import Indicator
-from projects.templatetags.money import with_unit
+from projects.domain import english_active, punctuation
+from projects.templatetags.money import shown_unit_label, with_unit
 
 register = template.Library()
 
@@ -42,24 +44,59 @@ def matrix_head(context, indicator) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def matrix_rows(context, rows) -> str:
+    """The indicators' rows (`matrix_context`'s `rows`), each as the template would write
+    `<tr>{% matrix_head %}{% matrix_cells %}</tr>`, in one pass: a template loop over a few
+    dozen rows cost as much as their cells."""
+    return mark_safe(
+        "".join(
+            f"\n  <tr>\n    {matrix_head(context, row['indicator'])}"
+            f"\n    {matrix_cells(context, row['cells'], row['indicator'])}\n  </tr>\n  "
+            for row in rows
+        )
+    )
+
+
+def page_words() -> dict:
+    """The words the cells of a page share, translated and escaped once."""
+    return {
+        "goal": escape_(_("目標")),
+        "actual": escape_(_("実績")),
+        "per_firm": escape_(_("1社当たり")),
+        "marks": {mark: escape_(punctuation(mark)) for mark in ("：", "／", "（", "）")},
+        "cumulative": _("累計%(total)s（当年度%(own)s）"),
+        "provisional": escape_(_("暫定")),
+        "unrated": escape_(_("（承認前のため評価に含めません）")),
+        "labels": {},
+        "units": {},
+        "english": english_active(),
+    }
+
+
+@register.simple_tag(takes_context=True)
 def matrix_cells(context, cells, subject) -> str:
     """The `<td>` of each of `cells` (selectors.matrix._cell; a None cell, a year outside an
     own target's plan, is a dash) of `subject` (an indicator, or an own target)."""
     words = context.render_context.get("matrix_words")
     if words is None:  # translated once per page
-        words = context.render_context["matrix_words"] = {
-            "goal": escape_(_("目標")),
-            "cumulative": _("累計%(total)s（当年度%(own)s）"),
-            "provisional": escape_(_("暫定")),
-            "unrated": escape_(_("（承認前のため評価に含めません）")),
-            "labels": {},
-        }
-    # The unit of an indicator's values, translated once for the row (an own target's values
+        words = context.render_context["matrix_words"] = page_words()
+    # The unit of an indicator's values, translated once for the page (an own target's values
     # read their target's).
-    unit = str(subject.get_unit_display()) if isinstance(subject, Indicator) else None
+    unit = None
+    if isinstance(subject, Indicator):
+        unit = words["units"].get(subject.unit)
+        if unit is None:
+            unit = words["units"][subject.unit] = str(subject.get_unit_display())
+    # The unit its targets and their actuals are shown in (money in its entry unit), asked
+    # once for the row.
+    goal_unit = None
+    if any(cell and (cell["goal"] is not None or cell["actual"] is not None) for cell in cells):
+        goal_unit = shown_unit_label(subject)
     return mark_safe(
         "".join(
-            _cell(cell, subject, words, unit) if cell else '<td><span class="muted">—</span></td>'
+            _cell(cell, subject, words, unit, goal_unit)
+            if cell
+            else '<td><span class="muted">—</span></td>'
             for cell in cells
         )
     )
@@ -79,25 +116,25 @@ def _label(words: dict, label) -> str:
     return text
 
 
-def _cell(cell: dict, subject, words: dict, unit: str | None) -> str:
+def _cell(cell: dict, subject, words: dict, unit: str | None, goal_unit: str | None) -> str:
     """One cell: the target in force, the actual (a cumulative target's running total with the
     year's own value), or why it is missing, the rate, the rating in words, the per-firm
     figures of the common target and the own bureau's value awaiting approval (暫定)."""
     parts = ["<td>"]
     if cell["goal"] is not None:
-        goal = escape_(with_unit(cell["goal"], subject))
+        goal = escape_(with_unit(cell["goal"], subject, label=goal_unit, english=words["english"]))
         parts.append(f'<span class="muted">{words["goal"]} {goal}</span><br>')
     value = cell["value"]
-    shown = _shown(value, unit) if value else ""
+    shown = _shown(value, unit, words["english"]) if value else ""
     if cell["cumulative"] and cell["actual"] is not None:
         own = shown or "—"
-        total = with_unit(cell["actual"], subject)
+        total = with_unit(cell["actual"], subject, label=goal_unit, english=words["english"])
         own, total = escape_(own), conditional_escape(total)
         parts.append(words["cumulative"] % {"total": total, "own": own})
     elif value:
         parts.append(escape_(shown))
-    elif cell["reason_label"] and not cell["rating"]:
-        parts.append(f'<span class="muted">{_label(words, cell["reason_label"])}</span>')
+    elif not cell["rating"] and (reason := _label(words, cell["reason_label"])):
+        parts.append(f'<span class="muted">{reason}</span>')
     else:
         parts.append('<span class="muted">—</span>')
     if cell["rate"] is not None:
@@ -108,8 +145,7 @@ def _cell(cell: dict, subject, words: dict, unit: str | None) -> str:
     if cell["reason_detail"]:
         parts.append(f'<br><span class="muted">{escape_(cell["reason_detail"])}</span>')
     if cell.get("per_firm"):
-        per_firm = get_template("evaluation/_per_firm.html").render({"per_firm": cell["per_firm"]})
-        parts.append("<br>" + per_firm)
+        parts.append("<br>" + per_firm_html(cell["per_firm"], words))
     provisional = cell["provisional"]
     if provisional:
         parts.append(
@@ -120,6 +156,26 @@ def _cell(cell: dict, subject, words: dict, unit: str | None) -> str:
     return "".join(parts)
 
 
-def _shown(value, unit: str | None) -> str:
+def per_firm_html(per_firm: dict, words: dict | None = None) -> str:
+    """A per-firm figure (`attach_per_firm`) as evaluation/_per_firm.html writes it (a test
+    holds the two equal), the words shared with the page's cells (`page_words`)."""
+    if not per_firm:
+        return "\n"  # the include's last line ends
+    words = words or page_words()
+    marks = words["marks"]
+    target = per_firm["target"]
+    target = "—" if target is None else floatformat(target, "-3")
+    actual = per_firm["actual"]
+    if actual is None:
+        actual = f"—{marks['（']}{escape_(per_firm['reason'])}{marks['）']}"
+    else:
+        actual = floatformat(actual, "-3")
+    return (
+        f'<span class="per-firm muted">{words["per_firm"]}{marks["："]}{words["goal"]} {target}'
+        f"{marks['／']}{words['actual']} {actual}</span>\n"
+    )
+
+
+def _shown(value, unit: str | None, english: bool) -> str:
     """A value as `display_with_unit` writes it, the row's unit label given (an indicator's)."""
-    return value.display_in(unit) if unit is not None else value.display_with_unit
+    return value.display_in(unit, english=english) if unit is not None else value.display_with_unit

@@ -29,12 +29,21 @@ def in_unit(value, subject):
 
 
 @register.filter
-def with_unit(value, subject):
-    """{{ goal|with_unit:indicator }} → 「-20百万円」: the number and the unit it is shown in."""
+def with_unit(value, subject, *, label: str | None = None, english: bool | None = None):
+    """{{ goal|with_unit:indicator }} → 「-20百万円」: the number and the unit it is shown in. A
+    page of many figures of one subject passes its unit's `label` and `english`, each asked
+    once (`with_unit_label`)."""
     if value in (None, ""):
         return ""
-    label = getattr(subject, "shown_unit_label", None) or getattr(subject, "unit_label", "")
-    return with_unit_label(in_unit(value, subject), label)
+    if label is None:
+        label = shown_unit_label(subject)
+    return with_unit_label(in_unit(value, subject), label, english=english)
+
+
+def shown_unit_label(subject) -> str:
+    """The label of the unit `with_unit` shows the figures of `subject` (an indicator or a
+    target) in."""
+    return getattr(subject, "shown_unit_label", None) or getattr(subject, "unit_label", "")
 
 
 @register.filter(name="with_unit_label")

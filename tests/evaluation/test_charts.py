@@ -136,3 +136,31 @@ def test_a_line_charts_table_shows_counts_without_decimals_and_keeps_real_decima
         places=1,
     )
     assert [row[1:] for row in chart.rows] == [["46", "12.5"], ["1,628", "—"]]
+
+
+def test_the_matrix_writes_a_chart_as_the_chart_include_does():
+    """The tracking matrix writes its charts in one pass (templatetags/chart_figure.py): each
+    as includes/chart.html draws it, escaped the same, wide or not, with or without a note, in
+    Japanese and in English."""
+    from dataclasses import replace
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from evaluation.templatetags.chart_figure import chart_figure
+
+    chart = line_chart(
+        title="<売上> & 件数",
+        description="a&b",
+        x_labels=["2005年度", "2006年度"],
+        series=[("<目標>", [D(1), None]), ("実績", [None, D("2.5")])],
+        first_header="年度",
+    )
+    charts = [chart, replace(chart, wide=True, note="注 <1> & 2")]
+    for language in ("ja", "en"):
+        with translation.override(language):
+            for each in charts:
+                included = render_to_string("includes/chart.html", {"chart": each})
+                assert chart_figure(each) == included
+    assert "&lt;売上&gt; &amp; 件数の数値" in chart_figure(chart)
+    assert "chart--wide" in chart_figure(charts[1]) and "注 &lt;1&gt;" in chart_figure(charts[1])

@@ -117,3 +117,50 @@ def test_matrix_query_count_is_flat(client, project, users, tracked, django_asse
     with django_assert_max_num_queries(14):
         response = client.get(path, params)
     assert response.status_code == 200
+
+
+def test_the_rows_tag_writes_what_a_loop_of_the_head_and_cells_tags_writes(project, users, tracked):
+    """`{% matrix_rows %}` writes the indicators' rows in one pass: the same markup as a
+    template loop of `{% matrix_head %}` and `{% matrix_cells %}`, in both languages, the
+    own bureau's 暫定 value and the per-firm figures included."""
+    from django.template import engines
+    from django.utils import translation
+
+    from evaluation.selectors.matrix import matrix_context
+
+    engine = engines["django"]
+    loop = engine.from_string(
+        "{% load matrix_cells %}{% for row in rows %}\n  <tr>\n    {% matrix_head row.indicator %}"
+        "\n    {% matrix_cells row.cells row.indicator %}\n  </tr>\n  {% endfor %}"
+    )
+    tag = engine.from_string("{% load matrix_cells %}{% matrix_rows rows %}")
+    rows = matrix_context(users["staff"], project.code)["rows"]
+    for language in ("ja", "en"):
+        with translation.override(language):
+            written = tag.render({"rows": rows})
+            assert written == loop.render({"rows": rows})
+    assert "暫定" in written or "Provisional" in written
+    assert written.count("<tr>") == len(rows) > 1
+
+
+def test_the_cells_write_a_per_firm_figure_as_the_per_firm_include_does():
+    """The matrix's cells write the common target's per-firm figures in Python
+    (matrix_cells.per_firm_html): as evaluation/_per_firm.html writes them, escaped the same,
+    in both languages."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from evaluation.templatetags.matrix_cells import per_firm_html
+
+    figures = [
+        {"target": Decimal("2.5"), "actual": Decimal("1.25"), "reason": ""},
+        {"target": None, "actual": None, "reason": "参画企業数が<未報告> & のため算出できません"},
+        {"target": Decimal("3"), "actual": None, "reason": "参画企業数が0のため算出できません"},
+    ]
+    for language in ("ja", "en"):
+        with translation.override(language):
+            for figure in figures:
+                included = render_to_string("evaluation/_per_firm.html", {"per_firm": figure})
+                assert per_firm_html(figure) == included
+    assert "&lt;未報告&gt; &amp;" in per_firm_html(figures[1])
+    assert per_firm_html(None) == render_to_string("evaluation/_per_firm.html", {"per_firm": None})
