@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.models import Indicator
 from projects.domain import english_active, punctuation
-from projects.templatetags.money import shown_unit_label, with_unit
+from projects.templatetags.money import unit_label_of, with_unit
 
 register = template.Library()
 
@@ -91,7 +91,7 @@ def matrix_cells(context, cells, subject) -> str:
     # once for the row.
     goal_unit = None
     if any(cell and (cell["goal"] is not None or cell["actual"] is not None) for cell in cells):
-        goal_unit = shown_unit_label(subject)
+        goal_unit = unit_label_of(subject)
     return mark_safe(
         "".join(
             _cell(cell, subject, words, unit, goal_unit)

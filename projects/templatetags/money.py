@@ -36,11 +36,11 @@ def with_unit(value, subject, *, label: str | None = None, english: bool | None 
     if value in (None, ""):
         return ""
     if label is None:
-        label = shown_unit_label(subject)
+        label = unit_label_of(subject)
     return with_unit_label(in_unit(value, subject), label, english=english)
 
 
-def shown_unit_label(subject) -> str:
+def unit_label_of(subject) -> str:
     """The label of the unit `with_unit` shows the figures of `subject` (an indicator or a
     target) in."""
     return getattr(subject, "shown_unit_label", None) or getattr(subject, "unit_label", "")
