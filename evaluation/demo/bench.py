@@ -105,6 +105,9 @@ def _sheet(s):
 # page's, so a page of 100 at 2,000 against 46 at 19 would measure the rows, not the scale.
 ITEM_PAGE = 8
 EVALUATION_PAGE = 4
+# and API lists of projects (38 at 19 generated projects and the demo's 19) and of their
+# ratings (one a project): pages of 20, filled at both sizes
+PROJECT_PAGE = 20
 
 KEY_PAGES = [
     Page("ホーム（ダッシュボード）", "home", scope="all"),
@@ -176,10 +179,22 @@ KEY_PAGES = [
         "export",
         "all",
     ),
-    Page("API プロジェクト", "api_projects", kind="api", scope="paginated"),
+    Page(
+        "API プロジェクト",
+        "api_projects",
+        kind="api",
+        scope="paginated",
+        query=f"page_size={PROJECT_PAGE}",
+    ),
     Page("API 目標", "api_targets", kind="api", scope="paginated"),
     Page("API モニタリング値", "api_values", kind="api", scope="paginated"),
-    Page("API 評定", "api_ratings", kind="api", scope="paginated"),
+    Page(
+        "API 評定",
+        "api_ratings",
+        kind="api",
+        scope="paginated",
+        query=f"page_size={PROJECT_PAGE}",
+    ),
     Page(
         "API 評価",
         "api_evaluations",
