@@ -32,7 +32,7 @@ for engine in sqlite postgres; do
             | tail -n 1
         compare=()
         [ "$size" = 19 ] || compare=(--compare "$OUT/$engine-19.json")
-        DATABASE_URL=$url $PY manage.py bench --repeat "$REPEAT" --json "$OUT/$engine-$size.json" \
+        DATABASE_URL=$url $PY manage.py bench --repeat "$REPEAT" --statistic best --json "$OUT/$engine-$size.json" \
             "${compare[@]}"
     done
 done
