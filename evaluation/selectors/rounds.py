@@ -482,8 +482,8 @@ ROUND_LIST_PREVIEW = 20
 def round_list_context(user) -> dict:
     """The rounds the user may see, newest first, each with how many evaluations the user may
     see and the first ROUND_LIST_PREVIEW of them (managers and admins every round, even one
-    without projects yet), and the evaluations the user has rated (the list page). Four
-    queries whatever the number of projects: the round's page lists every evaluation."""
+    without projects yet), and which of those an evaluator has rated (the list page). At most
+    four queries whatever the number of projects: the round's page lists every evaluation."""
     visible = ProjectEvaluation.objects.visible_to(user)
     counts = dict(
         visible.order_by().values("round_id").annotate(n=Count("id")).values_list("round_id", "n")
@@ -504,14 +504,19 @@ def round_list_context(user) -> dict:
     if user.role not in (Role.MANAGER, Role.ADMIN):
         rounds = rounds.filter(pk__in=list(counts))
     listed = {r.pk: (r, []) for r in rounds}
+    shown = list(shown)
     for evaluation in shown:
         if evaluation.round_id in listed:
             listed[evaluation.round_id][1].append(evaluation)
-    rated = set(
-        EvaluatorRating.objects.finished()
-        .filter(evaluator=user)
-        .values_list("evaluation_id", flat=True)
-    )
+    # which of the listed evaluations the evaluator has rated (the page marks them for
+    # evaluators only), not every rating of theirs: an evaluator of 2,000 projects has thousands
+    rated = set()
+    if user.role == Role.EVALUATOR and shown:
+        rated = set(
+            EvaluatorRating.objects.finished()
+            .filter(evaluator=user, evaluation__in=[evaluation.pk for evaluation in shown])
+            .values_list("evaluation_id", flat=True)
+        )
     return {
         "rounds": [
             (evaluation_round, evaluations, counts.get(evaluation_round.pk, 0))
