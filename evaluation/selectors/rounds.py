@@ -488,7 +488,10 @@ def round_list_context(user) -> dict:
     counts = dict(
         visible.order_by().values("round_id").annotate(n=Count("id")).values_list("round_id", "n")
     )
-    shown = (
+    # The first ROUND_LIST_PREVIEW of each round numbered over the keys alone, then those rows
+    # read whole: numbering whole rows sorted every visible evaluation with its project's and
+    # bureau's columns (4,000 at 2,000 projects) for a few dozen shown.
+    first = (
         visible.annotate(
             place=Window(
                 RowNumber(),
@@ -497,8 +500,12 @@ def round_list_context(user) -> dict:
             )
         )
         .filter(place__lte=ROUND_LIST_PREVIEW)
+        .values("pk")
+    )
+    shown = (
+        ProjectEvaluation.objects.filter(pk__in=first)
         .select_related("project__bureau")
-        .order_by("round_id", "place")
+        .order_by("round_id", "project__bureau__order", "project__order", "pk")
     )
     rounds = EvaluationRound.objects.all()
     if user.role not in (Role.MANAGER, Role.ADMIN):
