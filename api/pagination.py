@@ -15,7 +15,7 @@ from evaluation.selectors.paging import read_by_keys
 class KeyedPaginator(Paginator):
     """Django's paginator whose pages read their rows by their keys (read_by_keys): the sort
     of every row the caller may see reads only the order's columns; `rows` are the page's
-    rows as the endpoint serializes them (select_related), in the list's order."""
+    rows as the endpoint serializes them (select_related; the list's order is applied)."""
 
     def __init__(self, object_list, per_page, *, rows, **options):
         super().__init__(object_list, per_page, **options)

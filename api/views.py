@@ -290,11 +290,12 @@ def _year_value(figure):
 def evaluations(request):
     """The project evaluations of rounds the user may see. The final grade, findings and
     recommendations appear once the evaluation is finished; evaluators' own ratings never."""
-    order = ("round__fiscal_year", "round_id", "project__order", "project__code")
-    rows = ProjectEvaluation.objects.visible_to(request.user).order_by(*order)
+    rows = ProjectEvaluation.objects.visible_to(request.user).order_by(
+        "round__fiscal_year", "round_id", "project__order", "project__code"
+    )
     if code := request.query_params.get("project"):
         rows = rows.filter(project__code=code)
-    read = ProjectEvaluation.objects.select_related("round__phase", "project").order_by(*order)
+    read = ProjectEvaluation.objects.select_related("round__phase", "project")
 
     def serialize(e):
         finished = e.state == ProjectEvaluation.State.FINISHED
@@ -321,8 +322,9 @@ def evaluations(request):
 @api_view(["GET"])
 def action_items(request):
     """Action items the user may see. `?project=<code>`, `?state=`, `?due_fiscal_year=`."""
-    order = ("due_fiscal_year", "project__order", "project__code", "pk")
-    rows = ActionItem.objects.visible_to(request.user).order_by(*order)
+    rows = ActionItem.objects.visible_to(request.user).order_by(
+        "due_fiscal_year", "project__order", "project__code", "pk"
+    )
     if code := request.query_params.get("project"):
         rows = rows.filter(project__code=code)
     if state := request.query_params.get("state"):
@@ -345,5 +347,5 @@ def action_items(request):
             "decision_note": i.decision_note,
             "created_at": local_isoformat(i.created_at),
         },
-        rows=ActionItem.objects.select_related("project", "report").order_by(*order),
+        rows=ActionItem.objects.select_related("project", "report"),
     )

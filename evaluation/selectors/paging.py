@@ -32,10 +32,14 @@ def read_by_keys(page, rows):
     it may show, with all the joined columns, before the LIMIT; here a subquery sorts the
     keys of those rows alone and the page's rows are read whole by their keys (issue 27: at
     2,000 projects the evaluator's first page sorted 6,358 wide rows for 100). `rows`: the
-    model's rows as the page shows them (select_related), in the list's order, without the
-    list's filters (the keys have them), so the outer query reads and sorts the page alone."""
+    model's rows as the page shows them (select_related), without the list's filters (the keys
+    have them) or its order (taken from the list), so the outer query reads and sorts the page
+    alone."""
     listed = page.paginator.object_list
     bottom = (page.number - 1) * page.paginator.per_page
     keys = listed.values("pk")[bottom : bottom + page.paginator.per_page]
-    page.object_list = rows.filter(pk__in=Subquery(keys))
+    rows = rows.filter(pk__in=Subquery(keys))
+    if listed.query.order_by:  # else both have the model's default ordering
+        rows = rows.order_by(*listed.query.order_by)
+    page.object_list = rows
     return page

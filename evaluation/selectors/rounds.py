@@ -491,12 +491,11 @@ def round_list_context(user) -> dict:
     # The first ROUND_LIST_PREVIEW of each round numbered over the keys alone, then those rows
     # read whole: numbering whole rows sorted every visible evaluation with its project's and
     # bureau's columns (4,000 at 2,000 projects) for a few dozen shown.
+    order = ("project__bureau__order", "project__order", "pk")
     first = (
         visible.annotate(
             place=Window(
-                RowNumber(),
-                partition_by=[F("round_id")],
-                order_by=[F("project__bureau__order"), F("project__order"), F("pk")],
+                RowNumber(), partition_by=[F("round_id")], order_by=[F(key) for key in order]
             )
         )
         .filter(place__lte=ROUND_LIST_PREVIEW)
@@ -505,7 +504,7 @@ def round_list_context(user) -> dict:
     shown = (
         ProjectEvaluation.objects.filter(pk__in=first)
         .select_related("project__bureau")
-        .order_by("round_id", "project__bureau__order", "project__order", "pk")
+        .order_by("round_id", *order)
     )
     rounds = EvaluationRound.objects.all()
     if user.role not in (Role.MANAGER, Role.ADMIN):
