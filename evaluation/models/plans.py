@@ -40,6 +40,9 @@ class ProjectPlan(WorkflowModel):
         verbose_name = _("個別計画")
         verbose_name_plural = _("個別計画")
         ordering = ["project__bureau__order", "project__order", "phase__first_fiscal_year"]
+        # A page of projects' plans in the states a reader may see (an evaluator's): read by
+        # project and state together, not through every plan of those states (issue 27)
+        indexes = [models.Index(fields=["project", "state"], name="plan_project_state")]
         constraints = [
             models.UniqueConstraint(fields=["project", "phase"], name="plan_one_per_project_phase"),
         ]

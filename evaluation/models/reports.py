@@ -157,6 +157,9 @@ class AnnualReport(WorkflowModel):
         verbose_name = _("年度報告")
         verbose_name_plural = _("年度報告")
         ordering = ["project", "fiscal_year"]
+        # The latest year with a report a reader may see (the API's ratings) is read from
+        # the top of this index, not from every report (issue 27).
+        indexes = [models.Index(fields=["fiscal_year"], name="report_fiscal_year")]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "fiscal_year"], name="report_one_per_project_year"

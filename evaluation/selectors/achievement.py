@@ -371,8 +371,9 @@ def own_target_ratings(user, projects, year: int) -> dict[int, list[dict]]:
     some do (versions, milestones, values, rating bands), whatever the number of projects."""
     from evaluation.models import Target
 
-    plans = ProjectPlan.objects.visible_to(user).filter(
-        project__in=[p.pk for p in projects],
+    ids = [p.pk for p in projects]
+    plans = ProjectPlan.objects.visible_to(user, among=ids).filter(
+        project__in=ids,
         phase__first_fiscal_year__lte=year,
         phase__last_fiscal_year__gte=year,
     )

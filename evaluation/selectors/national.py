@@ -85,10 +85,11 @@ class ProjectRatings:
 
 def reports_in_year(user, projects: list[Project], year: int) -> dict[int, AnnualReport]:
     """Project id → its report of `year`, where the user may see it (one query)."""
+    ids = [p.pk for p in projects]
     return {
         r.project_id: r
-        for r in AnnualReport.objects.visible_to(user)
-        .filter(project__in=[p.pk for p in projects], fiscal_year=year)
+        for r in AnnualReport.objects.visible_to(user, among=ids)
+        .filter(project__in=ids, fiscal_year=year)
         .select_related("project")
     }
 
@@ -104,7 +105,7 @@ def ratings_in_year(
     Six queries."""
     ids = [p.pk for p in projects]
     plans = (
-        ProjectPlan.objects.visible_to(user)
+        ProjectPlan.objects.visible_to(user, among=ids)
         .filter(
             project__in=ids,
             phase__first_fiscal_year__lte=year,

@@ -218,6 +218,32 @@ def test_ratings_default_to_the_latest_year_with_a_report(client, users, drafts)
     assert row["fiscal_year"] == 2007
 
 
+def test_an_evaluators_ratings_read_the_assigned_projects_submitted_report_and_plan(
+    client, users, drafts, plan, project, bureau
+):
+    """The page's projects are scoped row by row (visible_to(among=)): the assigned project's
+    submitted report and plan, not a draft, nor another project's approved ones."""
+    from evaluation.models import EvaluationCriterion
+    from evaluation.services.evaluations import round_create
+
+    other = ProjectFactory(bureau=bureau, code="zz-other", order=99)
+    walk_workflow(AnnualReport.objects.create(project=other, fiscal_year=2007), "approved", users)
+    round_create(
+        by=users["manager"], phase=project.phase, fiscal_year=2008, title="中間評価",
+        criteria=[EvaluationCriterion.objects.create(code="c0", name_ja="観点")],
+        assignments={project: [users["evaluator"]]},
+    )  # fmt: skip
+
+    def rows():
+        found = codes_of(client, users["evaluator"], "api_ratings", fiscal_year=2007)
+        return {r["code"]: (r["report_state"], len(r["targets"])) for r in found}
+
+    assert rows() == {project.code: (None, 0), other.code: (None, 0)}  # drafts
+    walk_workflow(drafts["report"], "submitted", users)
+    walk_workflow(plan, "submitted", users)
+    assert rows() == {project.code: ("submitted", 1), other.code: (None, 0)}
+
+
 def test_pagination(client, users, bureau):
     for n in range(5):
         ProjectFactory(bureau=bureau, code=f"p-{n}", order=n)
