@@ -15,7 +15,6 @@ from rest_framework.exceptions import ValidationError
 from api.pagination import CursorPagination, Pagination
 from evaluation.models import (
     ActionItem,
-    AnnualReport,
     MonitoredValue,
     ProjectEvaluation,
     ProjectPlan,
@@ -23,7 +22,12 @@ from evaluation.models import (
     TargetVersion,
 )
 from evaluation.selectors.achievement import own_target_ratings
-from evaluation.selectors.national import default_year, ratings_in_year, reports_in_year
+from evaluation.selectors.national import (
+    default_year,
+    latest_report_year,
+    ratings_in_year,
+    reports_in_year,
+)
 from projects.domain import PHASE_II, fiscal_year_label, in_phase_ii
 from projects.models import Project
 from projects.times import local_isoformat
@@ -197,13 +201,7 @@ def ratings(request):
     projects (in their order), with their count (a few thousand rows at most)."""
     year = year_param(request, "fiscal_year")
     if year is None:
-        # the top of the reports' fiscal-year index, not a MAX over every report visible
-        latest = (
-            AnnualReport.objects.visible_to(request.user)
-            .order_by("-fiscal_year")
-            .values_list("fiscal_year", flat=True)
-            .first()
-        )
+        latest = latest_report_year(request.user)
         year = default_year([latest] if latest else [])
     if not in_phase_ii(year):
         first, last = PHASE_II

@@ -99,6 +99,9 @@ class ActionItem(models.Model):
         verbose_name = _("改善事項")
         verbose_name_plural = _("改善事項")
         ordering = ["due_fiscal_year", "project__bureau__order", "project__order", "pk"]
+        # The lists sort a reader's items by their year and their project's order: read from
+        # this index alone, not from every item's row (issue 27)
+        indexes = [models.Index(fields=["project", "due_fiscal_year"], name="item_project_due")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(source="evaluation", evaluation__isnull=False)
