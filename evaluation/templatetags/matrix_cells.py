@@ -8,6 +8,7 @@ import html
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
@@ -179,3 +180,39 @@ def per_firm_html(per_firm: dict, words: dict | None = None) -> str:
 def _shown(value, unit: str | None, english: bool) -> str:
     """A value as `display_with_unit` writes it, the row's unit label given (an indicator's)."""
     return value.display_in(unit, english=english) if unit is not None else value.display_with_unit
+
+
+@register.simple_tag(takes_context=True)
+def across_rows(context, rows, indicator) -> str:
+    """The projects' rows of one indicator across projects (`across_context`'s `rows`), as the
+    template wrote them: the project (a link to its matrix) and its bureau, then each year's
+    value with the indicator's unit, 「（未承認）」 under a value whose report is not approved
+    yet, a dash where there is none. A page of 50 projects holds 300 cells, and the template
+    loop cost more than the rest of the page (issue 27): the unit and the words are translated
+    once for the page here."""
+    english = english_active()
+    unit = str(indicator.get_unit_display())
+    unsettled = (
+        '<br><span class="unsettled">'
+        f"{escape_(punctuation('（'))}{escape_(_('未承認'))}{escape_(punctuation('）'))}</span>"
+    )
+    dash = '<td class="number"><span class="muted">—</span></td>'
+    parts = []
+    for row in rows:
+        project = row["project"]
+        link = escape_(reverse("tracking_matrix", args=[project.code]))
+        parts.append(
+            f'\n  <tr><th scope="row"><a href="{link}">{escape_(project.name)}</a><br>'
+            f'<span class="muted">{escape_(project.bureau.name)}</span></th>\n    '
+        )
+        for cell in row["cells"]:
+            value = cell["value"]
+            if not value:
+                parts.append(dash)
+                continue
+            parts.append(f'<td class="number">{escape_(value.display_in(unit, english=english))}')
+            if cell["unsettled"]:
+                parts.append(unsettled)
+            parts.append("</td>")
+        parts.append("</tr>\n  ")
+    return mark_safe("".join(parts))

@@ -205,6 +205,9 @@ def test_cross_project_view_hides_other_bureaus_drafts_and_marks_unsettled_value
     client.force_login(users["other_staff"])
     page = client.get(path).content.decode()
     assert "999件" in page and "未承認" in page  # their own draft, marked
+    # the cell as the template wrote it (the rows are written in Python: matrix_cells.across_rows)
+    assert '<td class="number">999件<br><span class="unsettled">（未承認）</span></td>' in page
+    assert '<td class="number"><span class="muted">—</span></td>' in page
     tfoot = page.split("<tfoot>")[1]
     assert "999" not in tfoot and "52件" in tfoot  # totals count settled values only
 
