@@ -197,10 +197,15 @@ def across_rows(context, rows, indicator) -> str:
         f"{escape_(punctuation('（'))}{escape_(_('未承認'))}{escape_(punctuation('）'))}</span>"
     )
     dash = '<td class="number"><span class="muted">—</span></td>'
+    # the link to a project's matrix, reversed once for the page: a project's code is a slug,
+    # which its URL carries as it is
+    prefix, _marker, suffix = reverse("tracking_matrix", args=["project-code"]).rpartition(
+        "project-code"
+    )
     parts = []
     for row in rows:
         project = row["project"]
-        link = escape_(reverse("tracking_matrix", args=[project.code]))
+        link = escape_(f"{prefix}{project.code}{suffix}")
         parts.append(
             f'\n  <tr><th scope="row"><a href="{link}">{escape_(project.name)}</a><br>'
             f'<span class="muted">{escape_(project.bureau.name)}</span></th>\n    '
