@@ -2,7 +2,9 @@
 every indicator (240 at the catalogue's size), and one `{% include %}` per cell cost more than
 the rest of the page (issue 27). `{% matrix_cells row.cells subject %}` writes a row's cells,
 the words they share translated once per page; `{% matrix_head indicator %}` a row's heading;
-`{% matrix_rows rows %}` the indicators' rows, each with its heading and cells."""
+`{% matrix_rows rows %}` the indicators' rows, each with its heading and cells. The projects'
+rows of one indicator across projects (`{% across_rows rows indicator %}`) are written here
+too, for the same reason."""
 
 import html
 
@@ -187,9 +189,10 @@ def across_rows(context, rows, indicator) -> str:
     """The projects' rows of one indicator across projects (`across_context`'s `rows`), as the
     template wrote them: the project (a link to its matrix) and its bureau, then each year's
     value with the indicator's unit, 「（未承認）」 under a value whose report is not approved
-    yet, a dash where there is none. A page of 50 projects holds 300 cells, and the template
-    loop cost more than the rest of the page (issue 27): the unit and the words are translated
-    once for the page here."""
+    yet, a dash where there is none. A page of 50 projects holds 300 cells: the template's
+    loop over them (the unit translated, the language asked and a URL reversed for each) cost
+    about half the page at 2,000 projects, where a page is full and most cells hold a value
+    (issue 27); here the unit, the words and the link are made once for the page."""
     english = english_active()
     unit = str(indicator.get_unit_display())
     unsettled = (
