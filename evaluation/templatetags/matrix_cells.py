@@ -2,12 +2,15 @@
 every indicator (240 at the catalogue's size), and one `{% include %}` per cell cost more than
 the rest of the page (issue 27). `{% matrix_cells row.cells subject %}` writes a row's cells,
 the words they share translated once per page; `{% matrix_head indicator %}` a row's heading;
-`{% matrix_rows rows %}` the indicators' rows, each with its heading and cells."""
+`{% matrix_rows rows %}` the indicators' rows, each with its heading and cells. The projects'
+rows of one indicator across projects (`{% across_rows rows indicator %}`) are written here
+too, for the same reason."""
 
 import html
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
@@ -179,3 +182,45 @@ def per_firm_html(per_firm: dict, words: dict | None = None) -> str:
 def _shown(value, unit: str | None, english: bool) -> str:
     """A value as `display_with_unit` writes it, the row's unit label given (an indicator's)."""
     return value.display_in(unit, english=english) if unit is not None else value.display_with_unit
+
+
+@register.simple_tag(takes_context=True)
+def across_rows(context, rows, indicator) -> str:
+    """The projects' rows of one indicator across projects (`across_context`'s `rows`), as the
+    template wrote them: the project (a link to its matrix) and its bureau, then each year's
+    value with the indicator's unit, 「（未承認）」 under a value whose report is not approved
+    yet, a dash where there is none. A page of 50 projects holds 300 cells: the template's
+    loop over them (the unit translated, the language asked and a URL reversed for each) cost
+    about half the page at 2,000 projects, where a page is full and most cells hold a value
+    (issue 27); here the unit, the words and the link are made once for the page."""
+    english = english_active()
+    unit = str(indicator.get_unit_display())
+    unsettled = (
+        '<br><span class="unsettled">'
+        f"{escape_(punctuation('（'))}{escape_(_('未承認'))}{escape_(punctuation('）'))}</span>"
+    )
+    dash = '<td class="number"><span class="muted">—</span></td>'
+    # the link to a project's matrix, reversed once for the page: a project's code is a slug,
+    # which its URL carries as it is
+    prefix, _marker, suffix = reverse("tracking_matrix", args=["project-code"]).rpartition(
+        "project-code"
+    )
+    parts = []
+    for row in rows:
+        project = row["project"]
+        link = escape_(f"{prefix}{project.code}{suffix}")
+        parts.append(
+            f'\n  <tr><th scope="row"><a href="{link}">{escape_(project.name)}</a><br>'
+            f'<span class="muted">{escape_(project.bureau.name)}</span></th>\n    '
+        )
+        for cell in row["cells"]:
+            value = cell["value"]
+            if not value:
+                parts.append(dash)
+                continue
+            parts.append(f'<td class="number">{escape_(value.display_in(unit, english=english))}')
+            if cell["unsettled"]:
+                parts.append(unsettled)
+            parts.append("</td>")
+        parts.append("</tr>\n  ")
+    return mark_safe("".join(parts))

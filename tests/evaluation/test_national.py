@@ -205,6 +205,9 @@ def test_cross_project_view_hides_other_bureaus_drafts_and_marks_unsettled_value
     client.force_login(users["other_staff"])
     page = client.get(path).content.decode()
     assert "999件" in page and "未承認" in page  # their own draft, marked
+    # the cell as the template wrote it (the rows are written in Python: matrix_cells.across_rows)
+    assert '<td class="number">999件<br><span class="unsettled">（未承認）</span></td>' in page
+    assert '<td class="number"><span class="muted">—</span></td>' in page
     tfoot = page.split("<tfoot>")[1]
     assert "999" not in tfoot and "52件" in tfoot  # totals count settled values only
 
@@ -588,3 +591,39 @@ def test_kept_yearly_totals_read_the_indicators_rows_of_the_field_only():
         cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "year_total_indicator_field" in plan, plan
+
+
+def test_the_across_rows_tag_writes_what_the_template_loop_wrote(two_bureaus, users, catalogue):
+    """`{% across_rows %}` writes the projects' rows of one indicator in one pass: the same
+    markup as the template loop it replaced, in both languages: numbers with their unit, a
+    share, 該当なし and 未把握, the own bureau's draft marked 未承認, a name escaped."""
+    from django.template import engines
+    from django.utils import translation
+
+    from evaluation.selectors.national import across_context
+
+    engine = engines["django"]
+    loop = engine.from_string(
+        "{% load i18n fiscal %}{% for row in rows %}\n"
+        '  <tr><th scope="row"><a href="{% url \'tracking_matrix\' row.project.code %}">'
+        '{{ row.project.name }}</a><br><span class="muted">{{ row.project.bureau.name }}'
+        '</span></th>\n    {% for cell in row.cells %}<td class="number">{% if cell.value %}'
+        '{{ cell.value.display_with_unit }}{% if cell.unsettled %}<br><span class="unsettled">'
+        '{% punct "（" %}{% translate "未承認" %}{% punct "）" %}</span>{% endif %}{% else %}'
+        '<span class="muted">—</span>{% endif %}</td>{% endfor %}</tr>\n  {% endfor %}'
+    )
+    tag = engine.from_string("{% load matrix_cells %}{% across_rows rows indicator %}")
+    written = {}
+    for code in ("common", "firms", "share"):
+        context = across_context(users["other_staff"], catalogue[code].code, page=None, paged=True)
+        context["rows"][-1]["project"].name_ja = '近畿<バイオ> & "Co"'
+        for language in ("ja", "en"):
+            with translation.override(language):
+                written[code, language] = tag.render(context)
+                assert written[code, language] == loop.render(context)
+    assert "（未承認）" in written["common", "ja"] and " (not approved) " in written["common", "en"]
+    assert (
+        "該当なし" in written["firms", "ja"]
+        and "&lt;バイオ&gt; &amp; &quot;Co&quot;" in (written["firms", "ja"])
+    )
+    assert "未把握" in written["share", "ja"] and "58.7%" in written["share", "ja"]
