@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from evaluation.models import Indicator, MonitoredValue, ValueKind
-from evaluation.renderers.cells import csv_text, keep_text, xlsx_value
+from evaluation.renderers.cells import FORMULA_STARTS, csv_text, keep_text, xlsx_value
 from evaluation.renderers.layout import (
     HEAD_FONT,
     PERCENT,
@@ -125,9 +125,9 @@ def write_workbook(
             cell.font = HEAD_FONT
             head.append(cell)
         sheet.append(head)
-        value_of = CellMaker(sheet, header)
+        row_of = CellMaker(sheet, header).row
         for row in rows:
-            sheet.append([value_of(i, cell) for i, cell in enumerate(row)])
+            sheet.append(row_of(row))
     book.save(file)
 
 
@@ -160,6 +160,16 @@ class CellMaker:
         self.header = header
         self.cells: dict[tuple[int, str], WriteOnlyCell] = {}
         self.formats: dict[tuple, str | None] = {}
+
+    def row(self, values: Sequence) -> list:
+        """A row's cells: a blank, and a text that cannot be taken for a formula (most cells of
+        a large table), go as they are without a call each; anything else as __call__ makes it."""
+        return [
+            value
+            if value is None or (type(value) is str and not value.startswith(FORMULA_STARTS))
+            else self(column, value)
+            for column, value in enumerate(values)
+        ]
 
     def __call__(self, column: int, value):
         kind = type(value)
