@@ -8,7 +8,7 @@ from evaluation.renderers.exports import (
     rate_cell,
     unit_label,
 )
-from projects.domain import in_active_language
+from projects.domain import english_active, in_active_language
 
 # The by-field table's note, on the page and under the table in its CSV and xlsx.
 FIELD_NOTE = gettext_lazy(
@@ -152,10 +152,11 @@ def rollup_projects(context):
         )  # fmt: skip
     else:
         values = streamed()
+    english = english_active()  # asked once, not for each of the rows
     rows = (
         [
             *leading[indicator_id],
-            in_active_language(name_ja, name_en),
+            in_active_language(name_ja, name_en, english=english),
             bureaus[bureau_id],
             kind_cell(indicators[indicator_id], kind, number),
         ]

@@ -35,3 +35,32 @@ def test_reused_cells_keep_each_rows_value_and_format():
                                                  ("text", "General")]  # fmt: skip
     assert sheet.cell(start + 1, 5).data_type == "s" and sheet.cell(start + 1, 5).quotePrefix
     assert got[1][5][0] == datetime(2009, 6, 30, 18, 0)
+
+
+def test_cells_given_as_they_are_write_the_file_openpyxls_own_rows_write(monkeypatch):
+    """exports._append_cells_as_given (a row's styled cells taken as given, issue 27) writes
+    the very sheet openpyxl's own write-only rows write: styled numbers, a formula-like text,
+    blanks, plain texts and numbers, rows of several lengths."""
+    from zipfile import ZipFile
+
+    from evaluation.renderers import exports
+    from evaluation.renderers.layout import About
+
+    about = About(fiscal_year=2007, made_at=datetime(2026, 12, 2, 3, tzinfo=UTC))
+    header = ["件数", "年度", "金額", "率", "メモ"]
+    rows = [
+        [Decimal(1234), 2007, Decimal("1.5"), Rate("12.5"), "=1+2"],
+        [None, "該当なし", Decimal("1.55"), None, "-5", "余分"],
+        ["未把握", 2009, None],
+        [Decimal(0), 2010, 3.25, Rate(100), "text"],
+    ]
+
+    def written():
+        out = io.BytesIO()
+        write_workbook(out, [("表", header, rows), ("二", header, rows[::-1])], about=about)
+        with ZipFile(io.BytesIO(out.getvalue())) as book:
+            return {n: book.read(n) for n in book.namelist() if n.startswith("xl/")}
+
+    ours = written()
+    monkeypatch.setattr(exports, "_append_cells_as_given", lambda sheet: None)
+    assert ours == written()
