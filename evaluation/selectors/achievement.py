@@ -372,8 +372,7 @@ def own_target_ratings(user, projects, year: int) -> dict[int, list[dict]]:
     from evaluation.models import Target
 
     ids = [p.pk for p in projects]
-    plans = ProjectPlan.objects.visible_to(user, among=ids).filter(
-        project__in=ids,
+    plans = ProjectPlan.objects.visible_to(user, among=ids).filter(  # among: of these projects
         phase__first_fiscal_year__lte=year,
         phase__last_fiscal_year__gte=year,
     )

@@ -104,8 +104,8 @@ def reports_in_year(user, projects: list[Project], year: int) -> dict[int, Annua
     ids = [p.pk for p in projects]
     return {
         r.project_id: r
-        for r in AnnualReport.objects.visible_to(user, among=ids)
-        .filter(project__in=ids, fiscal_year=year)
+        for r in AnnualReport.objects.visible_to(user, among=ids)  # among: of these projects
+        .filter(fiscal_year=year)
         .select_related("project")
     }
 
@@ -121,9 +121,8 @@ def ratings_in_year(
     Six queries."""
     ids = [p.pk for p in projects]
     plans = (
-        ProjectPlan.objects.visible_to(user, among=ids)
+        ProjectPlan.objects.visible_to(user, among=ids)  # among: of these projects
         .filter(
-            project__in=ids,
             phase__first_fiscal_year__lte=year,
             phase__last_fiscal_year__gte=year,
         )
