@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 
 from evaluation.models import Indicator, MonitoredValue, ValueKind
-from evaluation.renderers.cells import FORMULA_STARTS, csv_text, keep_text, xlsx_value
+from evaluation.renderers.cells import csv_text, keep_text, looks_like_a_formula, xlsx_value
 from evaluation.renderers.layout import (
     HEAD_FONT,
     PERCENT,
@@ -198,7 +198,7 @@ class CellMaker:
         a large table), go as they are without a call each; anything else as __call__ makes it."""
         return [
             value
-            if value is None or (type(value) is str and not value.startswith(FORMULA_STARTS))
+            if value is None or (type(value) is str and not looks_like_a_formula(value))
             else self(column, value)
             for column, value in enumerate(values)
         ]

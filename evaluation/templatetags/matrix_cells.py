@@ -190,9 +190,9 @@ def across_rows(context, rows, indicator) -> str:
     template wrote them: the project (a link to its matrix) and its bureau, then each year's
     value with the indicator's unit, 「（未承認）」 under a value whose report is not approved
     yet, a dash where there is none. A page of 50 projects holds 300 cells: the template's
-    loop over them (the unit translated, the language asked and a URL reversed for each) cost
+    loop over them (the unit translated and the language asked for each) cost
     about half the page at 2,000 projects, where a page is full and most cells hold a value
-    (issue 27); here the unit, the words and the link are made once for the page."""
+    (issue 27); here the unit and the words are made once for the page."""
     english = english_active()
     unit = str(indicator.get_unit_display())
     unsettled = (
@@ -200,15 +200,10 @@ def across_rows(context, rows, indicator) -> str:
         f"{escape_(punctuation('（'))}{escape_(_('未承認'))}{escape_(punctuation('）'))}</span>"
     )
     dash = '<td class="number"><span class="muted">—</span></td>'
-    # the link to a project's matrix, reversed once for the page: a project's code is a slug,
-    # which its URL carries as it is
-    prefix, _marker, suffix = reverse("tracking_matrix", args=["project-code"]).rpartition(
-        "project-code"
-    )
     parts = []
     for row in rows:
         project = row["project"]
-        link = escape_(f"{prefix}{project.code}{suffix}")
+        link = escape_(reverse("tracking_matrix", args=[project.code]))
         parts.append(
             f'\n  <tr><th scope="row"><a href="{link}">{escape_(project.name)}</a><br>'
             f'<span class="muted">{escape_(project.bureau.name)}</span></th>\n    '
