@@ -688,17 +688,26 @@ ACROSS_VALUE_FIELDS = (
 
 
 def across_context(
-    user, code: str, *, bureau: str = "", field: str = "", page: str | None = None, paged=False
+    user,
+    code: str,
+    *,
+    bureau: str = "",
+    field: str = "",
+    page: str | None = None,
+    per_page: int | None = None,
+    paged=False,
 ) -> dict:
-    """One indicator's rows (the page, `paged`: the page of projects numbered `page`; its
-    exports: every project); the totals row is over every project either way."""
+    """One indicator's rows (the page, `paged`: the page of projects numbered `page`, of
+    `per_page` projects if fewer than the default; its exports: every project); the totals row
+    is over every project either way."""
     indicator = get_object_or_404(Indicator, code=code)
     projects, filters = _filtered_projects(user, bureau, field)
     years = tracked_years()
-    shown = projects.select_related("bureau").order_by("bureau__order", "order")
+    # the projects' order (Project.Meta), code last so that a page never repeats a project
+    shown = projects.select_related("bureau").order_by("bureau__order", "order", "code")
     page_rows = None
     if paged:
-        page_rows = page_of(shown, page)
+        page_rows = page_of(shown, page, per_page=per_page)
         shown = list(page_rows.object_list)
     values = {}
     for value in (

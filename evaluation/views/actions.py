@@ -29,6 +29,7 @@ from evaluation.services.editing import StaleEditError
 from evaluation.views.helpers import (
     STALE_STATUS,
     add_service_errors,
+    asked_page_size,
     export_about,
     posted,
     query_without_page,
@@ -46,7 +47,7 @@ def action_item_list(request):
     page (`?page=N`; `?page_size=` asks for fewer, as the API does)."""
     items, context = _filtered(request)
     page = item_page(
-        items, request.GET.get("page"), per_page=_page_size(request), rows_per_page=PAGE_SIZE
+        items, request.GET.get("page"), per_page=asked_page_size(request), rows_per_page=PAGE_SIZE
     )
     context |= {
         "items": page.object_list,
@@ -56,15 +57,6 @@ def action_item_list(request):
         "page_size": page.paginator.per_page,
     }
     return render(request, "evaluation/action_item_list.html", context)
-
-
-def _page_size(request) -> int | None:
-    """`?page_size=` as a positive number (at most PAGE_SIZE), None (the default) otherwise."""
-    try:
-        size = int(request.GET.get("page_size", ""))
-    except ValueError:
-        return None
-    return size if size > 0 else None
 
 
 @login_required

@@ -26,6 +26,16 @@ def query_without_page(request, name: str = "page") -> str:
     return query.urlencode()
 
 
+def asked_page_size(request) -> int | None:
+    """`?page_size=` as a positive number, None (the list's default) otherwise; the list caps
+    it at its own page size (page_of)."""
+    try:
+        size = int(request.GET.get("page_size", ""))
+    except ValueError:
+        return None
+    return size if size > 0 else None
+
+
 def posted(request):
     """The POST data of a POST (even an empty one), None for a GET: binds forms correctly. On
     the GET after logging in again, the input kept when the session had expired binds the form

@@ -28,7 +28,7 @@ from evaluation.renderers.national import (
 )
 from evaluation.selectors.national import ROLLUP_SECTIONS, across_context, rollup_context
 from evaluation.selectors.registry import national_member_rows
-from evaluation.views.helpers import export_about, query_without_page, year_name
+from evaluation.views.helpers import asked_page_size, export_about, query_without_page, year_name
 
 
 @login_required
@@ -79,10 +79,16 @@ def _section_queries(request) -> dict:
 def indicator_across_projects(request, code):
     """GET, every signed-in user: one indicator, projects × fiscal years. Each cell is a value
     the user may see; values not yet approved are marked. The totals row counts settled values
-    only (published figures and approved reports), and only where the values add up."""
+    only (published figures and approved reports), and only where the values add up. 50
+    projects a page (`?page=N`; `?page_size=` asks for fewer)."""
     filters = AcrossFilter(request.GET).values()
     context = across_context(
-        request.user, code, **filters, page=request.GET.get("page"), paged=True
+        request.user,
+        code,
+        **filters,
+        page=request.GET.get("page"),
+        per_page=asked_page_size(request),
+        paged=True,
     )
     context["page_query"] = query_without_page(request)
     return render(request, "evaluation/indicator_across_projects.html", context)

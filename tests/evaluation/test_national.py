@@ -212,6 +212,32 @@ def test_cross_project_view_hides_other_bureaus_drafts_and_marks_unsettled_value
     assert "999" not in tfoot and "52件" in tfoot  # totals count settled values only
 
 
+def test_cross_project_view_pages_by_page_size_and_totals_every_project(two_bureaus, client, users):
+    project, kinki = two_bureaus
+    client.force_login(users["manager"])
+    path = reverse("indicator_across_projects", args=["new-businesses-started"])
+
+    def shown(**query):
+        response = client.get(path, query)
+        rows = [
+            code
+            for code in (project.code, kinki.code)
+            if reverse("tracking_matrix", args=[code]) in response.content.decode()
+        ]
+        return rows, response.context["totals"], response.context["page"].paginator.per_page
+
+    first, totals, size = shown(page_size=1)
+    second, totals_2, _ = shown(page_size=1, page=2)
+    assert (first, second, size) == ([project.code], [kinki.code], 1)  # Kanto before Kinki
+    assert totals == totals_2 and "52件" in totals  # the totals row is over every project
+    # nonsense, zero or too many ask for the default page of 50
+    for asked in ("abc", "0", "-3", "1000"):
+        assert shown(page_size=asked)[0::2] == ([project.code, kinki.code], 50)
+    # the pager's links keep the page size
+    page = client.get(path, {"page_size": 1}).content.decode()
+    assert "page_size=1&amp;page=2" in page
+
+
 def test_cross_project_view_of_a_non_additive_indicator_says_why_there_is_no_total(
     two_bureaus, client, users
 ):
