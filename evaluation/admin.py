@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -233,18 +234,21 @@ class KeptProjectAdmin(ProjectAdmin):
     admin's transaction; an add, a change or a revert from the history."""
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change:
-            item_positions_refill(projects=[obj.pk])
+        # atomic here too: the history's revert view saves outside the admin's transaction
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change:
+                item_positions_refill(projects=[obj.pk])
 
 
 class KeptBureauAdmin(BureauAdmin):
     """A bureau's order, copied onto the action items of its projects (as KeptProjectAdmin)."""
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change:
-            item_positions_refill(bureaus=[obj.pk])
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change:
+                item_positions_refill(bureaus=[obj.pk])
 
 
 for _model, _admin in (

@@ -108,8 +108,9 @@ def assert_the_lists_keep_the_three_table_order(client, users, monkeypatch):
             assert listed(client, users[role], walk=walk, monkeypatch=monkeypatch) == expected
 
 
-def admin_save(client, obj, **changes):
-    """POST the admin's change form of `obj` with its current values and `changes`."""
+def admin_save(client, obj, *, version=None, **changes):
+    """POST the admin's change form of `obj` with its current values and `changes`; with a
+    `version` (a history row of `obj`), the history's revert form with that version's values."""
     model_admin = admin.site._registry[type(obj)]
     request = RequestFactory().get("/")
     request.user = UserFactory.build(is_superuser=True)
@@ -123,7 +124,11 @@ def admin_save(client, obj, **changes):
         prefix = formset.get_default_prefix()
         data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
     data |= changes
-    url = reverse(f"admin:projects_{type(obj)._meta.model_name}_change", args=[obj.pk])
+    name = f"admin:projects_{type(obj)._meta.model_name}"
+    if version is None:
+        url = reverse(f"{name}_change", args=[obj.pk])
+    else:
+        url = reverse(f"{name}_simple_history", args=[obj.pk, version.history_id])
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
 
@@ -204,3 +209,16 @@ def test_the_migration_fills_every_items_place(world):
     assert {(i.pk, i.bureau_order, i.project_order, i.project_code) for i in items} == {
         (i.pk, i.project.bureau.order, i.project.order, i.project.code) for i in items
     }
+
+
+def test_a_revert_from_the_projects_history_moves_its_items_back(client, world, keeper):
+    project = world[3]
+    client.force_login(keeper)
+    admin_save(client, Project.objects.get(pk=project.pk), code="z-kinki")
+    codes = ActionItem.objects.filter(project=project).values_list("project_code", flat=True)
+    assert set(codes) == {"z-kinki"}
+    version = project.history.filter(code="c-kinki").latest("history_date")
+    admin_save(client, version.instance, version=version)
+    assert Project.objects.get(pk=project.pk).code == "c-kinki"
+    codes = ActionItem.objects.filter(project=project).values_list("project_code", flat=True)
+    assert set(codes) == {"c-kinki"}
