@@ -17,9 +17,11 @@ class KeyedPaginator(Paginator):
     of every row the caller may see reads only the order's columns; `rows` are the page's
     rows as the endpoint serializes them (select_related; the list's order is applied)."""
 
-    def __init__(self, object_list, per_page, *, rows, **options):
+    def __init__(self, object_list, per_page, *, rows, count=None, **options):
         super().__init__(object_list, per_page, **options)
         self.rows = rows
+        if count is not None:  # counted already (the caller's count query: none here)
+            self.count = count
 
     def page(self, number):
         return read_by_keys(super().page(number), self.rows)
@@ -27,15 +29,16 @@ class KeyedPaginator(Paginator):
 
 class Pagination(PageNumberPagination):
     """`?page=2`, `?page_size=500` (at most 1,000): count, next, previous, results. With
-    `rows=`, the page is read by its keys (KeyedPaginator)."""
+    `rows=`, the page is read by its keys (KeyedPaginator); with `count=` too, the rows are
+    not counted again (the caller counted them another way than it reads the page)."""
 
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
 
-    def __init__(self, *, rows=None):
+    def __init__(self, *, rows=None, count=None):
         if rows is not None:
-            self.django_paginator_class = partial(KeyedPaginator, rows=rows)
+            self.django_paginator_class = partial(KeyedPaginator, rows=rows, count=count)
 
 
 class CursorPagination:

@@ -21,6 +21,7 @@ from evaluation.models import (
     Target,
     TargetVersion,
 )
+from evaluation.models.actions import API_ORDER
 from evaluation.selectors.achievement import own_target_ratings
 from evaluation.selectors.national import (
     default_year,
@@ -54,10 +55,11 @@ def year_param(request, name: str) -> int | None:
     return year
 
 
-def page_of(request, queryset, serialize, *, rows=None):
+def page_of(request, queryset, serialize, *, rows=None, count=None):
     """A page of `queryset`, serialized; `rows`: read the page's rows by their keys (a list
-    sorted on joined tables' columns, see api.pagination.KeyedPaginator)."""
-    paginator = Pagination(rows=rows)
+    sorted on joined tables' columns, see api.pagination.KeyedPaginator); `count`: the
+    queryset's rows, counted already (with `rows`)."""
+    paginator = Pagination(rows=rows, count=count)
     page = paginator.paginate_queryset(queryset, request)
     return paginator.get_paginated_response([serialize(row) for row in page])
 
@@ -326,18 +328,19 @@ def evaluations(request):
 @api_view(["GET"])
 def action_items(request):
     """Action items the user may see. `?project=<code>`, `?state=`, `?due_fiscal_year=`."""
-    rows = ActionItem.objects.visible_to(request.user).order_by(
-        "due_fiscal_year", "project__order", "project__code", "pk"
-    )
+    # the year, the project's order and code (kept on the item: a page walks an index)
+    rows = ActionItem.objects.order_by(*API_ORDER)
     if code := request.query_params.get("project"):
         rows = rows.filter(project__code=code)
     if state := request.query_params.get("state"):
         rows = rows.filter(state=state)
     if (year := year_param(request, "due_fiscal_year")) is not None:
         rows = rows.filter(due_fiscal_year=year)
+    # counted through the project's index, the page's keys read as ActionItemQuerySet.paged_for
+    count = rows.visible_to(request.user).count()
     return page_of(
         request,
-        rows,
+        rows.paged_for(request.user, count),
         lambda i: {
             "id": i.pk,
             "project": i.project.code,
@@ -352,4 +355,5 @@ def action_items(request):
             "created_at": local_isoformat(i.created_at),
         },
         rows=ActionItem.objects.select_related("project", "report"),
+        count=count,
     )

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -19,9 +20,10 @@ from evaluation.models import (
     WorkflowEvent,
     YearlyPlan,
 )
+from evaluation.services.item_positions import item_positions_refill
 from evaluation.services.member_counts import member_counts_kept
-from projects.admin import MembershipAdmin, OrganisationAdmin
-from projects.models import Membership, Organisation
+from projects.admin import BureauAdmin, MembershipAdmin, OrganisationAdmin, ProjectAdmin
+from projects.models import Bureau, Membership, Organisation, Project
 
 
 def plain(number) -> str:
@@ -226,6 +228,34 @@ class KeptMembershipAdmin(MembershipAdmin):
             super().delete_queryset(request, queryset)
 
 
-for _model, _admin in ((Organisation, KeptOrganisationAdmin), (Membership, KeptMembershipAdmin)):
+class KeptProjectAdmin(ProjectAdmin):
+    """A project's order, code or bureau (its action items keep copies of them, and of the
+    bureau's order, to sort the lists by: services/item_positions.py), written again in the
+    admin's transaction; an add, a change or a revert from the history."""
+
+    def save_model(self, request, obj, form, change):
+        # atomic here too: the history's revert view saves outside the admin's transaction
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change:
+                item_positions_refill(projects=[obj.pk])
+
+
+class KeptBureauAdmin(BureauAdmin):
+    """A bureau's order, copied onto the action items of its projects (as KeptProjectAdmin)."""
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change:
+                item_positions_refill(bureaus=[obj.pk])
+
+
+for _model, _admin in (
+    (Organisation, KeptOrganisationAdmin),
+    (Membership, KeptMembershipAdmin),
+    (Project, KeptProjectAdmin),
+    (Bureau, KeptBureauAdmin),
+):
     admin.site.unregister(_model)
     admin.site.register(_model, _admin)

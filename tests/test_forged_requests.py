@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from evaluation.models import ActionItem, Activity, ProjectEvaluation, YearlyPlan
+from evaluation.services.item_positions import position_of
 from tests.factories import ProjectFactory, ProjectPlanFactory, conftest_world
 from tests.test_form_corpus import dump
 from tests.test_permission_matrix import MATRIX, make_matrix_objects, matrix_case
@@ -392,6 +393,7 @@ def make_other(other_bureau, own):
         evaluation=ProjectEvaluation.objects.create(round=own["open"].round, project=project),
         text="販路開拓",
         due_fiscal_year=2009,
+        **position_of(project),
     )
     return {
         "project": project,

@@ -57,6 +57,7 @@ from evaluation.models import (
     YearlyPlan,
 )
 from evaluation.models.reports import SELF_RATINGS
+from evaluation.services.item_positions import position_of
 from evaluation.services.member_counts import rebuild_member_counts
 from projects.cases import STAGE_ORDER
 from projects.models import (
@@ -766,6 +767,7 @@ class Generator:
                     text=line,
                     due_fiscal_year=e.round.fiscal_year + 1,
                     state=ActionItem.State.values[n % len(ActionItem.State.values)],
+                    **position_of(e.project),
                 )
                 for n, (e, line) in enumerate(
                     (e, line)

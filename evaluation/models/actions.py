@@ -13,21 +13,41 @@ from evaluation.models.catalogue import choice_label
 from projects.history import HistoricalRecords
 from projects.models import Project, Role, user_role
 
+# A page of the lists, for a reader who may see more items than this, walks the order's index
+# (item_position, item_api_position) and stops once it has the page, an evaluator's assignment
+# checked item by item; up to this many, it reads them through the project's index and sorts
+# them (cheaper for an evaluator of a few projects, whose items the walk would pass by).
+SORT_UP_TO = 500
+
 
 class ActionItemQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, *, walk: bool = False):
         """Managers and admins: all. Staff: their bureau's. Evaluators: items of the projects
-        assigned to them. Others: none."""
+        assigned to them: listed (the items read through the project's index: a count, a
+        sort of few items) or, with `walk`, checked for each item (EXISTS: a page walking the
+        order's index, issue 27). Others: none."""
         role = user_role(user)
         if role in (Role.MANAGER, Role.ADMIN):
             return self.all()
         if role == Role.STAFF:
             return self.filter(project__bureau_id=user.bureau_id)
         if role == Role.EVALUATOR:
-            from evaluation.models.workflow import assigned_projects
+            from evaluation.models.workflow import assigned_projects, assigned_to
 
+            if walk:
+                return self.filter(assigned_to(user))
             return self.filter(project__in=assigned_projects(user))
         return self.none()
+
+    def paged_for(self, user, count: int):
+        """The items `user` may see, as a page reads them when they are `count` in all (the
+        count of visible_to): walking the order's index beyond SORT_UP_TO."""
+        return self.visible_to(user, walk=count > SORT_UP_TO)
+
+
+# API 改善事項's order: the year, the project's order and code (the kept copies), the item; a
+# page walks the index item_api_position.
+API_ORDER = ("due_fiscal_year", "project_order", "project_code", "pk")
 
 
 class ActionItem(models.Model):
@@ -91,17 +111,45 @@ class ActionItem(models.Model):
     )
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
     version = models.PositiveIntegerField(_("更新番号"), default=1)
+    # The item's place in the lists, kept: copies of its project's bureau's order, the
+    # project's order and code, so that a page of the lists walks an index of this table and
+    # stops, where the order read through the project and its bureau sorted every item the
+    # reader may see (issue 27). Written with the item (services.item_positions.position_of)
+    # and again in the transaction of every change of a project's order, code or bureau or
+    # of a bureau's order (services.item_positions.item_positions_refill); not audited.
+    bureau_order = models.PositiveSmallIntegerField(_("局の表示順（並び順の写し）"), editable=False)
+    project_order = models.PositiveSmallIntegerField(
+        _("プロジェクトの表示順（並び順の写し）"), editable=False
+    )
+    project_code = models.CharField(
+        _("プロジェクトのコード（並び順の写し）"), max_length=60, editable=False
+    )
 
     objects = ActionItemQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[activities])
+    history = HistoricalRecords(
+        m2m_fields=[activities], excluded_fields=["bureau_order", "project_order", "project_code"]
+    )
 
     class Meta:
         verbose_name = _("改善事項")
         verbose_name_plural = _("改善事項")
-        ordering = ["due_fiscal_year", "project__bureau__order", "project__order", "pk"]
-        # The lists sort a reader's items by their year and their project's order: read from
-        # this index alone, not from every item's row (issue 27)
-        indexes = [models.Index(fields=["project", "due_fiscal_year"], name="item_project_due")]
+        # The year, then the project's bureau's order and the project's order (the kept
+        # copies), then the item: 改善事項一覧; a page walks the index item_position.
+        ordering = ["due_fiscal_year", "bureau_order", "project_order", "pk"]
+        indexes = [
+            # a project's items by year (the yearly plan, the project's workbook)
+            models.Index(fields=["project", "due_fiscal_year"], name="item_project_due"),
+            # a page of 改善事項一覧 (Meta.ordering) and of API 改善事項 (API_ORDER): the first
+            # entries of an index, without sorting every item the reader may see (issue 27)
+            models.Index(
+                fields=["due_fiscal_year", "bureau_order", "project_order", "id"],
+                name="item_position",
+            ),
+            models.Index(
+                fields=["due_fiscal_year", "project_order", "project_code", "id"],
+                name="item_api_position",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(source="evaluation", evaluation__isnull=False)

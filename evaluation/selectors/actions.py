@@ -32,10 +32,20 @@ def item_filter_choices(user) -> tuple[list[Bureau], list[EvaluationRound]]:
     return list(Bureau.objects.all()), list(EvaluationRound.objects.visible_to(user))
 
 
-def item_page(items, number, *, per_page: int | None, rows_per_page: int):
-    """The page numbered `number` of the list's items (filtered_items), its rows read by
-    their keys with the project, bureau, round and report the list shows."""
-    page = page_of(items, number, per_page=per_page, rows_per_page=rows_per_page)
+def item_page(user, number, *, filters: dict, per_page: int | None, rows_per_page: int):
+    """The page numbered `number` of the items `user` may see with the list's `filters`
+    (filtered_items), its rows read by their keys with the project, bureau, round and report
+    the list shows. Counted through the project's index; a reader of many items has the page's
+    keys read by walking the order's index (ActionItemQuerySet.paged_for, issue 27)."""
+    items = _filtered(**filters)
+    count = items.visible_to(user).count()
+    page = page_of(
+        items.paged_for(user, count),
+        number,
+        count,
+        per_page=per_page,
+        rows_per_page=rows_per_page,
+    )
     rows = ActionItem.objects.select_related("project__bureau", "evaluation__round", "report")
     return read_by_keys(page, rows)
 
@@ -46,9 +56,13 @@ def filtered_items(
     """The items the user may see, of a bureau (code), of a round (id), in a state, overdue
     (due before this fiscal year and not yet done); an empty filter is all (the list and its
     exports)."""
-    items = ActionItem.objects.visible_to(user).select_related(
-        "project__bureau", "evaluation__round", "report"
+    return _filtered(bureau=bureau, round_id=round_id, state=state, overdue=overdue).visible_to(
+        user
     )
+
+
+def _filtered(*, bureau: str = "", round_id: str = "", state: str = "", overdue: bool = False):
+    items = ActionItem.objects.select_related("project__bureau", "evaluation__round", "report")
     if bureau:
         items = items.filter(project__bureau__code=bureau)
     if state:

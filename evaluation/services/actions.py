@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evaluation.models import ActionItem, Activity
+from evaluation.services.item_positions import position_of
 from projects.models import Role
 
 State = ActionItem.State
@@ -32,6 +33,7 @@ def items_from_evaluation(evaluation, by) -> list[ActionItem]:
             evaluation=evaluation,
             text=line,
             due_fiscal_year=evaluation.round.fiscal_year + 1,
+            **position_of(evaluation.project),
         )
         item.full_clean()
         _audited(item, by, _("評価の提言から作成")).save()
@@ -53,6 +55,7 @@ def items_from_self_check(report, by) -> list[ActionItem]:
             report=report,
             text=line,
             due_fiscal_year=report.fiscal_year + 1,
+            **position_of(report.project),
         )
         item.full_clean()
         _audited(item, by, _("自己評価の対応案から作成")).save()

@@ -45,9 +45,13 @@ def action_item_list(request):
     """GET, every signed-in user: the items they may see (managers all, staff their bureau's,
     evaluators their assigned projects'); filters by bureau, round, state and overdue; 100 a
     page (`?page=N`; `?page_size=` asks for fewer, as the API does)."""
-    items, context = _filtered(request)
+    filters, context = _filters(request)
     page = item_page(
-        items, request.GET.get("page"), per_page=asked_page_size(request), rows_per_page=PAGE_SIZE
+        request.user,
+        request.GET.get("page"),
+        filters=filters,
+        per_page=asked_page_size(request),
+        rows_per_page=PAGE_SIZE,
     )
     context |= {
         "items": page.object_list,
@@ -135,9 +139,9 @@ def action_item_move(request, item_id, move):
     return render(request, "evaluation/action_item_form.html", context, status=status)
 
 
-def _filtered(request):
-    """The items of the list's scope and filters (parsed from the query string; a value that is
-    not a choice falls back to all), with the filters' context (the list and its exports)."""
+def _filters(request):
+    """The list's filters (parsed from the query string; a value that is not a choice falls
+    back to all), for filtered_items, with their context (the list and its exports)."""
     bureaus, rounds = item_filter_choices(request.user)
     filters = ActionItemFilter(request.GET, bureaus=bureaus, rounds=rounds).values()
     context = {
@@ -150,14 +154,19 @@ def _filtered(request):
         "overdue": filters["overdue"],
         "this_year": current_fiscal_year(),
     }
-    items = filtered_items(
-        request.user,
-        bureau=filters["bureau"],
-        round_id=filters["round"],
-        state=filters["state"],
-        overdue=filters["overdue"],
-    )
-    return items, context
+    chosen = {
+        "bureau": filters["bureau"],
+        "round_id": filters["round"],
+        "state": filters["state"],
+        "overdue": filters["overdue"],
+    }
+    return chosen, context
+
+
+def _filtered(request):
+    """The items of the list's scope and filters, with the filters' context (the exports)."""
+    filters, context = _filters(request)
+    return filtered_items(request.user, **filters), context
 
 
 CHUNK = 200  # rows read from the database at a time

@@ -18,6 +18,7 @@ from evaluation.models import (
     TargetMilestone,
     TargetVersion,
 )
+from evaluation.services.item_positions import position_of
 from projects.models import Project
 from tests.factories import IndicatorFactory, ProjectFactory, walk_workflow
 from tests.generated import generate_projects
@@ -270,6 +271,7 @@ def test_pages_read_by_their_keys_walk_the_list_in_its_order(client, users, proj
             evaluation=item.evaluation,
             text=f"item {n}",
             due_fiscal_year=2012 - n % 3,
+            **position_of(item.project if n % 2 else project),
         )
         for n in range(6)
     )

@@ -26,6 +26,7 @@ from evaluation.services.evaluations import (
     report_self_check_save,
     round_create,
 )
+from evaluation.services.item_positions import position_of
 from evaluation.services.plans import plan_create, scenario_revise
 from evaluation.services.reports import RowInput, annual_report_create, annual_report_save
 from evaluation.services.workflow import workflow_transition
@@ -514,6 +515,7 @@ def test_lists_are_scoped_and_filtered(client, items, users, project, other_bure
         evaluation=items[0].evaluation,
         text="近畿の改善事項",
         due_fiscal_year=2007,
+        **position_of(kinki),
     )
     client.force_login(users["staff"])
     page = client.get(reverse("action_item_list")).content.decode()
@@ -540,6 +542,7 @@ def test_list_query_count_is_flat(client, items, users, django_assert_max_num_qu
             evaluation=evaluation,
             text=f"追加{n}",
             due_fiscal_year=2009,
+            **position_of(evaluation.project),
         )
     client.force_login(users["manager"])
     # session, user, groups, bureaus, rounds, count, items (+project, bureau, round, report)
@@ -559,6 +562,7 @@ def test_list_pages_reach_every_item(client, items, users, django_assert_max_num
             evaluation=evaluation,
             text=f"追加{n:03}",
             due_fiscal_year=2030,  # after the fixture's items: the last rows of the list
+            **position_of(evaluation.project),
         )
         for n in range(101)
     )

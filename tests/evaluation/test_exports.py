@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from evaluation.models import ActionItem, AnnualReport, Indicator, State
+from evaluation.services.item_positions import position_of
 from evaluation.views.actions import CHUNK
 from tests.factories import IndicatorFactory, MonitoredValueFactory
 from tests.sheets import table as sheet_table
@@ -208,6 +209,7 @@ def make_items(project, evaluation, count: int) -> None:
             evaluation=evaluation,
             text=f"改善事項 {n} " + "販路開拓の支援を強化する。" * 4,
             due_fiscal_year=2009,
+            **position_of(project),
         )
         for n in range(count)
     )

@@ -20,6 +20,7 @@ from evaluation.models import (
 )
 from evaluation.selectors.actions import filtered_items
 from evaluation.selectors.review import review_queue, staff_queue, staff_queue_pages
+from evaluation.services.item_positions import position_of
 from tests.factories import ProjectFactory, ProjectPlanFactory, YearlyPlanFactory, walk_workflow
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +147,7 @@ def test_staff_home_counts_action_items_as_the_list_does(client, project, users)
             report=report,
             text=f"対応{n}",
             due_fiscal_year=2008,
+            **position_of(project),
         )
     ActionItem.objects.filter(text="対応0").update(state=ActionItem.State.DONE)
     client.force_login(users["staff"])

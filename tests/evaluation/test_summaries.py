@@ -1,5 +1,6 @@
 """The summaries kept where figures settle (issue 27) equal a full recomputation after every
-kind of change, and `rebuild_summaries` writes them from scratch.
+kind of change, and `rebuild_summaries` writes them from scratch; so do the action items' kept
+places in the lists (a project's and a bureau's order changed in the admin among the changes).
 
 Generated data (`evaluation.demo.generate`, reports in every state), then random sequences of
 changes through the services — approve, reopen, return, submit, a published figure, a new
@@ -8,16 +9,20 @@ the kept rows with `services.summaries.compute` over every project."""
 
 import io
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from evaluation.admin import KeptBureauAdmin, KeptProjectAdmin
 from evaluation.demo.generate import Generator
 from evaluation.models import (
+    ActionItem,
     AnnualReport,
     CommonTargetTotal,
     IndicatorYearTotal,
@@ -34,10 +39,11 @@ from evaluation.services import national_summaries, summaries
 from evaluation.services.reports import annual_report_save
 from evaluation.services.targets import plan_period, target_set_values
 from evaluation.services.workflow import workflow_transition
-from projects.models import Project
+from projects.models import Bureau, Project
 
 pytestmark = pytest.mark.django_db
 
+PLACES = ("bureau_order", "project_order", "project_code")
 FIELDS = (
     "version_id",
     "goal",
@@ -74,7 +80,13 @@ def kept() -> dict:
     return {
         "targets": {row[:3]: row[3:] for row in rows},
         "projects": {row[:2]: row[2:] for row in projects},
+        "item_places": set(ActionItem.objects.values_list("pk", *PLACES)),
     }
+
+
+def figures(state: dict) -> dict:
+    """The kept summaries without the action items' places."""
+    return {key: rows for key, rows in state.items() if key != "item_places"}
 
 
 def recomputed() -> dict:
@@ -87,6 +99,12 @@ def recomputed() -> dict:
         "projects": {
             (p.project_id, p.fiscal_year): (p.report_id, p.report_state) for p in projects
         },
+        # the action items' kept places: their project's bureau's order, order and code
+        "item_places": set(
+            ActionItem.objects.values_list(
+                "pk", "project__bureau__order", "project__order", "project__code"
+            )
+        ),
     }
 
 
@@ -212,9 +230,23 @@ def edit_draft_then_approve(world, n):
     return True
 
 
+def reorder(world, n):
+    """A project's order, then its bureau's order, changed in the admin (the items keep copies
+    of both: services/item_positions.py)."""
+    request = SimpleNamespace(user=world.people.manager)
+    project = _pick(Project.objects.select_related("bureau"), n)
+    project.order = (project.order + 1 + n) % 500
+    KeptProjectAdmin(Project, admin.site).save_model(request, project, None, True)
+    bureau = project.bureau
+    bureau.order = (bureau.order + 1 + n // 7) % 50
+    KeptBureauAdmin(Bureau, admin.site).save_model(request, bureau, None, True)
+    return True
+
+
 CHANGES = {
     f.__name__: f
     for f in (
+        reorder,
         approve,
         reopen,
         send_back,
@@ -310,12 +342,14 @@ def test_rebuild_summaries_writes_every_row_from_scratch(world):
         TargetYearSummary.objects.all().delete()
         ProjectYearSummary.objects.update(report_state="stale")
         MemberCountChange.objects.update(total=0)
+        ActionItem.objects.update(bureau_order=0, project_order=0, project_code="")
         out = io.StringIO()
         call_command("rebuild_summaries", "--chunk=2", stdout=out)
         assert kept() == expected
         assert f"{len(expected['targets']):,} target summaries" in out.getvalue()
         assert set(MemberCountChange.objects.values_list(*MEMBER_COUNT_FIELDS)) == members
         assert f"{len(members):,} member count changes" in out.getvalue()
+        assert f"{len(expected['item_places']):,} action items' places" in out.getvalue()
         transaction.set_rollback(True)
 
 
@@ -349,7 +383,8 @@ def test_a_deferred_refresh_recomputes_once_at_the_end_of_the_outer_block(world)
             with summaries.deferred_refresh():
                 assert approve(world, 0) and edit_draft_then_approve(world, 1)
                 assert new_target_version(world, 2)
-            assert kept() == before and national() == totals  # nothing refreshed yet
+            # nothing refreshed yet (an approval's new action items have their places already)
+            assert figures(kept()) == figures(before) and national() == totals
             assert summaries.pending().summaries
         assert summaries.pending() is None
         after, moved = kept(), national()
