@@ -15,17 +15,20 @@ from projects.models import Project, Role, user_role
 
 
 class ActionItemQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, *, few=False):
         """Managers and admins: all. Staff: their bureau's. Evaluators: items of the projects
-        assigned to them. Others: none."""
+        assigned to them. Others: none. `few`: the caller reads one project's items (or one
+        item): an evaluator's assignment checked row by row (WorkflowQuerySet.visible_to)."""
         role = user_role(user)
         if role in (Role.MANAGER, Role.ADMIN):
             return self.all()
         if role == Role.STAFF:
             return self.filter(project__bureau_id=user.bureau_id)
         if role == Role.EVALUATOR:
-            from evaluation.models.workflow import assigned_projects
+            from evaluation.models.workflow import assigned_projects, assigned_to
 
+            if few:
+                return self.filter(assigned_to(user))
             return self.filter(project__in=assigned_projects(user))
         return self.none()
 

@@ -72,11 +72,13 @@ class MonitoredValueQuerySet(SettledQuerySet):
             project__code=project_code, indicator__code=indicator_code, fiscal_year=fiscal_year
         )
 
-    def visible_to(self, user):
+    def visible_to(self, user, *, few=False):
         """Reference values (published sources) are read by every signed-in user. Reported
         values follow their annual report (DOMAIN.md): the project's bureau staff always,
         other bureaus' staff once the report is approved, managers and admins always, evaluators
-        once submitted for the projects assigned to them."""
+        once submitted for the projects assigned to them. `few`: the caller reads one
+        project's values: an evaluator's assignment checked row by row
+        (WorkflowQuerySet.visible_to)."""
         role = user_role(user)
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -88,14 +90,15 @@ class MonitoredValueQuerySet(SettledQuerySet):
                 reference | Q(project__bureau_id=user.bureau_id) | Q(report__state="approved")
             )
         if role == Role.EVALUATOR:
-            from evaluation.models.workflow import assigned_projects
+            from evaluation.models.workflow import assigned_projects, assigned_to
 
-            return self.filter(
-                reference
-                | Q(
+            if few:
+                assigned = Q(assigned_to(user), report__state__in=["submitted", "approved"])
+            else:
+                assigned = Q(
                     project__in=assigned_projects(user), report__state__in=["submitted", "approved"]
                 )
-            )
+            return self.filter(reference | assigned)
         return self.filter(reference)
 
     def with_related(self):
