@@ -127,6 +127,15 @@ def assigned_to(user, project: str = "project_id") -> Exists:
     return Exists(ProjectEvaluation.objects.filter(evaluators=user, project_id=OuterRef(project)))
 
 
+def assigned_to_project(user, project) -> Exists:
+    """The evaluator is assigned to `project` (a project or its id): checked once for a query
+    that reads that one project's rows, not for each row (a check for each row that sits in
+    an OR is hashed by PostgreSQL over every assignment of the evaluator, issue 27)."""
+    from evaluation.models.evaluations import ProjectEvaluation
+
+    return Exists(ProjectEvaluation.objects.filter(evaluators=user, project=project))
+
+
 class WorkflowModel(models.Model):
     """Abstract base of a record with a workflow state and a version for stale-save checks.
 

@@ -15,9 +15,9 @@ def project_page(user, code: str) -> dict:
     return {
         "project": project,
         "sub_regions": project.sub_regions.all(),
-        "latest_stock_values": MonitoredValue.objects.visible_to(user, few=True).latest_stock_for(
-            project
-        ),
+        "latest_stock_values": MonitoredValue.objects.visible_to(
+            user, project=project
+        ).latest_stock_for(project),
         "plans": ProjectPlan.objects.visible_to(user, few=True)
         .filter(project=project)
         .select_related("project", "phase"),
