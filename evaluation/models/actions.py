@@ -21,11 +21,12 @@ SORT_UP_TO = 500
 
 
 class ActionItemQuerySet(models.QuerySet):
-    def visible_to(self, user, *, walk: bool = False):
+    def visible_to(self, user, *, per_row: bool = False):
         """Managers and admins: all. Staff: their bureau's. Evaluators: items of the projects
-        assigned to them: listed (the items read through the project's index: a count, a
-        sort of few items) or, with `walk`, checked for each item (EXISTS: a page walking the
-        order's index, issue 27). Others: none."""
+        assigned to them: listed (a count, a sort of few items read through the project's
+        index) or, with `per_row`, checked for each item (EXISTS: one project's items or one
+        item, or a page walking the order's index; WorkflowQuerySet.visible_to, issue 27).
+        Others: none."""
         role = user_role(user)
         if role in (Role.MANAGER, Role.ADMIN):
             return self.all()
@@ -34,7 +35,7 @@ class ActionItemQuerySet(models.QuerySet):
         if role == Role.EVALUATOR:
             from evaluation.models.workflow import assigned_projects, assigned_to
 
-            if walk:
+            if per_row:
                 return self.filter(assigned_to(user))
             return self.filter(project__in=assigned_projects(user))
         return self.none()
@@ -42,7 +43,7 @@ class ActionItemQuerySet(models.QuerySet):
     def paged_for(self, user, count: int):
         """The items `user` may see, as a page reads them when they are `count` in all (the
         count of visible_to): walking the order's index beyond SORT_UP_TO."""
-        return self.visible_to(user, walk=count > SORT_UP_TO)
+        return self.visible_to(user, per_row=count > SORT_UP_TO)
 
 
 # API 改善事項's order: the year, the project's order and code (the kept copies), the item; a

@@ -72,31 +72,35 @@ class MonitoredValueQuerySet(SettledQuerySet):
             project__code=project_code, indicator__code=indicator_code, fiscal_year=fiscal_year
         )
 
-    def visible_to(self, user):
+    def visible_to(self, user, *, project=None):
         """Reference values (published sources) are read by every signed-in user. Reported
         values follow their annual report (DOMAIN.md): the project's bureau staff always,
         other bureaus' staff once the report is approved, managers and admins always, evaluators
-        once submitted for the projects assigned to them."""
+        once submitted for the projects assigned to them. `project`: the one project whose
+        values the caller reads (its page, its report): its values only, an evaluator's
+        assignment to it checked once instead of every project assigned listed (all 2,000
+        for an evaluator of them all, issue 27)."""
         role = user_role(user)
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
+        rows = self if project is None else self.filter(project=project)
         reference = Q(origin=MonitoredValue.Origin.REFERENCE)
         if role in (Role.MANAGER, Role.ADMIN):
-            return self.all()
+            return rows.all()
         if role == Role.STAFF:
-            return self.filter(
+            return rows.filter(
                 reference | Q(project__bureau_id=user.bureau_id) | Q(report__state="approved")
             )
         if role == Role.EVALUATOR:
-            from evaluation.models.workflow import assigned_projects
+            from evaluation.models.workflow import assigned_projects, assigned_to_project
 
-            return self.filter(
-                reference
-                | Q(
-                    project__in=assigned_projects(user), report__state__in=["submitted", "approved"]
-                )
-            )
-        return self.filter(reference)
+            filed = ["submitted", "approved"]
+            if project is None:
+                assigned = Q(project__in=assigned_projects(user), report__state__in=filed)
+            else:
+                assigned = Q(assigned_to_project(user, project), report__state__in=filed)
+            return rows.filter(reference | assigned)
+        return rows.filter(reference)
 
     def with_related(self):
         return self.select_related("project", "indicator")

@@ -84,11 +84,13 @@ class WorkflowQuerySet(models.QuerySet):
 
     bureau_lookup = "project__bureau"
 
-    def visible_to(self, user, *, among=None):
+    def visible_to(self, user, *, among=None, few=False):
         """`among`: the ids of the few projects the caller reads (a page of a list): their
         rows the user may see, an evaluator's assignment checked row by row (EXISTS, through
         the index on the evaluation's project) instead of listing every project assigned
-        (all 2,000 for an evaluator of them all, issue 27) to keep a few."""
+        (all 2,000 for an evaluator of them all, issue 27) to keep a few. `few`: the same
+        row-by-row check where the caller filters the rows itself to one project's (a page of
+        one project, a record by its key): the scope is the same, only its SQL differs."""
         rows = self if among is None else self.filter(project__in=among)
         role = user_role(user)
         if role in (Role.MANAGER, Role.ADMIN):
@@ -98,7 +100,7 @@ class WorkflowQuerySet(models.QuerySet):
                 Q(**{f"{self.bureau_lookup}_id": user.bureau_id}) | Q(state=State.APPROVED)
             )
         if role == Role.EVALUATOR:
-            if among is None:
+            if among is None and not few:
                 assigned = Q(project__in=assigned_projects(user))
             else:
                 assigned = assigned_to(user)
@@ -108,7 +110,10 @@ class WorkflowQuerySet(models.QuerySet):
 
 def assigned_projects(user):
     """The projects assigned to an evaluator in any evaluation round (a subquery of project
-    ids, read from the assignments and their evaluations without joining the projects)."""
+    ids, read from the assignments and their evaluations without joining the projects). For
+    a query over the evaluator's whole scope (a list); one that reads one project's rows checks
+    them with `assigned_to` (`visible_to(user, few=True)`): SQLite lists every assigned
+    project (all 2,000 for an evaluator of them all) before it keeps the one (issue 27)."""
     from evaluation.models.evaluations import ProjectEvaluation
 
     return ProjectEvaluation.objects.filter(evaluators=user).values("project_id")
@@ -120,6 +125,15 @@ def assigned_to(user, project: str = "project_id") -> Exists:
     from evaluation.models.evaluations import ProjectEvaluation
 
     return Exists(ProjectEvaluation.objects.filter(evaluators=user, project_id=OuterRef(project)))
+
+
+def assigned_to_project(user, project) -> Exists:
+    """The evaluator is assigned to `project` (a project or its id): checked once for a query
+    that reads that one project's rows, not for each row (a check for each row that sits in
+    an OR is hashed by PostgreSQL over every assignment of the evaluator, issue 27)."""
+    from evaluation.models.evaluations import ProjectEvaluation
+
+    return Exists(ProjectEvaluation.objects.filter(evaluators=user, project=project))
 
 
 class WorkflowModel(models.Model):

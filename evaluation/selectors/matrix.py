@@ -244,7 +244,9 @@ def _plans(user, project, catalogue: dict) -> list[tuple]:
     # again on every page).
     targets = sorted(
         Target.objects.filter(
-            plan__in=ProjectPlan.objects.visible_to(user).filter(project=project).values("pk")
+            plan__in=ProjectPlan.objects.visible_to(user, few=True)
+            .filter(project=project)
+            .values("pk")
         )
         .select_related("plan__phase")
         .order_by(),

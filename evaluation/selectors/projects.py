@@ -10,18 +10,22 @@ def project_page(user, code: str) -> dict:
     reads), its sub-regions, the latest stock values, plans, yearly plans and annual reports
     that `user` may see, and whether `user` may edit it."""
     project = get_project_for_user(user, code)
+    # few: one project's records, an evaluator's assignment checked for each (not every
+    # project assigned listed first, issue 27)
     return {
         "project": project,
         "sub_regions": project.sub_regions.all(),
-        "latest_stock_values": MonitoredValue.objects.visible_to(user).latest_stock_for(project),
-        "plans": ProjectPlan.objects.visible_to(user)
+        "latest_stock_values": MonitoredValue.objects.visible_to(
+            user, project=project
+        ).latest_stock_for(project),
+        "plans": ProjectPlan.objects.visible_to(user, few=True)
         .filter(project=project)
         .select_related("project", "phase"),
         # Each row's link names the project: joined, not fetched per row.
-        "yearly_plans": YearlyPlan.objects.visible_to(user)
+        "yearly_plans": YearlyPlan.objects.visible_to(user, few=True)
         .filter(project=project)
         .select_related("project"),
-        "reports": AnnualReport.objects.visible_to(user)
+        "reports": AnnualReport.objects.visible_to(user, few=True)
         .filter(project=project)
         .select_related("project"),
         "can_edit": project.is_editable_by(user),

@@ -24,7 +24,7 @@ from projects.models import Bureau, Project, Role
 
 def get_report_for_user(user, project_code: str, fiscal_year: int, *, write: bool = False):
     report = get_object_or_404(
-        AnnualReport.objects.visible_to(user).with_related(),
+        AnnualReport.objects.visible_to(user, few=True).with_related(),
         project__code=project_code,
         fiscal_year=fiscal_year,
     )
@@ -46,7 +46,7 @@ def value_context(report, user):
     }
     last_year = {
         v.indicator_id: v
-        for v in MonitoredValue.objects.visible_to(user)
+        for v in MonitoredValue.objects.visible_to(user, project=project)
         .filter(project=project, fiscal_year=report.fiscal_year - 1)
         .select_related("indicator")
     }

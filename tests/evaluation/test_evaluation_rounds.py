@@ -335,6 +335,49 @@ def test_an_evaluator_reads_submitted_reports_of_assigned_projects_only(
     assert client.get(other_report.get_absolute_url()).status_code == 404  # not assigned
 
 
+def test_an_evaluators_one_project_scope_keeps_the_rows_of_the_whole_scope(
+    evaluation, users, project, other_bureau
+):
+    """visible_to(few=True) (the one-project pages and a record by its key: the assignment
+    checked row by row, issue 27) keeps exactly the rows of the whole scope's list of assigned
+    projects: the assigned project's submitted and approved records and reported values, the
+    reference values, none of a project not assigned, no draft, and lists no assigned project."""
+    from evaluation.models import ActionItem, MonitoredValue, ProjectPlan, YearlyPlan
+    from tests.factories import MonitoredValueFactory, ProjectPlanFactory, YearlyPlanFactory
+
+    other = ProjectFactory(bureau=other_bureau, code="kinki-other", phase=project.phase)
+    indicator = IndicatorFactory(code="few-scope")
+    for each in (project, other):
+        plan = ProjectPlanFactory(project=each, phase=each.phase, state="submitted")
+        for year, state in ((2006, "submitted"), (2007, "approved"), (2008, "draft")):
+            report = AnnualReport.objects.create(project=each, fiscal_year=year, state=state)
+            MonitoredValueFactory(
+                project=each, indicator=indicator, fiscal_year=year, report=report
+            )
+            YearlyPlanFactory(plan=plan, state=state, fiscal_year=year)
+            ActionItem.objects.create(
+                project=each, source="self_check", report=report, text="対応", due_fiscal_year=year
+            )
+    MonitoredValueFactory(project=other, indicator=indicator, fiscal_year=2009, origin="reference")
+    evaluator = users["evaluator"]
+    for model in (AnnualReport, ProjectPlan, YearlyPlan, ActionItem):
+        whole = model.objects.visible_to(evaluator)
+        few = model.objects.visible_to(evaluator, few=True)
+        assert set(few.values_list("pk", flat=True)) == set(whole.values_list("pk", flat=True))
+        assert few.exists() and few.count() < model.objects.count(), model
+        assert "IN (SELECT" in str(whole.query) and "IN (SELECT" not in str(few.query), model
+    # a project's values (visible_to(project=)): its own of the whole scope, the assignment
+    # checked once
+    seen = {}
+    for each in (project, other):
+        one = MonitoredValue.objects.visible_to(evaluator, project=each)
+        whole = MonitoredValue.objects.visible_to(evaluator).filter(project=each)
+        assert set(one.values_list("pk", flat=True)) == set(whole.values_list("pk", flat=True))
+        assert "IN (SELECT" not in str(one.query)
+        seen[each.code] = sorted(one.values_list("fiscal_year", flat=True))
+    assert seen == {"kanto-regional": [2006, 2007], "kinki-other": [2009]}
+
+
 # --- Self-check ---------------------------------------------------------------------------
 
 
