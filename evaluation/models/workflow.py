@@ -84,11 +84,11 @@ class WorkflowQuerySet(models.QuerySet):
 
     bureau_lookup = "project__bureau"
 
-    def visible_to(self, user, *, among=None, few=False):
+    def visible_to(self, user, *, among=None, per_row=False):
         """`among`: the ids of the few projects the caller reads (a page of a list): their
         rows the user may see, an evaluator's assignment checked row by row (EXISTS, through
         the index on the evaluation's project) instead of listing every project assigned
-        (all 2,000 for an evaluator of them all, issue 27) to keep a few. `few`: the same
+        (all 2,000 for an evaluator of them all, issue 27) to keep a few. `per_row`: the same
         row-by-row check where the caller filters the rows itself to one project's (a page of
         one project, a record by its key): the scope is the same, only its SQL differs."""
         rows = self if among is None else self.filter(project__in=among)
@@ -100,7 +100,7 @@ class WorkflowQuerySet(models.QuerySet):
                 Q(**{f"{self.bureau_lookup}_id": user.bureau_id}) | Q(state=State.APPROVED)
             )
         if role == Role.EVALUATOR:
-            if among is None and not few:
+            if among is None and not per_row:
                 assigned = Q(project__in=assigned_projects(user))
             else:
                 assigned = assigned_to(user)
@@ -112,7 +112,7 @@ def assigned_projects(user):
     """The projects assigned to an evaluator in any evaluation round (a subquery of project
     ids, read from the assignments and their evaluations without joining the projects). For
     a query over the evaluator's whole scope (a list); one that reads one project's rows checks
-    them with `assigned_to` (`visible_to(user, few=True)`): SQLite lists every assigned
+    them with `assigned_to` (`visible_to(user, per_row=True)`): SQLite lists every assigned
     project (all 2,000 for an evaluator of them all) before it keeps the one (issue 27)."""
     from evaluation.models.evaluations import ProjectEvaluation
 

@@ -17,7 +17,7 @@ from projects.times import current_fiscal_year
 def get_item_for_user(user, item_id: int, *, move: str | None = None) -> ActionItem:
     """An item the user may see (404 otherwise); with a move, one they may make now (403)."""
     item = get_object_or_404(
-        ActionItem.objects.visible_to(user, few=True).select_related(
+        ActionItem.objects.visible_to(user, per_row=True).select_related(
             "project__bureau", "evaluation__round", "report", "owner", "decided_by"
         ),
         pk=item_id,
@@ -131,11 +131,13 @@ def _opens(user, item, activities) -> dict:
     if item.evaluation_id:
         source = ProjectEvaluation.objects.visible_to(user).filter(pk=item.evaluation_id).exists()
     elif item.report_id:
-        source = AnnualReport.objects.visible_to(user, few=True).filter(pk=item.report_id).exists()
+        source = (
+            AnnualReport.objects.visible_to(user, per_row=True).filter(pk=item.report_id).exists()
+        )
     named = {a.yearly_plan_id for a in activities}
     yearly = (
         set(
-            YearlyPlan.objects.visible_to(user, few=True)
+            YearlyPlan.objects.visible_to(user, per_row=True)
             .filter(pk__in=named)
             .values_list("pk", flat=True)
         )

@@ -244,7 +244,7 @@ def _plans(user, project, catalogue: dict) -> list[tuple]:
     # again on every page).
     targets = sorted(
         Target.objects.filter(
-            plan__in=ProjectPlan.objects.visible_to(user, few=True)
+            plan__in=ProjectPlan.objects.visible_to(user, per_row=True)
             .filter(project=project)
             .values("pk")
         )

@@ -9,7 +9,7 @@ def get_plan_for_user(user, project_code: str, phase_code: str, *, write: bool =
     """A project plan the user may see (404 otherwise); with write, one they may change now
     (403 if they may see it but not change it: another role, or a locked state)."""
     plan = get_object_or_404(
-        ProjectPlan.objects.visible_to(user, few=True).with_related(),
+        ProjectPlan.objects.visible_to(user, per_row=True).with_related(),
         project__code=project_code,
         phase__code=phase_code,
     )

@@ -18,14 +18,14 @@ def project_page(user, code: str) -> dict:
         "latest_stock_values": MonitoredValue.objects.visible_to(
             user, project=project
         ).latest_stock_for(project),
-        "plans": ProjectPlan.objects.visible_to(user, few=True)
+        "plans": ProjectPlan.objects.visible_to(user, per_row=True)
         .filter(project=project)
         .select_related("project", "phase"),
         # Each row's link names the project: joined, not fetched per row.
-        "yearly_plans": YearlyPlan.objects.visible_to(user, few=True)
+        "yearly_plans": YearlyPlan.objects.visible_to(user, per_row=True)
         .filter(project=project)
         .select_related("project"),
-        "reports": AnnualReport.objects.visible_to(user, few=True)
+        "reports": AnnualReport.objects.visible_to(user, per_row=True)
         .filter(project=project)
         .select_related("project"),
         "can_edit": project.is_editable_by(user),

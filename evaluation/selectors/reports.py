@@ -24,7 +24,7 @@ from projects.models import Bureau, Project, Role
 
 def get_report_for_user(user, project_code: str, fiscal_year: int, *, write: bool = False):
     report = get_object_or_404(
-        AnnualReport.objects.visible_to(user, few=True).with_related(),
+        AnnualReport.objects.visible_to(user, per_row=True).with_related(),
         project__code=project_code,
         fiscal_year=fiscal_year,
     )

@@ -7,7 +7,7 @@ from evaluation.models import ActionItem, ProjectPlan, YearlyPlan
 
 def get_yearly_plan_for_user(user, project_code: str, fiscal_year: int, *, write: bool = False):
     yearly = get_object_or_404(
-        YearlyPlan.objects.visible_to(user, few=True).with_related(),
+        YearlyPlan.objects.visible_to(user, per_row=True).with_related(),
         project__code=project_code,
         fiscal_year=fiscal_year,
     )
@@ -33,7 +33,7 @@ def yearly_plan_page(user, yearly) -> dict:
     """The yearly plan's activities with the action items they answer, the items this year must
     address (due this year or earlier and not yet done or closed, or linked to an activity),
     and the budget total (the detail page)."""
-    visible = ActionItem.objects.visible_to(user, few=True)  # the yearly plan's project's
+    visible = ActionItem.objects.visible_to(user, per_row=True)  # the yearly plan's project's
     activities = list(
         yearly.activities.select_related("output_indicator").prefetch_related(
             Prefetch("action_items", queryset=visible.order_by("pk"))

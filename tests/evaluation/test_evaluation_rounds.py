@@ -338,7 +338,7 @@ def test_an_evaluator_reads_submitted_reports_of_assigned_projects_only(
 def test_an_evaluators_one_project_scope_keeps_the_rows_of_the_whole_scope(
     evaluation, users, project, other_bureau
 ):
-    """visible_to(few=True) (the one-project pages and a record by its key: the assignment
+    """visible_to(per_row=True) (the one-project pages and a record by its key: the assignment
     checked row by row, issue 27) keeps exactly the rows of the whole scope's list of assigned
     projects: the assigned project's submitted and approved records and reported values, the
     reference values, none of a project not assigned, no draft, and lists no assigned project."""
@@ -362,10 +362,10 @@ def test_an_evaluators_one_project_scope_keeps_the_rows_of_the_whole_scope(
     evaluator = users["evaluator"]
     for model in (AnnualReport, ProjectPlan, YearlyPlan, ActionItem):
         whole = model.objects.visible_to(evaluator)
-        few = model.objects.visible_to(evaluator, few=True)
-        assert set(few.values_list("pk", flat=True)) == set(whole.values_list("pk", flat=True))
-        assert few.exists() and few.count() < model.objects.count(), model
-        assert "IN (SELECT" in str(whole.query) and "IN (SELECT" not in str(few.query), model
+        per_row = model.objects.visible_to(evaluator, per_row=True)
+        assert set(per_row.values_list("pk", flat=True)) == set(whole.values_list("pk", flat=True))
+        assert per_row.exists() and per_row.count() < model.objects.count(), model
+        assert "IN (SELECT" in str(whole.query) and "IN (SELECT" not in str(per_row.query), model
     # a project's values (visible_to(project=)): its own of the whole scope, the assignment
     # checked once
     seen = {}
