@@ -27,6 +27,7 @@ from evaluation.services.evaluations import (
     report_self_check_save,
     round_create,
 )
+from evaluation.services.item_positions import position_of
 from evaluation.services.plans import plan_create
 from evaluation.services.reports import RowInput, annual_report_create, annual_report_save
 from evaluation.services.targets import target_set_values
@@ -356,7 +357,12 @@ def test_an_evaluators_one_project_scope_keeps_the_rows_of_the_whole_scope(
             )
             YearlyPlanFactory(plan=plan, state=state, fiscal_year=year)
             ActionItem.objects.create(
-                project=each, source="self_check", report=report, text="対応", due_fiscal_year=year
+                project=each,
+                source="self_check",
+                report=report,
+                text="対応",
+                due_fiscal_year=year,
+                **position_of(each),
             )
     MonitoredValueFactory(project=other, indicator=indicator, fiscal_year=2009, origin="reference")
     evaluator = users["evaluator"]
