@@ -3,7 +3,7 @@ from functools import partial
 
 from django.core import signing
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination, _positive_int
 from rest_framework.response import Response
@@ -48,14 +48,18 @@ class CursorPagination:
     ORDER BY keys LIMIT size + 1`: no COUNT and no OFFSET, so the last page of 1.2 million rows
     costs what the first does. The cursor is the last row's keys, signed for its endpoint: a
     cursor edited by hand, or taken from another endpoint, answers 400. `count` is given only
-    where the caller counts something cheap (`count=`)."""
+    where the caller counts something cheap (`count=`). `rows`: the page's rows as the endpoint
+    serializes them (select_related, prefetches), read by the keys of the page, which are sorted
+    alone (a list that sorts all the rows the user may see sorts their keys, not their joined
+    columns)."""
 
     page_size = 100
     max_page_size = 1000
 
-    def __init__(self, *, endpoint: str, keys: tuple[str, ...]):
+    def __init__(self, *, endpoint: str, keys: tuple[str, ...], rows=None):
         self.salt = f"api.cursor.{endpoint}"
         self.keys = keys
+        self.rows = rows
 
     def paginate_queryset(self, queryset, request) -> list:
         self.request = request
@@ -69,7 +73,11 @@ class CursorPagination:
         queryset = queryset.order_by(*self.keys)
         if cursor := params.get("cursor"):
             queryset = queryset.filter(self._after(self.decode(cursor)))
-        rows = list(queryset[: size + 1])
+        if self.rows is None:
+            rows = list(queryset[: size + 1])
+        else:  # the page's keys sorted alone, its rows read whole by them (read_by_keys)
+            page = Subquery(queryset.values("pk")[: size + 1])
+            rows = list(self.rows.filter(pk__in=page).order_by(*self.keys))
         self.next_keys = None
         if len(rows) > size:
             rows = rows[:size]

@@ -491,3 +491,68 @@ def test_a_cursor_page_costs_the_same_queries_deep_in_the_list(client, users, ma
         client.get(reverse("api_values"), {"page_size": 3}, **headers)
     assert len(deep) == len(start) == 3
     assert not any("COUNT(" in q["sql"].upper() or "OFFSET" in q["sql"].upper() for q in deep)
+
+
+@pytest.fixture
+def assigned_late(users, many, project):
+    """The evaluator assigned, in a FY2010 round, to the three generated projects made last:
+    their approved plans' targets are the last of the table."""
+    from evaluation.models import EvaluationCriterion
+    from evaluation.services.evaluations import round_create
+
+    late = list(Project.objects.filter(plans__isnull=False).order_by("-pk")[:3])
+    round_create(
+        by=users["manager"], phase=project.phase, fiscal_year=2010, title="最終評価",
+        criteria=[EvaluationCriterion.objects.create(code="c-late", name_ja="観点")],
+        assignments={p: [users["evaluator"]] for p in late},
+    )  # fmt: skip
+    return late
+
+
+def test_every_role_walks_the_targets_of_the_plans_it_may_see(client, users, assigned_late, drafts):
+    """Managers' and staff's targets are walked in `id` order with each plan's scope checked
+    (EXISTS), an evaluator's read through the assigned plans: for each, every page the same
+    targets as the plans' scope gives, in `id` order (the own bureau's draft plan for its staff
+    only, the assigned projects' plans only for the evaluator)."""
+    from evaluation.models import ProjectPlan
+
+    seen = {}
+    for who in ("staff", "other_staff", "manager", "evaluator"):
+        expected = list(
+            Target.objects.filter(plan__in=ProjectPlan.objects.visible_to(users[who]))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        rows, pages = walk(client, "api_targets", {"page_size": 4}, token_header(users[who]))
+        assert [r["id"] for r in rows] == expected, who
+        assert pages == max(1, -(-len(expected) // 4))
+        seen[who] = rows
+    assert drafts["target"].pk in {r["id"] for r in seen["staff"]}
+    assert drafts["target"].pk not in {r["id"] for r in seen["other_staff"]}
+    assert len(seen["manager"]) == Target.objects.count()
+    assert {r["project"] for r in seen["evaluator"]} == {p.code for p in assigned_late}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's EXPLAIN QUERY PLAN")
+def test_a_targets_page_sorts_no_targets_whole(client, users, assigned_late):
+    """Issue 27: for managers and staff the targets' page walks the targets in `id` order and
+    stops at the page's last row (no sort of the 20,000 targets at 2,000 projects); for an
+    evaluator the ids of the assigned plans' targets are sorted alone, in a subquery, and the
+    page's rows read by them (not every target sorted with its joined columns)."""
+    for who in ("manager", "staff", "evaluator"):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("api_targets"), **token_header(users[who]))
+            assert response.status_code == 200
+        sql = next(
+            q["sql"]
+            for q in captured.captured_queries
+            if q["sql"].startswith('SELECT "evaluation_target"."id"')
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            plan = [(parent, step) for _id, parent, _notused, step in cursor.fetchall()]
+        sorts = [parent for parent, step in plan if "TEMP B-TREE" in step]
+        if who == "evaluator":
+            assert sorts and 0 not in sorts, plan  # the keys' subquery sorts, not the page
+        else:
+            assert plan[0][1] == "SCAN evaluation_target" and not sorts, (who, plan)
