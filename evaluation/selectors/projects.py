@@ -10,7 +10,7 @@ def project_page(user, code: str) -> dict:
     reads), its sub-regions, the latest stock values, plans, yearly plans and annual reports
     that `user` may see, and whether `user` may edit it."""
     project = get_project_for_user(user, code)
-    # few: one project's records, an evaluator's assignment checked for each (not every
+    # per_row: one project's records, an evaluator's assignment checked for each (not every
     # project assigned listed first, issue 27)
     return {
         "project": project,
