@@ -345,11 +345,11 @@ def action_items(request):
         rows = rows.filter(state=state)
     if (year := year_param(request, "due_fiscal_year")) is not None:
         rows = rows.filter(due_fiscal_year=year)
-    # counted through the project's index, the page's keys read as ActionItemQuerySet.paged_for
-    count = rows.visible_to(request.user).count()
+    # counted through the project's index, the page's keys read as ActionItemQuerySet.page_scope
+    rows, count = rows.page_scope(request.user)
     return page_of(
         request,
-        rows.paged_for(request.user, count),
+        rows,
         lambda i: {
             "id": i.pk,
             "project": i.project.code,

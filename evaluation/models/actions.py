@@ -45,6 +45,12 @@ class ActionItemQuerySet(models.QuerySet):
         count of visible_to): walking the order's index beyond SORT_UP_TO."""
         return self.visible_to(user, per_row=count > SORT_UP_TO)
 
+    def page_scope(self, user) -> tuple["ActionItemQuerySet", int]:
+        """The items `user` may see as a page of the lists reads them (paged_for), and how many
+        they are (counted through the project's index): 改善事項一覧 and API 改善事項."""
+        count = self.visible_to(user).count()
+        return self.paged_for(user, count), count
+
 
 # API 改善事項's order: the year, the project's order and code (the kept copies), the item; a
 # page walks the index item_api_position.

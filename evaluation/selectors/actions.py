@@ -36,11 +36,10 @@ def item_page(user, number, *, filters: dict, per_page: int | None, rows_per_pag
     """The page numbered `number` of the items `user` may see with the list's `filters`
     (filtered_items), its rows read by their keys with the project, bureau, round and report
     the list shows. Counted through the project's index; a reader of many items has the page's
-    keys read by walking the order's index (ActionItemQuerySet.paged_for, issue 27)."""
-    items = _filtered(**filters)
-    count = items.visible_to(user).count()
+    keys read by walking the order's index (ActionItemQuerySet.page_scope, issue 27)."""
+    items, count = _filtered(**filters).page_scope(user)
     page = page_of(
-        items.paged_for(user, count),
+        items,
         number,
         count,
         per_page=per_page,

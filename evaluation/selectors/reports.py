@@ -47,7 +47,7 @@ def value_context(report, user):
     last_year = {
         v.indicator_id: v
         for v in MonitoredValue.objects.visible_to(user, project=project)
-        .filter(project=project, fiscal_year=report.fiscal_year - 1)
+        .filter(fiscal_year=report.fiscal_year - 1)
         .select_related("indicator")
     }
     targets = year_targets(project, report.fiscal_year)
