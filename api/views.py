@@ -22,6 +22,7 @@ from evaluation.models import (
     TargetVersion,
 )
 from evaluation.models.actions import API_ORDER
+from evaluation.models.workflow import few_assigned_projects
 from evaluation.selectors.achievement import own_target_ratings
 from evaluation.selectors.national import (
     default_year,
@@ -163,9 +164,9 @@ def values(request):
     `?indicator=<code>`. `kind` is number, zero, not_applicable (該当なし) or unknown (未把握);
     `value` is null for the last two. Money is in yen. Paged by cursor in `id` order, without
     a count (the table holds a million rows at 2,000 projects)."""
-    rows = MonitoredValue.objects.visible_to(request.user).select_related(
-        "project", "indicator", "report"
-    )
+    rows = MonitoredValue.objects.visible_to(
+        request.user, assigned=few_assigned_projects(request.user)
+    ).select_related("project", "indicator", "report")
     if (year := year_param(request, "fiscal_year")) is not None:
         rows = rows.filter(fiscal_year=year)
     if code := request.query_params.get("project"):

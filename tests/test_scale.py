@@ -1,7 +1,8 @@
 """Pages cost the same number of queries whatever the amount of data (issue 15).
 
 Every key page, export and API endpoint of `evaluation.demo.bench.KEY_PAGES` is opened as a bureau
-staff member, the manager and an evaluator on data made by `evaluation.demo.generate`, first with a
+staff member, the manager, an evaluator and the panel member (an evaluator of three projects) on
+data made by `evaluation.demo.generate`, first with a
 few projects, then with twice as many: the query counts must be equal, and within each page's
 budget (15, or the documented exception). Timings are not tested: `manage.py bench` prints them.
 
@@ -17,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evaluation.demo import bench
-from evaluation.demo.generate import Generator
+from evaluation.demo.generate import PANEL_PROJECTS, Generator
 from evaluation.models import (
     ActionItem,
     AnnualReport,
@@ -72,6 +73,10 @@ def test_every_key_page_costs_the_same_queries_at_two_sizes(reference):
     large = counts(bench.sample())
 
     assert small.keys() == large.keys()
+    # the panel member: the first project and the last ones, as many at both sizes
+    panel = bench.sample().users["panel"]
+    assigned = set(panel.assigned_evaluations.values_list("project__code", flat=True))
+    assert assigned == {"gen-00001", "gen-00005", "gen-00006"} and PANEL_PROJECTS == 3
     pages = {p.label: p for p in bench.KEY_PAGES}
     # every page was opened by every role; the staff member sees their own project's pages
     assert len(small) == len(pages) * len(bench.ROLES)

@@ -3,7 +3,8 @@
 One list (KEY_PAGES) serves the benchmark, which prints query counts and median times, and the
 scale tests, which pin the query counts at two sizes (`tests/test_scale.py`). Both run on data
 made by `evaluation.demo.generate`: the sample is the first generated project, its bureau's staff
-member, the manager and an evaluator assigned to the project.
+member, the manager, an evaluator assigned to the project (one of four who share every project)
+and the panel member (an evaluator of the first PANEL_PROJECTS projects only).
 """
 
 import gc
@@ -17,7 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from evaluation.demo.generate import PREFIX
+from evaluation.demo.generate import PANEL, PREFIX
 from evaluation.models import ActionItem, AnnualReport, Indicator, ProjectEvaluation
 from projects.models import Project, User
 
@@ -59,7 +60,9 @@ def sample() -> Sample:
         users={
             "staff": User.objects.get(username=f"{PREFIX}staff-{project.bureau.code}"),
             "manager": User.objects.get(username=f"{PREFIX}manager"),
-            "evaluator": evaluation.evaluators.order_by("username").first(),
+            "evaluator": evaluation.evaluators.exclude(username=PANEL).order_by("username").first(),
+            # None on data generated before the panel member: the role is left out
+            "panel": User.objects.filter(username=PANEL).first(),
         },
     )
 
@@ -194,6 +197,14 @@ KEY_PAGES = [
     ),
     Page("API 目標", "api_targets", kind="api", scope="paginated"),
     Page("API モニタリング値", "api_values", kind="api", scope="paginated"),
+    # one fiscal year's values (a BI tool's usual request), FY2008: in both samples' years
+    Page(
+        "API モニタリング値（年度）",
+        "api_values",
+        kind="api",
+        scope="paginated",
+        query="fiscal_year=2008",
+    ),
     Page(
         "API 評定",
         "api_ratings",
@@ -246,7 +257,9 @@ KEY_PAGES = [
     page if page.url_name not in PAGE_BUDGETS else replace(page, budget=PAGE_BUDGETS[page.url_name])
     for page in KEY_PAGES
 ]
-ROLES = ("staff", "manager", "evaluator")
+# Two evaluators: one of the four who share every project (an evaluator's widest scope) and the
+# panel member, assigned PANEL_PROJECTS projects at every size (a few among 2,000: the sparsest).
+ROLES = ("staff", "manager", "evaluator", "panel")
 # Time at 2,000 projects over time at 19 (issue 15); pages of one project are held to the
 # paginated bound. Pages that list every project have no bound: their size is the programme's.
 TIME_RATIO_TARGET = {"one": 1.5, "paginated": 1.5, "national": 3.0}

@@ -14,7 +14,10 @@ III: 2011–2020):
   last two years and approved before;
 - a value per indicator and year, of all four kinds (数値, ゼロ, 該当なし, 未把握);
 - evaluation rounds in the third year of each phase, with two evaluators' ratings, most
-  evaluations finished, and action items from the recommendations in every state;
+  evaluations finished, and action items from the recommendations in every state; four
+  evaluators share every project between them, and a fifth, a panel member, is assigned
+  PANEL_PROJECTS projects only, the first and the last ones (an evaluator of a few projects,
+  as most are);
 - a member list (会員名簿) of about `members` organisations (300 by default): four in five
   firms, most of them the project's own and some shared, and universities, research
   institutes, local governments, chambers, banks, support bodies and trading companies drawn
@@ -80,6 +83,9 @@ from projects.registry import normalise_name
 
 PREFIX = "gen-"
 CASES_PER_PROJECT = 4
+# The panel member's projects: the same few at every size (the benchmark's fourth reader).
+PANEL_PROJECTS = 3
+PANEL = f"{PREFIX}evaluator-panel"
 ADOPTIONS_PER_PROJECT = 6
 CASE_THEMES = ("新素材の評価", "試作品の共同開発", "販路開拓", "省エネ技術", "医療機器の開発")
 PARTNER_ROLES = ("共同研究先", "販売先", "試作の協力", "")
@@ -139,6 +145,7 @@ class People:
     staff: dict[int, User]  # bureau id → staff member
     manager: User
     evaluators: list[User]
+    panel: User
 
 
 def _user(username: str, role: Role, bureau=None) -> User:
@@ -151,12 +158,14 @@ def _user(username: str, role: Role, bureau=None) -> User:
 
 
 def people(bureaus: list[Bureau]) -> People:
-    """The generated accounts: one staff member per bureau, a manager and four evaluators. They
-    cannot sign in (no password); the benchmark logs them in directly."""
+    """The generated accounts: one staff member per bureau, a manager, four evaluators and a
+    panel member (an evaluator of PANEL_PROJECTS projects). They cannot sign in (no password);
+    the benchmark logs them in directly."""
     return People(
         staff={b.pk: _user(f"{PREFIX}staff-{b.code}", Role.STAFF, b) for b in bureaus},
         manager=_user(f"{PREFIX}manager", Role.MANAGER),
         evaluators=[_user(f"{PREFIX}evaluator-{n}", Role.EVALUATOR) for n in range(1, 5)],
+        panel=_user(PANEL, Role.EVALUATOR),
     )
 
 
@@ -275,10 +284,31 @@ class Generator:
                 self._chunk(first, size)
             if progress:
                 progress(size)
+        self._panel()
         # The memberships were bulk-inserted around services.member_counts: the national
         # member counts once, from every membership (the other summaries: rebuild_summaries).
         rebuild_member_counts()
         return self.counts
+
+    def _panel(self) -> None:
+        """The panel member is assigned, in every round, the first project generated (the
+        benchmark's sample) and the last PANEL_PROJECTS - 1 (the rows written last: a walk of a
+        table in the order it was written crosses all of it before reaching them). (After the
+        rest: the other rows are those of a generator without a panel.) A run that tops the
+        data up moves the assignment to the new last ones: PANEL_PROJECTS at every size."""
+        generated = Project.objects.filter(code__startswith=PREFIX)
+        projects = [
+            *generated.order_by("code")[:1],
+            *generated.order_by("-code")[: PANEL_PROJECTS - 1],
+        ]
+        evaluations = ProjectEvaluation.objects.filter(
+            project__in=projects, round__in=list(self.rounds.values())
+        )
+        Through = ProjectEvaluation.evaluators.through
+        Through.objects.filter(user=self.people.panel).delete()  # a top-up's: the new last ones
+        Through.objects.bulk_create(
+            [Through(projectevaluation=e, user=self.people.panel) for e in evaluations]
+        )
 
     def _save(self, model, objs: list, label: str | None = None) -> list:
         """Bulk-insert with history rows when the model keeps an audit history."""

@@ -72,14 +72,17 @@ class MonitoredValueQuerySet(SettledQuerySet):
             project__code=project_code, indicator__code=indicator_code, fiscal_year=fiscal_year
         )
 
-    def visible_to(self, user, *, project=None):
+    def visible_to(self, user, *, project=None, assigned=None):
         """Reference values (published sources) are read by every signed-in user. Reported
         values follow their annual report (DOMAIN.md): the project's bureau staff always,
         other bureaus' staff once the report is approved, managers and admins always, evaluators
         once submitted for the projects assigned to them. `project`: the one project whose
         values the caller reads (its page, its report): its values only, an evaluator's
         assignment to it checked once instead of every project assigned listed (all 2,000
-        for an evaluator of them all, issue 27)."""
+        for an evaluator of them all, issue 27). `assigned`: an evaluator's projects, listed
+        by the caller where they are few (workflow.few_assigned_projects): written into the
+        query as ids, so PostgreSQL reads their rows and the published ones by index (a page
+        of the API: 144-216 ms → 1-6 ms for an evaluator of 3 projects among 2,000)."""
         role = user_role(user)
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -95,7 +98,9 @@ class MonitoredValueQuerySet(SettledQuerySet):
             from evaluation.models.workflow import assigned_projects, assigned_to_project
 
             filed = ["submitted", "approved"]
-            if project is None:
+            if assigned is not None:
+                assigned = Q(project_id__in=assigned, report__state__in=filed)
+            elif project is None:
                 assigned = Q(project__in=assigned_projects(user), report__state__in=filed)
             else:
                 assigned = Q(assigned_to_project(user, project), report__state__in=filed)
@@ -177,7 +182,15 @@ class MonitoredValue(models.Model):
         indexes = [
             models.Index(
                 fields=["fiscal_year", "indicator", "project"], name="value_year_indicator_project"
-            )
+            ),
+            # The API's pages of one fiscal year, in id order: the year's rows walked in that
+            # order until the page is full, not all 80,000 of them sorted (SQLite, 2,000
+            # projects: 190-260 ms → 10-15 ms a page; issue 27).
+            models.Index(fields=["fiscal_year", "id"], name="value_year_id"),
+            # The published figures in id order, for a reader whose other rows are few (an
+            # evaluator of a few projects): PostgreSQL reads them and the few projects' rows by
+            # index instead of walking every row (1.2 million at 2,000 projects) to fill a page.
+            models.Index(fields=["id"], condition=Q(origin="reference"), name="value_reference_id"),
         ]
 
     def natural_key(self):

@@ -119,6 +119,30 @@ def assigned_projects(user):
     return ProjectEvaluation.objects.filter(evaluators=user).values("project_id")
 
 
+# An evaluator assigned at most this many projects has them listed as ids in the queries that
+# read a page of a large table in id order (few_assigned_projects, API モニタリング値).
+FEW_PROJECTS = 20
+
+
+def few_assigned_projects(user) -> list[int] | None:
+    """The ids of the projects assigned to an evaluator, where they are at most FEW_PROJECTS
+    (one query); None for an evaluator of more (the scope stays a subquery, checked row by row
+    as a walk in id order finds rows at once) and for the other roles (no query). A page of
+    rows in id order whose visible rows are few is read by index from the listed ids; from a
+    subquery, PostgreSQL walks every row to fill it (issue 27)."""
+    from evaluation.models.evaluations import ProjectEvaluation
+
+    if user_role(user) != Role.EVALUATOR:
+        return None
+    ids = list(
+        ProjectEvaluation.objects.filter(evaluators=user)
+        .order_by()
+        .values_list("project_id", flat=True)
+        .distinct()[: FEW_PROJECTS + 1]
+    )
+    return ids if len(ids) <= FEW_PROJECTS else None
+
+
 def assigned_to(user, project: str = "project_id") -> Exists:
     """The row's project (`project`: its lookup) is assigned to the evaluator: the scope of
     assigned_projects checked for each row, for a query that reads a few projects' rows."""

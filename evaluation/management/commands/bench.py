@@ -47,6 +47,10 @@ class Command(BaseCommand):
         parser.add_argument("--import-rows", type=int, default=10_000)
         parser.add_argument("--only", help="この URL 名の画面だけを測る（カンマ区切り）")
         parser.add_argument(
+            "--roles",
+            help=f"この役割だけで開く（カンマ区切り、{', '.join(bench.ROLES)} から）",
+        )
+        parser.add_argument(
             "--no-pages", action="store_true", help="画面は測らず、出力と取込みの比だけを測る"
         )
 
@@ -61,7 +65,16 @@ class Command(BaseCommand):
         if options["only"]:
             names = set(options["only"].split(","))
             pages = [p for p in pages if p.url_name in names]
-        rows = [] if options["no_pages"] else bench.run(sample, repeat=repeat, pages=pages)
+        roles = bench.ROLES
+        if options["roles"]:
+            roles = tuple(options["roles"].split(","))
+            if unknown := set(roles) - set(bench.ROLES):
+                raise CommandError(f"役割がありません: {', '.join(sorted(unknown))}")
+        rows = (
+            []
+            if options["no_pages"]
+            else bench.run(sample, repeat=repeat, pages=pages, roles=roles)
+        )
         result = {
             "meta": {
                 "date": timezone.localdate().isoformat(),
