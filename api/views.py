@@ -22,7 +22,7 @@ from evaluation.models import (
     TargetVersion,
 )
 from evaluation.models.actions import API_ORDER
-from evaluation.models.workflow import few_assigned_projects
+from evaluation.models.workflow import few_filed_reports
 from evaluation.selectors.achievement import own_target_ratings
 from evaluation.selectors.national import (
     default_year,
@@ -165,7 +165,7 @@ def values(request):
     `value` is null for the last two. Money is in yen. Paged by cursor in `id` order, without
     a count (the table holds a million rows at 2,000 projects)."""
     rows = MonitoredValue.objects.visible_to(
-        request.user, assigned=few_assigned_projects(request.user)
+        request.user, filed=few_filed_reports(request.user)
     ).select_related("project", "indicator", "report")
     if (year := year_param(request, "fiscal_year")) is not None:
         rows = rows.filter(fiscal_year=year)

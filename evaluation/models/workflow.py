@@ -119,28 +119,31 @@ def assigned_projects(user):
     return ProjectEvaluation.objects.filter(evaluators=user).values("project_id")
 
 
-# An evaluator assigned at most this many projects has them listed as ids in the queries that
-# read a page of a large table in id order (few_assigned_projects, API モニタリング値).
-FEW_PROJECTS = 20
+# An evaluator whose assigned projects have at most this many submitted or approved reports
+# (20 projects over 15 years) has them listed as ids in the queries that read a page of a large
+# table in id order (few_filed_reports, API モニタリング値).
+FEW_REPORTS = 300
 
 
-def few_assigned_projects(user) -> list[int] | None:
-    """The ids of the projects assigned to an evaluator, where they are at most FEW_PROJECTS
-    (one query); None for an evaluator of more (the scope stays a subquery, checked row by row
-    as a walk in id order finds rows at once) and for the other roles (no query). A page of
-    rows in id order whose visible rows are few is read by index from the listed ids; from a
-    subquery, PostgreSQL walks every row to fill it (issue 27)."""
-    from evaluation.models.evaluations import ProjectEvaluation
+def few_filed_reports(user) -> list[tuple[int, int]] | None:
+    """(project id, report id) of the submitted and approved reports of the projects assigned
+    to an evaluator, where they are at most FEW_REPORTS (one query); None for an evaluator of
+    more (the scope stays a subquery, checked row by row as a walk in id order finds rows at
+    once) and for the other roles (no query). A page of values in id order whose visible rows
+    are few is read by index from the listed ids; from a subquery, PostgreSQL walks every row
+    to fill it, and from the reports' state it hashes every report (issue 27)."""
+    from evaluation.models.reports import AnnualReport
 
     if user_role(user) != Role.EVALUATOR:
         return None
-    ids = list(
-        ProjectEvaluation.objects.filter(evaluators=user)
+    rows = list(
+        AnnualReport.objects.filter(
+            project__in=assigned_projects(user), state__in=[State.SUBMITTED, State.APPROVED]
+        )
         .order_by()
-        .values_list("project_id", flat=True)
-        .distinct()[: FEW_PROJECTS + 1]
+        .values_list("project_id", "pk")[: FEW_REPORTS + 1]
     )
-    return ids if len(ids) <= FEW_PROJECTS else None
+    return rows if len(rows) <= FEW_REPORTS else None
 
 
 def assigned_to(user, project: str = "project_id") -> Exists:

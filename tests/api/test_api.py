@@ -558,47 +558,44 @@ def test_a_targets_page_sorts_no_targets_whole(client, users, assigned_late):
             assert plan[0][1] == "SCAN evaluation_target" and not sorts, (who, plan)
 
 
-@pytest.mark.parametrize("few", [20, 4])  # the evaluator's 5 projects: listed as ids, or not
+@pytest.mark.parametrize("few", [300, 1])  # the evaluator's filed reports: listed as ids, or not
 def test_an_evaluators_values_are_the_published_and_the_assigned_projects_filed_ones(
     client, users, assigned_late, monkeypatch, few
 ):
-    """Issue 27: an evaluator of at most FEW_PROJECTS projects has them written into the
-    values' query as ids (PostgreSQL reads them by index), one of more through a subquery;
-    either way every page holds the same rows: the published figures and the assigned
-    projects' values of submitted or approved reports, in id order."""
+    """Issue 27: an evaluator whose assigned projects filed at most FEW_REPORTS reports has
+    them written into the values' query as ids (PostgreSQL reads them by index), one of more
+    reads them through a subquery; either way every page holds the same rows: the published
+    figures and the assigned projects' values of submitted or approved reports, in id order."""
     from django.db.models import Q
 
     from evaluation.models import ProjectEvaluation
-    from evaluation.models.workflow import few_assigned_projects
+    from evaluation.models.workflow import few_filed_reports
 
-    monkeypatch.setattr("evaluation.models.workflow.FEW_PROJECTS", few)
+    monkeypatch.setattr("evaluation.models.workflow.FEW_REPORTS", few)
     evaluator = users["evaluator"]
     assigned = ProjectEvaluation.objects.filter(evaluators=evaluator).values("project")
-    listed = few_assigned_projects(evaluator)
-    if few == 20:
-        assert sorted(listed) == sorted(a["project"] for a in assigned) and len(listed) == 5
+    filed = AnnualReport.objects.filter(project__in=assigned, state__in=["submitted", "approved"])
+    listed = few_filed_reports(evaluator)
+    if few == 300:
+        assert sorted(listed) == sorted(filed.values_list("project_id", "pk"))
     else:
-        assert listed is None
+        assert listed is None and filed.count() > 1
     # two published figures, one early and one late in the table
     first, last = MonitoredValue.objects.order_by("pk")[:1][0], MonitoredValue.objects.latest("pk")
     for value in (first, last):
         value.report, value.origin = None, MonitoredValue.Origin.REFERENCE
         value.save()
     expected = list(
-        MonitoredValue.objects.filter(
-            Q(origin="reference")
-            | Q(project__in=assigned, report__state__in=["submitted", "approved"])
-        )
+        MonitoredValue.objects.filter(Q(origin="reference") | Q(report__in=filed))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
     headers = token_header(evaluator)
     rows, pages = walk(client, "api_values", {"page_size": 4}, headers)
     assert [r["id"] for r in rows] == expected and pages == -(-len(expected) // 4)
-    reported = [r for r in rows if r["origin"] == "reported"]
-    assert reported and {r["project"] for r in reported} <= {p.code for p in assigned_late} | {
-        Project.objects.get(pk=a["project"]).code for a in assigned
-    }
+    reported = {r["project"] for r in rows if r["origin"] == "reported"}
+    assert reported and reported & {p.code for p in assigned_late}
+    assert reported <= set(Project.objects.filter(pk__in=assigned).values_list("code", flat=True))
     assert {first.pk, last.pk} <= {r["id"] for r in rows}
     year, _ = walk(client, "api_values", {"page_size": 3, "fiscal_year": 2007}, headers)
     assert [r["id"] for r in year] == list(
@@ -608,16 +605,26 @@ def test_an_evaluators_values_are_the_published_and_the_assigned_projects_filed_
     )
 
 
-def test_few_assigned_projects_reads_nothing_for_other_roles(users, django_assert_num_queries):
-    from evaluation.models.workflow import few_assigned_projects
+def test_an_evaluator_of_no_filed_report_reads_the_published_figures_only(client, users):
+    from evaluation.models.workflow import few_filed_reports
 
-    users["manager"].groups.all()  # the role, read once and cached on the user
+    published = MonitoredValue.objects.create(
+        project=ProjectFactory(), indicator=IndicatorFactory(), fiscal_year=2007, kind="zero",
+        value=0, origin=MonitoredValue.Origin.REFERENCE,
+    )  # fmt: skip
+    assert few_filed_reports(users["evaluator"]) == []
+    rows, _ = walk(client, "api_values", {}, token_header(users["evaluator"]))
+    assert [r["id"] for r in rows] == [published.pk]
+
+
+def test_few_filed_reports_reads_nothing_for_other_roles(users, django_assert_num_queries):
+    from evaluation.models.workflow import few_filed_reports
+    from projects.models import user_role
+
     for who in ("manager", "staff"):
-        from projects.models import user_role
-
-        user_role(users[who])
+        user_role(users[who])  # the role, read once and cached on the user
         with django_assert_num_queries(0):
-            assert few_assigned_projects(users[who]) is None
+            assert few_filed_reports(users[who]) is None
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's EXPLAIN QUERY PLAN")
