@@ -62,6 +62,31 @@ class CursorPagination:
         self.rows = rows
 
     def paginate_queryset(self, queryset, request) -> list:
+        size = self._size(request)
+        queryset = self._from_cursor(queryset)
+        if self.rows is None:
+            rows = list(queryset[: size + 1])
+        else:  # the page's keys sorted alone, its rows read whole by them (read_by_keys)
+            page = Subquery(queryset.values("pk")[: size + 1])
+            rows = list(self.rows.filter(pk__in=page).order_by(*self.keys))
+        return self._page(rows, size)
+
+    def paginate_parts(self, parts: list, request) -> list:
+        """A page of the union of `parts` (querysets of one model, which may overlap, each read
+        in the order of the one key `pk` through its own index): the first page's worth of
+        keys of each after the cursor (a query each), merged, and the page's rows read by them
+        from `rows` (one query). For a union that, as one query (an OR), the database reads by
+        walking every row in key order to find the few it holds (issue 27)."""
+        if self.keys != ("pk",) or self.rows is None:
+            raise ValueError("parts page by `pk` alone and read their rows from `rows`")
+        size = self._size(request)
+        keys = set()
+        for part in parts:
+            keys.update(self._from_cursor(part).values_list("pk", flat=True)[: size + 1])
+        page = sorted(keys)[: size + 1]
+        return self._page(list(self.rows.filter(pk__in=page).order_by("pk")), size)
+
+    def _size(self, request) -> int:
         self.request = request
         params = request.query_params
         if "page" in params:
@@ -70,14 +95,15 @@ class CursorPagination:
         if "page_size" in params:
             with contextlib.suppress(ValueError):  # as PageNumberPagination: the default
                 size = _positive_int(params["page_size"], strict=True, cutoff=self.max_page_size)
+        return size
+
+    def _from_cursor(self, queryset):
         queryset = queryset.order_by(*self.keys)
-        if cursor := params.get("cursor"):
+        if cursor := self.request.query_params.get("cursor"):
             queryset = queryset.filter(self._after(self.decode(cursor)))
-        if self.rows is None:
-            rows = list(queryset[: size + 1])
-        else:  # the page's keys sorted alone, its rows read whole by them (read_by_keys)
-            page = Subquery(queryset.values("pk")[: size + 1])
-            rows = list(self.rows.filter(pk__in=page).order_by(*self.keys))
+        return queryset
+
+    def _page(self, rows: list, size: int) -> list:
         self.next_keys = None
         if len(rows) > size:
             rows = rows[:size]
