@@ -116,7 +116,10 @@ class MonitoredValueQuerySet(SettledQuerySet):
         part is read through the year's index instead of its own."""
         parts = [
             self.filter(origin=MonitoredValue.Origin.REFERENCE),
-            self.filter(report_id__in=[r for _p, r in filed]),
+            # the project too, as visible_to checks it (a value's report is its project's)
+            self.filter(
+                report_id__in=[r for _p, r in filed], project_id__in={p for p, _r in filed}
+            ),
         ]
         if fiscal_year is None:
             return parts
@@ -206,8 +209,8 @@ class MonitoredValue(models.Model):
             # projects: 190-260 ms → 10-15 ms a page; issue 27).
             models.Index(fields=["fiscal_year", "id"], name="value_year_id"),
             # The published figures in id order, for a reader whose other rows are few (an
-            # evaluator of a few projects): PostgreSQL reads them and the few projects' rows by
-            # index instead of walking every row (1.2 million at 2,000 projects) to fill a page.
+            # evaluator of a few projects, filed_parts): read by this index and the few reports'
+            # values by theirs, instead of walking every value (1.2 million at 2,000 projects).
             models.Index(fields=["id"], condition=Q(origin="reference"), name="value_reference_id"),
         ]
 
