@@ -63,7 +63,7 @@ class CursorPagination:
 
     def paginate_queryset(self, queryset, request) -> list:
         size = self._size(request)
-        queryset = self._from_cursor(queryset)
+        queryset = self._from_cursor(queryset, request)
         if self.rows is None:
             rows = list(queryset[: size + 1])
         else:  # the page's keys sorted alone, its rows read whole by them (read_by_keys)
@@ -82,7 +82,7 @@ class CursorPagination:
         size = self._size(request)
         keys = set()
         for part in parts:
-            keys.update(self._from_cursor(part).values_list("pk", flat=True)[: size + 1])
+            keys.update(self._from_cursor(part, request).values_list("pk", flat=True)[: size + 1])
         page = sorted(keys)[: size + 1]
         return self._page(list(self.rows.filter(pk__in=page).order_by("pk")), size)
 
@@ -97,9 +97,9 @@ class CursorPagination:
                 size = _positive_int(params["page_size"], strict=True, cutoff=self.max_page_size)
         return size
 
-    def _from_cursor(self, queryset):
+    def _from_cursor(self, queryset, request):
         queryset = queryset.order_by(*self.keys)
-        if cursor := self.request.query_params.get("cursor"):
+        if cursor := request.query_params.get("cursor"):
             queryset = queryset.filter(self._after(self.decode(cursor)))
         return queryset
 

@@ -113,7 +113,9 @@ class MonitoredValueQuerySet(SettledQuerySet):
         the year asked, to find the few an evaluator of a few projects may see (SQLite: 56-82
         ms a page of one year at 2,000 projects, 2-7 ms in parts; issue 27). `fiscal_year` is
         compared as an expression (fiscal_year + 0) that no index serves, so that neither
-        part is read through the year's index instead of its own."""
+        part is read through the year's index instead of its own. The rows are visible_to's
+        as long as a value's report is its own project's, as every service writes them (a value
+        of an assigned project under another project's filed report would be left out)."""
         parts = [
             self.filter(origin=MonitoredValue.Origin.REFERENCE),
             # the project too, as visible_to checks it (a value's report is its project's)
