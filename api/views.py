@@ -182,9 +182,7 @@ def values(request):
         paginator = CursorPagination(endpoint="values", keys=("pk",), rows=read)
         page = paginator.paginate_parts([narrowed(part) for part in parts], request)
     else:
-        rows = MonitoredValue.objects.visible_to(request.user).select_related(
-            "project", "indicator", "report"
-        )
+        rows = read.visible_to(request.user)
         if year is not None:
             rows = rows.filter(fiscal_year=year)
         paginator = CursorPagination(endpoint="values", keys=("pk",))

@@ -67,7 +67,7 @@ class Command(BaseCommand):
             pages = [p for p in pages if p.url_name in names]
         roles = bench.ROLES
         if options["roles"]:
-            roles = tuple(options["roles"].split(","))
+            roles = tuple(role for role in options["roles"].split(",") if role)
             if unknown := set(roles) - set(bench.ROLES):
                 raise CommandError(f"役割がありません: {', '.join(sorted(unknown))}")
         rows = (
