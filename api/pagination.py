@@ -1,50 +1,26 @@
 import contextlib
-from functools import partial
 
 from django.core import signing
-from django.core.paginator import Paginator
 from django.db.models import Q, Subquery
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination, _positive_int
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from evaluation.selectors.paging import read_by_keys
-
-
-class KeyedPaginator(Paginator):
-    """Django's paginator whose pages read their rows by their keys (read_by_keys): the sort
-    of every row the caller may see reads only the order's columns; `rows` are the page's
-    rows as the endpoint serializes them (select_related; the list's order is applied)."""
-
-    def __init__(self, object_list, per_page, *, rows, count=None, **options):
-        super().__init__(object_list, per_page, **options)
-        self.rows = rows
-        if count is not None:  # counted already (the caller's count query: none here)
-            self.count = count
-
-    def page(self, number):
-        return read_by_keys(super().page(number), self.rows)
-
 
 class Pagination(PageNumberPagination):
-    """`?page=2`, `?page_size=500` (at most 1,000): count, next, previous, results. With
-    `rows=`, the page is read by its keys (KeyedPaginator); with `count=` too, the rows are
-    not counted again (the caller counted them another way than it reads the page)."""
+    """`?page=2`, `?page_size=500` (at most 1,000): count, next, previous, results. For the
+    projects' list (a few thousand rows at most); the other lists page by cursor."""
 
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
 
-    def __init__(self, *, rows=None, count=None):
-        if rows is not None:
-            self.django_paginator_class = partial(KeyedPaginator, rows=rows, count=count)
-
 
 class CursorPagination:
     """Keyset pagination for the lists over large tables (issue 27): `?cursor=` (opaque, taken
     from `next`), `?page_size=` (default 100, at most 1,000). Rows come in the order of `keys`
-    (ascending, never null, the last one unique), and a page is `WHERE keys > the cursor's
+    (ascending, never null, unique together), and a page is `WHERE keys > the cursor's
     ORDER BY keys LIMIT size + 1`: no COUNT and no OFFSET, so the last page of 1.2 million rows
     costs what the first does. The cursor is the last row's keys, signed for its endpoint: a
     cursor edited by hand, or taken from another endpoint, answers 400. `count` is given only
@@ -125,12 +101,16 @@ class CursorPagination:
         return signing.dumps(values, salt=self.salt)
 
     def _after(self, values: list):
-        """(k1, k2, …) > (v1, v2, …): k1 > v1, or k1 = v1 and k2 > v2, …"""
+        """(k1, k2, …) > (v1, v2, …): k1 > v1, or k1 = v1 and k2 > v2, …; with k1 ≥ v1 beside
+        the OR, where there are several keys, so that the walk of the order's index starts
+        at the cursor (a range on its first column) instead of at the index's first entry."""
         condition = Q()
         equal = {}
         for key, value in zip(self.keys, values, strict=True):
             condition |= Q(**equal, **{f"{key}__gt": value})
             equal[key] = value
+        if len(self.keys) > 1:
+            condition &= Q(**{f"{self.keys[0]}__gte": values[0]})
         return condition
 
     def next_link(self) -> str | None:

@@ -1,8 +1,8 @@
 """The read-only JSON API for BI tools (docs/api.md). Every endpoint answers GET only, to a
 signed-in session or a token issued by an admin, and reads through the same `visible_to(user)`
 scopes as the screens: what a user cannot see on a screen never appears here. Lists are
-paginated: by page number (api.pagination.Pagination), and the lists over large tables
-(values, targets, ratings) by cursor (api.pagination.CursorPagination, no COUNT over the table);
+paginated: the projects by page number (api.pagination.Pagination), the others by cursor
+(api.pagination.CursorPagination: no COUNT and no OFFSET, a page walks an index and stops);
 each endpoint costs a fixed number of queries whatever the page size (pinned in
 tests/api/test_api.py)."""
 
@@ -22,6 +22,7 @@ from evaluation.models import (
     TargetVersion,
 )
 from evaluation.models.actions import API_ORDER
+from evaluation.models.evaluations import EVALUATION_API_ORDER
 from evaluation.models.workflow import few_filed_reports
 from evaluation.selectors.achievement import own_target_ratings
 from evaluation.selectors.national import (
@@ -56,11 +57,9 @@ def year_param(request, name: str) -> int | None:
     return year
 
 
-def page_of(request, queryset, serialize, *, rows=None, count=None):
-    """A page of `queryset`, serialized; `rows`: read the page's rows by their keys (a list
-    sorted on joined tables' columns, see api.pagination.KeyedPaginator); `count`: the
-    queryset's rows, counted already (with `rows`)."""
-    paginator = Pagination(rows=rows, count=count)
+def page_of(request, queryset, serialize):
+    """A page of `queryset` by page number, serialized."""
+    paginator = Pagination()
     page = paginator.paginate_queryset(queryset, request)
     return paginator.get_paginated_response([serialize(row) for row in page])
 
@@ -317,13 +316,15 @@ def _year_value(figure):
 @api_view(["GET"])
 def evaluations(request):
     """The project evaluations of rounds the user may see. The final grade, findings and
-    recommendations appear once the evaluation is finished; evaluators' own ratings never."""
-    rows = ProjectEvaluation.objects.visible_to(request.user).order_by(
-        "round__fiscal_year", "round_id", "project__order", "project__code"
-    )
+    recommendations appear once the evaluation is finished; evaluators' own ratings never.
+    Paged by cursor in the rounds' and projects' order (kept on the evaluation: a page walks an
+    index and stops), without a count."""
+    rows = ProjectEvaluation.objects.api_page_scope(request.user)
     if code := request.query_params.get("project"):
         rows = rows.filter(project__code=code)
     read = ProjectEvaluation.objects.select_related("round__phase", "project")
+    paginator = CursorPagination(endpoint="evaluations", keys=EVALUATION_API_ORDER, rows=read)
+    page = paginator.paginate_queryset(rows, request)
 
     def serialize(e):
         finished = e.state == ProjectEvaluation.State.FINISHED
@@ -344,38 +345,39 @@ def evaluations(request):
             "consolidated_at": local_isoformat(e.consolidated_at) if finished else None,
         }
 
-    return page_of(request, rows, serialize, rows=read)
+    return paginator.get_paginated_response([serialize(e) for e in page])
 
 
 @api_view(["GET"])
 def action_items(request):
-    """Action items the user may see. `?project=<code>`, `?state=`, `?due_fiscal_year=`."""
-    # the year, the project's order and code (kept on the item: a page walks an index)
-    rows = ActionItem.objects.order_by(*API_ORDER)
+    """Action items the user may see. `?project=<code>`, `?state=`, `?due_fiscal_year=`. Paged
+    by cursor in the year's, the project's and the item's order (kept on the item: a page
+    walks an index and stops), without a count."""
+    rows = ActionItem.objects.api_page_scope(request.user)
     if code := request.query_params.get("project"):
         rows = rows.filter(project__code=code)
     if state := request.query_params.get("state"):
         rows = rows.filter(state=state)
     if (year := year_param(request, "due_fiscal_year")) is not None:
         rows = rows.filter(due_fiscal_year=year)
-    # counted through the project's index, the page's keys read as ActionItemQuerySet.page_scope
-    rows, count = rows.page_scope(request.user)
-    return page_of(
-        request,
-        rows,
-        lambda i: {
-            "id": i.pk,
-            "project": i.project.code,
-            "source": i.source,
-            "evaluation": i.evaluation_id,
-            "report_fiscal_year": i.report.fiscal_year if i.report_id else None,
-            "text": i.text,
-            "due_fiscal_year": i.due_fiscal_year,
-            "state": i.state,
-            "done_note": i.done_note,
-            "decision_note": i.decision_note,
-            "created_at": local_isoformat(i.created_at),
-        },
-        rows=ActionItem.objects.select_related("project", "report"),
-        count=count,
+    read = ActionItem.objects.select_related("project", "report")
+    paginator = CursorPagination(endpoint="action_items", keys=API_ORDER, rows=read)
+    page = paginator.paginate_queryset(rows, request)
+    return paginator.get_paginated_response(
+        [
+            {
+                "id": i.pk,
+                "project": i.project.code,
+                "source": i.source,
+                "evaluation": i.evaluation_id,
+                "report_fiscal_year": i.report.fiscal_year if i.report_id else None,
+                "text": i.text,
+                "due_fiscal_year": i.due_fiscal_year,
+                "state": i.state,
+                "done_note": i.done_note,
+                "decision_note": i.decision_note,
+                "created_at": local_isoformat(i.created_at),
+            }
+            for i in page
+        ]
     )

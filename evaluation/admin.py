@@ -20,7 +20,7 @@ from evaluation.models import (
     WorkflowEvent,
     YearlyPlan,
 )
-from evaluation.services.item_positions import item_positions_refill
+from evaluation.services.list_positions import list_positions_refill
 from evaluation.services.member_counts import member_counts_kept
 from projects.admin import BureauAdmin, MembershipAdmin, OrganisationAdmin, ProjectAdmin
 from projects.models import Bureau, Membership, Organisation, Project
@@ -230,7 +230,8 @@ class KeptMembershipAdmin(MembershipAdmin):
 
 class KeptProjectAdmin(ProjectAdmin):
     """A project's order, code or bureau (its action items keep copies of them, and of the
-    bureau's order, to sort the lists by: services/item_positions.py), written again in the
+    bureau's order, and its evaluations of its order and code, to sort the lists by:
+    services/list_positions.py), written again in the
     admin's transaction; an add, a change or a revert from the history."""
 
     def save_model(self, request, obj, form, change):
@@ -238,7 +239,7 @@ class KeptProjectAdmin(ProjectAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             if change:
-                item_positions_refill(projects=[obj.pk])
+                list_positions_refill(projects=[obj.pk])
 
 
 class KeptBureauAdmin(BureauAdmin):
@@ -248,7 +249,7 @@ class KeptBureauAdmin(BureauAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             if change:
-                item_positions_refill(bureaus=[obj.pk])
+                list_positions_refill(bureaus=[obj.pk])
 
 
 for _model, _admin in (

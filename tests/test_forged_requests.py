@@ -20,7 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from evaluation.models import ActionItem, Activity, ProjectEvaluation, YearlyPlan
-from evaluation.services.item_positions import position_of
+from evaluation.services.list_positions import evaluation_position_of, position_of
 from tests.factories import ProjectFactory, ProjectPlanFactory, conftest_world
 from tests.test_form_corpus import dump
 from tests.test_permission_matrix import MATRIX, make_matrix_objects, matrix_case
@@ -390,7 +390,11 @@ def make_other(other_bureau, own):
     item = ActionItem.objects.create(
         project=project,
         source=ActionItem.Source.EVALUATION,
-        evaluation=ProjectEvaluation.objects.create(round=own["open"].round, project=project),
+        evaluation=ProjectEvaluation.objects.create(
+            round=own["open"].round,
+            project=project,
+            **evaluation_position_of(own["open"].round, project),
+        ),
         text="販路開拓",
         due_fiscal_year=2009,
         **position_of(project),

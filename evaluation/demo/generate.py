@@ -60,7 +60,7 @@ from evaluation.models import (
     YearlyPlan,
 )
 from evaluation.models.reports import SELF_RATINGS
-from evaluation.services.item_positions import position_of
+from evaluation.services.list_positions import evaluation_position_of, position_of
 from evaluation.services.member_counts import rebuild_member_counts
 from projects.cases import STAGE_ORDER
 from projects.models import (
@@ -739,6 +739,7 @@ class Generator:
                 ProjectEvaluation(
                     round=round_,
                     project=p,
+                    **evaluation_position_of(round_, p),
                     state=finished
                     and ProjectEvaluation.State.FINISHED
                     or ProjectEvaluation.State.IN_PROGRESS,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluation.models.catalogue import choice_label
 from projects.history import HistoricalRecords
-from projects.models import Project, Role, user_role
+from projects.models import Project, Role, in_bureau_of, user_role
 
 # A page of the lists, for a reader who may see more items than this, walks the order's index
 # (item_position, item_api_position) and stops once it has the page, an evaluator's assignment
@@ -23,18 +23,20 @@ SORT_UP_TO = 500
 class ActionItemQuerySet(models.QuerySet):
     def visible_to(self, user, *, per_row: bool = False):
         """Managers and admins: all. Staff: their bureau's. Evaluators: items of the projects
-        assigned to them: listed (a count, a sort of few items read through the project's
-        index) or, with `per_row`, checked for each item (EXISTS: one project's items or one
-        item, or a page walking the order's index; WorkflowQuerySet.visible_to, issue 27).
-        Others: none."""
+        assigned to them. The bureau's or the assigned projects are listed (a count, a sort
+        of few items read through the project's index) or, with `per_row`, checked for each
+        item (EXISTS: one project's items or one item, or a page walking the order's index;
+        WorkflowQuerySet.visible_to, issue 27). Others: none."""
+        from evaluation.models.workflow import assigned_projects, assigned_to
+
         role = user_role(user)
         if role in (Role.MANAGER, Role.ADMIN):
             return self.all()
         if role == Role.STAFF:
+            if per_row:
+                return self.filter(in_bureau_of(user))
             return self.filter(project__bureau_id=user.bureau_id)
         if role == Role.EVALUATOR:
-            from evaluation.models.workflow import assigned_projects, assigned_to
-
             if per_row:
                 return self.filter(assigned_to(user))
             return self.filter(project__in=assigned_projects(user))
@@ -44,6 +46,15 @@ class ActionItemQuerySet(models.QuerySet):
         """The items `user` may see, as a page reads them when they are `count` in all (the
         count of visible_to): walking the order's index beyond SORT_UP_TO."""
         return self.visible_to(user, per_row=count > SORT_UP_TO)
+
+    def api_page_scope(self, user):
+        """The items `user` may see as a page of API 改善事項 (by cursor, no count) reads them:
+        a reader of more than a few evaluations (FEW_EVALUATIONS) by a walk of the index
+        item_api_position, each item's scope checked; a reader of a few through the project's
+        index, sorted."""
+        from evaluation.models.evaluations import few_evaluations
+
+        return self.visible_to(user, per_row=not few_evaluations(user))
 
     def page_scope(self, user) -> tuple["ActionItemQuerySet", int]:
         """The items `user` may see as a page of the lists reads them (paged_for), and how many
@@ -121,9 +132,9 @@ class ActionItem(models.Model):
     # The item's place in the lists, kept: copies of its project's bureau's order, the
     # project's order and code, so that a page of the lists walks an index of this table and
     # stops, where the order read through the project and its bureau sorted every item the
-    # reader may see (issue 27). Written with the item (services.item_positions.position_of)
+    # reader may see (issue 27). Written with the item (services.list_positions.position_of)
     # and again in the transaction of every change of a project's order, code or bureau or
-    # of a bureau's order (services.item_positions.item_positions_refill); not audited.
+    # of a bureau's order (services.list_positions.list_positions_refill); not audited.
     bureau_order = models.PositiveSmallIntegerField(_("局の表示順（並び順の写し）"), editable=False)
     project_order = models.PositiveSmallIntegerField(
         _("プロジェクトの表示順（並び順の写し）"), editable=False

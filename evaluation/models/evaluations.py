@@ -4,13 +4,21 @@ manager consolidates the ratings into one final evaluation that the project's bu
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from projects.domain import in_active_language
 from projects.history import HistoricalRecords
-from projects.models import FISCAL_YEAR_RANGE, Phase, Project, ReferenceModel, Role, user_role
+from projects.models import (
+    FISCAL_YEAR_RANGE,
+    Phase,
+    Project,
+    ReferenceModel,
+    Role,
+    in_bureau_of,
+    user_role,
+)
 
 
 class Grade(models.TextChoices):
@@ -101,20 +109,63 @@ class EvaluationRound(models.Model):
         return reverse("round_detail", args=[self.pk])
 
 
+# A reader whose scope holds at most this many project evaluations (an evaluator's assignments,
+# a bureau's evaluations for its staff: 50 projects in two rounds) has a page of API 評価 or API
+# 改善事項 read through that scope and sorted; a reader of more has it read by walking the
+# list's index, each row's scope checked, where their rows are dense enough for the walk to stop
+# soon (few_evaluations, issue 27).
+FEW_EVALUATIONS = 100
+
+
+def few_evaluations(user) -> bool:
+    """Whether an evaluator's assignments, or a staff member's bureau's project evaluations, are
+    at most FEW_EVALUATIONS: a read that stops at FEW_EVALUATIONS + 1 rows (one query, as cheap
+    for a scope of every project as for one of three). False for managers and admins (the
+    whole list is theirs: a walk stops at once) and for the others, with no query."""
+    role = user_role(user)
+    if role == Role.EVALUATOR:
+        rows = ProjectEvaluation.evaluators.through.objects.filter(user_id=user.pk)
+    elif role == Role.STAFF:
+        rows = ProjectEvaluation.objects.filter(project__bureau_id=user.bureau_id)
+    else:
+        return False
+    return len(rows.values_list("pk", flat=True)[: FEW_EVALUATIONS + 1]) <= FEW_EVALUATIONS
+
+
 class ProjectEvaluationQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, *, per_row: bool = False):
         """Managers and admins: all. Evaluators: the projects assigned to them. Staff: their
-        bureau's finished evaluations. Others: none."""
+        bureau's finished evaluations. Others: none. An evaluator's assignments and a staff
+        member's bureau are joined or, with `per_row`, checked for each evaluation (EXISTS: a
+        page walking the order's index, issue 27)."""
         role = user_role(user)
         if role in (Role.MANAGER, Role.ADMIN):
             return self.all()
         if role == Role.EVALUATOR:
+            if per_row:
+                assigned = ProjectEvaluation.evaluators.through.objects.filter(
+                    projectevaluation_id=OuterRef("pk"), user_id=user.pk
+                )
+                return self.filter(Exists(assigned))
             return self.filter(evaluators=user)
         if role == Role.STAFF:
-            return self.filter(
-                project__bureau_id=user.bureau_id, state=ProjectEvaluation.State.FINISHED
-            )
+            finished = self.filter(state=ProjectEvaluation.State.FINISHED)
+            if per_row:
+                return finished.filter(in_bureau_of(user))
+            return finished.filter(project__bureau_id=user.bureau_id)
         return self.none()
+
+    def api_page_scope(self, user):
+        """The evaluations `user` may see as a page of API 評価 reads them: a reader of more
+        than a few (FEW_EVALUATIONS) by a walk of the index evaluation_api_position, each
+        evaluation's scope checked; a reader of a few through their scope, sorted (a walk
+        would pass by most of the table to find them)."""
+        return self.visible_to(user, per_row=not few_evaluations(user))
+
+
+# API 評価's order: the round's fiscal year and the round, the project's order and code (the
+# kept copies; unique within a round); a page walks the index evaluation_api_position.
+EVALUATION_API_ORDER = ("round_fiscal_year", "round_id", "project_order", "project_code")
 
 
 class ProjectEvaluation(models.Model):
@@ -157,14 +208,41 @@ class ProjectEvaluation(models.Model):
     )
     consolidated_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
     version = models.PositiveIntegerField(_("更新番号"), default=1)
+    # The evaluation's place in API 評価 (API_ORDER), kept: copies of its round's fiscal year
+    # and of its project's order and code, so that a page walks the index evaluation_api_position
+    # and stops, where the order read through the round and the project sorted every evaluation
+    # the reader may see (issue 27). Written with the evaluation
+    # (services.list_positions.evaluation_position_of) and again in the transaction of every
+    # change of a project's order or code (services.list_positions.list_positions_refill); a
+    # round's fiscal year is never changed. Not audited.
+    round_fiscal_year = models.PositiveSmallIntegerField(
+        _("評価の年度（並び順の写し）"), editable=False
+    )
+    project_order = models.PositiveSmallIntegerField(
+        _("プロジェクトの表示順（並び順の写し）"), editable=False
+    )
+    project_code = models.CharField(
+        _("プロジェクトのコード（並び順の写し）"), max_length=60, editable=False
+    )
 
     objects = ProjectEvaluationQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[evaluators])
+    history = HistoricalRecords(
+        m2m_fields=[evaluators],
+        excluded_fields=["round_fiscal_year", "project_order", "project_code"],
+    )
 
     class Meta:
         verbose_name = _("プロジェクトの評価")
         verbose_name_plural = _("プロジェクトの評価")
         ordering = ["round", "project__bureau__order", "project__order"]
+        indexes = [
+            # a page of API 評価 (API_ORDER): the first entries of an index, without sorting
+            # every evaluation the reader may see (issue 27)
+            models.Index(
+                fields=["round_fiscal_year", "round", "project_order", "project_code"],
+                name="evaluation_api_position",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["round", "project"], name="evaluation_one_per_round"),
             models.CheckConstraint(

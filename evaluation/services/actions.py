@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evaluation.models import ActionItem, Activity
-from evaluation.services.item_positions import position_of
+from evaluation.services.list_positions import position_of
 from projects.models import Role
 
 State = ActionItem.State

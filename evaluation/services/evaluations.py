@@ -23,6 +23,7 @@ from evaluation.services.editing import (
     lock_for_edit,
     save_new_version,
 )
+from evaluation.services.list_positions import evaluation_position_of
 from projects.models import Role
 
 
@@ -108,7 +109,14 @@ def round_create(
     evaluation_round.save()
     evaluation_round.criteria.set(criteria)
     for project, evaluators in assignments.items():
-        evaluation = _audited(ProjectEvaluation(round=evaluation_round, project=project), by)
+        evaluation = _audited(
+            ProjectEvaluation(
+                round=evaluation_round,
+                project=project,
+                **evaluation_position_of(evaluation_round, project),
+            ),
+            by,
+        )
         evaluation.save()
         evaluation.evaluators.set(evaluators)
         notifications.on_assigned(evaluation, evaluators)

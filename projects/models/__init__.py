@@ -35,6 +35,7 @@ from projects.models.reference import (
     SubRegionQuerySet,
     SupportArea,
     User,
+    in_bureau_of,
     user_role,
 )
 from projects.models.registry import (
@@ -88,4 +89,5 @@ __all__ = [
     "User",
     "user_role",
     "year_end",
+    "in_bureau_of",
 ]

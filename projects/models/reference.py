@@ -7,7 +7,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -179,6 +179,13 @@ class Project(ReferenceModel):
     def is_editable_by(self, user) -> bool:
         """May this user change the bureau's records of this project (plans, reports)?"""
         return user_role(user) == Role.STAFF and user.bureau_id == self.bureau_id
+
+
+def in_bureau_of(user, project: str = "project_id") -> Exists:
+    """The row's project (`project`: its lookup) is of the staff member's bureau, checked for
+    each row: for a page that walks the list's index (a join would have SQLite read the
+    bureau's rows through its projects and sort them all, issue 27)."""
+    return Exists(Project.objects.filter(pk=OuterRef(project), bureau_id=user.bureau_id))
 
 
 class SubRegionQuerySet(ReferenceQuerySet):

@@ -12,13 +12,15 @@ from rest_framework.authtoken.models import Token
 from evaluation.models import (
     ActionItem,
     AnnualReport,
+    EvaluationCriterion,
     MonitoredValue,
+    ProjectEvaluation,
     State,
     Target,
     TargetMilestone,
     TargetVersion,
 )
-from evaluation.services.item_positions import position_of
+from evaluation.services.list_positions import position_of
 from projects.models import Project
 from tests.factories import IndicatorFactory, ProjectFactory, walk_workflow
 from tests.generated import generate_projects
@@ -258,38 +260,83 @@ def test_pagination(client, users, bureau):
     assert client.get(reverse("api_projects"), {"page": 9}).status_code == 404
 
 
-def test_pages_read_by_their_keys_walk_the_list_in_its_order(client, users, project):
-    """The action items' and evaluations' pages read their rows by their keys: page after page
-    gives the rows of the whole list once, in its order, and each page only its own rows."""
+@pytest.mark.parametrize("few", [500, 0], ids=["few-assigned-sorted", "walk-checks-each-row"])
+def test_evaluations_and_items_walk_by_cursor_in_the_list_order(
+    client, users, project, monkeypatch, few
+):
+    """Issue 27: API 評価 and API 改善事項 page by cursor in their kept order (the round's year,
+    the round, the project's order and code; the item's due year, the project's order and
+    code, the item). A reader of a few evaluations (FEW_EVALUATIONS) reads them through their
+    scope (assignments, bureau), one of more by walking the list's index, each row's scope
+    checked; either way, for every reader, the pages hold the reader's rows once, in the list's order,
+    as read through the rounds and projects themselves."""
+    from evaluation.services.evaluations import round_create
+    from evaluation.services.list_positions import list_positions_refill
     from tests.test_permission_matrix import evaluation_objects
 
-    item = evaluation_objects(project, users)["item"]
+    monkeypatch.setattr("evaluation.models.evaluations.FEW_EVALUATIONS", few)
+    objects = evaluation_objects(project, users)
+    done = objects["done"].project
+    # a project first by order and last by code, assigned to nobody
+    first = ProjectFactory(bureau=project.bureau, phase=project.phase, code="zz-first", order=0)
+    Project.objects.filter(pk__in=[project.pk, done.pk]).update(order=5)
+    list_positions_refill(projects=[project.pk, done.pk])  # as the admin's save of the order
+    project.refresh_from_db()
+    done.refresh_from_db()
+    round_create(  # made after the FY2008 round, for an earlier year: the year sorts first
+        by=users["manager"],
+        phase=project.phase,
+        fiscal_year=2007,
+        title="試行評価",
+        criteria=EvaluationCriterion.objects.all(),
+        assignments={project: [users["evaluator"]], first: [], done: []},
+    )
     ActionItem.objects.bulk_create(
         ActionItem(
-            project=item.project if n % 2 else project,
+            project=p,
             source="evaluation",
-            evaluation=item.evaluation,
+            evaluation=objects["done"],
             text=f"item {n}",
-            due_fiscal_year=2012 - n % 3,
-            **position_of(item.project if n % 2 else project),
+            due_fiscal_year=2010 - n % 2,
+            **position_of(p),
         )
-        for n in range(6)
+        for n, p in enumerate([project, first, done, project, first, done, done])
     )
+    evaluation_order = ProjectEvaluation.objects.select_related("round", "project")
+    item_order = ActionItem.objects.select_related("project")
+    headers = {r: token_header(users[r]) for r in ("manager", "staff", "evaluator", "other_staff")}
+    for reader, header in headers.items():
+        user = users[reader]
+        expected = sorted(
+            evaluation_order.filter(pk__in=ProjectEvaluation.objects.visible_to(user)),
+            key=lambda e: (e.round.fiscal_year, e.round_id, e.project.order, e.project.code),
+        )
+        rows, _pages = walk(client, "api_evaluations", {"page_size": 2}, header)
+        assert [r["id"] for r in rows] == [e.pk for e in expected], reader
+        expected = sorted(
+            item_order.filter(pk__in=ActionItem.objects.visible_to(user)),
+            key=lambda i: (i.due_fiscal_year, i.project.order, i.project.code, i.pk),
+        )
+        rows, _pages = walk(client, "api_action_items", {"page_size": 2}, header)
+        assert [r["id"] for r in rows] == [i.pk for i in expected], reader
+    # the walks were not empty: every evaluation and item for the manager, the assigned
+    # projects' for the evaluator (the FY2007 round's first row is not theirs)
+    assert ProjectEvaluation.objects.count() == 5 and ActionItem.objects.count() == 8
+    evaluator = walk(client, "api_evaluations", {}, headers["evaluator"])[0]
+    assert [(r["round"]["fiscal_year"], r["project"]) for r in evaluator] == [
+        (2007, project.code),
+        (2008, "done"),  # the same order as the project's: by code
+        (2008, project.code),
+    ]
+    assert walk(client, "api_evaluations", {}, headers["other_staff"])[0] == []
+
+
+def test_evaluations_and_items_answer_page_numbers_with_400(client, users, project):
+    """They page by cursor only: `?page=` would give the first page again and again."""
     headers = token_header(users["manager"])
-    for name in ("api_action_items", "api_evaluations"):
-        whole = client.get(reverse(name), {"page_size": 1000}, **headers).json()["results"]
-        paged, page = [], 1
-        while True:
-            body = client.get(reverse(name), {"page_size": 2, "page": page}, **headers).json()
-            assert len(body["results"]) == min(2, len(whole) - len(paged))
-            paged += body["results"]
-            if body["next"] is None:
-                break
-            page += 1
-        assert paged == whole and len(whole) == body["count"] >= 2
-        if name == "api_action_items":
-            years = [row["due_fiscal_year"] for row in whole]
-            assert len(whole) == 7 and years == sorted(years) and len(set(years)) == 4
+    for name in ("api_evaluations", "api_action_items"):
+        response = client.get(reverse(name), {"page": 2}, **headers)
+        assert response.status_code == 400 and "cursor" in response.json()["page"]
 
 
 def test_evaluations_show_the_final_words_only_once_finished(client, users, project):
@@ -347,6 +394,8 @@ QUERY_BUDGET = [
     ("api_values", {"fiscal_year": 2007}, 3),  # no count: paged by cursor
     ("api_ratings", {"fiscal_year": 2007}, 12),  # + reports, plans, targets, versions,
     # milestones, values, rating bands, the plans' own targets (none here)
+    # no count: paged by cursor; + the staff's bureau's evaluations read up to
+    # FEW_EVALUATIONS + 1, to choose how the page is read (evaluations.few_evaluations)
     ("api_evaluations", {}, 4),
     ("api_action_items", {}, 4),
 ]

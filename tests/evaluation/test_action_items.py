@@ -26,7 +26,7 @@ from evaluation.services.evaluations import (
     report_self_check_save,
     round_create,
 )
-from evaluation.services.item_positions import position_of
+from evaluation.services.list_positions import position_of
 from evaluation.services.plans import plan_create, scenario_revise
 from evaluation.services.reports import RowInput, annual_report_create, annual_report_save
 from evaluation.services.workflow import workflow_transition
@@ -658,9 +658,14 @@ def test_round_rollup_query_count_is_the_same_at_3_and_at_30_projects(
     for project in more:
         plan_create(project=project, phase=project.phase, by=users["staff"])
     from evaluation.models import ProjectEvaluation
+    from evaluation.services.list_positions import evaluation_position_of
 
     for project in more:
-        ProjectEvaluation.objects.create(round=evaluation_round, project=project)
+        ProjectEvaluation.objects.create(
+            round=evaluation_round,
+            project=project,
+            **evaluation_position_of(evaluation_round, project),
+        )
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries) <= 15

@@ -27,7 +27,7 @@ from evaluation.services.evaluations import (
     report_self_check_save,
     round_create,
 )
-from evaluation.services.item_positions import position_of
+from evaluation.services.list_positions import position_of
 from evaluation.services.plans import plan_create
 from evaluation.services.reports import RowInput, annual_report_create, annual_report_save
 from evaluation.services.targets import target_set_values

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from evaluation.models import ActionItem, AnnualReport, Indicator, State
-from evaluation.services.item_positions import position_of
+from evaluation.services.list_positions import position_of
 from evaluation.views.actions import CHUNK
 from tests.factories import IndicatorFactory, MonitoredValueFactory
 from tests.sheets import table as sheet_table

@@ -20,7 +20,7 @@ from evaluation.models import (
 )
 from evaluation.selectors.actions import filtered_items
 from evaluation.selectors.review import review_queue, staff_queue, staff_queue_pages
-from evaluation.services.item_positions import position_of
+from evaluation.services.list_positions import position_of
 from tests.factories import ProjectFactory, ProjectPlanFactory, YearlyPlanFactory, walk_workflow
 
 pytestmark = pytest.mark.django_db

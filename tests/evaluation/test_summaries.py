@@ -28,6 +28,7 @@ from evaluation.models import (
     IndicatorYearTotal,
     MemberCountChange,
     MonitoredValue,
+    ProjectEvaluation,
     ProjectYearSummary,
     State,
     Target,
@@ -44,6 +45,7 @@ from projects.models import Bureau, Project
 pytestmark = pytest.mark.django_db
 
 PLACES = ("bureau_order", "project_order", "project_code")
+EVALUATION_PLACES = ("round_fiscal_year", "project_order", "project_code")
 FIELDS = (
     "version_id",
     "goal",
@@ -81,12 +83,13 @@ def kept() -> dict:
         "targets": {row[:3]: row[3:] for row in rows},
         "projects": {row[:2]: row[2:] for row in projects},
         "item_places": set(ActionItem.objects.values_list("pk", *PLACES)),
+        "evaluation_places": set(ProjectEvaluation.objects.values_list("pk", *EVALUATION_PLACES)),
     }
 
 
 def figures(state: dict) -> dict:
-    """The kept summaries without the action items' places."""
-    return {key: rows for key, rows in state.items() if key != "item_places"}
+    """The kept summaries without the action items' and evaluations' places."""
+    return {key: rows for key, rows in state.items() if not key.endswith("_places")}
 
 
 def recomputed() -> dict:
@@ -103,6 +106,12 @@ def recomputed() -> dict:
         "item_places": set(
             ActionItem.objects.values_list(
                 "pk", "project__bureau__order", "project__order", "project__code"
+            )
+        ),
+        # the evaluations' kept places: their round's year, their project's order and code
+        "evaluation_places": set(
+            ProjectEvaluation.objects.values_list(
+                "pk", "round__fiscal_year", "project__order", "project__code"
             )
         ),
     }
@@ -232,7 +241,7 @@ def edit_draft_then_approve(world, n):
 
 def reorder(world, n):
     """A project's order, then its bureau's order, changed in the admin (the items keep copies
-    of both: services/item_positions.py)."""
+    of both: services/list_positions.py)."""
     request = SimpleNamespace(user=world.people.manager)
     project = _pick(Project.objects.select_related("bureau"), n)
     project.order = (project.order + 1 + n) % 500
@@ -343,13 +352,16 @@ def test_rebuild_summaries_writes_every_row_from_scratch(world):
         ProjectYearSummary.objects.update(report_state="stale")
         MemberCountChange.objects.update(total=0)
         ActionItem.objects.update(bureau_order=0, project_order=0, project_code="")
+        ProjectEvaluation.objects.update(round_fiscal_year=0, project_order=0, project_code="")
         out = io.StringIO()
         call_command("rebuild_summaries", "--chunk=2", stdout=out)
         assert kept() == expected
         assert f"{len(expected['targets']):,} target summaries" in out.getvalue()
         assert set(MemberCountChange.objects.values_list(*MEMBER_COUNT_FIELDS)) == members
         assert f"{len(members):,} member count changes" in out.getvalue()
-        assert f"{len(expected['item_places']):,} action items' places" in out.getvalue()
+        places = len(expected["item_places"]) + len(expected["evaluation_places"])
+        assert expected["evaluation_places"] and expected["item_places"]
+        assert f"{places:,} action items' and evaluations' places" in out.getvalue()
         transaction.set_rollback(True)
 
 

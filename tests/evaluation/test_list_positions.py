@@ -1,8 +1,9 @@
-"""Action items keep their place in the lists (issue 27): copies of their project's bureau's
-order, the project's order and code, written with each new item and again in the transaction of
-each change that moves them (the admin's save of a project or a bureau), so that 改善事項一覧 and
-API 改善事項 list the items in exactly the order read through the project and its bureau, a page
-walking an index instead of sorting every item the reader may see."""
+"""Action items and project evaluations keep their place in the lists (issue 27): copies of
+their project's bureau's order, the project's order and code (and an evaluation's round's
+fiscal year), written with each new row and again in the transaction of each change that moves
+them (the admin's save of a project or a bureau), so that 改善事項一覧, API 改善事項 and API 評価
+list them in exactly the order read through the project, its bureau and the round, a page
+walking an index instead of sorting every row the reader may see."""
 
 import importlib
 import re
@@ -14,10 +15,10 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from evaluation.models import ActionItem, EvaluationCriterion
+from evaluation.models import ActionItem, EvaluationCriterion, ProjectEvaluation
 from evaluation.models import actions as action_models
 from evaluation.services.evaluations import round_create
-from evaluation.services.item_positions import position_of
+from evaluation.services.list_positions import position_of
 from projects.models import Bureau, Project, Role
 from tests.factories import ProjectFactory, UserFactory, rate_and_finish
 
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.django_db
 
 LIST_ORDER = ("due_fiscal_year", "project__bureau__order", "project__order", "pk")
 API_ORDER = ("due_fiscal_year", "project__order", "project__code", "pk")
+EVALUATION_ORDER = ("round__fiscal_year", "round_id", "project__order", "project__code")
 ITEM_LINK = re.compile(r'<th scope="row"><a href="/actions/(\d+)/">')
 
 
@@ -77,19 +79,30 @@ def three_table(order) -> list[int]:
     return list(ActionItem.objects.order_by(*order).values_list("pk", flat=True))
 
 
+def walk_api(client, name: str) -> list[int]:
+    """The ids of an API list as the signed-in user reads it, following `next` (pages of 3)."""
+    ids, response = [], client.get(reverse(name), {"page_size": 3})
+    while True:
+        body = response.json()
+        ids += [row["id"] for row in body["results"]]
+        if body["next"] is None:
+            return ids
+        response = client.get(body["next"].replace("http://testserver", ""))
+
+
 def listed(client, user, *, walk: bool, monkeypatch) -> tuple[list[int], list[int]]:
-    """The item ids of 改善事項一覧 and of API 改善事項 as `user` reads them, pages of 3 (the
-    page's keys read by walking the index when `walk`, else sorted)."""
+    """The item ids of 改善事項一覧 (by page number) and of API 改善事項 (by cursor) as `user`
+    reads them, pages of 3 (the page's keys read by walking the index when `walk`, else
+    sorted: SORT_UP_TO items for the list, FEW_EVALUATIONS evaluations in scope for the API)."""
     monkeypatch.setattr(action_models, "SORT_UP_TO", -1 if walk else 10_000)
+    monkeypatch.setattr("evaluation.models.evaluations.FEW_EVALUATIONS", 0 if walk else 10_000)
     client.force_login(user)
-    html, api, page = [], [], 1
+    html, page = [], 1
     while True:
         body = client.get(reverse("action_item_list"), {"page_size": 3, "page": page})
         html += [int(pk) for pk in ITEM_LINK.findall(body.content.decode())]
-        rows = client.get(reverse("api_action_items"), {"page_size": 3, "page": page}).json()
-        api += [row["id"] for row in rows["results"]]
-        if rows["next"] is None:
-            return html, api
+        if not body.context["page"].has_next():
+            return html, walk_api(client, "api_action_items")
         page += 1
 
 
@@ -98,14 +111,22 @@ def assert_the_lists_keep_the_three_table_order(client, users, monkeypatch):
     assert {(i.bureau_order, i.project_order, i.project_code) for i in items} == {
         (i.project.bureau.order, i.project.order, i.project.code) for i in items
     }
+    evaluations = ProjectEvaluation.objects.select_related("round", "project")
+    assert {(e.round_fiscal_year, e.project_order, e.project_code) for e in evaluations} == {
+        (e.round.fiscal_year, e.project.order, e.project.code) for e in evaluations
+    }
     every = (three_table(LIST_ORDER), three_table(API_ORDER))
     assert list(ActionItem.objects.values_list("pk", flat=True)) == every[0]
+    by_rounds = list(
+        ProjectEvaluation.objects.order_by(*EVALUATION_ORDER).values_list("pk", flat=True)
+    )
     for role in ("manager", "evaluator"):
         visible = set(ActionItem.objects.visible_to(users[role]).values_list("pk", flat=True))
         expected = tuple([pk for pk in order if pk in visible] for order in every)
         assert len(expected[0]) == len(every[0]) - (role == "evaluator")
         for walk in (False, True):
             assert listed(client, users[role], walk=walk, monkeypatch=monkeypatch) == expected
+            assert walk_api(client, "api_evaluations") == by_rounds  # all theirs, both roles
 
 
 def admin_save(client, obj, *, version=None, **changes):
@@ -169,18 +190,45 @@ def test_the_lists_keep_the_three_table_order_after_the_admin_moves_projects_and
 
 def test_walking_and_sorting_cost_the_same_queries(client, world, users, monkeypatch):
     counts = {}
+    pages = {"action_item_list": {"page": 2}, "api_action_items": {}, "api_evaluations": {}}
     for walk in (False, True):
         monkeypatch.setattr(action_models, "SORT_UP_TO", -1 if walk else 10_000)
+        monkeypatch.setattr("evaluation.models.evaluations.FEW_EVALUATIONS", 0 if walk else 10_000)
         client.force_login(users["evaluator"])
-        for name in ("action_item_list", "api_action_items"):
+        for name, params in pages.items():
             with CaptureQueriesContext(connection) as queries:
-                assert client.get(reverse(name), {"page_size": 3, "page": 2}).status_code == 200
+                response = client.get(reverse(name), {"page_size": 3, **params})
+                assert response.status_code == 200
             counts[walk, name] = len(queries)
-            # the walk checks the assignment item by item (EXISTS); the count lists them
+            # the walk checks the assignment row by row (EXISTS); the sort lists them
             sql = queries.captured_queries[-1]["sql"]
             assert ("EXISTS" in sql) is walk, sql
-    assert counts[False, "action_item_list"] == counts[True, "action_item_list"]
-    assert counts[False, "api_action_items"] == counts[True, "api_action_items"]
+    for name in pages:
+        assert counts[False, name] == counts[True, name]
+
+
+def test_a_reader_of_many_evaluations_walks_the_index(users, world, monkeypatch):
+    """Beyond FEW_EVALUATIONS in their scope (the evaluator's 8 assignments, the staff's bureau's
+    4 evaluations), a reader's API page is read row by row (EXISTS); up to it, through their
+    scope. Managers read the whole list either way, with no query to decide."""
+    from evaluation.models import evaluations
+
+    for role, size in (("evaluator", 8), ("staff", 4)):
+        for few, walks in ((size, False), (size - 1, True)):
+            monkeypatch.setattr(evaluations, "FEW_EVALUATIONS", few)
+            for model in (ActionItem, ProjectEvaluation):
+                scope = model.objects.api_page_scope(users[role])
+                assert ("EXISTS" in str(scope.query)) is walks, (role, few)
+                rows = set(scope.values_list("pk", flat=True))
+                assert rows == set(
+                    model.objects.visible_to(users[role]).values_list("pk", flat=True)
+                )
+                assert rows
+    manager = users["manager"]
+    for model in (ActionItem, ProjectEvaluation):
+        with CaptureQueriesContext(connection) as queries:
+            scope = model.objects.api_page_scope(manager)
+        assert str(scope.query) == str(model.objects.all().query) and not queries
 
 
 def test_a_reader_of_many_items_walks_the_index(users):
@@ -195,19 +243,25 @@ def test_a_reader_of_many_items_walks_the_index(users):
     )
 
 
-def test_the_migration_fills_every_items_place(world):
+def test_the_migrations_fill_every_items_and_evaluations_place(world):
     ActionItem.objects.update(bureau_order=7, project_order=7, project_code="stale")
-    migration = importlib.import_module("evaluation.migrations.0029_q32rank")
+    ProjectEvaluation.objects.update(round_fiscal_year=7, project_order=7, project_code="stale")
 
     class Editor:
         connection = connection
 
     from django.apps import apps
 
-    migration.fill(apps, Editor())
+    for name in ("0029_q32rank", "0031_q34evalplace"):
+        importlib.import_module(f"evaluation.migrations.{name}").fill(apps, Editor())
     items = ActionItem.objects.select_related("project__bureau")
     assert {(i.pk, i.bureau_order, i.project_order, i.project_code) for i in items} == {
         (i.pk, i.project.bureau.order, i.project.order, i.project.code) for i in items
+    }
+    evaluations = ProjectEvaluation.objects.select_related("round", "project")
+    assert len(evaluations) == 8
+    assert {(e.pk, e.round_fiscal_year, e.project_order, e.project_code) for e in evaluations} == {
+        (e.pk, e.round.fiscal_year, e.project.order, e.project.code) for e in evaluations
     }
 
 
@@ -217,8 +271,12 @@ def test_a_revert_from_the_projects_history_moves_its_items_back(client, world, 
     admin_save(client, Project.objects.get(pk=project.pk), code="z-kinki")
     codes = ActionItem.objects.filter(project=project).values_list("project_code", flat=True)
     assert set(codes) == {"z-kinki"}
+    codes = ProjectEvaluation.objects.filter(project=project).values_list("project_code", flat=True)
+    assert list(codes) == ["z-kinki", "z-kinki"]
     version = project.history.filter(code="c-kinki").latest("history_date")
     admin_save(client, version.instance, version=version)
     assert Project.objects.get(pk=project.pk).code == "c-kinki"
     codes = ActionItem.objects.filter(project=project).values_list("project_code", flat=True)
     assert set(codes) == {"c-kinki"}
+    codes = ProjectEvaluation.objects.filter(project=project).values_list("project_code", flat=True)
+    assert list(codes) == ["c-kinki", "c-kinki"]
