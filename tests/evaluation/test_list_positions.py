@@ -280,3 +280,29 @@ def test_a_revert_from_the_projects_history_moves_its_items_back(client, world, 
     assert set(codes) == {"c-kinki"}
     codes = ProjectEvaluation.objects.filter(project=project).values_list("project_code", flat=True)
     assert list(codes) == ["c-kinki", "c-kinki"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's EXPLAIN QUERY PLAN")
+@pytest.mark.parametrize("role", ["manager", "staff", "evaluator"])
+def test_a_page_of_many_walks_the_lists_index_without_a_sort(users, world, monkeypatch, role):
+    """Issue 27: for a reader of many evaluations, a page's keys of API 評価 and API 改善事項
+    are read by walking the list's index and stopping (no sort of every row the reader may see:
+    4,000 evaluations and 6,000 items for an evaluator of 2,000 projects); a reader of a few
+    reads them through their scope and sorts those few."""
+    from evaluation.models.actions import API_ORDER as ITEM_KEYS
+    from evaluation.models.evaluations import EVALUATION_API_ORDER
+
+    lists = (
+        (ProjectEvaluation, EVALUATION_API_ORDER, "evaluation_api_position"),
+        (ActionItem, ITEM_KEYS, "item_api_position"),
+    )
+    for few in (0, 10_000):
+        monkeypatch.setattr("evaluation.models.evaluations.FEW_EVALUATIONS", few)
+        for model, keys, index in lists:
+            page = model.objects.api_page_scope(users[role]).order_by(*keys).values("pk")[:4]
+            sql, params = page.query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+                plan = " / ".join(step for *_ids, step in cursor.fetchall())
+            walks = few == 0 or role == "manager"
+            assert (f"INDEX {index}" in plan and "TEMP B-TREE" not in plan) is walks, plan
