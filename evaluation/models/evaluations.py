@@ -129,7 +129,9 @@ def few_evaluations(user) -> bool:
         rows = ProjectEvaluation.objects.filter(project__bureau_id=user.bureau_id)
     else:
         return False
-    return len(rows.values_list("pk", flat=True)[: FEW_EVALUATIONS + 1]) <= FEW_EVALUATIONS
+    # no order (the evaluations' Meta.ordering would sort the bureau's every one first)
+    rows = rows.order_by().values_list("pk", flat=True)[: FEW_EVALUATIONS + 1]
+    return len(rows) <= FEW_EVALUATIONS
 
 
 class ProjectEvaluationQuerySet(models.QuerySet):

@@ -268,8 +268,8 @@ def test_evaluations_and_items_walk_by_cursor_in_the_list_order(
     the round, the project's order and code; the item's due year, the project's order and
     code, the item). A reader of a few evaluations (FEW_EVALUATIONS) reads them through their
     scope (assignments, bureau), one of more by walking the list's index, each row's scope
-    checked; either way, for every reader, the pages hold the reader's rows once, in the list's order,
-    as read through the rounds and projects themselves."""
+    checked; either way, for every reader, the pages hold the reader's rows once, in the
+    list's order, as read through the rounds and projects themselves."""
     from evaluation.services.evaluations import round_create
     from evaluation.services.list_positions import list_positions_refill
     from tests.test_permission_matrix import evaluation_objects

@@ -217,7 +217,13 @@ def test_a_reader_of_many_evaluations_walks_the_index(users, world, monkeypatch)
         for few, walks in ((size, False), (size - 1, True)):
             monkeypatch.setattr(evaluations, "FEW_EVALUATIONS", few)
             for model in (ActionItem, ProjectEvaluation):
-                scope = model.objects.api_page_scope(users[role])
+                with CaptureQueriesContext(connection) as queries:
+                    scope = model.objects.api_page_scope(users[role])
+                # one read of the scope, stopped after FEW_EVALUATIONS + 1 rows and not sorted
+                # (the evaluations' Meta.ordering would sort a whole bureau's first)
+                sqls = [q["sql"] for q in queries.captured_queries]
+                (decide,) = [sql for sql in sqls if "evaluation_projectevaluation" in sql]
+                assert "LIMIT" in decide and "ORDER BY" not in decide, decide
                 assert ("EXISTS" in str(scope.query)) is walks, (role, few)
                 rows = set(scope.values_list("pk", flat=True))
                 assert rows == set(
