@@ -23,7 +23,6 @@ from evaluation.models import (
 )
 from evaluation.models.actions import API_ORDER
 from evaluation.models.evaluations import EVALUATION_API_ORDER
-from evaluation.models.workflow import few_filed_reports
 from evaluation.selectors.achievement import own_target_ratings
 from evaluation.selectors.national import (
     default_year,
@@ -162,9 +161,9 @@ def values(request):
     """Monitored values the user may see. `?fiscal_year=`, `?project=<code>`,
     `?indicator=<code>`. `kind` is number, zero, not_applicable (該当なし) or unknown (未把握);
     `value` is null for the last two. Money is in yen. Paged by cursor in `id` order, without
-    a count (the table holds a million rows at 2,000 projects). An evaluator whose assigned
-    projects filed few reports reads the page in two parts, the published figures and those
-    reports' values, each from its own index (MonitoredValue.objects.filed_parts)."""
+    a count (the table holds a million rows at 2,000 projects). An evaluator reads the page in
+    two parts, the published figures and their assigned projects' filed values, each from its
+    own index (MonitoredValue.objects.evaluator_parts)."""
     year = year_param(request, "fiscal_year")
     project, indicator = request.query_params.get("project"), request.query_params.get("indicator")
 
@@ -176,8 +175,9 @@ def values(request):
         return rows
 
     read = MonitoredValue.objects.select_related("project", "indicator", "report")
-    if (filed := few_filed_reports(request.user)) is not None:
-        parts = MonitoredValue.objects.filed_parts(filed, fiscal_year=year)
+    if (
+        parts := MonitoredValue.objects.evaluator_parts(request.user, fiscal_year=year)
+    ) is not None:
         paginator = CursorPagination(endpoint="values", keys=("pk",), rows=read)
         page = paginator.paginate_parts([narrowed(part) for part in parts], request)
     else:

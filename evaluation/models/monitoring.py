@@ -63,6 +63,13 @@ class SettledQuerySet(models.QuerySet):
         return self.filter(report__isnull=False).exclude(report__state=State.APPROVED)
 
 
+def _in_year(rows, fiscal_year: int):
+    """`rows` of one fiscal year, compared as an expression (fiscal_year + 0) that no index
+    serves: a part of a page read through its own index, not the year's (issue 27)."""
+    year = ExpressionWrapper(F("fiscal_year") + 0, output_field=models.IntegerField())
+    return rows.alias(unindexed_year=year).filter(unindexed_year=fiscal_year)
+
+
 class MonitoredValueQuerySet(SettledQuerySet):
     def always_counts(self) -> Q:
         return Q(origin=MonitoredValue.Origin.REFERENCE)
@@ -103,6 +110,33 @@ class MonitoredValueQuerySet(SettledQuerySet):
             return rows.filter(reference | assigned)
         return rows.filter(reference)
 
+    def evaluator_parts(self, user, *, fiscal_year=None) -> list["MonitoredValueQuerySet"] | None:
+        """The rows an evaluator may see (visible_to) in two parts, each read through its own
+        index, for a page in id order (api.pagination.CursorPagination.paginate_parts); None
+        for the other roles and for an inactive account (one query of visible_to serves them).
+        An evaluator whose assigned projects filed few reports (workflow.few_filed_reports)
+        reads them listed (filed_parts); one of more reads the published figures and the values
+        whose project's assignment and report's state are checked row by row (EXISTS), walking
+        the values (or the year's) in id order: as one query, an OR of the two, PostgreSQL
+        hashed every assignment of the evaluator twice for each page (4,000 at 2,000 projects:
+        4.3 ms against 1.4 in parts; issue 27)."""
+        from evaluation.models.workflow import assigned_to, few_filed_reports
+
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return None
+        if user_role(user) != Role.EVALUATOR:
+            return None
+        if (filed := few_filed_reports(user)) is not None:
+            return self.filed_parts(filed, fiscal_year=fiscal_year)
+        reference, assigned = (
+            self.filter(origin=MonitoredValue.Origin.REFERENCE),
+            self.filter(assigned_to(user), report__state__in=[State.SUBMITTED, State.APPROVED]),
+        )
+        if fiscal_year is None:
+            return [reference, assigned]
+        # the published figures' year unindexed (their own index, not the year's 80,000 rows)
+        return [_in_year(reference, fiscal_year), assigned.filter(fiscal_year=fiscal_year)]
+
     def filed_parts(self, filed, *, fiscal_year=None) -> list["MonitoredValueQuerySet"]:
         """The rows an evaluator may see (visible_to), given the submitted and approved
         reports of the projects assigned (`filed`: workflow.few_filed_reports), in two parts,
@@ -125,10 +159,7 @@ class MonitoredValueQuerySet(SettledQuerySet):
         ]
         if fiscal_year is None:
             return parts
-        year = ExpressionWrapper(F("fiscal_year") + 0, output_field=models.IntegerField())
-        return [
-            part.alias(unindexed_year=year).filter(unindexed_year=fiscal_year) for part in parts
-        ]
+        return [_in_year(part, fiscal_year) for part in parts]
 
     def with_related(self):
         return self.select_related("project", "indicator")

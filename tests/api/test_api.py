@@ -611,10 +611,11 @@ def test_a_targets_page_sorts_no_targets_whole(client, users, assigned_late):
 def test_an_evaluators_values_are_the_published_and_the_assigned_projects_filed_ones(
     client, users, assigned_late, monkeypatch, few
 ):
-    """Issue 27: an evaluator whose assigned projects filed few reports (FEW_FILED) has
-    them written into the values' query as ids (PostgreSQL reads them by index), one of more
-    reads them through a subquery; either way every page holds the same rows: the published
-    figures and the assigned projects' values of submitted or approved reports, in id order."""
+    """Issue 27: an evaluator reads the values in two parts (evaluator_parts), the published
+    figures and, where their assigned projects filed few reports (FEW_FILED), those reports'
+    values listed by id, else the values whose assignment and report are checked row by row;
+    either way every page holds the same rows: the published figures and the assigned
+    projects' values of submitted or approved reports, in id order."""
     from django.db.models import Q
 
     from evaluation.models import ProjectEvaluation
@@ -734,3 +735,25 @@ def test_a_years_values_page_walks_the_years_rows_in_id_order(client, users, ass
             assert "report_id" in reports[0] or "project_id" in reports[0], reports
             assert "value_year" not in steps, reports
             assert "USING INTEGER PRIMARY KEY" in page[0], page
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's EXPLAIN QUERY PLAN")
+def test_an_evaluator_of_many_filed_reports_walks_the_years_values_checking_each_row(
+    client, users, assigned_late, monkeypatch
+):
+    """Issue 27: an evaluator whose assigned projects filed more than FEW_FILED reports reads
+    a year's page in two parts: the published figures through their own index, and the year's
+    values walked in id order with each row's assignment checked (a correlated subquery, no
+    list of every assignment and no sort), then the page's rows by their ids."""
+    monkeypatch.setattr("evaluation.models.workflow.FEW_FILED", 0)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(
+            reverse("api_values"), {"fiscal_year": 2007}, **token_header(users["evaluator"])
+        )
+    assert response.status_code == 200 and response.json()["results"]
+    published, assigned, page = sqlite_plans(captured)
+    assert "USING INDEX value_reference_id" in published[0], published
+    assert "USING INDEX value_year_id" in assigned[0], assigned
+    steps = " ".join(assigned)
+    assert "CORRELATED" in steps and "LIST SUBQUERY" not in steps and "TEMP B-TREE" not in steps
+    assert "USING INTEGER PRIMARY KEY" in page[0], page
