@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import ExpressionWrapper, F, Q
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models.catalogue import Indicator
@@ -128,9 +128,15 @@ class MonitoredValueQuerySet(SettledQuerySet):
             return None
         if (filed := few_filed_reports(user)) is not None:
             return self.filed_parts(filed, fiscal_year=fiscal_year)
+        # both checked for each row (EXISTS): joined to the reports, SQLite read the filed
+        # reports first and sorted their values (30 ms a page at 2,000 projects, 0.1 walking)
+        reports = MonitoredValue._meta.get_field("report").related_model  # AnnualReport
+        filed_report = reports.objects.filter(
+            pk=OuterRef("report_id"), state__in=[State.SUBMITTED, State.APPROVED]
+        )
         reference, assigned = (
             self.filter(origin=MonitoredValue.Origin.REFERENCE),
-            self.filter(assigned_to(user), report__state__in=[State.SUBMITTED, State.APPROVED]),
+            self.filter(assigned_to(user), Exists(filed_report)),
         )
         if fiscal_year is None:
             return [reference, assigned]
