@@ -763,3 +763,19 @@ def test_an_evaluator_of_many_filed_reports_walks_the_values_checking_each_row(
         assert "CORRELATED" in steps and "LIST SUBQUERY" not in steps, assigned
         assert "TEMP B-TREE" not in steps and "evaluation_annualreport USING INDEX" not in steps
         assert "USING INTEGER PRIMARY KEY" in page[0], page
+
+
+def test_the_ratings_read_their_values_without_sorting_them(client, users, many):
+    """Issue 27: the values of a page of ratings are read into dicts, so they are not sorted in
+    the values' default order (its joins of the projects, their bureaus and the indicators, and
+    a sort of every value of the page's projects: PostgreSQL 14.0 against 7.7 ms at 2,000)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(
+            reverse("api_ratings"), {"fiscal_year": 2007}, **token_header(users["manager"])
+        )
+    assert response.status_code == 200 and response.json()["results"]
+    (values,) = [
+        q["sql"] for q in captured.captured_queries
+        if q["sql"].startswith('SELECT "evaluation_monitoredvalue"."project_id"')
+    ]  # fmt: skip
+    assert "ORDER BY" not in values and "projects_bureau" not in values, values
