@@ -87,7 +87,7 @@ class MonitoredValueQuerySet(SettledQuerySet):
         values the caller reads (its page, its report): its values only, an evaluator's
         assignment to it checked once instead of every project assigned listed (all 2,000
         for an evaluator of them all, issue 27). An evaluator of a few projects' page of values
-        reads the same rows in two parts (filed_parts)."""
+        reads the same rows in two parts (evaluator_parts)."""
         role = user_role(user)
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -112,60 +112,48 @@ class MonitoredValueQuerySet(SettledQuerySet):
 
     def evaluator_parts(self, user, *, fiscal_year=None) -> list["MonitoredValueQuerySet"] | None:
         """The rows an evaluator may see (visible_to) in two parts, each read through its own
-        index, for a page in id order (api.pagination.CursorPagination.paginate_parts); None
-        for the other roles and for an inactive account (one query of visible_to serves them).
-        An evaluator whose assigned projects filed few reports (workflow.few_filed_reports)
-        reads them listed (filed_parts); one of more reads the published figures and the values
-        whose project's assignment and report's state are checked row by row (EXISTS), walking
-        the values (or the year's) in id order: as one query, an OR of the two, PostgreSQL
-        hashed every assignment of the evaluator twice for each page (4,000 at 2,000 projects:
-        4.3 ms against 1.4 in parts; issue 27)."""
+        index, for a page in id order (api.pagination.CursorPagination.paginate_parts takes the
+        first rows of each and merges them); None for the other roles and for an inactive
+        account (one query of visible_to serves them). As one query, an OR of the two, the
+        databases walk every value (or the year's) in id order to find an evaluator of a few
+        projects' rows (SQLite: 56-82 ms a page of one year at 2,000 projects), and PostgreSQL
+        hashed every assignment of an evaluator of many twice for each page (4.3 ms; issue 27).
+
+        - The published figures, through their partial index (value_reference_id).
+        - An evaluator whose assigned projects filed few reports (workflow.few_filed_reports):
+          those reports' values, listed by id (the report's index). The rows are visible_to's
+          as long as a value's report is its own project's, as every service writes them (a
+          value of an assigned project under another project's filed report would be left
+          out). Here, a year is compared as an expression (fiscal_year + 0) that no index
+          serves, so that neither part is read through the year's index instead of its own.
+        - An evaluator of more: the values (or the year's, through value_year_id) walked in id
+          order, each row's assignment and report state checked (EXISTS; joined to the
+          reports, SQLite read the filed reports first and sorted their values: 30 ms a page
+          at 2,000 projects against 0.1 walking)."""
         from evaluation.models.workflow import assigned_to, few_filed_reports
 
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return None
         if user_role(user) != Role.EVALUATOR:
             return None
+        reference = self.filter(origin=MonitoredValue.Origin.REFERENCE)
         if (filed := few_filed_reports(user)) is not None:
-            return self.filed_parts(filed, fiscal_year=fiscal_year)
-        # both checked for each row (EXISTS): joined to the reports, SQLite read the filed
-        # reports first and sorted their values (30 ms a page at 2,000 projects, 0.1 walking)
+            # the project too, as visible_to checks it (a value's report is its project's)
+            listed = self.filter(
+                report_id__in=[r for _p, r in filed], project_id__in={p for p, _r in filed}
+            )
+            if fiscal_year is None:
+                return [reference, listed]
+            return [_in_year(reference, fiscal_year), _in_year(listed, fiscal_year)]
         reports = MonitoredValue._meta.get_field("report").related_model  # AnnualReport
         filed_report = reports.objects.filter(
             pk=OuterRef("report_id"), state__in=[State.SUBMITTED, State.APPROVED]
         )
-        reference, assigned = (
-            self.filter(origin=MonitoredValue.Origin.REFERENCE),
-            self.filter(assigned_to(user), Exists(filed_report)),
-        )
+        assigned = self.filter(assigned_to(user), Exists(filed_report))
         if fiscal_year is None:
             return [reference, assigned]
         # the published figures' year unindexed (their own index, not the year's 80,000 rows)
         return [_in_year(reference, fiscal_year), assigned.filter(fiscal_year=fiscal_year)]
-
-    def filed_parts(self, filed, *, fiscal_year=None) -> list["MonitoredValueQuerySet"]:
-        """The rows an evaluator may see (visible_to), given the submitted and approved
-        reports of the projects assigned (`filed`: workflow.few_filed_reports), in two parts,
-        each read through its own index: the published figures (value_reference_id) and the
-        listed reports' values (the report's index). A page in id order takes the first rows
-        of each and merges them (api.pagination.CursorPagination.paginate_parts). As one
-        query, an OR of the two, the databases walk every value in id order, or every value of
-        the year asked, to find the few an evaluator of a few projects may see (SQLite: 56-82
-        ms a page of one year at 2,000 projects, 2-7 ms in parts; issue 27). `fiscal_year` is
-        compared as an expression (fiscal_year + 0) that no index serves, so that neither
-        part is read through the year's index instead of its own. The rows are visible_to's
-        as long as a value's report is its own project's, as every service writes them (a value
-        of an assigned project under another project's filed report would be left out)."""
-        parts = [
-            self.filter(origin=MonitoredValue.Origin.REFERENCE),
-            # the project too, as visible_to checks it (a value's report is its project's)
-            self.filter(
-                report_id__in=[r for _p, r in filed], project_id__in={p for p, _r in filed}
-            ),
-        ]
-        if fiscal_year is None:
-            return parts
-        return [_in_year(part, fiscal_year) for part in parts]
 
     def with_related(self):
         return self.select_related("project", "indicator")
@@ -247,9 +235,9 @@ class MonitoredValue(models.Model):
             # order until the page is full, not all 80,000 of them sorted (SQLite, 2,000
             # projects: 190-260 ms → 10-15 ms a page; issue 27).
             models.Index(fields=["fiscal_year", "id"], name="value_year_id"),
-            # The published figures in id order, for a reader whose other rows are few (an
-            # evaluator of a few projects, filed_parts): read by this index and the few reports'
-            # values by theirs, instead of walking every value (1.2 million at 2,000 projects).
+            # The published figures in id order, for an evaluator's page read in two parts
+            # (evaluator_parts): read by this index beside the evaluator's own values, instead
+            # of walking every value to find them (1.2 million at 2,000 projects).
             models.Index(fields=["id"], condition=Q(origin="reference"), name="value_reference_id"),
         ]
 

@@ -130,7 +130,7 @@ def few_filed_reports(user) -> list[tuple[int, int]] | None:
     to an evaluator, where they are few (FEW_FILED; one query); None for an evaluator of more
     (a walk of the values in id order finds their rows at once) and for the other roles (no
     query). A page of values whose visible rows are few is read in two parts by index from
-    these ids (MonitoredValue.objects.filed_parts), where one query walks every value to fill
+    these ids (MonitoredValue.objects.evaluator_parts), where one query walks every value to fill
     it (issue 27). Read from the evaluator's assignments to their projects' reports: from the
     reports' side, SQLite read every filed report of the programme (24,000 at 2,000 projects:
     4.8 ms) to keep an evaluator's 40."""
