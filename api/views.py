@@ -27,9 +27,9 @@ from evaluation.selectors.achievement import own_target_ratings
 from evaluation.selectors.national import (
     default_year,
     latest_report_year,
-    ratings_in_year,
     reports_in_year,
 )
+from evaluation.selectors.summaries import year_ratings
 from projects.domain import PHASE_II, fiscal_year_label, in_phase_ii
 from projects.models import Project, Role, user_role
 from projects.times import local_isoformat
@@ -217,11 +217,12 @@ RATINGS_PAGE_SIZE = 25
 @api_view(["GET"])
 def ratings(request):
     """Each project's catalogue targets rated in `?fiscal_year=` (FY2006–FY2010; by default
-    the latest year with a report the user may see, like the dashboards), figured like the
-    dashboards (evaluation.selectors.national.ratings_in_year): settled values only, the same
-    for every reader; a missing figure says why (`missing_reason`: not_reporting 未報告,
-    unapproved 未承認, not_applicable 該当なし, unknown 未把握). Paged by cursor over the
-    projects (in their order), with their count (a few thousand rows at most)."""
+    the latest year with a report the user may see, like the dashboards), read from the
+    summaries as the heat map is (evaluation.selectors.summaries.year_ratings): settled values
+    only, the same for every reader; a missing figure says why (`missing_reason`:
+    not_reporting 未報告, unapproved 未承認, not_applicable 該当なし, unknown 未把握). Paged by
+    cursor over the projects (in their order), with their count (a few thousand rows at
+    most)."""
     year = year_param(request, "fiscal_year")
     if year is None:
         latest = latest_report_year(request.user)
@@ -236,7 +237,7 @@ def ratings(request):
     paginator.page_size = RATINGS_PAGE_SIZE
     page = paginator.paginate_queryset(rows, request)
     reports = reports_in_year(request.user, page, year)
-    _, project_rows = ratings_in_year(request.user, page, year, reports)
+    _, project_rows = year_ratings(request.user, page, year, reports)
     own = own_target_ratings(request.user, page, year)
     results = []
     for row in project_rows:
@@ -251,7 +252,7 @@ def ratings(request):
                         "indicator": f["target"].indicator.code,
                         "name_ja": f["target"].indicator.name_ja,
                         "name_en": f["target"].indicator.name_en,
-                        "unit": f["target"].unit,
+                        "unit": f["target"].indicator.unit,
                         "target": number(f["goal"]),
                         "actual": number(f["actual"]),
                         "status": f["status"],

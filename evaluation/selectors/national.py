@@ -1,5 +1,6 @@
-"""Figures across projects: the ratings of many projects in one year (dashboards, heat map) and
-the national roll-up of monitored values. The database does the summing; a page costs the same
+"""Figures across projects: a page's reports of one year and the row of its ratings
+(`ProjectRatings`, filled from the summaries by `summaries.year_ratings`), and the national roll-up
+of monitored values. The database does the summing; a page costs the same
 number of queries whatever the number of projects."""
 
 from collections import Counter
@@ -13,7 +14,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     Sum,
     Value,
@@ -31,20 +31,11 @@ from evaluation.models import (
     IndicatorYearTotal,
     MonitoredValue,
     NationalTarget,
-    ProjectPlan,
     ReportingDeadline,
     State,
-    Target,
     ValueKind,
 )
 from evaluation.models.summaries_national import WHOLE_OR_OWN_FIELD
-from evaluation.models.targets import versions_and_milestones
-from evaluation.selectors.achievement import (
-    attach_per_firm,
-    observed_and_filed,
-    rating_bands,
-    target_achievement,
-)
 from evaluation.selectors.paging import page_of
 from projects.domain import PHASE_II, in_phase_ii, phase_ii_years, tracked_years
 from projects.models import Bureau, Field, Project
@@ -108,64 +99,6 @@ def reports_in_year(user, projects: list[Project], year: int) -> dict[int, Annua
         .filter(fiscal_year=year)
         .select_related("project")
     }
-
-
-def ratings_in_year(
-    user, projects: list[Project], year: int, reports: dict[int, AnnualReport]
-) -> tuple[list, list[ProjectRatings]]:
-    """For each project, every catalogue target of its plan covering `year` (a plan the user
-    may see) with its achievement and rating, built on settled values only (published figures
-    and approved reports), the same for every reader; a missing figure carries its reason
-    (未報告, 未承認, 該当なし, 未把握). `reports` (from reports_in_year) gives each row its
-    report. Returns the targeted indicators (columns) and one ProjectRatings per project.
-    Six queries."""
-    ids = [p.pk for p in projects]
-    plans = (
-        ProjectPlan.objects.visible_to(user, among=ids)  # among: of these projects
-        .filter(
-            phase__first_fiscal_year__lte=year,
-            phase__last_fiscal_year__gte=year,
-        )
-        .prefetch_related(
-            Prefetch(
-                "targets",
-                queryset=Target.objects.select_related("indicator").order_by(
-                    "plan_id", "order", "id"
-                ),
-            ),
-            *versions_and_milestones("targets__versions"),
-        )
-    )
-    targets = {}
-    for plan in plans:
-        targets[plan.project_id] = [t for t in plan.targets.all() if t.indicator_id]
-    values = (
-        MonitoredValue.objects.settled(filed=True)
-        .filter(project__in=ids, fiscal_year__lte=year)
-        # read into dicts: the default ordering's joins (project, bureau, indicator) and its
-        # sort of every value of the page's projects are not needed (PostgreSQL 14.0 → 7.7 ms)
-        .order_by()
-        .values_list("project_id", "indicator_id", "fiscal_year", "kind", "value", "counts")
-    )
-    observed, filed = observed_and_filed(((p, i), y, k, v, c) for p, i, y, k, v, c in values)
-    bands = rating_bands()
-    columns: dict[int, Indicator] = {}
-    rows = []
-    for project in projects:
-        row = ProjectRatings(project, reports.get(project.pk))
-        for target in targets.get(project.pk, []):
-            columns.setdefault(target.indicator_id, target.indicator)
-            row.figures[target.indicator_id] = target_achievement(
-                target,
-                year,
-                observed.get((project.pk, target.indicator_id), {}),
-                bands,
-                filed.get((project.pk, target.indicator_id), set()),
-            )
-        attach_per_firm(row.figures.values())
-        rows.append(row)
-    ordered = sorted(columns.values(), key=lambda i: (not i.is_common_target, i.category, i.order))
-    return ordered, rows
 
 
 def submission_summary(projects: list[Project], year: int, reports: dict) -> dict:

@@ -157,10 +157,12 @@ def _columns(columns: dict[int, Indicator]) -> list[Indicator]:
     return sorted(columns.values(), key=lambda i: (not i.is_common_target, i.category, i.order))
 
 
-def year_summaries(user, year: int):
+def year_summaries(user, year: int, *, among=None):
     """The kept rows the heat map rates in `year`: every catalogue target of a plan covering
-    `year` that the user may see (a queryset, to filter further or use as a subquery)."""
-    plans = ProjectPlan.objects.visible_to(user).filter(
+    `year` that the user may see (a queryset, to filter further or use as a subquery).
+    `among`: the ids of a page's projects, their rows only (an evaluator's assignment checked
+    plan by plan, not every project assigned listed: ProjectPlan's `visible_to`)."""
+    plans = ProjectPlan.objects.visible_to(user, among=among).filter(
         phase__first_fiscal_year__lte=year, phase__last_fiscal_year__gte=year
     )
     return TargetYearSummary.objects.filter(
@@ -211,8 +213,9 @@ def year_rating_cells(user, projects, year: int) -> dict[int, dict[int, tuple]]:
 def year_ratings(
     user, projects, year: int, reports: dict, columns: list[Indicator] | None = None
 ) -> tuple[list, list[ProjectRatings]]:
-    """What `national.ratings_in_year` gives, read from the summaries: for each project, every
-    catalogue target of its plan covering `year` (a plan the user may see) with its figure
+    """The ratings of many projects in one year (the heat map, API 評定), read from the
+    summaries: for each project, every catalogue target of its plan covering `year` (a plan
+    the user may see) with its figure
     (settled values only, a missing figure with its reason), the targeted indicators as
     columns (`columns` where given: those of every project, when `projects` is a page of
     them). The kept rows are read as plain values with their targets and versions
@@ -220,7 +223,7 @@ def year_ratings(
     otherwise (the rows, their indicators)."""
     given = columns
     ids = [p.pk for p in projects]
-    summaries = year_summaries(user, year).filter(project__in=ids)
+    summaries = year_summaries(user, year, among=ids).filter(project__in=ids)
     kept = _kept_plain(
         summaries.order_by("project_id", "target__plan_id", "target__order", "target_id"),
         None if given is None else {i.pk: i for i in given},
