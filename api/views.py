@@ -163,19 +163,26 @@ def values(request):
     `value` is null for the last two. Money is in yen. Paged by cursor in `id` order, without
     a count (the table holds a million rows at 2,000 projects). An evaluator reads the page in
     two parts, the published figures and their assigned projects' filed values, each from its
-    own index (MonitoredValue.objects.evaluator_parts)."""
+    own index (MonitoredValue.objects.evaluator_parts); one project's values (`?project=`) with
+    the reader's scope checked once for that project (`visible_to(user, project=)`: an evaluator
+    of every project had every assignment hashed for each page, issue 27)."""
     year = year_param(request, "fiscal_year")
     project, indicator = request.query_params.get("project"), request.query_params.get("indicator")
 
     def narrowed(rows):
-        if project:
-            rows = rows.filter(project__code=project)
         if indicator:
             rows = rows.filter(indicator__code=indicator)
         return rows
 
     read = MonitoredValue.objects.select_related("project", "indicator", "report")
-    if (
+    if project:
+        one = Project.objects.filter(code=project).first()
+        rows = read.none() if one is None else read.visible_to(request.user, project=one)
+        if year is not None:
+            rows = rows.filter(fiscal_year=year)
+        paginator = CursorPagination(endpoint="values", keys=("pk",))
+        page = paginator.paginate_queryset(narrowed(rows), request)
+    elif (
         parts := MonitoredValue.objects.evaluator_parts(request.user, fiscal_year=year)
     ) is not None:
         paginator = CursorPagination(endpoint="values", keys=("pk",), rows=read)

@@ -141,6 +141,10 @@ def test_another_bureaus_drafts_never_appear(client, users, drafts):
         assert len(codes_of(client, users["manager"], name)) > 0
     ratings = codes_of(client, users["other_staff"], "api_ratings", fiscal_year=2007)
     assert [r["targets"] for r in ratings] == [[]]  # the project, but no draft plan's targets
+    # nor when the project is asked for by its code (its scope checked once for it)
+    code = drafts["report"].project.code
+    for who, shown in (("other_staff", 0), ("evaluator", 0), ("staff", 3), ("manager", 3)):
+        assert len(codes_of(client, users[who], "api_values", project=code)) == shown, who
 
 
 def test_approved_reports_values_appear_for_other_bureaus(client, users, drafts):
@@ -675,6 +679,15 @@ def test_an_evaluators_values_are_the_published_and_the_assigned_projects_filed_
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    # one project's values (its scope checked once for it): the same rows as the whole walk's,
+    # for projects assigned and not (a published figure only), and none for an unknown code
+    codes = {r["project"] for r in rows} | set(
+        Project.objects.exclude(pk__in=assigned).values_list("code", flat=True)[:2]
+    )
+    for code in codes:
+        one, _ = walk(client, "api_values", {"page_size": 3, "project": code}, headers)
+        assert [r["id"] for r in one] == [r["id"] for r in rows if r["project"] == code], code
+    assert walk(client, "api_values", {"project": "no-such-project"}, headers)[0] == []
 
 
 def test_an_evaluator_of_no_filed_report_reads_the_published_figures_only(client, users):
