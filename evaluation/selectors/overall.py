@@ -18,7 +18,7 @@ from evaluation.models import (
     TargetYearSummary,
 )
 from evaluation.models.targets import versions_and_milestones
-from evaluation.selectors.paging import page_of
+from evaluation.selectors.paging import page_of, read_by_keys
 from projects.models import PolicyTool, PolicyToolBudget, Project, Role, user_role
 
 
@@ -183,16 +183,20 @@ def overall_plan_page(overall: OverallPlan, user, page: str | None = None) -> di
     if rows is None:
         rows = summary_common_rollup(overall, indicator, years, user)
     shown = rows[-1].projects_total
-    projects = page_of(
-        Target.objects.filter(
-            plan__in=ProjectPlan.objects.visible_to(user).filter(phase=overall.phase),
-            indicator=indicator,
-        )
-        .select_related("plan__project__bureau")
-        .prefetch_related(*versions_and_milestones())
-        .order_by("plan__project__bureau__order", "plan__project__order", "pk"),
-        page,
-        count=shown,
+    # the page's keys sorted alone, then its rows read whole (read_by_keys): sorting every
+    # plan's common target with its plan, project and bureau columns cost 9 ms at 2,000 projects
+    projects = read_by_keys(
+        page_of(
+            Target.objects.filter(
+                plan__in=ProjectPlan.objects.visible_to(user).filter(phase=overall.phase),
+                indicator=indicator,
+            ).order_by("plan__project__bureau__order", "plan__project__order", "pk"),
+            page,
+            count=shown,
+        ),
+        Target.objects.select_related("plan__project__bureau").prefetch_related(
+            *versions_and_milestones()
+        ),
     )
     projects.object_list = [
         (target, in_force_by_year(target.paths(), years)) for target in projects.object_list

@@ -221,3 +221,41 @@ def test_an_indicator_that_does_not_add_up_takes_no_national_target(client, over
     assert client.get(url, {"indicator": common.code}).status_code == 403
     page = client.get(reverse("overall_plan_detail", args=["II"])).content.decode()
     assert 'id="national-target-table"' in page and "全国目標を設定する" not in page
+
+
+def test_the_plans_table_pages_in_bureau_and_project_order(
+    client, overall, users, bureau, other_bureau, common
+):
+    """The table of the plans' common targets, 50 a page: its keys are sorted alone and the
+    page's rows read by them (read_by_keys, issue 27). Two pages hold every plan once, in the
+    bureaus' order, then the projects', whatever order they were made in."""
+    import re
+
+    from django.core.management import call_command
+
+    from evaluation.models import ProjectPlan
+
+    bureau.order, other_bureau.order = 2, 1
+    bureau.save()
+    other_bureau.save()
+    made = []
+    for n in range(56):
+        project = ProjectFactory(
+            bureau=(bureau, other_bureau)[n % 2],
+            phase=overall.phase,
+            code=f"order-{n}",
+            name_ja=f"並び{n:02d}",
+            order=(n * 37) % 56,  # not the order they are made in
+        )
+        plan = ProjectPlan.objects.create(project=project, phase=overall.phase, state="approved")
+        Target.objects.create(plan=plan, indicator=common, cumulation="flow")
+        made.append(project)
+    call_command("rebuild_summaries", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    expected = [p.name_ja for p in sorted(made, key=lambda p: (p.bureau.order, p.order))]
+    client.force_login(users["manager"])
+    url = reverse("overall_plan_detail", args=["II"])
+    shown = []
+    for number in (1, 2):
+        page = client.get(url, {"page": number}).content.decode()
+        shown += re.findall(r'<tr><th scope="row">(並び\d\d)</th>', page)
+    assert shown == expected
