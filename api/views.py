@@ -8,7 +8,7 @@ tests/api/test_api.py)."""
 
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import ValidationError
 
@@ -23,6 +23,7 @@ from evaluation.models import (
 )
 from evaluation.models.actions import API_ORDER
 from evaluation.models.evaluations import EVALUATION_API_ORDER
+from evaluation.models.targets import versions_and_milestones
 from evaluation.selectors.achievement import own_target_ratings
 from evaluation.selectors.national import (
     default_year,
@@ -113,13 +114,12 @@ def targets(request):
     """Targets of the plans the user may see, with every version. `?project=<code>`. Paged by
     cursor in `id` order, without a count (tens of thousands of rows at 2,000 projects)."""
     plans = ProjectPlan.objects.visible_to(request.user)
-    shown = Target.objects.select_related("plan__project", "plan__phase", "indicator")
-    shown = shown.prefetch_related(
-        Prefetch(
-            "versions",
-            queryset=TargetVersion.objects.order_by("number").prefetch_related("milestones"),
-        )
-    )
+    # the versions and milestones sorted by their parent's key (versions_and_milestones): the
+    # milestones' own ordering joined each up to its plan, project, bureau and phase and hashed
+    # every version of the programme (24,000 at 2,000 projects: 2 → 6 ms a page)
+    shown = Target.objects.select_related(
+        "plan__project", "plan__phase", "indicator"
+    ).prefetch_related(*versions_and_milestones())
     if user_role(request.user) == Role.EVALUATOR:
         # the few projects assigned: their plans' targets found through the plans, the page's
         # ids sorted alone and its rows read by them (sorted whole with their plans', projects'

@@ -794,3 +794,16 @@ def test_the_ratings_read_the_kept_rows_not_the_values(client, users, many):
     sql = [q["sql"] for q in captured.captured_queries]
     assert any('FROM "evaluation_targetyearsummary"' in q for q in sql), sql
     assert not any('"evaluation_monitoredvalue"' in q for q in sql), sql
+
+
+def test_the_targets_versions_and_milestones_are_read_without_joins(client, users, many):
+    """Issue 27: a page of targets reads its versions and their milestones by their parent's
+    key alone; the milestones' own ordering joined each up to its version, target, plan,
+    project, bureau and phase, hashing every version of the programme (2 → 6 ms at 2,000)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("api_targets"), **token_header(users["manager"]))
+    assert response.status_code == 200
+    assert any(t["versions"] and t["versions"][0]["milestones"] for t in response.json()["results"])
+    for table in ("evaluation_targetversion", "evaluation_targetmilestone"):
+        (sql,) = [q["sql"] for q in captured.captured_queries if f'FROM "{table}"' in q["sql"]]
+        assert "JOIN" not in sql, sql
