@@ -565,13 +565,19 @@ def assigned_late(users, many, project):
     return late
 
 
-def test_every_role_walks_the_targets_of_the_plans_it_may_see(client, users, assigned_late, drafts):
+@pytest.mark.parametrize("few", [500, 0], ids=["few-assigned-sorted", "many-walked"])
+def test_every_role_walks_the_targets_of_the_plans_it_may_see(
+    client, users, assigned_late, drafts, monkeypatch, few
+):
     """Managers' and staff's targets are walked in `id` order with each plan's scope checked
-    (EXISTS), an evaluator's read through the assigned plans: for each, every page the same
-    targets as the plans' scope gives, in `id` order (the own bureau's draft plan for its staff
-    only, the assigned projects' plans only for the evaluator)."""
+    (EXISTS), an evaluator's read through the assigned plans where they are few
+    (FEW_EVALUATIONS), walked with each plan's assignment checked where they are many: for
+    each, every page the same targets as the plans' scope gives, in `id` order (the own
+    bureau's draft plan for its staff only, the assigned projects' plans only for the
+    evaluator)."""
     from evaluation.models import ProjectPlan
 
+    monkeypatch.setattr("evaluation.models.evaluations.FEW_EVALUATIONS", few)
     seen = {}
     for who in ("staff", "other_staff", "manager", "evaluator"):
         expected = list(
@@ -590,11 +596,14 @@ def test_every_role_walks_the_targets_of_the_plans_it_may_see(client, users, ass
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's EXPLAIN QUERY PLAN")
-def test_a_targets_page_sorts_no_targets_whole(client, users, assigned_late):
+@pytest.mark.parametrize("few", [500, 0], ids=["few-assigned-sorted", "many-walked"])
+def test_a_targets_page_sorts_no_targets_whole(client, users, assigned_late, monkeypatch, few):
     """Issue 27: for managers and staff the targets' page walks the targets in `id` order and
-    stops at the page's last row (no sort of the 20,000 targets at 2,000 projects); for an
-    evaluator the ids of the assigned plans' targets are sorted alone, in a subquery, and the
-    page's rows read by them (not every target sorted with its joined columns)."""
+    stops at the page's last row (no sort of the 20,000 targets at 2,000 projects); so does an
+    evaluator's of many projects; for an evaluator of a few the ids of the assigned plans'
+    targets are sorted alone, in a subquery, and the page's rows read by them (not every
+    target sorted with its joined columns)."""
+    monkeypatch.setattr("evaluation.models.evaluations.FEW_EVALUATIONS", few)
     for who in ("manager", "staff", "evaluator"):
         with CaptureQueriesContext(connection) as captured:
             response = client.get(reverse("api_targets"), **token_header(users[who]))
@@ -608,7 +617,7 @@ def test_a_targets_page_sorts_no_targets_whole(client, users, assigned_late):
             cursor.execute("EXPLAIN QUERY PLAN " + sql)
             plan = [(parent, step) for _id, parent, _notused, step in cursor.fetchall()]
         sorts = [parent for parent, step in plan if "TEMP B-TREE" in step]
-        if who == "evaluator":
+        if who == "evaluator" and few:
             assert sorts and 0 not in sorts, plan  # the keys' subquery sorts, not the page
         else:
             assert plan[0][1] == "SCAN evaluation_target" and not sorts, (who, plan)
