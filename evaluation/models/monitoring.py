@@ -79,19 +79,24 @@ class MonitoredValueQuerySet(SettledQuerySet):
             project__code=project_code, indicator__code=indicator_code, fiscal_year=fiscal_year
         )
 
-    def visible_to(self, user, *, project=None):
+    def visible_to(self, user, *, project=None, among=None):
         """Reference values (published sources) are read by every signed-in user. Reported
         values follow their annual report (DOMAIN.md): the project's bureau staff always,
         other bureaus' staff once the report is approved, managers and admins always, evaluators
         once submitted for the projects assigned to them. `project`: the one project whose
         values the caller reads (its page, its report): its values only, an evaluator's
         assignment to it checked once instead of every project assigned listed (all 2,000
-        for an evaluator of them all, issue 27). An evaluator of a few projects' page of values
-        reads the same rows in two parts (evaluator_parts)."""
+        for an evaluator of them all, issue 27). `among`: the ids of the few projects whose
+        values the caller reads (a page of projects): their values only, an evaluator's
+        assignments listed among them alone (PostgreSQL hashed every assignment of an evaluator
+        of 2,000 projects twice for a page of four: 0.1 → 2.2 ms). An evaluator of a few
+        projects' page of values reads the same rows in two parts (evaluator_parts)."""
         role = user_role(user)
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         rows = self if project is None else self.filter(project=project)
+        if among is not None:
+            rows = rows.filter(project__in=among)
         reference = Q(origin=MonitoredValue.Origin.REFERENCE)
         if role in (Role.MANAGER, Role.ADMIN):
             return rows.all()
@@ -104,7 +109,10 @@ class MonitoredValueQuerySet(SettledQuerySet):
 
             filed = ["submitted", "approved"]
             if project is None:
-                assigned = Q(project__in=assigned_projects(user), report__state__in=filed)
+                projects = assigned_projects(user)
+                if among is not None:
+                    projects = projects.filter(project__in=among)
+                assigned = Q(project__in=projects, report__state__in=filed)
             else:
                 assigned = Q(assigned_to_project(user, project), report__state__in=filed)
             return rows.filter(reference | assigned)

@@ -63,8 +63,7 @@ def project_sheets(project, user) -> list[tuple]:
         .order_by("yearly_plan__fiscal_year", "order", "pk")
     )
     values = list(
-        MonitoredValue.objects.visible_to(user)
-        .filter(project=project)
+        MonitoredValue.objects.visible_to(user, project=project)  # the assignment checked once
         .select_related("indicator", "report")
         .order_by("fiscal_year", "indicator__category", "indicator__order", "pk")
     )

@@ -647,7 +647,8 @@ def across_context(
         shown = list(page_rows.object_list)
     values = {}
     for value in (
-        MonitoredValue.objects.visible_to(user)
+        # a page's projects: an evaluator's assignments among them alone (visible_to's among)
+        MonitoredValue.objects.visible_to(user, among=[p.pk for p in shown] if paged else None)
         .filter(
             indicator=indicator,
             project__in=shown if paged else projects,

@@ -382,6 +382,11 @@ def test_an_evaluators_one_project_scope_keeps_the_rows_of_the_whole_scope(
         assert "IN (SELECT" not in str(one.query)
         seen[each.code] = sorted(one.values_list("fiscal_year", flat=True))
     assert seen == {"kanto-regional": [2006, 2007], "kinki-other": [2009]}
+    # a page of projects' values (visible_to(among=)): the whole scope's rows of those projects
+    for among in ([project.pk], [other.pk], [project.pk, other.pk], []):
+        page = MonitoredValue.objects.visible_to(evaluator, among=among)
+        whole = MonitoredValue.objects.visible_to(evaluator).filter(project__in=among)
+        assert set(page.values_list("pk", flat=True)) == set(whole.values_list("pk", flat=True))
 
 
 # --- Self-check ---------------------------------------------------------------------------
