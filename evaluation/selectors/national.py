@@ -646,12 +646,15 @@ def across_context(
         page_rows = page_of(shown, page, per_page=per_page)
         shown = list(page_rows.object_list)
     values = {}
-    for value in (
+    visible = (
         # a page's projects: an evaluator's assignments among them alone (visible_to's among)
-        MonitoredValue.objects.visible_to(user, among=[p.pk for p in shown] if paged else None)
-        .filter(
+        MonitoredValue.objects.visible_to(user, among=[p.pk for p in shown])
+        if paged
+        else MonitoredValue.objects.visible_to(user).filter(project__in=projects)
+    )
+    for value in (
+        visible.filter(
             indicator=indicator,
-            project__in=shown if paged else projects,
             # only the years of the columns (a project's values of other years are never shown)
             fiscal_year__gte=years[0],
             fiscal_year__lte=years[-1],
