@@ -282,6 +282,35 @@ def test_bench_says_which_targets_are_met():
     assert best["time_paginated"]["met"] is True
 
 
+def test_bench_spreads_each_pages_requests_over_passes(monkeypatch):
+    """One warm-up pass over every page and reader, then `repeat` timed passes: a page's requests
+    are not made in a row, and its figures are the timed passes' alone."""
+    opened = []
+
+    def timed_get(client, url):
+        opened.append((client, url))
+        return 200, 3, 0.001 * len(opened), 10
+
+    monkeypatch.setattr(bench, "timed_get", timed_get)
+    monkeypatch.setattr(bench, "client_for", lambda user: user)
+    pages = [bench.Page("一", "a", kwargs=None), bench.Page("二", "b"), bench.Page("三", "c")]
+    monkeypatch.setattr(
+        bench.Page, "url", lambda page, s: None if page.label == "一" else page.url_name
+    )
+    sample = bench.Sample("P", "II", 2008, 1, 1, "X", users={"staff": "S", "manager": "M"})
+
+    rows = bench.run(sample, repeat=2, pages=pages, roles=("staff", "manager"))
+
+    one_pass = [("S", "b"), ("M", "b"), ("S", "c"), ("M", "c")]
+    assert opened == one_pass * 3  # the page without a URL is left out
+    assert [(r.label, r.role) for r in rows] == [
+        ("二", "staff"), ("二", "manager"), ("三", "staff"), ("三", "manager")
+    ]  # fmt: skip
+    # staff on 二 is request 5 and 9 of the timed passes (1–4 warm up): best 5 ms, median 7 ms
+    assert (rows[0].best_ms, rows[0].median_ms) == (5.0, 7.0)
+    assert (rows[0].status, rows[0].queries, rows[0].bytes) == (200, 3, 10)
+
+
 def test_generated_projects_have_cases_in_stages_and_adoptions(reference):
     """generate_data writes each project's cases (in different stages, the stage order rule
     holding), partners from its members and adoptions, with their history rows (issue 26)."""

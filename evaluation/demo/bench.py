@@ -302,38 +302,43 @@ def client_for(user) -> Client:
     return client
 
 
-def measure(
-    client: Client, url: str, *, repeat: int, statistic: str = "median"
-) -> tuple[int, int, float, int, list[float]]:
-    """(status, queries of the last request, seconds (the `statistic` of the times), bytes)
-    over `repeat` requests after one warm-up request, and the times."""
-    # Each page starts from a collected heap (an export of every project before it leaves
-    # garbage whose collection would be charged to the next pages, at 2,000 projects only),
-    # and with the connection's query log emptied: it keeps 9,000 queries, and once full a
+def timed_get(client: Client, url: str) -> tuple[int, int, float, int]:
+    """One request: (status, queries, seconds, bytes), the body read whole (a streamed file too)."""
+    # The connection's query log is emptied first: it keeps 9,000 queries, and once full a
     # capture counts nothing.
-    gc.collect()
-    times = []
-    for n in range(repeat + 1):
-        reset_queries()
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            response = client.get(url)
-            body = body_of(response)
-            elapsed = time.perf_counter() - started
-        if n:
-            times.append(elapsed)
-    return response.status_code, len(queries), STATISTICS[statistic](times), len(body), times
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.get(url)
+        body = body_of(response)
+        elapsed = time.perf_counter() - started
+    return response.status_code, len(queries), elapsed, len(body)
 
 
 def run(s: Sample, *, repeat: int, pages=KEY_PAGES, roles=ROLES) -> list[Measured]:
+    """Every page as every reader, in passes: one pass over all of them warms up, then `repeat`
+    passes are timed. A page's requests are thus spread over the whole run, not made in a row:
+    this machine's speed changes by up to 2.5× from one minute to the next, and a slow minute
+    then touches one of a page's figures, not all of them (so its best and median hold), at
+    either size alike. Each page starts from a collected heap (an export of every project
+    leaves garbage whose collection would otherwise be charged to the next page)."""
     clients = {role: client_for(s.users[role]) for role in roles if s.users.get(role)}
+    opened = [(page, url) for page in pages if (url := page.url(s)) is not None]
+    times: dict[tuple[int, str], list[float]] = {}
+    last: dict[tuple[int, str], tuple[int, int, int]] = {}
+    for n in range(repeat + 1):
+        for index, (_page, url) in enumerate(opened):
+            gc.collect()
+            for role, client in clients.items():
+                status, queries, elapsed, size = timed_get(client, url)
+                last[index, role] = (status, queries, size)
+                if n:
+                    times.setdefault((index, role), []).append(elapsed)
     rows = []
-    for page in pages:
-        url = page.url(s)
-        if url is None:
-            continue
-        for role, client in clients.items():
-            status, queries, seconds, size, times = measure(client, url, repeat=repeat)
+    for index, (page, _url) in enumerate(opened):
+        for role in clients:
+            status, queries, size = last[index, role]
+            taken = times.get((index, role)) or [0.0]
             rows.append(
                 Measured(
                     page.label,
@@ -343,9 +348,9 @@ def run(s: Sample, *, repeat: int, pages=KEY_PAGES, roles=ROLES) -> list[Measure
                     role,
                     status,
                     queries,
-                    round(seconds * 1000, 1),
+                    round(statistics.median(taken) * 1000, 1),
                     size,
-                    round(min(times) * 1000, 1),
+                    round(min(taken) * 1000, 1),
                 )
             )
     return rows
@@ -382,14 +387,19 @@ def bare_dump(sheets: dict[str, list[tuple]]) -> None:
         workbook.save(out)
 
 
-def timed_seconds(action: Callable[[], object], repeat: int, statistic: str = "median") -> float:
-    """The `statistic` (STATISTICS) of `repeat` timings of `action`."""
-    times = []
+def timed_side_by_side(
+    actions: list[Callable[[], object]], repeat: int, statistic: str = "median"
+) -> list[float]:
+    """The `statistic` (STATISTICS) of `repeat` timings of each action, the actions taken in
+    turn (one of each, then again), so that a slow minute of the machine falls on both sides of
+    a ratio, not on one."""
+    times = [[] for _action in actions]
     for _n in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return STATISTICS[statistic](times)
+        for action, taken in zip(actions, times, strict=True):
+            started = time.perf_counter()
+            action()
+            taken.append(time.perf_counter() - started)
+    return [STATISTICS[statistic](taken) for taken in times]
 
 
 def export_figures(s: Sample, *, repeat: int, statistic: str = "median") -> dict:
@@ -405,8 +415,9 @@ def export_figures(s: Sample, *, repeat: int, statistic: str = "median") -> dict
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     sheets = _sheets_of(data)
-    export = timed_seconds(lambda: body_of(client.get(url)), repeat, statistic)
-    bare = timed_seconds(lambda: bare_dump(sheets), repeat, statistic)
+    export, bare = timed_side_by_side(
+        [lambda: body_of(client.get(url)), lambda: bare_dump(sheets)], repeat, statistic
+    )
     return {
         "cells": sum(len(row) for rows in sheets.values() for row in rows),
         "peak_kib": round(peak / 1024),
@@ -487,9 +498,9 @@ def import_figures(s: Sample, *, rows: int, repeat: int, statistic: str = "media
 
     with CaptureQueriesContext(connection) as queries:
         rolled_back(app)()
-    app_seconds = timed_seconds(rolled_back(app), repeat, statistic)
-    bare_seconds = timed_seconds(rolled_back(bare), repeat, statistic)
-    history_seconds = timed_seconds(rolled_back(bare_with_history), repeat, statistic)
+    app_seconds, bare_seconds, history_seconds = timed_side_by_side(
+        [rolled_back(app), rolled_back(bare), rolled_back(bare_with_history)], repeat, statistic
+    )
     return {
         "rows": rows,
         "queries": len(queries),
@@ -504,19 +515,25 @@ def import_figures(s: Sample, *, rows: int, repeat: int, statistic: str = "media
 def matrix_figures(s: Sample, *, repeat: int, statistic: str = "median") -> dict:
     """The tracking matrix of the sample project against a bare Django view reading the same
     cells in two queries, rendered in a plain template (`evaluation.demo.bare`), both opened as
-    the manager through the same client, middleware and session, one warm-up each."""
+    the manager through the same client, middleware and session, one warm-up each, then in turn."""
     from django.test.utils import override_settings
 
     client = client_for(s.users["manager"])
     with override_settings(ROOT_URLCONF="evaluation.demo.bare"):
         page = reverse("tracking_matrix", kwargs={"code": s.project})
         bare = reverse("bench_bare_matrix", kwargs={"code": s.project})
-        status, queries, page_seconds, _size, _times = measure(
-            client, page, repeat=repeat, statistic=statistic
+        last = {}
+
+        def opened(url):
+            last[url] = timed_get(client, url)
+
+        opened(page)  # one warm-up each
+        opened(bare)
+        gc.collect()
+        page_seconds, bare_seconds = timed_side_by_side(
+            [lambda: opened(page), lambda: opened(bare)], repeat, statistic
         )
-        bare_status, bare_queries, bare_seconds, _size, _times = measure(
-            client, bare, repeat=repeat, statistic=statistic
-        )
+    (status, queries, _s, _b), (bare_status, bare_queries, _s, _b) = last[page], last[bare]
     assert status == bare_status == 200, (status, bare_status)
     return {
         "queries": queries,

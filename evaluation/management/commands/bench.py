@@ -35,7 +35,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--repeat", type=int, default=5, help="測る回数（ほかに予行 1 回）")
+        parser.add_argument(
+            "--repeat", type=int, default=5, help="測る回数（全画面を巡る回数。ほかに予行 1 巡）"
+        )
         parser.add_argument("--json", type=Path, help="結果を書き出す JSON ファイル")
         parser.add_argument(
             "--statistic",
