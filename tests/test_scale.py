@@ -293,7 +293,7 @@ def test_bench_spreads_each_pages_requests_over_passes(monkeypatch):
 
     monkeypatch.setattr(bench, "timed_get", timed_get)
     monkeypatch.setattr(bench, "client_for", lambda user: user)
-    pages = [bench.Page("一", "a", kwargs=None), bench.Page("二", "b"), bench.Page("三", "c")]
+    pages = [bench.Page("一", "a"), bench.Page("二", "b"), bench.Page("三", "c")]
     monkeypatch.setattr(
         bench.Page, "url", lambda page, s: None if page.label == "一" else page.url_name
     )
@@ -309,6 +309,16 @@ def test_bench_spreads_each_pages_requests_over_passes(monkeypatch):
     # staff on 二 is request 5 and 9 of the timed passes (1–4 warm up): best 5 ms, median 7 ms
     assert (rows[0].best_ms, rows[0].median_ms) == (5.0, 7.0)
     assert (rows[0].status, rows[0].queries, rows[0].bytes) == (200, 3, 10)
+
+
+def test_bench_refuses_no_timed_pass():
+    """--repeat 0 would give a page no timed request (no figure to report): refused."""
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--repeat"):
+        call_command("bench", "--repeat", "0")
+    with pytest.raises(ValueError, match="repeat"):
+        bench.run(bench.Sample("P", "II", 2008, 1, 1, "X", users={}), repeat=0)
 
 
 def test_generated_projects_have_cases_in_stages_and_adoptions(reference):

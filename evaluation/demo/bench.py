@@ -322,6 +322,8 @@ def run(s: Sample, *, repeat: int, pages=KEY_PAGES, roles=ROLES) -> list[Measure
     then touches one of a page's figures, not all of them (so its best and median hold), at
     either size alike. Each page starts from a collected heap (an export of every project
     leaves garbage whose collection would otherwise be charged to the next page)."""
+    if repeat < 1:
+        raise ValueError("repeat: at least one timed pass")
     clients = {role: client_for(s.users[role]) for role in roles if s.users.get(role)}
     opened = [(page, url) for page in pages if (url := page.url(s)) is not None]
     times: dict[tuple[int, str], list[float]] = {}
@@ -338,7 +340,7 @@ def run(s: Sample, *, repeat: int, pages=KEY_PAGES, roles=ROLES) -> list[Measure
     for index, (page, _url) in enumerate(opened):
         for role in clients:
             status, queries, size = last[index, role]
-            taken = times.get((index, role)) or [0.0]
+            taken = times[index, role]
             rows.append(
                 Measured(
                     page.label,
@@ -533,7 +535,8 @@ def matrix_figures(s: Sample, *, repeat: int, statistic: str = "median") -> dict
         page_seconds, bare_seconds = timed_side_by_side(
             [lambda: opened(page), lambda: opened(bare)], repeat, statistic
         )
-    (status, queries, _s, _b), (bare_status, bare_queries, _s, _b) = last[page], last[bare]
+    status, queries, _seconds, _size = last[page]
+    bare_status, bare_queries, _seconds, _size = last[bare]
     assert status == bare_status == 200, (status, bare_status)
     return {
         "queries": queries,

@@ -57,6 +57,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, repeat, compare: Path | None, statistic: str, **options):
+        if repeat < 1:
+            raise CommandError("--repeat は 1 以上にしてください。")
         try:
             sample = bench.sample()
         except Project.DoesNotExist:
